@@ -1,0 +1,34 @@
+// Exception types the core throws; the HTTP layer maps each to a status code.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+namespace dadns {
+
+// The caller's input is wrong (HTTP 400): bad zone name, unparsable zone, bad JSON.
+struct InvalidInput : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+// A zone's master file text could not be parsed; line is 1-based (0 when not tied to a line).
+struct ZoneParseError : InvalidInput {
+    ZoneParseError(int line, const std::string& reason)
+        : InvalidInput(line > 0 ? "line " + std::to_string(line) + ": " + reason : reason), line(line), reason(reason) {}
+    int line;
+    std::string reason;
+};
+
+// A named thing does not exist (HTTP 404).
+struct NotFound : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+// The configuration is unusable; names the key and what is wrong.
+struct ConfigError : std::runtime_error {
+    ConfigError(const std::string& key, const std::string& what)
+        : std::runtime_error(key.empty() ? what : key + ": " + what), key(key) {}
+    std::string key;
+};
+
+} // namespace dadns

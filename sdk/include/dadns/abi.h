@@ -1,0 +1,285 @@
+/*
+ * dadns plugin ABI.
+ *
+ * This header is the only thing a plugin and the dadns host share. It is plain C so that a
+ * plugin built by another compiler, with other flags or another C++ standard library, loads
+ * into a released daemon. Rules (docs/abi.md is the full policy):
+ *
+ *  - Only fixed-width integers, enums with explicit values, (ptr,len) strings, plain structs,
+ *    function pointers and opaque handles cross the boundary.
+ *  - Memory is never freed on the other side. Strings handed to a call are valid for the
+ *    duration of that call only; copy what you keep. Results flow back through caller-owned
+ *    buffers (dadns_status) or sink callbacks the caller provides.
+ *  - Every table starts with struct_size. Tables are append-only: a minor version may add
+ *    members at the end, a major version is needed for anything else. The host copies a
+ *    smaller (older) table into a zeroed one, so a new member reads as 0/NULL for old plugins.
+ *  - No exception may cross. The C++ layer (dadns/sdk/) catches everything at the boundary.
+ */
+#ifndef DADNS_ABI_H
+#define DADNS_ABI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define DADNS_ABI_MAJOR 1
+#define DADNS_ABI_MINOR 0
+
+/* The one symbol every plugin exports. */
+#define DADNS_PLUGIN_INIT_SYMBOL "dadns_plugin_init"
+
+/* A borrowed string: not NUL-terminated, valid for the duration of the call that passes it. */
+typedef struct dadns_str {
+    const char* ptr;
+    size_t len;
+} dadns_str;
+
+typedef enum dadns_status_code {
+    DADNS_OK = 0,
+    DADNS_ERR_RETRYABLE = 1, /* try again later: connection refused, timeout, server busy */
+    DADNS_ERR_PERMANENT = 2  /* retrying the same input cannot help: bad credentials, rejected zone */
+} dadns_status_code;
+
+#define DADNS_STATUS_MESSAGE_MAX 1024
+
+/* Caller-owned result of every call. The callee fills code and message (message may be set
+ * together with DADNS_OK to carry a warning, e.g. record types a backend skipped). */
+typedef struct dadns_status {
+    int32_t code;           /* dadns_status_code */
+    uint32_t message_len;   /* bytes used in message, <= DADNS_STATUS_MESSAGE_MAX */
+    char message[DADNS_STATUS_MESSAGE_MAX];
+} dadns_status;
+
+typedef enum dadns_log_level {
+    DADNS_LOG_TRACE = 0,
+    DADNS_LOG_DEBUG = 1,
+    DADNS_LOG_INFO = 2,
+    DADNS_LOG_WARN = 3,
+    DADNS_LOG_ERROR = 4
+} dadns_log_level;
+
+typedef enum dadns_plugin_kind {
+    DADNS_KIND_BACKEND = 1,
+    DADNS_KIND_INGESTION = 2,
+    DADNS_KIND_DISCOVERY = 3
+} dadns_plugin_kind;
+
+/* One resource record in presentation form. owner is absolute, lower case, with the trailing
+ * dot ("www.example.com."); type is the mnemonic ("MX"); rdata holds one string per rdata field
+ * as a master file writes it (MX: "10", "mail.example.com."; TXT: each quoted string). */
+typedef struct dadns_record {
+    dadns_str owner;
+    dadns_str type;
+    uint16_t rr_class; /* 1 = IN */
+    uint16_t reserved;
+    uint32_t ttl;
+    const dadns_str* rdata;
+    size_t rdata_count;
+} dadns_record;
+
+/* A whole desired zone state. name is lower case without the trailing dot ("example.com"). */
+typedef struct dadns_zone {
+    dadns_str name;
+    uint64_t version;
+    const dadns_record* records;
+    size_t record_count;
+} dadns_zone;
+
+typedef void (*dadns_str_sink)(void* sink_ctx, dadns_str value);
+typedef void (*dadns_zone_sink)(void* sink_ctx, const dadns_zone* zone);
+
+/* ---------------------------------------------------------------------------------------- */
+/* HTTP routes a plugin registers with the host's API server.                                */
+
+typedef struct dadns_http_header {
+    dadns_str name;
+    dadns_str value;
+} dadns_http_header;
+
+typedef struct dadns_http_request {
+    uint32_t struct_size;
+    dadns_str method;
+    dadns_str path;          /* without the query string */
+    dadns_str query;         /* raw query string, without '?' */
+    const dadns_http_header* headers;
+    size_t header_count;
+    dadns_str body;
+    dadns_str remote_address;
+    dadns_str http_version;  /* "HTTP/1.0", "HTTP/1.1" */
+    dadns_str auth_user;     /* user that passed the host's Basic auth, empty when none */
+} dadns_http_request;
+
+/* Writer the host hands to a route handler; the host copies everything it is given. */
+typedef struct dadns_http_response {
+    uint32_t struct_size;
+    void* writer_ctx;
+    void (*set_status)(void* writer_ctx, int32_t status);
+    void (*add_header)(void* writer_ctx, dadns_str name, dadns_str value);
+    void (*append_body)(void* writer_ctx, dadns_str data);
+} dadns_http_response;
+
+typedef void (*dadns_http_handler)(void* handler_ctx, const dadns_http_request* request,
+                                   const dadns_http_response* response);
+
+typedef enum dadns_route_auth {
+    DADNS_ROUTE_AUTH_HOST = 0, /* host applies its own Basic auth rules (mutations need auth) */
+    DADNS_ROUTE_AUTH_PLUGIN = 1 /* plugin checks credentials itself (e.g. DirectAdmin's form) */
+} dadns_route_auth;
+
+/* ---------------------------------------------------------------------------------------- */
+/* Submitting changes.                                                                       */
+
+typedef enum dadns_change_kind {
+    DADNS_CHANGE_ZONE_TEXT = 1, /* whole zone as RFC 1035 master file text */
+    DADNS_CHANGE_RECORDS = 2,   /* whole zone as records */
+    DADNS_CHANGE_DELETE = 3     /* remove the zone */
+} dadns_change_kind;
+
+typedef struct dadns_change {
+    uint32_t struct_size;
+    int32_t kind;             /* dadns_change_kind */
+    dadns_str zone;           /* zone name */
+    dadns_str zone_text;      /* DADNS_CHANGE_ZONE_TEXT */
+    const dadns_record* records; /* DADNS_CHANGE_RECORDS */
+    size_t record_count;
+    dadns_str source;         /* ingestion path: "directadmin", "hosts", "swim", ... */
+    dadns_str origin_host;    /* e.g. DirectAdmin hostname that pushed it; may be empty */
+    dadns_str origin_user;    /* e.g. DirectAdmin username; may be empty */
+    dadns_str stamp;          /* replication stamp; empty = the host assigns a new one */
+} dadns_change;
+
+typedef struct dadns_change_result {
+    uint32_t struct_size;
+    uint64_t version;         /* version the store gave the change; 0 when ignored */
+    int32_t applied;          /* 1 stored, 0 ignored (an older replication stamp) */
+    int32_t record_count;
+} dadns_change_result;
+
+/* Metadata of a zone's current desired state, as read_zone passes it. */
+typedef struct dadns_zone_info {
+    uint32_t struct_size;
+    dadns_str name;
+    uint64_t version;
+    int32_t deleted;
+    dadns_str stamp;
+    dadns_str source;
+    dadns_str origin_host;
+    dadns_str origin_user;
+    dadns_str zone_text;      /* canonical master file text; empty when deleted */
+} dadns_zone_info;
+
+typedef void (*dadns_zone_info_sink)(void* sink_ctx, const dadns_zone_info* info);
+
+typedef struct dadns_label {
+    dadns_str name;
+    dadns_str value;
+} dadns_label;
+
+/* ---------------------------------------------------------------------------------------- */
+/* The host's table, handed to dadns_plugin_init. host_ctx identifies the calling plugin.    */
+
+typedef struct dadns_host_api {
+    uint32_t struct_size;
+    uint16_t abi_major;
+    uint16_t abi_minor;
+    void* host_ctx;
+
+    void (*log)(void* host_ctx, int32_t level, dadns_str message);
+
+    /* Store a desired zone state or a delete; durable when it returns DADNS_OK. */
+    int32_t (*submit_change)(void* host_ctx, const dadns_change* change,
+                             dadns_change_result* result, dadns_status* status);
+    /* Calls sink once with the zone's current state; DADNS_ERR_PERMANENT when unknown. */
+    int32_t (*read_zone)(void* host_ctx, dadns_str zone, void* sink_ctx, dadns_zone_info_sink sink,
+                         dadns_status* status);
+    /* Calls sink for every zone the store knows (deleted ones included), without zone_text. */
+    int32_t (*list_zones)(void* host_ctx, void* sink_ctx, dadns_zone_info_sink sink,
+                          dadns_status* status);
+
+    /* Routes live until the plugin instance that registered them is destroyed. */
+    int32_t (*register_route)(void* host_ctx, dadns_str method, dadns_str path_prefix,
+                              int32_t auth, dadns_http_handler handler, void* handler_ctx,
+                              dadns_status* status);
+    /* Checks user/password against the host's API credentials (constant time). 1 = valid. */
+    int32_t (*check_credentials)(void* host_ctx, dadns_str user, dadns_str password);
+
+    void (*counter_add)(void* host_ctx, dadns_str name, dadns_str help, const dadns_label* labels,
+                        size_t label_count, double value);
+    void (*gauge_set)(void* host_ctx, dadns_str name, dadns_str help, const dadns_label* labels,
+                      size_t label_count, double value);
+    void (*histogram_observe)(void* host_ctx, dadns_str name, dadns_str help,
+                              const dadns_label* labels, size_t label_count, double value);
+
+    /* Host-owned, valid for the life of the process. */
+    dadns_str (*node_id)(void* host_ctx);
+    /* Base URL of this node's HTTP API, e.g. "http://127.0.0.1:2222". */
+    dadns_str (*api_url)(void* host_ctx);
+} dadns_host_api;
+
+/* ---------------------------------------------------------------------------------------- */
+/* Backend: makes some DNS store hold exactly the desired zone.                              */
+
+typedef struct dadns_backend_api {
+    uint32_t struct_size;
+    /* config_json is the instance's section of the configuration as a JSON object. host_ctx
+     * identifies the instance: pass it to every host call made on the instance's behalf. */
+    void* (*create)(void* host_ctx, dadns_str instance_name, dadns_str config_json,
+                    dadns_status* status);
+    void (*destroy)(void* instance);
+    /* Idempotent: afterwards the backend holds exactly this zone. expected_count receives the
+     * number of records the backend stores for it (records it cannot serve are excluded). */
+    int32_t (*apply)(void* instance, const dadns_zone* zone, int64_t* expected_count,
+                     dadns_status* status);
+    int32_t (*remove)(void* instance, dadns_str zone, dadns_status* status);
+    /* Records the backend holds for the zone; 0 when it does not have it. */
+    int32_t (*count)(void* instance, dadns_str zone, int64_t* count, dadns_status* status);
+    int32_t (*list_zones)(void* instance, void* sink_ctx, dadns_str_sink sink,
+                          dadns_status* status);
+    /* Repair after a count mismatch: remove whatever is not in the desired zone. */
+    int32_t (*reconcile)(void* instance, const dadns_zone* zone, dadns_status* status);
+    int32_t (*health)(void* instance, dadns_status* status);
+    /* How many zones the instance can apply at once (calls on distinct zones). */
+    uint32_t (*parallelism)(void* instance);
+} dadns_backend_api;
+
+/* ---------------------------------------------------------------------------------------- */
+/* Ingestion and discovery: long-lived services that talk to the host through its table.    */
+
+typedef struct dadns_service_api {
+    uint32_t struct_size;
+    void* (*create)(void* host_ctx, dadns_str instance_name, dadns_str config_json,
+                    dadns_status* status);
+    /* Called once every plugin is loaded and the HTTP server listens. May be NULL. */
+    int32_t (*start)(void* instance, dadns_status* status);
+    /* Stop threads and sockets; destroy follows. May be NULL. */
+    void (*stop)(void* instance);
+    void (*destroy)(void* instance);
+    /* A zone's desired state changed (any source). Must not block. May be NULL. */
+    void (*zone_changed)(void* instance, dadns_str zone, uint64_t version, dadns_str stamp);
+    /* JSON object describing the instance, shown in status. May be NULL. */
+    int32_t (*describe)(void* instance, void* sink_ctx, dadns_str_sink sink);
+} dadns_service_api;
+
+/* ---------------------------------------------------------------------------------------- */
+
+typedef struct dadns_plugin_desc {
+    uint32_t struct_size;
+    uint16_t abi_major;
+    uint16_t abi_minor;
+    const char* name;        /* NUL-terminated, [a-z0-9_]+ */
+    const char* version;     /* NUL-terminated */
+    int32_t kind;            /* dadns_plugin_kind */
+    const dadns_backend_api* backend;   /* when kind == DADNS_KIND_BACKEND */
+    const dadns_service_api* service;   /* when kind is INGESTION or DISCOVERY */
+} dadns_plugin_desc;
+
+typedef const dadns_plugin_desc* (*dadns_plugin_init_fn)(const dadns_host_api* host);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* DADNS_ABI_H */

@@ -1,0 +1,12 @@
+// Everything a plugin author needs: include this one header.
+#pragma once
+
+#include <dadns/abi.h>
+#include <dadns/sdk/backend.hpp>
+#include <dadns/sdk/host.hpp>
+#include <dadns/sdk/http.hpp>
+#include <dadns/sdk/json.hpp>
+#include <dadns/sdk/plugin.hpp>
+#include <dadns/sdk/record_views.hpp>
+#include <dadns/sdk/service.hpp>
+#include <dadns/sdk/types.hpp>

@@ -1,0 +1,48 @@
+// Base class of backend plugins.
+#pragma once
+
+#include <dadns/sdk/host.hpp>
+#include <dadns/sdk/types.hpp>
+
+#include <string>
+#include <vector>
+
+namespace dadns::sdk {
+
+struct ApplyResult {
+    // Records the backend stores for the zone; -1 means all of zone.records. A backend that
+    // skips types it cannot serve reports fewer and says so in warning.
+    int64_t expectedCount = -1;
+    std::string warning;
+};
+
+// Contract (docs/plugin-guide.md): apply is idempotent; calls for distinct zones may run
+// concurrently, up to parallelism(); calls for one zone are never concurrent. Throw
+// RetryableError or PermanentError; any other exception counts as retryable.
+class Backend {
+public:
+    explicit Backend(const InstanceContext& ctx) : host_(ctx.host), name_(ctx.name) {}
+    virtual ~Backend() = default;
+    Backend(const Backend&) = delete;
+    Backend& operator=(const Backend&) = delete;
+
+    virtual ApplyResult apply(const Zone& zone) = 0;
+    virtual void remove(const std::string& zone) = 0;
+    virtual int64_t count(const std::string& zone) = 0;
+    virtual std::vector<std::string> listZones() = 0;
+    // Default: applying again makes the backend hold exactly the zone.
+    virtual void reconcile(const Zone& zone) { apply(zone); }
+    // Throw when the backend cannot take writes.
+    virtual void health() {}
+    virtual uint32_t parallelism() const { return 1; }
+
+protected:
+    const Host& host() const { return host_; }
+    const std::string& instanceName() const { return name_; }
+
+private:
+    Host host_;
+    std::string name_;
+};
+
+} // namespace dadns::sdk

@@ -1,0 +1,203 @@
+// The host's services as a plugin instance sees them.
+#pragma once
+
+#include <dadns/sdk/http.hpp>
+#include <dadns/sdk/types.hpp>
+
+#include <functional>
+#include <initializer_list>
+#include <list>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace dadns::sdk {
+
+struct ZoneInfo {
+    std::string name;
+    uint64_t version = 0;
+    bool deleted = false;
+    std::string stamp, source, originHost, originUser, zoneText;
+};
+
+// Where a change came from; stored with the zone and shown in its state.
+struct Origin {
+    std::string source;      // "directadmin", "hosts", ...
+    std::string host;        // e.g. the DirectAdmin hostname that pushed it
+    std::string user;        // e.g. the DirectAdmin username
+    std::string stamp;       // replication stamp; empty = the host assigns one
+};
+
+struct SubmitResult {
+    uint64_t version = 0;
+    bool applied = false;
+    int recordCount = 0;
+};
+
+using Labels = std::initializer_list<std::pair<std::string_view, std::string_view>>;
+using RouteHandler = std::function<void(const Request&, Response&)>;
+
+class Host {
+public:
+    Host(const dadns_host_api* api, void* ctx) : api_(api), ctx_(ctx) {}
+
+    void log(dadns_log_level level, std::string_view message) const {
+        api_->log(ctx_, level, str(message));
+    }
+    void debug(std::string_view m) const { log(DADNS_LOG_DEBUG, m); }
+    void info(std::string_view m) const { log(DADNS_LOG_INFO, m); }
+    void warn(std::string_view m) const { log(DADNS_LOG_WARN, m); }
+    void error(std::string_view m) const { log(DADNS_LOG_ERROR, m); }
+
+    // Throws PermanentError with the host's reason (e.g. the zone's parse error and line).
+    SubmitResult submitZoneText(std::string_view zone, std::string_view text, const Origin& origin) const {
+        dadns_change c = change(DADNS_CHANGE_ZONE_TEXT, zone, origin);
+        c.zone_text = str(text);
+        return submit(c);
+    }
+    SubmitResult submitRecords(std::string_view zone, const std::vector<Record>& records, const Origin& origin) const {
+        AbiRecords abi(records);
+        dadns_change c = change(DADNS_CHANGE_RECORDS, zone, origin);
+        c.records = abi.data();
+        c.record_count = abi.size();
+        return submit(c);
+    }
+    SubmitResult submitDelete(std::string_view zone, const Origin& origin) const {
+        dadns_change c = change(DADNS_CHANGE_DELETE, zone, origin);
+        return submit(c);
+    }
+
+    std::optional<ZoneInfo> readZone(std::string_view zone) const {
+        std::optional<ZoneInfo> out;
+        dadns_status st{};
+        api_->read_zone(ctx_, str(zone), &out, &Host::collectInfo, &st);
+        return out;
+    }
+    void listZones(const std::function<void(const ZoneInfo&)>& fn) const {
+        dadns_status st{};
+        auto sink = [](void* ctx, const dadns_zone_info* info) {
+            (*static_cast<const std::function<void(const ZoneInfo&)>*>(ctx))(toInfo(*info));
+        };
+        if (api_->list_zones(ctx_, const_cast<std::function<void(const ZoneInfo&)>*>(&fn), sink, &st) != DADNS_OK)
+            throw Error(static_cast<dadns_status_code>(st.code), std::string(statusMessage(st)));
+    }
+
+    bool checkCredentials(std::string_view user, std::string_view password) const {
+        return api_->check_credentials(ctx_, str(user), str(password)) == 1;
+    }
+
+    void counterAdd(std::string_view name, std::string_view help, Labels labels, double v = 1) const {
+        auto l = toLabels(labels);
+        api_->counter_add(ctx_, str(name), str(help), l.data(), l.size(), v);
+    }
+    void gaugeSet(std::string_view name, std::string_view help, Labels labels, double v) const {
+        auto l = toLabels(labels);
+        api_->gauge_set(ctx_, str(name), str(help), l.data(), l.size(), v);
+    }
+    void observe(std::string_view name, std::string_view help, Labels labels, double v) const {
+        auto l = toLabels(labels);
+        api_->histogram_observe(ctx_, str(name), str(help), l.data(), l.size(), v);
+    }
+
+    std::string nodeId() const { return std::string(view(api_->node_id(ctx_))); }
+    std::string apiUrl() const { return std::string(view(api_->api_url(ctx_))); }
+
+    const dadns_host_api* api() const { return api_; }
+    void* ctx() const { return ctx_; }
+
+private:
+    static dadns_change change(dadns_change_kind kind, std::string_view zone, const Origin& o) {
+        dadns_change c{};
+        c.struct_size = sizeof(c);
+        c.kind = kind;
+        c.zone = str(zone);
+        c.source = str(o.source);
+        c.origin_host = str(o.host);
+        c.origin_user = str(o.user);
+        c.stamp = str(o.stamp);
+        return c;
+    }
+    SubmitResult submit(const dadns_change& c) const {
+        dadns_change_result r{};
+        r.struct_size = sizeof(r);
+        dadns_status st{};
+        if (api_->submit_change(ctx_, &c, &r, &st) != DADNS_OK)
+            throw Error(static_cast<dadns_status_code>(st.code), std::string(statusMessage(st)));
+        return SubmitResult{r.version, r.applied != 0, r.record_count};
+    }
+    static ZoneInfo toInfo(const dadns_zone_info& i) {
+        ZoneInfo z;
+        z.name = std::string(view(i.name));
+        z.version = i.version;
+        z.deleted = i.deleted != 0;
+        z.stamp = std::string(view(i.stamp));
+        z.source = std::string(view(i.source));
+        z.originHost = std::string(view(i.origin_host));
+        z.originUser = std::string(view(i.origin_user));
+        z.zoneText = std::string(view(i.zone_text));
+        return z;
+    }
+    static void collectInfo(void* ctx, const dadns_zone_info* info) {
+        *static_cast<std::optional<ZoneInfo>*>(ctx) = toInfo(*info);
+    }
+    static std::vector<dadns_label> toLabels(Labels labels) {
+        std::vector<dadns_label> out;
+        out.reserve(labels.size());
+        for (const auto& [k, v] : labels) out.push_back(dadns_label{str(k), str(v)});
+        return out;
+    }
+
+    const dadns_host_api* api_;
+    void* ctx_;
+};
+
+// What every plugin instance is constructed with.
+struct InstanceContext {
+    Host host;
+    std::string name;       // instance name from the config (e.g. "coredns_dc1")
+    std::string configJson; // the instance's config section as JSON text
+};
+
+// Registers HTTP routes on behalf of an instance and keeps their handlers alive with it.
+class RouteTable {
+public:
+    explicit RouteTable(Host host) : host_(host) {}
+    void add(std::string_view method, std::string_view prefix, RouteHandler handler,
+             dadns_route_auth auth = DADNS_ROUTE_AUTH_HOST) {
+        handlers_.push_back(std::move(handler));
+        dadns_status st{};
+        if (host_.api()->register_route(host_.ctx(), str(method), str(prefix), auth, &RouteTable::trampoline,
+                                        &handlers_.back(), &st) != DADNS_OK)
+            throw PermanentError(std::string(statusMessage(st)));
+    }
+
+private:
+    static void trampoline(void* ctx, const dadns_http_request* req, const dadns_http_response* out) {
+        Response resp;
+        try {
+            (*static_cast<RouteHandler*>(ctx))(Request(*req), resp);
+        } catch (const std::exception& e) {
+            resp = Response();
+            resp.json(500, "{\"error\":" + jsonQuoteMinimal(e.what()) + "}");
+        } catch (...) {
+            resp = Response();
+            resp.json(500, "{\"error\":\"unknown plugin error\"}");
+        }
+        resp.writeTo(*out);
+    }
+    static std::string jsonQuoteMinimal(std::string_view s) {
+        std::string out = "\"";
+        for (char c : s) {
+            if (c == '"' || c == '\\') out.push_back('\\');
+            if (static_cast<unsigned char>(c) >= 0x20) out.push_back(c);
+        }
+        return out + "\"";
+    }
+
+    Host host_;
+    std::list<RouteHandler> handlers_; // list: addresses stay valid as routes are added
+};
+
+} // namespace dadns::sdk

@@ -1,0 +1,212 @@
+// A small JSON reader, enough for a plugin to read its configuration without another library.
+#pragma once
+
+#include <dadns/sdk/types.hpp>
+
+#include <cctype>
+#include <cstdlib>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace dadns::sdk {
+
+class Json {
+public:
+    enum class Type { Null, Bool, Number, String, Array, Object };
+
+    Json() = default;
+    static Json parse(std::string_view text) {
+        Parser p{text, 0};
+        Json v = p.value();
+        p.ws();
+        if (p.pos != text.size()) p.fail("trailing characters");
+        return v;
+    }
+
+    Type type() const { return type_; }
+    bool isNull() const { return type_ == Type::Null; }
+    bool isObject() const { return type_ == Type::Object; }
+    bool isArray() const { return type_ == Type::Array; }
+
+    bool has(const std::string& key) const { return type_ == Type::Object && object_.count(key) != 0; }
+    const Json& operator[](const std::string& key) const {
+        static const Json null;
+        if (type_ != Type::Object) return null;
+        auto it = object_.find(key);
+        return it == object_.end() ? null : it->second;
+    }
+    const std::vector<Json>& items() const { return array_; }
+    const std::map<std::string, Json>& members() const { return object_; }
+
+    // Typed reads with a default for a missing key; a present value of the wrong type throws,
+    // so a typo in an operator's config is reported instead of silently ignored.
+    std::string getString(const std::string& key, const std::string& def = "") const {
+        const Json& v = (*this)[key];
+        if (v.isNull()) return def;
+        if (v.type_ == Type::String) return v.string_;
+        if (v.type_ == Type::Number || v.type_ == Type::Bool) return v.string_;
+        throw PermanentError("config key '" + key + "' must be a string");
+    }
+    double getNumber(const std::string& key, double def) const {
+        const Json& v = (*this)[key];
+        if (v.isNull()) return def;
+        if (v.type_ == Type::Number) return v.number_;
+        if (v.type_ == Type::String) {
+            char* end = nullptr;
+            double d = std::strtod(v.string_.c_str(), &end);
+            if (end && *end == '\0' && !v.string_.empty()) return d;
+        }
+        throw PermanentError("config key '" + key + "' must be a number");
+    }
+    long long getInt(const std::string& key, long long def) const {
+        return static_cast<long long>(getNumber(key, static_cast<double>(def)));
+    }
+    bool getBool(const std::string& key, bool def) const {
+        const Json& v = (*this)[key];
+        if (v.isNull()) return def;
+        if (v.type_ == Type::Bool) return v.bool_;
+        if (v.type_ == Type::String) {
+            if (v.string_ == "true" || v.string_ == "yes" || v.string_ == "on" || v.string_ == "1") return true;
+            if (v.string_ == "false" || v.string_ == "no" || v.string_ == "off" || v.string_ == "0") return false;
+        }
+        throw PermanentError("config key '" + key + "' must be true or false");
+    }
+    const std::string& asString() const { return string_; }
+    double asNumber() const { return number_; }
+    bool asBool() const { return bool_; }
+
+private:
+    struct Parser {
+        std::string_view s;
+        size_t pos;
+        [[noreturn]] void fail(const std::string& why) const {
+            throw PermanentError("invalid JSON at offset " + std::to_string(pos) + ": " + why);
+        }
+        void ws() {
+            while (pos < s.size() && (s[pos] == ' ' || s[pos] == '\n' || s[pos] == '\r' || s[pos] == '\t')) ++pos;
+        }
+        bool eat(char c) {
+            ws();
+            if (pos < s.size() && s[pos] == c) { ++pos; return true; }
+            return false;
+        }
+        Json value() {
+            ws();
+            if (pos >= s.size()) fail("unexpected end");
+            char c = s[pos];
+            Json v;
+            if (c == '{') {
+                ++pos;
+                v.type_ = Type::Object;
+                if (eat('}')) return v;
+                do {
+                    ws();
+                    std::string key = stringLiteral();
+                    if (!eat(':')) fail("expected ':'");
+                    v.object_[key] = value();
+                } while (eat(','));
+                if (!eat('}')) fail("expected '}'");
+            } else if (c == '[') {
+                ++pos;
+                v.type_ = Type::Array;
+                if (eat(']')) return v;
+                do { v.array_.push_back(value()); } while (eat(','));
+                if (!eat(']')) fail("expected ']'");
+            } else if (c == '"') {
+                v.type_ = Type::String;
+                v.string_ = stringLiteral();
+            } else if (s.substr(pos, 4) == "true") {
+                pos += 4; v.type_ = Type::Bool; v.bool_ = true; v.string_ = "true";
+            } else if (s.substr(pos, 5) == "false") {
+                pos += 5; v.type_ = Type::Bool; v.bool_ = false; v.string_ = "false";
+            } else if (s.substr(pos, 4) == "null") {
+                pos += 4;
+            } else {
+                size_t start = pos;
+                while (pos < s.size() && (std::isdigit(static_cast<unsigned char>(s[pos])) || s[pos] == '-' ||
+                                          s[pos] == '+' || s[pos] == '.' || s[pos] == 'e' || s[pos] == 'E'))
+                    ++pos;
+                if (start == pos) fail("unexpected character");
+                v.type_ = Type::Number;
+                v.string_ = std::string(s.substr(start, pos - start));
+                v.number_ = std::strtod(v.string_.c_str(), nullptr);
+            }
+            return v;
+        }
+        std::string stringLiteral() {
+            if (pos >= s.size() || s[pos] != '"') fail("expected string");
+            ++pos;
+            std::string out;
+            while (pos < s.size() && s[pos] != '"') {
+                char c = s[pos++];
+                if (c != '\\') { out.push_back(c); continue; }
+                if (pos >= s.size()) fail("bad escape");
+                char e = s[pos++];
+                switch (e) {
+                case 'n': out.push_back('\n'); break;
+                case 't': out.push_back('\t'); break;
+                case 'r': out.push_back('\r'); break;
+                case 'b': out.push_back('\b'); break;
+                case 'f': out.push_back('\f'); break;
+                case 'u': {
+                    if (pos + 4 > s.size()) fail("bad \\u escape");
+                    unsigned cp = static_cast<unsigned>(std::stoul(std::string(s.substr(pos, 4)), nullptr, 16));
+                    pos += 4;
+                    if (cp < 0x80) out.push_back(static_cast<char>(cp));
+                    else if (cp < 0x800) {
+                        out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+                        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+                    } else {
+                        out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+                        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+                        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+                    }
+                    break;
+                }
+                default: out.push_back(e);
+                }
+            }
+            if (pos >= s.size()) fail("unterminated string");
+            ++pos;
+            return out;
+        }
+    };
+
+    Type type_ = Type::Null;
+    bool bool_ = false;
+    double number_ = 0;
+    std::string string_;
+    std::vector<Json> array_;
+    std::map<std::string, Json> object_;
+};
+
+// Escapes a string for inclusion in JSON text (with the quotes).
+inline std::string jsonQuote(std::string_view s) {
+    std::string out;
+    out.reserve(s.size() + 2);
+    out.push_back('"');
+    for (char c : s) {
+        switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        default:
+            if (static_cast<unsigned char>(c) < 0x20) {
+                static const char* hex = "0123456789abcdef";
+                out += "\\u00";
+                out.push_back(hex[(c >> 4) & 0xF]);
+                out.push_back(hex[c & 0xF]);
+            } else {
+                out.push_back(c);
+            }
+        }
+    }
+    out.push_back('"');
+    return out;
+}
+
+} // namespace dadns::sdk

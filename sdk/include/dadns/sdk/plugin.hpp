@@ -1,0 +1,158 @@
+// Export macros: one line turns a Backend/Ingestion/Discovery class into a loadable plugin.
+//
+//   DADNS_BACKEND_PLUGIN(MyBackend, "my_backend", "1.0.0")
+//
+// generates dadns_plugin_init and C trampolines that catch every exception at the boundary.
+#pragma once
+
+#include <dadns/abi.h>
+#include <dadns/sdk/backend.hpp>
+#include <dadns/sdk/service.hpp>
+
+#include <exception>
+#include <type_traits>
+#include <string>
+
+namespace dadns::sdk::detail {
+
+// The host table this plugin was initialised with. One per shared object (hidden visibility).
+inline const dadns_host_api*& hostApi() {
+    static const dadns_host_api* api = nullptr;
+    return api;
+}
+
+// Runs fn, turning any exception into a status. Returns the status code.
+template <class Fn>
+int32_t guarded(dadns_status* status, Fn&& fn) {
+    try {
+        fn();
+        if (status && status->code != DADNS_OK) status->code = DADNS_OK;
+        return DADNS_OK;
+    } catch (const Error& e) {
+        setStatus(status, e.code(), e.what());
+        return e.code();
+    } catch (const std::exception& e) {
+        setStatus(status, DADNS_ERR_RETRYABLE, e.what());
+        return DADNS_ERR_RETRYABLE;
+    } catch (...) {
+        setStatus(status, DADNS_ERR_RETRYABLE, "unknown exception in plugin");
+        return DADNS_ERR_RETRYABLE;
+    }
+}
+
+template <class T>
+void* createInstance(void* hostCtx, dadns_str name, dadns_str config, dadns_status* status) {
+    T* out = nullptr;
+    guarded(status, [&] {
+        InstanceContext ctx{Host(hostApi(), hostCtx), std::string(view(name)), std::string(view(config))};
+        out = new T(ctx);
+    });
+    return out;
+}
+
+template <class T>
+struct BackendTrampolines {
+    static T* self(void* p) { return static_cast<T*>(p); }
+    static void destroy(void* p) {
+        try { delete self(p); } catch (...) {}
+    }
+    static int32_t apply(void* p, const dadns_zone* z, int64_t* expected, dadns_status* st) {
+        return guarded(st, [&] {
+            Zone zone = toZone(*z);
+            ApplyResult r = self(p)->apply(zone);
+            if (expected) *expected = r.expectedCount < 0 ? static_cast<int64_t>(zone.records.size()) : r.expectedCount;
+            if (!r.warning.empty()) setStatus(st, DADNS_OK, r.warning);
+        });
+    }
+    static int32_t remove(void* p, dadns_str zone, dadns_status* st) {
+        return guarded(st, [&] { self(p)->remove(std::string(view(zone))); });
+    }
+    static int32_t count(void* p, dadns_str zone, int64_t* out, dadns_status* st) {
+        return guarded(st, [&] { *out = self(p)->count(std::string(view(zone))); });
+    }
+    static int32_t list(void* p, void* sinkCtx, dadns_str_sink sink, dadns_status* st) {
+        return guarded(st, [&] {
+            for (const auto& z : self(p)->listZones()) sink(sinkCtx, str(z));
+        });
+    }
+    static int32_t reconcile(void* p, const dadns_zone* z, dadns_status* st) {
+        return guarded(st, [&] { self(p)->reconcile(toZone(*z)); });
+    }
+    static int32_t health(void* p, dadns_status* st) {
+        return guarded(st, [&] { self(p)->health(); });
+    }
+    static uint32_t parallelism(void* p) {
+        try { return self(p)->parallelism(); } catch (...) { return 1; }
+    }
+    static const dadns_backend_api* table() {
+        static const dadns_backend_api api = {sizeof(dadns_backend_api), &createInstance<T>, &destroy, &apply,
+                                              &remove, &count, &list, &reconcile, &health, &parallelism};
+        return &api;
+    }
+};
+
+template <class T>
+struct ServiceTrampolines {
+    static T* self(void* p) { return static_cast<T*>(p); }
+    static int32_t start(void* p, dadns_status* st) {
+        return guarded(st, [&] { self(p)->start(); });
+    }
+    static void stop(void* p) {
+        try { self(p)->stop(); } catch (...) {}
+    }
+    static void destroy(void* p) {
+        try { delete self(p); } catch (...) {}
+    }
+    static void zoneChanged(void* p, dadns_str zone, uint64_t version, dadns_str stamp) {
+        try { self(p)->zoneChanged(std::string(view(zone)), version, std::string(view(stamp))); } catch (...) {}
+    }
+    static int32_t describe(void* p, void* sinkCtx, dadns_str_sink sink) {
+        dadns_status st{};
+        return guarded(&st, [&] {
+            std::string json = self(p)->describe();
+            sink(sinkCtx, str(json));
+        });
+    }
+    static const dadns_service_api* table() {
+        static const dadns_service_api api = {sizeof(dadns_service_api), &createInstance<T>, &start, &stop,
+                                              &destroy, &zoneChanged, &describe};
+        return &api;
+    }
+};
+
+template <class T>
+const dadns_plugin_desc* descriptor(const dadns_host_api* host, const char* name, const char* version,
+                                    dadns_plugin_kind kind) {
+    // A host older than this SDK's ABI major cannot be served.
+    if (!host || host->abi_major != DADNS_ABI_MAJOR) return nullptr;
+    hostApi() = host;
+    static dadns_plugin_desc desc{};
+    desc.struct_size = sizeof(dadns_plugin_desc);
+    desc.abi_major = DADNS_ABI_MAJOR;
+    desc.abi_minor = DADNS_ABI_MINOR;
+    desc.name = name;
+    desc.version = version;
+    desc.kind = kind;
+    if constexpr (std::is_base_of_v<Backend, T>) desc.backend = BackendTrampolines<T>::table();
+    else desc.service = ServiceTrampolines<T>::table();
+    return &desc;
+}
+
+} // namespace dadns::sdk::detail
+
+#define DADNS_PLUGIN_EXPORT extern "C" __attribute__((visibility("default")))
+
+#define DADNS_BACKEND_PLUGIN(Class, Name, Version)                                                      \
+    DADNS_PLUGIN_EXPORT const dadns_plugin_desc* dadns_plugin_init(const dadns_host_api* host) {         \
+        return ::dadns::sdk::detail::descriptor<Class>(host, Name, Version, DADNS_KIND_BACKEND);         \
+    }
+
+#define DADNS_INGESTION_PLUGIN(Class, Name, Version)                                                    \
+    DADNS_PLUGIN_EXPORT const dadns_plugin_desc* dadns_plugin_init(const dadns_host_api* host) {         \
+        return ::dadns::sdk::detail::descriptor<Class>(host, Name, Version, DADNS_KIND_INGESTION);       \
+    }
+
+#define DADNS_DISCOVERY_PLUGIN(Class, Name, Version)                                                    \
+    DADNS_PLUGIN_EXPORT const dadns_plugin_desc* dadns_plugin_init(const dadns_host_api* host) {         \
+        return ::dadns::sdk::detail::descriptor<Class>(host, Name, Version, DADNS_KIND_DISCOVERY);       \
+    }
