@@ -38,4 +38,6 @@ install(CODE "
   else()
     message(STATUS \"Keeping existing \${_etc}/dadns.yml\")
   endif()")
-install(FILES etc/dadns.service DESTINATION ${DADNS_SYSTEMD_UNITDIR})
+set(DADNS_FULL_BINDIR ${CMAKE_INSTALL_FULL_BINDIR})
+configure_file(etc/dadns.service.in ${CMAKE_BINARY_DIR}/dadns.service @ONLY)
+install(FILES ${CMAKE_BINARY_DIR}/dadns.service DESTINATION ${DADNS_SYSTEMD_UNITDIR})

@@ -1,3 +1,7 @@
-// dadns entry point; replaced by the ServerApplication in core/app/DadnsApp.
-#include <cstdio>
-int main() { std::puts("dadns " DADNS_VERSION); return 0; }
+// dadns entry point.
+#include "core/app/DadnsApp.hpp"
+
+int main(int argc, char** argv) {
+    dadns::DadnsApp app;
+    return app.run(argc, argv);
+}

@@ -31,4 +31,10 @@ struct ConfigError : std::runtime_error {
     std::string key;
 };
 
+// An error with an explicit HTTP status (409 conflict, 413 too large, 503 unavailable, ...).
+struct HttpError : std::runtime_error {
+    HttpError(int status, const std::string& what) : std::runtime_error(what), status(status) {}
+    int status;
+};
+
 } // namespace dadns

@@ -102,6 +102,7 @@ public:
     bool running();
 
     int port() const { return port_; }
+    int pid() const { return process_.pid(); }
     const std::string& dir() const { return dir_.path(); }
     std::string configPath() const { return dir_.file("dadns.yml"); }
     std::string log() const;

@@ -1,0 +1,35 @@
+// What the API's route handlers reach, and the registration of each route group.
+#pragma once
+
+#include "core/app/PluginInstances.hpp"
+#include "core/config/DaemonConfig.hpp"
+#include "core/dispatch/Dispatcher.hpp"
+#include "core/http/Router.hpp"
+#include "core/intake/ChangeIntake.hpp"
+#include "core/metrics/MetricsRegistry.hpp"
+#include "core/plugin/PluginLoader.hpp"
+#include "core/store/ZoneStore.hpp"
+
+#include <chrono>
+
+namespace dadns {
+
+struct ApiContext {
+    const DaemonConfig& config;
+    ZoneStore& store;
+    ChangeIntake& intake;
+    Dispatcher& dispatcher;
+    const PluginLoader& loader;
+    const PluginInstances& instances;
+    MetricsRegistry& metrics;
+    std::chrono::steady_clock::time_point startedAt;
+};
+
+// GET /health, /api/v1/status, /api/v1/plugins, /metrics
+void addStatusRoutes(Router& router, ApiContext& ctx);
+// /api/v1/zones...
+void addZoneRoutes(Router& router, ApiContext& ctx);
+// /api/v1/backends..., /api/v1/queue
+void addBackendRoutes(Router& router, ApiContext& ctx);
+
+} // namespace dadns

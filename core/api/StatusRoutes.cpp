@@ -1,0 +1,151 @@
+// Liveness, status, plugins and Prometheus metrics.
+#include "core/api/ApiContext.hpp"
+#include "core/api/JsonWriter.hpp"
+#include "core/app/BuildInfo.hpp"
+
+namespace dadns {
+namespace {
+
+Poco::JSON::Object::Ptr laneJson(const LaneStatus& lane) {
+    auto o = jsonObject();
+    o->set("name", lane.backend);
+    o->set("plugin", lane.plugin);
+    o->set("up", lane.up);
+    if (!lane.up) o->set("down_reason", lane.downReason);
+    o->set("parallelism", lane.parallelism);
+    o->set("queued", static_cast<Poco::UInt64>(lane.queued));
+    o->set("retrying", static_cast<Poco::UInt64>(lane.retrying));
+    o->set("in_flight", static_cast<Poco::UInt64>(lane.inFlight));
+    o->set("lag_seconds", static_cast<double>(lane.oldestPendingMs) / 1000.0);
+    o->set("applied", lane.applied);
+    o->set("failed", lane.failed);
+    o->set("repaired", lane.repaired);
+    o->set("dead_letters", lane.deadLetters);
+    o->set("consecutive_failures", lane.consecutiveFailures);
+    o->set("last_error", lane.lastError);
+    o->set("progress", lane.progress);
+    auto d = jsonObject();
+    d->set("scanned_at_ms", lane.drift.atMs);
+    d->set("backend_zones", static_cast<Poco::UInt64>(lane.drift.backendZones));
+    d->set("missing", static_cast<Poco::UInt64>(lane.drift.missing));
+    d->set("unknown", static_cast<Poco::UInt64>(lane.drift.unknownTotal));
+    auto unknown = jsonArray();
+    for (const auto& z : lane.drift.unknown) unknown->add(z);
+    d->set("unknown_zones", unknown);
+    d->set("removed", static_cast<Poco::UInt64>(lane.drift.removed));
+    if (!lane.drift.refused.empty()) d->set("refused", lane.drift.refused);
+    if (!lane.drift.error.empty()) d->set("error", lane.drift.error);
+    o->set("drift", d);
+    return o;
+}
+
+Poco::JSON::Array::Ptr pluginsJson(const PluginLoader& loader) {
+    auto arr = jsonArray();
+    for (const auto& r : loader.reports()) {
+        auto o = jsonObject();
+        o->set("name", r.name);
+        o->set("version", r.version);
+        o->set("kind", r.kind);
+        o->set("path", r.path);
+        o->set("loaded", r.loaded);
+        if (!r.loaded) o->set("reason", r.reason);
+        arr->add(o);
+    }
+    return arr;
+}
+
+Poco::JSON::Array::Ptr instancesJson(const PluginInstances& instances) {
+    auto arr = jsonArray();
+    for (const auto& st : instances.statuses()) {
+        auto o = jsonObject();
+        o->set("name", st.name);
+        o->set("kind", st.kind);
+        o->set("plugin", st.plugin);
+        o->set("state", st.state);
+        if (!st.error.empty()) o->set("error", st.error);
+        arr->add(o);
+    }
+    for (const auto& s : instances.services()) {
+        // Services describe themselves (e.g. cluster members, registered hosts).
+        for (size_t i = 0; i < arr->size(); ++i) {
+            auto o = arr->getObject(static_cast<unsigned>(i));
+            if (o->getValue<std::string>("name") == s->name()) {
+                try {
+                    o->set("details", parseJsonObject(s->describe()));
+                } catch (const std::exception&) {
+                }
+            }
+        }
+    }
+    return arr;
+}
+
+} // namespace
+
+void addStatusRoutes(Router& router, ApiContext& ctx) {
+    router.add({"GET", "/health", RouteAccess::Read, [](ApiRequest&, ApiResponse& out) { out.json(200, "{\"status\":\"alive\"}"); }, ""});
+
+    router.add({"GET", "/api/v1/status", RouteAccess::Read,
+                [&ctx](ApiRequest&, ApiResponse& out) {
+                    auto o = jsonObject();
+                    auto reasons = jsonArray();
+                    auto lanes = ctx.dispatcher.lanes();
+                    size_t running = 0, enabledBackends = 0;
+                    for (const auto& st : ctx.instances.statuses()) {
+                        if (st.state == "failed") reasons->add(st.kind + " '" + st.name + "' failed: " + st.error);
+                        if (st.kind == "backend" && st.enabled) ++enabledBackends;
+                    }
+                    size_t up = 0;
+                    for (const auto& l : lanes) {
+                        ++running;
+                        if (l.up) ++up;
+                        else reasons->add("backend '" + l.backend + "' is down: " + l.downReason);
+                        if (l.deadLetters) reasons->add("backend '" + l.backend + "' has " + std::to_string(l.deadLetters) + " dead letter(s)");
+                    }
+                    for (const auto& r : ctx.loader.reports())
+                        if (!r.loaded) reasons->add("plugin " + r.path + " refused: " + r.reason);
+                    std::string status = "ok";
+                    if (reasons->size() > 0) status = "degraded";
+                    if (enabledBackends > 0 && up == 0) status = "error";
+                    o->set("status", status);
+                    o->set("reasons", reasons);
+                    o->set("version", versionString());
+                    o->set("node_id", ctx.config.nodeId);
+                    o->set("uptime_seconds",
+                           std::chrono::duration<double>(std::chrono::steady_clock::now() - ctx.startedAt).count());
+                    StoreStats stats = ctx.store.stats();
+                    auto store = jsonObject();
+                    store->set("engine", stats.engine);
+                    store->set("location", stats.location);
+                    store->set("zones", static_cast<Poco::UInt64>(stats.zones));
+                    store->set("deleted_zones", static_cast<Poco::UInt64>(stats.deletedZones));
+                    o->set("store", store);
+                    o->set("plugins", pluginsJson(ctx.loader));
+                    o->set("instances", instancesJson(ctx.instances));
+                    auto backends = jsonArray();
+                    for (const auto& l : lanes) backends->add(laneJson(l));
+                    o->set("backends", backends);
+                    out.json(200, toJson(o));
+                },
+                ""});
+
+    router.add({"GET", "/api/v1/plugins", RouteAccess::Read,
+                [&ctx](ApiRequest&, ApiResponse& out) {
+                    auto o = jsonObject();
+                    o->set("abi", std::to_string(DADNS_ABI_MAJOR) + "." + std::to_string(DADNS_ABI_MINOR));
+                    o->set("plugins", pluginsJson(ctx.loader));
+                    o->set("instances", instancesJson(ctx.instances));
+                    out.json(200, toJson(o));
+                },
+                ""});
+
+    router.add({"GET", "/metrics", RouteAccess::Read,
+                [&ctx](ApiRequest&, ApiResponse& out) {
+                    out.text(200, ctx.metrics.renderPrometheus(), "text/plain; version=0.0.4; charset=utf-8");
+                },
+                ""});
+}
+
+Poco::JSON::Object::Ptr laneStatusJson(const LaneStatus& lane) { return laneJson(lane); }
+
+} // namespace dadns

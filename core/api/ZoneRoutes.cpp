@@ -1,0 +1,277 @@
+// The REST zone API: whole-zone PUT/DELETE, record-level edits, reads, history, rollback.
+#include "core/api/ApiContext.hpp"
+#include "core/api/JsonWriter.hpp"
+#include "core/util/Errors.hpp"
+#include "core/zone/ZoneName.hpp"
+#include "core/zone/ZoneParser.hpp"
+
+#include <Poco/String.h>
+
+#include <chrono>
+
+namespace dadns {
+namespace {
+
+int64_t nowMs() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+ZoneOrigin restOrigin(const ApiRequest& in) { return {"rest", in.remoteAddress, in.authUser}; }
+
+bool isJson(const ApiRequest& in) { return Poco::icompare(in.contentType.substr(0, 16), "application/json") == 0; }
+
+// {"name": "www", "type": "A", "ttl": 300, "data": "192.0.2.1"} -> Record; rdata stays one
+// presentation string, split into fields by the parser.
+sdk::Record recordFromJson(const Poco::JSON::Object::Ptr& o, bool requireData) {
+    sdk::Record r;
+    if (!o) throw InvalidInput("each record must be a JSON object");
+    r.owner = o->optValue<std::string>("name", "@");
+    r.type = Poco::toUpper(o->optValue<std::string>("type", ""));
+    if (o->has("ttl")) {
+        long long ttl = o->getValue<long long>("ttl");
+        if (ttl < 0 || ttl > 2147483647) throw InvalidInput("ttl out of range");
+        r.ttl = static_cast<uint32_t>(ttl);
+    } else {
+        r.ttl = 3600;
+    }
+    std::string data = o->has("data") ? o->getValue<std::string>("data") : o->optValue<std::string>("content", "");
+    if (data.find_first_of("\r\n") != std::string::npos || data.find('\0') != std::string::npos)
+        throw InvalidInput("record data must be one line");
+    if (!data.empty()) r.rdata.push_back(data);
+    if (requireData && (r.type.empty() || data.empty())) throw InvalidInput("each record needs type and data");
+    return r;
+}
+
+std::vector<sdk::Record> recordsFromBody(const std::string& body, bool requireData) {
+    auto o = parseJsonObject(body);
+    std::vector<sdk::Record> out;
+    if (o->has("records")) {
+        auto arr = o->getArray("records");
+        if (!arr) throw InvalidInput("\"records\" must be an array");
+        for (size_t i = 0; i < arr->size(); ++i) out.push_back(recordFromJson(arr->getObject(static_cast<unsigned>(i)), requireData));
+    } else {
+        out.push_back(recordFromJson(o, requireData));
+    }
+    if (out.empty()) throw InvalidInput("no records given");
+    return out;
+}
+
+std::chrono::milliseconds waitParam(const ApiRequest& in) {
+    if (!in.hasParam("wait")) return std::chrono::milliseconds(-1);
+    try {
+        double s = std::stod(in.param("wait", "0"));
+        if (!(s >= 0 && s <= 300)) throw std::out_of_range("wait");
+        return std::chrono::milliseconds(static_cast<long long>(s * 1000));
+    } catch (const std::logic_error&) {
+        throw InvalidInput("wait must be a number of seconds between 0 and 300");
+    }
+}
+
+// Answers a change: 200/201 at once, or with ?wait the backends' outcome: 200 all applied,
+// 207 some, 502 none.
+void answerChange(ApiContext& ctx, const ApiRequest& in, ApiResponse& out, const ChangeOutcome& change, bool deleted,
+                  int64_t changedAtMs, int immediateStatus) {
+    auto o = jsonObject();
+    o->set("zone", change.zone);
+    o->set("version", change.version);
+    o->set("stored", change.stored);
+    o->set("deleted", deleted);
+    if (!deleted) o->set("records", change.recordCount);
+    o->set("stamp", change.stamp);
+    int status = change.stored ? immediateStatus : 200;
+    auto wait = waitParam(in);
+    if (wait.count() >= 0 && change.stored) {
+        auto outcomes = ctx.dispatcher.waitFor(change.zone, change.version, changedAtMs, wait);
+        auto arr = jsonArray();
+        size_t applied = 0;
+        for (const auto& b : outcomes) {
+            auto bo = jsonObject();
+            bo->set("backend", b.backend);
+            bo->set("status", b.state);
+            bo->set("applied_version", b.appliedVersion);
+            if (!b.error.empty()) bo->set("error", b.error);
+            if (b.state == "applied") ++applied;
+            arr->add(bo);
+        }
+        o->set("backends", arr);
+        if (outcomes.empty() || applied == outcomes.size()) status = 200;
+        else if (applied > 0) status = 207;
+        else status = 502;
+        o->set("result", status == 200 ? "applied" : status == 207 ? "partial" : "failed");
+    }
+    out.json(status, toJson(o));
+}
+
+Poco::JSON::Object::Ptr stateJson(const ZoneState& z) {
+    auto o = jsonObject();
+    o->set("zone", z.name);
+    o->set("version", z.version);
+    o->set("deleted", z.deleted);
+    o->set("records", z.recordCount);
+    o->set("stamp", z.stamp);
+    auto origin = jsonObject();
+    origin->set("source", z.origin.source);
+    origin->set("host", z.origin.host);
+    origin->set("user", z.origin.user);
+    o->set("origin", origin);
+    o->set("updated_at_ms", z.updatedAtMs);
+    return o;
+}
+
+} // namespace
+
+void addZoneRoutes(Router& router, ApiContext& ctx) {
+    router.add({"PUT", "/api/v1/zones/{zone}", RouteAccess::Mutate,
+                [&ctx](ApiRequest& in, ApiResponse& out) {
+                    int64_t at = nowMs();
+                    ChangeRequest req;
+                    req.zone = in.pathParams["zone"];
+                    req.origin = restOrigin(in);
+                    if (isJson(in)) {
+                        req.kind = ChangeRequest::Kind::Records;
+                        req.records = recordsFromBody(in.body, true);
+                    } else {
+                        req.kind = ChangeRequest::Kind::ZoneText;
+                        req.zoneText = in.body;
+                    }
+                    ChangeOutcome change = ctx.intake.submit(req);
+                    answerChange(ctx, in, out, change, false, at, change.created ? 201 : 200);
+                },
+                ""});
+
+    router.add({"DELETE", "/api/v1/zones/{zone}", RouteAccess::Mutate,
+                [&ctx](ApiRequest& in, ApiResponse& out) {
+                    int64_t at = nowMs();
+                    ChangeRequest req;
+                    req.kind = ChangeRequest::Kind::Delete;
+                    req.zone = in.pathParams["zone"];
+                    req.origin = restOrigin(in);
+                    answerChange(ctx, in, out, ctx.intake.submit(req), true, at, 200);
+                },
+                ""});
+
+    router.add({"POST", "/api/v1/zones/{zone}/records", RouteAccess::Mutate,
+                [&ctx](ApiRequest& in, ApiResponse& out) {
+                    int64_t at = nowMs();
+                    auto change = ctx.intake.addRecords(in.pathParams["zone"], recordsFromBody(in.body, true), restOrigin(in));
+                    answerChange(ctx, in, out, change, false, at, 200);
+                },
+                ""});
+
+    router.add({"DELETE", "/api/v1/zones/{zone}/records", RouteAccess::Mutate,
+                [&ctx](ApiRequest& in, ApiResponse& out) {
+                    int64_t at = nowMs();
+                    std::vector<sdk::Record> matchers;
+                    if (!in.body.empty()) {
+                        matchers = recordsFromBody(in.body, false);
+                    } else {
+                        if (!in.hasParam("name")) throw InvalidInput("give the records to remove as JSON or ?name=&type=&data=");
+                        sdk::Record m;
+                        m.owner = in.param("name");
+                        m.type = Poco::toUpper(in.param("type"));
+                        if (in.hasParam("data")) m.rdata.push_back(in.param("data"));
+                        matchers.push_back(m);
+                    }
+                    // Matchers' data is compared field by field: normalise it through the parser.
+                    std::string zone = normalizeZoneName(in.pathParams["zone"]);
+                    for (auto& m : matchers) {
+                        if (m.rdata.empty() || m.type.empty()) continue;
+                        sdk::Zone probe = parseZoneText(std::string("@ 1 IN ") + m.type + " " + m.rdata[0] + "\n", zone);
+                        m.rdata = probe.records.at(0).rdata;
+                    }
+                    auto change = ctx.intake.removeRecords(zone, matchers, restOrigin(in));
+                    answerChange(ctx, in, out, change, false, at, 200);
+                },
+                ""});
+
+    router.add({"GET", "/api/v1/zones", RouteAccess::Read,
+                [&ctx](ApiRequest& in, ApiResponse& out) {
+                    ZoneListFilter filter;
+                    std::string state = in.param("state", "active");
+                    if (state == "active") filter.state = ZoneListFilter::State::Active;
+                    else if (state == "deleted") filter.state = ZoneListFilter::State::Deleted;
+                    else if (state == "any" || state == "all") filter.state = ZoneListFilter::State::Any;
+                    else throw InvalidInput("state must be active, deleted or any");
+                    filter.after = in.param("after");
+                    try {
+                        filter.limit = static_cast<size_t>(std::stoul(in.param("limit", "100")));
+                    } catch (const std::logic_error&) {
+                        throw InvalidInput("limit must be a whole number");
+                    }
+                    if (filter.limit == 0 || filter.limit > 1000) throw InvalidInput("limit must be between 1 and 1000");
+                    auto zones = ctx.store.list(filter);
+                    auto o = jsonObject();
+                    auto arr = jsonArray();
+                    for (const auto& z : zones) arr->add(stateJson(z));
+                    o->set("zones", arr);
+                    if (zones.size() == filter.limit) o->set("next", zones.back().name);
+                    out.json(200, toJson(o));
+                },
+                ""});
+
+    router.add({"GET", "/api/v1/zones/{zone}", RouteAccess::Read,
+                [&ctx](ApiRequest& in, ApiResponse& out) {
+                    std::string zone = normalizeZoneName(in.pathParams["zone"]);
+                    auto z = ctx.store.current(zone, true);
+                    if (!z) throw NotFound("no such zone: " + zone);
+                    auto o = stateJson(*z);
+                    if (!z->deleted) o->set("zone_text", z->zoneText);
+                    auto arr = jsonArray();
+                    for (const auto& b : ctx.store.backendStates(zone)) {
+                        auto bo = jsonObject();
+                        bo->set("backend", b.backend);
+                        bo->set("applied_version", b.appliedVersion);
+                        bo->set("in_sync", b.appliedVersion == z->version);
+                        bo->set("verified_count", b.verifiedCount);
+                        bo->set("attempts", b.attempts);
+                        bo->set("last_error", b.lastError);
+                        bo->set("dead_letter", b.deadLetter);
+                        bo->set("updated_at_ms", b.updatedAtMs);
+                        arr->add(bo);
+                    }
+                    o->set("backends", arr);
+                    out.json(200, toJson(o));
+                },
+                ""});
+
+    router.add({"GET", "/api/v1/zones/{zone}/history", RouteAccess::Read,
+                [&ctx](ApiRequest& in, ApiResponse& out) {
+                    std::string zone = normalizeZoneName(in.pathParams["zone"]);
+                    auto versions = ctx.store.history(zone);
+                    if (versions.empty()) throw NotFound("no such zone: " + zone);
+                    auto o = jsonObject();
+                    o->set("zone", zone);
+                    auto arr = jsonArray();
+                    for (const auto& v : versions) arr->add(stateJson(v));
+                    o->set("versions", arr);
+                    out.json(200, toJson(o));
+                },
+                ""});
+
+    router.add({"POST", "/api/v1/zones/{zone}/rollback", RouteAccess::Mutate,
+                [&ctx](ApiRequest& in, ApiResponse& out) {
+                    int64_t at = nowMs();
+                    std::string zone = normalizeZoneName(in.pathParams["zone"]);
+                    uint64_t version = 0;
+                    try {
+                        version = std::stoull(in.param("version"));
+                    } catch (const std::logic_error&) {
+                        throw InvalidInput("rollback needs ?version=N");
+                    }
+                    auto target = ctx.store.version(zone, version);
+                    if (!target) throw NotFound("zone " + zone + " has no kept version " + std::to_string(version));
+                    ChangeRequest req;
+                    req.zone = zone;
+                    req.origin = {"rollback", in.remoteAddress, in.authUser};
+                    if (target->deleted) {
+                        req.kind = ChangeRequest::Kind::Delete;
+                    } else {
+                        req.kind = ChangeRequest::Kind::ZoneText;
+                        req.zoneText = target->zoneText;
+                    }
+                    answerChange(ctx, in, out, ctx.intake.submit(req), target->deleted, at, 200);
+                },
+                ""});
+}
+
+} // namespace dadns

@@ -1,0 +1,113 @@
+#include "core/app/DadnsApp.hpp"
+
+#include "core/app/BuildInfo.hpp"
+#include "core/app/Daemon.hpp"
+#include "core/app/ConfigCheck.hpp"
+#include "core/config/ConfigLoader.hpp"
+#include "core/log/Logging.hpp"
+#include "core/util/Errors.hpp"
+
+#include <Poco/File.h>
+#include <Poco/Util/HelpFormatter.h>
+#include <Poco/Util/Option.h>
+#include <Poco/Util/OptionSet.h>
+
+#include <iostream>
+
+namespace dadns {
+
+void DadnsApp::defineOptions(Poco::Util::OptionSet& options) {
+    ServerApplication::defineOptions(options);
+    options.addOption(Poco::Util::Option("config", "c", "configuration file (default: etc/dadns.yml, then /etc/dadns/dadns.yml)")
+                          .required(false).repeatable(false).argument("FILE"));
+    options.addOption(Poco::Util::Option("check-config", "", "validate the configuration and the plugins it names, then exit"));
+    options.addOption(Poco::Util::Option("list-plugins", "", "list the plugins found and why any was refused, then exit"));
+    options.addOption(Poco::Util::Option("version", "v", "print the version and exit"));
+    options.addOption(Poco::Util::Option("help", "h", "print this help and exit"));
+}
+
+void DadnsApp::handleOption(const std::string& name, const std::string& value) {
+    ServerApplication::handleOption(name, value);
+    if (name == "config") configPath_ = value;
+    else if (name == "check-config") action_ = Action::CheckConfig;
+    else if (name == "list-plugins") action_ = Action::ListPlugins;
+    else if (name == "version") action_ = Action::Version;
+    else if (name == "help") {
+        action_ = Action::Help;
+        stopOptionsProcessing();
+    }
+}
+
+std::string DadnsApp::resolveConfigPath() const {
+    if (!configPath_.empty()) return configPath_;
+    for (const char* candidate : {"etc/dadns.yml", "/etc/dadns/dadns.yml"})
+        if (Poco::File(candidate).exists()) return candidate;
+    return "etc/dadns.yml";
+}
+
+int DadnsApp::checkConfig(const std::string& path) {
+    try {
+        DaemonConfig config = loadConfig(path);
+        auto loader = makeOfflineLoader();
+        loadConfiguredPlugins(config, *loader);
+        auto problems = configPluginProblems(config, *loader);
+        if (!problems.empty()) {
+            for (const auto& p : problems) std::cerr << path << ": " << p << "\n";
+            return 1;
+        }
+        std::cout << path << ": ok (" << config.backends.size() << " backend(s), " << config.services.size()
+                  << " ingestion/discovery instance(s))\n";
+        return 0;
+    } catch (const std::exception& e) {
+        std::cerr << path << ": " << e.what() << "\n";
+        return 1;
+    }
+}
+
+int DadnsApp::listPlugins(const std::string& path) {
+    try {
+        DaemonConfig config = loadConfig(path);
+        auto loader = makeOfflineLoader();
+        loadConfiguredPlugins(config, *loader);
+        for (const auto& r : loader->reports()) {
+            if (r.loaded) std::cout << "loaded   " << r.name << " " << r.version << " (" << r.kind << ") " << r.path << "\n";
+            else std::cout << "refused  " << r.path << ": " << r.reason << "\n";
+        }
+        return 0;
+    } catch (const std::exception& e) {
+        std::cerr << "dadns: " << e.what() << "\n";
+        return 1;
+    }
+}
+
+int DadnsApp::main(const std::vector<std::string>&) {
+    switch (action_) {
+    case Action::Help: {
+        Poco::Util::HelpFormatter help(options());
+        help.setCommand(commandName());
+        help.setUsage("[--config=FILE] [--check-config | --list-plugins | --version]");
+        help.setHeader("dadns: keeps every DNS backend holding the desired state of every zone.");
+        help.format(std::cout);
+        return EXIT_OK;
+    }
+    case Action::Version: std::cout << versionString() << "\n"; return EXIT_OK;
+    case Action::CheckConfig: return checkConfig(resolveConfigPath());
+    case Action::ListPlugins: return listPlugins(resolveConfigPath());
+    case Action::Run: break;
+    }
+    std::string path = resolveConfigPath();
+    try {
+        DaemonConfig config = loadConfig(path, &this->config());
+        Daemon daemon(std::move(config));
+        daemon.start();
+        waitForTerminationRequest();
+        daemon.stop();
+        return EXIT_OK;
+    } catch (const std::exception& e) {
+        std::cerr << "dadns: cannot start: " << e.what() << "\n";
+        dadns::logger("app")->flush();
+        return 1;
+    }
+}
+
+} // namespace dadns

@@ -1,0 +1,127 @@
+#include "core/app/Daemon.hpp"
+
+#include "core/log/Logging.hpp"
+#include "core/metrics/ProcessMetrics.hpp"
+#include "core/store/SqliteZoneStore.hpp"
+
+#include <Poco/File.h>
+#include <Poco/Path.h>
+
+#include <unistd.h>
+
+namespace dadns {
+
+std::string defaultPluginDir() {
+    char buf[4096];
+    ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+    if (n <= 0) return "plugins";
+    buf[n] = '\0';
+    Poco::Path exe(buf);
+    Poco::Path buildTree = exe.parent().popDirectory().pushDirectory("plugins");
+    if (Poco::File(buildTree).exists()) return buildTree.toString();
+    Poco::Path installed(exe.parent().popDirectory().toString() + DADNS_INSTALL_PLUGINDIR_RELATIVE);
+    return installed.makeDirectory().toString();
+}
+
+void loadConfiguredPlugins(const DaemonConfig& config, PluginLoader& loader) {
+    std::string dir = config.pluginDir.empty() ? defaultPluginDir() : config.pluginDir;
+    loader.loadDirectory(dir);
+    for (const auto& path : config.pluginExtraPaths) {
+        Poco::File f(path);
+        if (f.exists() && f.isDirectory()) loader.loadDirectory(path);
+        else loader.loadFile(path);
+    }
+}
+
+Daemon::Daemon(DaemonConfig config) : config_(std::move(config)) {}
+
+Daemon::~Daemon() { stop(); }
+
+void Daemon::start() {
+    auto log = logger("app");
+    addProcessMetrics(metrics_);
+
+    SqliteZoneStore::Options storeOptions;
+    storeOptions.historyPerZone = config_.historyPerZone;
+    storeOptions.nodeId = config_.nodeId;
+    store_ = std::make_unique<SqliteZoneStore>(config_.queueLocation, storeOptions);
+    intake_ = std::make_unique<ChangeIntake>(*store_, metrics_);
+
+    ApiServerOptions http;
+    http.address = config_.listenAddress;
+    http.port = config_.listenPort;
+    http.threads = config_.httpThreads;
+    http.queue = config_.httpQueue;
+    http.maxBodyBytes = config_.maxBodyBytes;
+    http.publicStatus = config_.publicStatus;
+    http.timeout = config_.httpTimeout;
+    server_ = std::make_unique<ApiServer>(http, Credentials(config_.authUsername, config_.authPassword), router_, metrics_);
+
+    HostServices services;
+    services.intake = intake_.get();
+    services.store = store_.get();
+    services.router = &router_;
+    services.credentials = &server_->credentials();
+    services.metrics = &metrics_;
+    services.nodeId = config_.nodeId;
+    services.apiUrl = "http://" + (config_.listenAddress == "0.0.0.0" ? std::string("127.0.0.1") : config_.listenAddress) + ":" +
+                      std::to_string(config_.listenPort);
+    bridge_ = std::make_unique<HostBridge>(services);
+    loader_ = std::make_unique<PluginLoader>([this](const std::string& path) { return bridge_->pluginTable(path); });
+    loadConfiguredPlugins(config_, *loader_);
+    for (const auto& r : loader_->reports()) {
+        if (r.loaded) log->info("plugin {} {} ({}) loaded from {}", r.name, r.version, r.kind, r.path);
+        else log->error("plugin {} refused: {}", r.path, r.reason);
+    }
+
+    instances_.create(config_, *loader_, *bridge_);
+
+    DispatchOptions dispatch;
+    dispatch.retryBackoff = config_.retryBackoff;
+    dispatch.retryBackoffMax = config_.retryBackoffMax;
+    dispatch.maxAttempts = config_.maxAttempts;
+    dispatch.breakerFailures = config_.breakerFailures;
+    dispatch.driftInterval = config_.driftInterval;
+    dispatch.removeUnknownZones = config_.removeUnknownZones;
+    dispatch.maxDeleteFraction = config_.maxDeleteFraction;
+    dispatcher_ = std::make_unique<Dispatcher>(*store_, metrics_, dispatch);
+    for (const auto& backend : instances_.backends()) {
+        uint32_t parallel = backend->parallelism();
+        for (const auto& b : config_.backends)
+            if (b.name == backend->name() && b.parallel > 0) parallel = static_cast<uint32_t>(b.parallel);
+        dispatcher_->addBackend(backend, parallel);
+    }
+    intake_->addListener([this](const std::string& zone, uint64_t version, const std::string& stamp, bool deleted) {
+        dispatcher_->notify(zone, version, deleted);
+        for (const auto& s : instances_.services()) s->zoneChanged(zone, version, stamp);
+    });
+
+    api_ = std::make_unique<ApiContext>(ApiContext{config_, *store_, *intake_, *dispatcher_, *loader_, instances_, metrics_,
+                                                   std::chrono::steady_clock::now()});
+    addStatusRoutes(router_, *api_);
+    addZoneRoutes(router_, *api_);
+    addBackendRoutes(router_, *api_);
+
+    server_->start();
+    dispatcher_->start();
+    instances_.startServices();
+    running_ = true;
+    StoreStats stats = store_->stats();
+    log->info("dadns listening on {}:{} (node {}, {} zone(s) stored, {} backend(s))", config_.listenAddress, server_->port(),
+              config_.nodeId, stats.zones, instances_.backends().size());
+}
+
+void Daemon::stop() {
+    if (!running_) return;
+    running_ = false;
+    auto log = logger("app");
+    log->info("stopping: no new requests; waiting up to {} ms for work in flight", config_.shutdownGrace.count());
+    server_->stop(config_.shutdownGrace);
+    instances_.destroy(nullptr); // services first: they may submit changes
+    dispatcher_->stop();
+    dispatcher_.reset(); // the lanes hold the last references to the backend instances
+    store_->flush();
+    log->info("stopped");
+}
+
+} // namespace dadns

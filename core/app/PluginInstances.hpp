@@ -1,0 +1,51 @@
+// Creates the configured plugin instances (backends, ingestion, discovery) from the loaded
+// plugins, and remembers which failed and why, for status and --check-config.
+#pragma once
+
+#include "core/config/DaemonConfig.hpp"
+#include "core/plugin/BackendInstance.hpp"
+#include "core/plugin/HostBridge.hpp"
+#include "core/plugin/PluginLoader.hpp"
+#include "core/plugin/ServiceInstance.hpp"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace dadns {
+
+struct InstanceStatus {
+    std::string key;        // "dns.backends.bind"
+    std::string name;
+    std::string kind;       // "backend", "ingestion", "discovery"
+    std::string plugin;
+    bool enabled = true;
+    std::string state;      // "running", "failed", "disabled"
+    std::string error;
+};
+
+// Why an instance cannot be created from what is loaded: "" when it can.
+std::string instanceProblem(const PluginInstanceConfig& inst, const PluginLoader& loader);
+
+class PluginInstances {
+public:
+    // Creates every enabled instance; a failure is recorded, never thrown.
+    void create(const DaemonConfig& config, const PluginLoader& loader, HostBridge& bridge);
+
+    const std::vector<std::shared_ptr<BackendInstance>>& backends() const { return backends_; }
+    const std::vector<std::shared_ptr<ServiceInstance>>& services() const { return services_; }
+    const std::vector<InstanceStatus>& statuses() const { return statuses_; }
+    void markFailed(const std::string& name, const std::string& error);
+
+    // Starts ingestion and discovery services (after the HTTP server listens).
+    void startServices();
+    // Stops services, then destroys every instance (services first, then backends).
+    void destroy(Router* router);
+
+private:
+    std::vector<std::shared_ptr<BackendInstance>> backends_;
+    std::vector<std::shared_ptr<ServiceInstance>> services_;
+    std::vector<InstanceStatus> statuses_;
+};
+
+} // namespace dadns

@@ -1,0 +1,55 @@
+// The configuration as a flat, ordered map of dotted keys ("dns.backends.bind.zones_dir"),
+// read from YAML and overridden from the environment. Poco's LayeredConfiguration is fed from
+// it; plugin sections are handed to plugins as JSON built from it.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace dadns {
+
+struct ConfigValue {
+    enum class Kind { String, Scalar, Null, EmptyMap, EmptyList };
+    std::string text;
+    Kind kind = Kind::Scalar; // Scalar: an unquoted YAML scalar (number, bool or bare word)
+    int line = 0;             // 1-based line in the file; 0 when from the environment
+};
+
+class ConfigTree {
+public:
+    // Throws ConfigError naming the file, line and what is wrong.
+    static ConfigTree fromYamlFile(const std::string& path);
+    static ConfigTree fromYamlText(const std::string& text, const std::string& sourceName = "<text>");
+
+    // DADNS_APP_AUTH_PASSWORD overrides app.auth_password: a variable matches the key whose
+    // upper-cased form, with '.' as '_', equals the rest of its name. Known keys are the keys
+    // present plus knownKeys (defaults that may be absent from the file). Returns the
+    // variables that matched nothing, so the caller can warn about them.
+    std::vector<std::string> applyEnvironment(const std::map<std::string, std::string>& env,
+                                              const std::vector<std::string>& knownKeys);
+    static std::map<std::string, std::string> processEnvironment();
+
+    const std::map<std::string, ConfigValue>& values() const { return values_; }
+    std::optional<ConfigValue> find(const std::string& key) const;
+    bool hasPrefix(const std::string& prefix) const;
+    void set(const std::string& key, const std::string& text, ConfigValue::Kind kind = ConfigValue::Kind::Scalar);
+
+    // Names of the direct children of a section ("dns.backends" -> {"bind", "coredns_dc1"}).
+    std::vector<std::string> children(const std::string& section) const;
+    // A section as a JSON object; unquoted YAML scalars that look like numbers or booleans
+    // become JSON numbers/booleans, everything else strings; "a[0]" keys become arrays.
+    std::string sectionJson(const std::string& section) const;
+
+    const std::string& source() const { return source_; }
+
+private:
+    std::map<std::string, ConfigValue> values_;
+    std::string source_;
+};
+
+// Whether a key holds a secret that must never be logged or shown by the API.
+bool isSecretKey(const std::string& key);
+
+} // namespace dadns

@@ -1,0 +1,226 @@
+#include "core/config/DaemonConfig.hpp"
+
+#include "core/util/Errors.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <set>
+#include <unistd.h>
+
+namespace dadns {
+namespace {
+
+const std::set<std::string> kTopLevel = {"log_level", "log_format", "timezone", "queue_location", "node_id",
+                                         "shutdown_grace_seconds", "app", "dns", "plugins", "ingestion",
+                                         "discovery", "store", "http", "dispatch"};
+
+std::string lower(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+    return s;
+}
+
+class Reader {
+public:
+    explicit Reader(const ConfigTree& tree) : tree_(tree) {}
+
+    std::string str(const std::string& key, const std::string& def) const {
+        auto v = tree_.find(key);
+        if (!v || v->kind == ConfigValue::Kind::Null) return def;
+        if (v->kind == ConfigValue::Kind::EmptyMap || v->kind == ConfigValue::Kind::EmptyList)
+            throw ConfigError(key, "must be a single value");
+        return v->text;
+    }
+    long long integer(const std::string& key, long long def, long long min, long long max) const {
+        auto v = tree_.find(key);
+        if (!v || v->kind == ConfigValue::Kind::Null) return def;
+        try {
+            size_t used = 0;
+            long long n = std::stoll(v->text, &used);
+            if (used != v->text.size()) throw std::invalid_argument("trailing");
+            if (n < min || n > max)
+                throw ConfigError(key, "must be between " + std::to_string(min) + " and " + std::to_string(max) + ", got " + v->text);
+            return n;
+        } catch (const std::logic_error&) {
+            throw ConfigError(key, "must be a whole number, got '" + v->text + "'");
+        }
+    }
+    double number(const std::string& key, double def, double min, double max) const {
+        auto v = tree_.find(key);
+        if (!v || v->kind == ConfigValue::Kind::Null) return def;
+        try {
+            size_t used = 0;
+            double d = std::stod(v->text, &used);
+            if (used != v->text.size() || !std::isfinite(d)) throw std::invalid_argument("bad");
+            if (d < min || d > max) throw ConfigError(key, "must be between " + std::to_string(min) + " and " + std::to_string(max));
+            return d;
+        } catch (const std::logic_error&) {
+            throw ConfigError(key, "must be a number, got '" + v->text + "'");
+        }
+    }
+    bool boolean(const std::string& key, bool def) const {
+        auto v = tree_.find(key);
+        if (!v || v->kind == ConfigValue::Kind::Null) return def;
+        std::string t = lower(v->text);
+        if (t == "true" || t == "yes" || t == "on" || t == "1") return true;
+        if (t == "false" || t == "no" || t == "off" || t == "0") return false;
+        throw ConfigError(key, "must be true or false, got '" + v->text + "'");
+    }
+    std::chrono::milliseconds duration(const std::string& key, std::chrono::milliseconds def) const {
+        auto v = tree_.find(key);
+        if (!v || v->kind == ConfigValue::Kind::Null) return def;
+        try {
+            return parseDuration(v->text);
+        } catch (const std::invalid_argument& e) {
+            throw ConfigError(key, e.what());
+        }
+    }
+    std::vector<std::string> list(const std::string& key) const {
+        std::vector<std::string> out;
+        auto single = tree_.find(key);
+        if (single && single->kind != ConfigValue::Kind::EmptyList && single->kind != ConfigValue::Kind::Null) {
+            out.push_back(single->text); // a single value where a list is expected
+            return out;
+        }
+        for (size_t i = 0;; ++i) {
+            auto v = tree_.find(key + "[" + std::to_string(i) + "]");
+            if (!v) break;
+            out.push_back(v->text);
+        }
+        return out;
+    }
+
+private:
+    const ConfigTree& tree_;
+};
+
+void checkInstanceName(const std::string& key, const std::string& name) {
+    if (name.empty() || name.size() > 64 ||
+        !std::all_of(name.begin(), name.end(), [](unsigned char c) { return std::islower(c) || std::isdigit(c) || c == '_' || c == '-'; }))
+        throw ConfigError(key, "instance names use a-z, 0-9, '_' and '-' (at most 64)");
+}
+
+std::vector<PluginInstanceConfig> readInstances(const ConfigTree& tree, const Reader& r, const std::string& section) {
+    std::vector<PluginInstanceConfig> out;
+    if (auto v = tree.find(section); v && v->kind != ConfigValue::Kind::EmptyMap && v->kind != ConfigValue::Kind::Null)
+        throw ConfigError(section, "must be a mapping of instance names to their settings");
+    for (const auto& name : tree.children(section)) {
+        PluginInstanceConfig inst;
+        inst.section = section;
+        inst.name = name;
+        std::string key = section + "." + name;
+        checkInstanceName(key, name);
+        if (auto v = tree.find(key); v && v->kind != ConfigValue::Kind::EmptyMap && v->kind != ConfigValue::Kind::Null)
+            throw ConfigError(key, "must be a mapping of settings");
+        inst.enabled = r.boolean(key + ".enabled", true);
+        inst.type = r.str(key + ".type", name);
+        checkInstanceName(key + ".type", inst.type);
+        inst.parallel = static_cast<int>(r.integer(key + ".parallel", 0, 0, 1024));
+        inst.json = tree.sectionJson(key);
+        out.push_back(std::move(inst));
+    }
+    return out;
+}
+
+std::string hostName() {
+    char buf[256] = {};
+    if (gethostname(buf, sizeof buf - 1) != 0 || !buf[0]) return "dadns";
+    return buf;
+}
+
+} // namespace
+
+std::chrono::milliseconds parseDuration(const std::string& text) {
+    std::string t = lower(text);
+    size_t used = 0;
+    double value = 0;
+    try {
+        value = std::stod(t, &used);
+    } catch (const std::logic_error&) {
+        throw std::invalid_argument("must be a duration like 500ms, 30s, 5m or 1h, got '" + text + "'");
+    }
+    std::string unit = t.substr(used);
+    double ms;
+    if (unit.empty() || unit == "s") ms = value * 1000;
+    else if (unit == "ms") ms = value;
+    else if (unit == "m") ms = value * 60000;
+    else if (unit == "h") ms = value * 3600000;
+    else throw std::invalid_argument("unknown duration unit '" + unit + "' in '" + text + "' (use ms, s, m or h)");
+    if (!std::isfinite(ms) || ms < 0 || ms > 1e12) throw std::invalid_argument("duration out of range: '" + text + "'");
+    return std::chrono::milliseconds(static_cast<long long>(ms));
+}
+
+std::vector<std::string> DaemonConfig::knownKeys() {
+    return {"log_level", "log_format", "timezone", "queue_location", "node_id", "shutdown_grace_seconds",
+            "app.auth_username", "app.auth_password", "app.listen_port", "app.listen_address",
+            "dns.default_backend", "plugins.dir", "store.engine", "store.history_per_zone",
+            "http.threads", "http.queue", "http.max_body_bytes", "http.public_status", "http.timeout_seconds",
+            "dispatch.retry_backoff", "dispatch.retry_backoff_max", "dispatch.max_attempts",
+            "dispatch.breaker_failures", "dispatch.drift_interval", "dispatch.remove_unknown_zones",
+            "dispatch.max_delete_fraction"};
+}
+
+DaemonConfig DaemonConfig::fromTree(const ConfigTree& tree) {
+    for (const auto& [key, value] : tree.values()) {
+        std::string top = key.substr(0, key.find_first_of(".["));
+        if (!kTopLevel.count(top)) throw ConfigError(top, "unknown setting");
+    }
+    Reader r(tree);
+    DaemonConfig c;
+    c.source = tree.source();
+
+    c.logLevel = lower(r.str("log_level", c.logLevel));
+    if (c.logLevel == "warning") c.logLevel = "warn";
+    if (c.logLevel == "success") c.logLevel = "info"; // the DaDNS seed's loguru level
+    static const std::set<std::string> levels = {"trace", "debug", "info", "warn", "error", "critical", "off"};
+    if (!levels.count(c.logLevel)) throw ConfigError("log_level", "must be one of trace, debug, info, warn, error, critical, off");
+    c.logFormat = lower(r.str("log_format", c.logFormat));
+    if (c.logFormat != "text" && c.logFormat != "json") throw ConfigError("log_format", "must be text or json");
+    c.timezone = r.str("timezone", "");
+    c.queueLocation = r.str("queue_location", c.queueLocation);
+    if (c.queueLocation.empty()) throw ConfigError("queue_location", "must not be empty");
+    c.nodeId = r.str("node_id", hostName());
+    c.shutdownGrace = std::chrono::milliseconds(r.integer("shutdown_grace_seconds", 10, 0, 3600) * 1000);
+
+    c.authUsername = r.str("app.auth_username", "");
+    c.authPassword = r.str("app.auth_password", "");
+    if (c.authUsername.empty()) throw ConfigError("app.auth_username", "must be set: mutating API calls need credentials");
+    if (c.authPassword.empty()) throw ConfigError("app.auth_password", "must be set (or DADNS_APP_AUTH_PASSWORD)");
+    if (c.authUsername.find(':') != std::string::npos) throw ConfigError("app.auth_username", "must not contain ':'");
+    c.listenAddress = r.str("app.listen_address", c.listenAddress);
+    c.listenPort = static_cast<int>(r.integer("app.listen_port", c.listenPort, 0, 65535));
+
+    c.backends = readInstances(tree, r, "dns.backends");
+    c.defaultBackend = r.str("dns.default_backend", "");
+    if (!c.defaultBackend.empty() &&
+        std::none_of(c.backends.begin(), c.backends.end(), [&](const auto& b) { return b.name == c.defaultBackend; }))
+        throw ConfigError("dns.default_backend", "names no instance under dns.backends: '" + c.defaultBackend + "'");
+    for (const char* section : {"ingestion", "discovery"})
+        for (auto& inst : readInstances(tree, r, section)) c.services.push_back(std::move(inst));
+    for (const auto& key : tree.children("dns"))
+        if (key != "backends" && key != "default_backend") throw ConfigError("dns." + key, "unknown setting");
+
+    c.pluginDir = r.str("plugins.dir", "");
+    c.pluginExtraPaths = r.list("plugins.extra_paths");
+
+    c.storeEngine = lower(r.str("store.engine", c.storeEngine));
+    if (c.storeEngine != "sqlite") throw ConfigError("store.engine", "unknown engine '" + c.storeEngine + "' (available: sqlite)");
+    c.historyPerZone = static_cast<size_t>(r.integer("store.history_per_zone", 10, 1, 1000));
+
+    c.httpThreads = static_cast<int>(r.integer("http.threads", c.httpThreads, 1, 1024));
+    c.httpQueue = static_cast<int>(r.integer("http.queue", c.httpQueue, 1, 100000));
+    c.maxBodyBytes = static_cast<size_t>(r.integer("http.max_body_bytes", static_cast<long long>(c.maxBodyBytes), 1024, 1LL << 32));
+    c.publicStatus = r.boolean("http.public_status", true);
+    c.httpTimeout = std::chrono::milliseconds(r.integer("http.timeout_seconds", 30, 1, 3600) * 1000);
+
+    c.retryBackoff = r.duration("dispatch.retry_backoff", c.retryBackoff);
+    c.retryBackoffMax = r.duration("dispatch.retry_backoff_max", c.retryBackoffMax);
+    c.maxAttempts = static_cast<int>(r.integer("dispatch.max_attempts", c.maxAttempts, 1, 1000));
+    c.breakerFailures = static_cast<int>(r.integer("dispatch.breaker_failures", c.breakerFailures, 1, 100000));
+    c.driftInterval = r.duration("dispatch.drift_interval", c.driftInterval);
+    c.removeUnknownZones = r.boolean("dispatch.remove_unknown_zones", false);
+    c.maxDeleteFraction = r.number("dispatch.max_delete_fraction", c.maxDeleteFraction, 0.0, 1.0);
+    return c;
+}
+
+} // namespace dadns

@@ -1,0 +1,400 @@
+#include "core/dispatch/BackendLane.hpp"
+
+#include "core/log/Logging.hpp"
+#include "core/zone/ZoneParser.hpp"
+
+#include <Poco/TaskNotification.h>
+
+#include <algorithm>
+#include <chrono>
+#include <unordered_set>
+
+namespace dadns {
+namespace {
+
+int64_t nowMs() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+const char* resultLabel(const BackendResult& r) {
+    return r.ok() ? "ok" : r.code == DADNS_ERR_PERMANENT ? "permanent" : "retryable";
+}
+
+} // namespace
+
+BackendLane::BackendLane(std::shared_ptr<BackendInstance> backend, uint32_t parallelism, ZoneStore& store,
+                         MetricsRegistry& metrics, const DispatchOptions& options, std::function<void()> onResult)
+    : Poco::Task("lane:" + backend->name()), backend_(std::move(backend)), parallelism_(std::max<uint32_t>(parallelism, 1)),
+      store_(store), metrics_(metrics), options_(options), onResult_(std::move(onResult)),
+      retry_(options.retryBackoff, options.retryBackoffMax, options.maxAttempts) {
+    if (options_.driftInterval.count() > 0) nextDriftMs_ = nowMs() + options_.driftInterval.count();
+}
+
+BackendLane::~BackendLane() = default;
+
+void BackendLane::schedule(const std::string& zone, Item& item, int64_t dueMs) {
+    due_.erase({item.dueMs, zone});
+    item.dueMs = dueMs;
+    if (!item.inFlight) due_.insert({dueMs, zone});
+}
+
+void BackendLane::enqueue(const std::string& zone, uint64_t version, bool deleted) {
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (!batchOpen_) {
+            batchOpen_ = true;
+            batchStartMs_ = nowMs();
+            batchOk_ = batchFailed_ = 0;
+        }
+        auto [it, inserted] = items_.try_emplace(zone);
+        Item& item = it->second;
+        if (!inserted && item.version > version) return; // an older notification
+        if (inserted) item.sinceMs = nowMs();
+        if (version > item.version) item.attempts = 0; // a new version starts a new retry count
+        item.version = version;
+        item.deleted = deleted;
+        schedule(zone, item, 0);
+    }
+    wake_.notify_one();
+}
+
+void BackendLane::reloadPending() {
+    auto pending = store_.pending(backend_->name());
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        int64_t now = nowMs();
+        if (!pending.empty() && !batchOpen_) {
+            batchOpen_ = true;
+            batchStartMs_ = now;
+            batchOk_ = batchFailed_ = 0;
+        }
+        for (const auto& p : pending) {
+            auto [it, inserted] = items_.try_emplace(p.zone);
+            Item& item = it->second;
+            if (!inserted && item.version >= p.version) continue;
+            item.version = p.version;
+            item.deleted = p.deleted;
+            item.attempts = p.attempts;
+            if (inserted) item.sinceMs = now;
+            schedule(p.zone, item, p.nextAttemptMs);
+        }
+    }
+    if (!pending.empty()) logger("dispatch")->info("[{}] {} zone(s) pending from the store", backend_->name(), pending.size());
+    wake_.notify_all();
+}
+
+void BackendLane::runTask() {
+    reloadPending();
+    std::vector<std::thread> workers;
+    for (uint32_t i = 0; i < parallelism_; ++i) workers.emplace_back([this] { workerLoop(); });
+    // This thread keeps house: breaker probes, drift scans, progress notifications.
+    while (!sleep(250)) {
+        bool probe = false;
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            probe = !up_ && nowMs() >= nextProbeMs_;
+        }
+        if (probe) probeHealth();
+        if (nextDriftMs_ && nowMs() >= nextDriftMs_) {
+            scanDrift(false);
+            nextDriftMs_ = nowMs() + options_.driftInterval.count();
+        }
+        publish();
+    }
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        stopping_ = true;
+    }
+    wake_.notify_all();
+    for (auto& w : workers) w.join();
+    publish();
+}
+
+void BackendLane::workerLoop() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    while (!stopping_) {
+        if (!up_ || due_.empty()) {
+            wake_.wait_for(lock, std::chrono::milliseconds(500));
+            continue;
+        }
+        int64_t now = nowMs();
+        auto first = due_.begin();
+        if (first->first > now) {
+            wake_.wait_for(lock, std::chrono::milliseconds(std::min<int64_t>(first->first - now, 500)));
+            continue;
+        }
+        std::string zone = first->second;
+        due_.erase(first);
+        if (batchOpen_ && !batchAnnounced_) {
+            batchAnnounced_ = true;
+            logger("dispatch")->info("[{}] batch started: {} zone(s) queued", backend_->name(), items_.size());
+        }
+        Item& item = items_[zone];
+        item.inFlight = true;
+        ++inFlight_;
+        Item snapshot = item;
+        lock.unlock();
+        auto started = std::chrono::steady_clock::now();
+        Outcome outcome = process(zone, snapshot);
+        double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        finish(zone, outcome, seconds);
+        lock.lock();
+    }
+}
+
+BackendLane::Outcome BackendLane::process(const std::string& zone, const Item& item) {
+    Outcome out;
+    out.version = item.version;
+    try {
+        auto state = store_.current(zone, !item.deleted);
+        if (!state) {
+            out.nothingToDo = true;
+            return out;
+        }
+        if (!state->deleted && state->zoneText.empty()) state = store_.current(zone, true); // a newer, undeleted version
+        out.version = state->version; // the latest wins
+        if (state->deleted) {
+            out.result = backend_->remove(zone);
+            out.verifiedCount = 0;
+            return out;
+        }
+        sdk::Zone desired = parseZoneText(state->zoneText, zone);
+        desired.version = state->version;
+        int64_t expected = 0;
+        out.result = backend_->apply(desired, expected);
+        if (!out.result.ok()) return out;
+        std::string warning = out.result.message;
+        int64_t counted = 0;
+        BackendResult counting = backend_->count(zone, counted);
+        if (!counting.ok()) {
+            out.result = counting;
+            out.result.message = "count after apply failed: " + counting.message;
+            return out;
+        }
+        if (counted != expected) {
+            logger("dispatch")->warn("[{}] {} v{}: backend counts {} record(s), expected {}; reconciling", backend_->name(), zone,
+                                     out.version, counted, expected);
+            BackendResult rec = backend_->reconcile(desired);
+            if (rec.ok()) rec = backend_->count(zone, counted);
+            if (!rec.ok()) {
+                out.result = rec;
+                return out;
+            }
+            if (counted != expected) {
+                metrics_.counterAdd("dadns_verifications_total", "Record count checks after apply, by backend and result.",
+                                    {{"backend", backend_->name()}, {"result", "mismatch"}});
+                out.result = {DADNS_ERR_RETRYABLE, "record count mismatch after reconcile: backend has " + std::to_string(counted) +
+                                                       ", expected " + std::to_string(expected)};
+                return out;
+            }
+            out.repaired = true;
+        }
+        metrics_.counterAdd("dadns_verifications_total", "Record count checks after apply, by backend and result.",
+                            {{"backend", backend_->name()}, {"result", out.repaired ? "repaired" : "ok"}});
+        out.verifiedCount = counted;
+        out.result.message = warning;
+    } catch (const std::exception& e) {
+        out.result = {DADNS_ERR_RETRYABLE, e.what()};
+    }
+    return out;
+}
+
+void BackendLane::finish(const std::string& zone, const Outcome& outcome, double seconds) {
+    const std::string& name = backend_->name();
+    auto log = logger("dispatch");
+    std::string label = outcome.nothingToDo ? "skipped" : resultLabel(outcome.result);
+    metrics_.counterAdd("dadns_applies_total", "Backend applies, by backend and result.", {{"backend", name}, {"result", label}});
+    metrics_.histogramObserve("dadns_apply_duration_seconds", "Time to apply and verify one zone, by backend.", {{"backend", name}}, seconds);
+    bool batchDone = false;
+    double batchElapsed = 0;
+    uint64_t batchOk = 0, batchTotal = 0;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        --inFlight_;
+        auto it = items_.find(zone);
+        Item& item = it->second;
+        item.inFlight = false;
+        bool newer = item.version > outcome.version;
+        if (outcome.nothingToDo || outcome.result.ok()) {
+            if (!outcome.nothingToDo) {
+                store_.recordApplied(name, zone, outcome.version, outcome.verifiedCount);
+                ++applied_;
+                ++batchOk_;
+                if (outcome.repaired) ++repaired_;
+                if (!outcome.result.message.empty()) log->warn("[{}] {} v{}: {}", name, zone, outcome.version, outcome.result.message);
+                log->debug("[{}] {} v{} applied in {:.1f} ms ({} records verified)", name, zone, outcome.version, seconds * 1000,
+                           outcome.verifiedCount);
+            }
+            consecutiveFailures_ = 0;
+            if (newer) {
+                item.attempts = 0;
+                schedule(zone, item, 0);
+            } else {
+                items_.erase(it);
+            }
+        } else {
+            ++failed_;
+            ++consecutiveFailures_;
+            lastError_ = zone + ": " + outcome.result.message;
+            if (newer) {
+                item.attempts = 0; // the failed version is superseded
+                schedule(zone, item, 0);
+            } else {
+                ++item.attempts;
+                bool dead = outcome.result.code == DADNS_ERR_PERMANENT || retry_.exhausted(item.attempts);
+                if (dead) {
+                    store_.recordFailure(name, zone, outcome.version, item.attempts, 0, outcome.result.message, true);
+                    ++deadLetters_;
+                    ++batchFailed_;
+                    metrics_.counterAdd("dadns_dead_letters_total", "Zones given up on (dead letters), by backend.", {{"backend", name}});
+                    log->error("[{}] {} v{}: {} ({} attempt(s)); dead letter until redriven or changed", name, zone, outcome.version,
+                               outcome.result.message, item.attempts);
+                    items_.erase(it);
+                } else {
+                    int64_t due = nowMs() + retry_.delayAfter(item.attempts).count();
+                    store_.recordFailure(name, zone, outcome.version, item.attempts, due, outcome.result.message, false);
+                    log->warn("[{}] {} v{}: {} (attempt {}/{}, retry in {} ms)", name, zone, outcome.version, outcome.result.message,
+                              item.attempts, retry_.maxAttempts(), due - nowMs());
+                    schedule(zone, item, due);
+                }
+            }
+            if (up_ && consecutiveFailures_ >= options_.breakerFailures) {
+                up_ = false;
+                downReason_ = outcome.result.message;
+                probeFailures_ = 0;
+                nextProbeMs_ = nowMs() + options_.retryBackoff.count();
+                log->error("[{}] marked down after {} consecutive failures: {}", name, consecutiveFailures_, downReason_);
+            }
+        }
+        if (batchOpen_ && idle()) {
+            batchOpen_ = false;
+            batchAnnounced_ = false;
+            batchDone = true;
+            batchElapsed = static_cast<double>(nowMs() - batchStartMs_) / 1000.0;
+            batchOk = batchOk_;
+            batchTotal = batchOk_ + batchFailed_;
+        }
+    }
+    if (batchDone && batchTotal > 0)
+        log->info("[{}] batch complete: {}/{} zone(s) succeeded in {:.2f}s ({:.1f} zones/s)", name, batchOk, batchTotal, batchElapsed,
+                  static_cast<double>(batchTotal) / std::max(batchElapsed, 0.001));
+    wake_.notify_one();
+    if (onResult_) onResult_();
+}
+
+void BackendLane::probeHealth() {
+    BackendResult r = backend_->health();
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (r.ok()) {
+        up_ = true;
+        consecutiveFailures_ = 0;
+        downReason_.clear();
+        logger("dispatch")->info("[{}] health check passed; backend is up again", backend_->name());
+        wake_.notify_all();
+        return;
+    }
+    ++probeFailures_;
+    downReason_ = r.message;
+    nextProbeMs_ = nowMs() + retry_.delayAfter(probeFailures_ + 1).count();
+}
+
+DriftReport BackendLane::scanDrift(bool force) {
+    std::lock_guard<std::mutex> scanning(driftMutex_);
+    const std::string& name = backend_->name();
+    DriftReport report;
+    report.atMs = nowMs();
+    std::vector<std::string> onBackend;
+    BackendResult listed = backend_->listZones(onBackend);
+    if (!listed.ok()) {
+        report.error = "list zones failed: " + listed.message;
+    } else {
+        report.backendZones = onBackend.size();
+        std::unordered_set<std::string> present(onBackend.begin(), onBackend.end());
+        std::unordered_set<std::string> known;
+        ZoneListFilter filter;
+        filter.limit = 1000;
+        while (true) {
+            auto page = store_.list(filter);
+            for (const auto& z : page) {
+                if (!z.deleted) known.insert(z.name);
+                bool there = present.count(z.name) != 0;
+                if (z.deleted == there) { // missing an active zone, or still holding a deleted one
+                    ++report.missing;
+                    enqueue(z.name, z.version, z.deleted);
+                }
+            }
+            if (page.size() < filter.limit) break;
+            filter.after = page.back().name;
+        }
+        std::vector<std::string> unknown;
+        for (const auto& z : onBackend) {
+            if (known.count(z)) continue;
+            auto state = store_.current(z, false);
+            if (!state) unknown.push_back(z);
+        }
+        report.unknownTotal = unknown.size();
+        for (size_t i = 0; i < unknown.size() && i < 100; ++i) report.unknown.push_back(unknown[i]);
+        if (report.missing)
+            metrics_.counterAdd("dadns_drift_repairs_total", "Drift found by scans and re-queued or removed, by backend and kind.",
+                                {{"backend", name}, {"kind", "requeued"}}, static_cast<double>(report.missing));
+        if (!unknown.empty()) {
+            logger("dispatch")->warn("[{}] drift: {} zone(s) on the backend are unknown to the store (e.g. {})", name, unknown.size(),
+                                     unknown.front());
+            if (options_.removeUnknownZones) {
+                double limit = options_.maxDeleteFraction * static_cast<double>(onBackend.size());
+                if (!force && static_cast<double>(unknown.size()) > limit) {
+                    report.refused = "removing " + std::to_string(unknown.size()) + " of " + std::to_string(onBackend.size()) +
+                                     " zones exceeds dispatch.max_delete_fraction; run the scan with force to proceed";
+                    logger("dispatch")->error("[{}] drift: {}", name, report.refused);
+                } else {
+                    for (const auto& z : unknown)
+                        if (backend_->remove(z).ok()) ++report.removed;
+                    metrics_.counterAdd("dadns_drift_repairs_total", "Drift found by scans and re-queued or removed, by backend and kind.",
+                                        {{"backend", name}, {"kind", "removed"}}, static_cast<double>(report.removed));
+                }
+            }
+        }
+        if (report.missing)
+            logger("dispatch")->warn("[{}] drift: {} zone(s) missing or stale on the backend; re-queued", name, report.missing);
+    }
+    std::lock_guard<std::mutex> lock(mutex_);
+    drift_ = report;
+    return report;
+}
+
+LaneStatus BackendLane::snapshot() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    LaneStatus s;
+    s.backend = backend_->name();
+    s.plugin = backend_->pluginName();
+    s.up = up_;
+    s.downReason = downReason_;
+    s.parallelism = parallelism_;
+    s.queued = items_.size();
+    s.inFlight = inFlight_;
+    int64_t now = nowMs();
+    int64_t oldest = now;
+    for (const auto& [zone, item] : items_) {
+        if (item.attempts > 0 && !item.inFlight) ++s.retrying;
+        oldest = std::min(oldest, item.sinceMs);
+    }
+    s.oldestPendingMs = items_.empty() ? 0 : now - oldest;
+    s.applied = applied_;
+    s.failed = failed_;
+    s.repaired = repaired_;
+    s.deadLetters = deadLetters_;
+    s.consecutiveFailures = consecutiveFailures_;
+    s.lastError = lastError_;
+    uint64_t done = batchOk_ + batchFailed_;
+    s.progress = batchOpen_ ? static_cast<double>(done) / static_cast<double>(done + items_.size()) : 1.0;
+    s.drift = drift_;
+    return s;
+}
+
+void BackendLane::publish() {
+    LaneStatus s = snapshot();
+    setProgress(static_cast<float>(s.progress));
+    postNotification(new Poco::TaskCustomNotification<LaneStatus>(this, s));
+}
+
+} // namespace dadns

@@ -1,0 +1,132 @@
+#include "core/dispatch/Dispatcher.hpp"
+
+#include "core/log/Logging.hpp"
+
+#include <Poco/NObserver.h>
+
+namespace dadns {
+
+Dispatcher::Dispatcher(ZoneStore& store, MetricsRegistry& metrics, DispatchOptions options)
+    : store_(store), metrics_(metrics), options_(options) {
+    metrics_.addCollector([this](MetricsRegistry& m) {
+        for (const auto& lane : lanes()) {
+            Labels l{{"backend", lane.backend}};
+            m.gaugeSet("dadns_queue_depth", "Zones waiting to be applied, by backend.", l, static_cast<double>(lane.queued));
+            m.gaugeSet("dadns_oldest_pending_seconds", "Age of the oldest change not yet applied, by backend.", l,
+                       static_cast<double>(lane.oldestPendingMs) / 1000.0);
+            m.gaugeSet("dadns_backend_up", "1 when the backend takes writes, 0 while marked down.", l, lane.up ? 1 : 0);
+        }
+    });
+}
+
+Dispatcher::~Dispatcher() { stop(); }
+
+void Dispatcher::addBackend(std::shared_ptr<BackendInstance> backend, uint32_t parallelism) {
+    std::string name = backend->name();
+    auto lane = Poco::AutoPtr<BackendLane>(new BackendLane(
+        std::move(backend), parallelism, store_, metrics_, options_, [this] { waitChanged_.notify_all(); }));
+    lanes_.push_back(lane);
+    std::lock_guard<std::mutex> lock(statusMutex_);
+    published_[name] = lanes_.back()->snapshot();
+}
+
+void Dispatcher::start() {
+    if (started_ || lanes_.empty()) return;
+    started_ = true;
+    pool_ = std::make_unique<Poco::ThreadPool>(static_cast<int>(lanes_.size()), static_cast<int>(lanes_.size()) + 1);
+    tasks_ = std::make_unique<Poco::TaskManager>(*pool_);
+    tasks_->addObserver(Poco::NObserver<Dispatcher, Poco::TaskCustomNotification<LaneStatus>>(*this, &Dispatcher::onLaneStatus));
+    tasks_->addObserver(Poco::NObserver<Dispatcher, Poco::TaskFailedNotification>(*this, &Dispatcher::onTaskFailed));
+    for (auto& lane : lanes_) {
+        lane->duplicate(); // the TaskManager takes its own reference
+        tasks_->start(lane.get());
+    }
+}
+
+void Dispatcher::stop() {
+    if (!started_) return;
+    started_ = false;
+    tasks_->cancelAll();
+    tasks_->joinAll();
+    tasks_->removeObserver(Poco::NObserver<Dispatcher, Poco::TaskCustomNotification<LaneStatus>>(*this, &Dispatcher::onLaneStatus));
+    tasks_->removeObserver(Poco::NObserver<Dispatcher, Poco::TaskFailedNotification>(*this, &Dispatcher::onTaskFailed));
+    waitChanged_.notify_all();
+}
+
+void Dispatcher::notify(const std::string& zone, uint64_t version, bool deleted) {
+    for (auto& lane : lanes_) lane->enqueue(zone, version, deleted);
+    if (lanes_.size() > 0) logger("dispatch")->debug("{} v{} queued for {} backend(s)", zone, version, lanes_.size());
+}
+
+void Dispatcher::onLaneStatus(const Poco::AutoPtr<Poco::TaskCustomNotification<LaneStatus>>& n) {
+    std::lock_guard<std::mutex> lock(statusMutex_);
+    published_[n->custom().backend] = n->custom();
+}
+
+void Dispatcher::onTaskFailed(const Poco::AutoPtr<Poco::TaskFailedNotification>& n) {
+    logger("dispatch")->critical("lane {} stopped: {}", n->task()->name(), n->reason().displayText());
+}
+
+std::vector<LaneStatus> Dispatcher::lanes() const {
+    std::lock_guard<std::mutex> lock(statusMutex_);
+    std::vector<LaneStatus> out;
+    for (const auto& [name, status] : published_) out.push_back(status);
+    return out;
+}
+
+bool Dispatcher::hasBackend(const std::string& name) const { return find(name) != nullptr; }
+
+BackendLane* Dispatcher::find(const std::string& name) const {
+    for (const auto& lane : lanes_)
+        if (lane->backendName() == name) return const_cast<BackendLane*>(lane.get());
+    return nullptr;
+}
+
+size_t Dispatcher::redrive(const std::string& backend) {
+    BackendLane* lane = find(backend);
+    if (!lane) return 0;
+    size_t n = store_.redrive(backend);
+    lane->reloadPending();
+    logger("dispatch")->info("[{}] redrive: {} dead-lettered zone(s) queued again", backend, n);
+    return n;
+}
+
+DriftReport Dispatcher::scanDrift(const std::string& backend, bool force) {
+    BackendLane* lane = find(backend);
+    if (!lane) return {};
+    return lane->scanDrift(force);
+}
+
+std::vector<BackendOutcome> Dispatcher::waitFor(const std::string& zone, uint64_t version, int64_t changedAtMs,
+                                                std::chrono::milliseconds timeout) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    std::vector<BackendOutcome> out;
+    while (true) {
+        out.clear();
+        bool settled = true;
+        for (const auto& lane : lanes_) {
+            BackendOutcome o;
+            o.backend = lane->backendName();
+            auto st = store_.backendState(o.backend, zone);
+            if (st) o.appliedVersion = st->appliedVersion;
+            if (st && st->appliedVersion >= version) {
+                o.state = "applied";
+            } else if (st && st->deadLetter && st->updatedAtMs >= changedAtMs) {
+                o.state = "dead";
+                o.error = st->lastError;
+            } else if (st && st->attempts > 0 && st->updatedAtMs >= changedAtMs) {
+                o.state = "failed";
+                o.error = st->lastError;
+            } else {
+                o.state = "pending";
+                settled = false;
+            }
+            out.push_back(std::move(o));
+        }
+        if (settled || std::chrono::steady_clock::now() >= deadline) return out;
+        std::unique_lock<std::mutex> lock(waitMutex_);
+        waitChanged_.wait_for(lock, std::chrono::milliseconds(50));
+    }
+}
+
+} // namespace dadns

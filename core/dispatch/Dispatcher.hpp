@@ -1,0 +1,78 @@
+// Applies the store's desired state to every enabled backend: one BackendLane per backend
+// instance, run by a Poco::TaskManager, so a slow or failing backend never holds another back.
+// Lanes publish their status through TaskManager notifications; status reads those.
+#pragma once
+
+#include "core/dispatch/BackendLane.hpp"
+#include "core/dispatch/DispatchOptions.hpp"
+
+#include <Poco/AutoPtr.h>
+#include <Poco/TaskManager.h>
+#include <Poco/TaskNotification.h>
+#include <Poco/ThreadPool.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace dadns {
+
+// Where one backend stands with one zone version, for callers that wait (?wait=SECONDS).
+struct BackendOutcome {
+    std::string backend;
+    std::string state;     // "applied", "failed" (will retry), "dead" (dead letter), "pending"
+    uint64_t appliedVersion = 0;
+    std::string error;
+};
+
+class Dispatcher {
+public:
+    Dispatcher(ZoneStore& store, MetricsRegistry& metrics, DispatchOptions options);
+    ~Dispatcher();
+
+    void addBackend(std::shared_ptr<BackendInstance> backend, uint32_t parallelism);
+    void start();
+    // Cancels the lanes; zones in flight finish (their backends' calls are not interrupted).
+    void stop();
+
+    // A zone's desired state changed (from the intake).
+    void notify(const std::string& zone, uint64_t version, bool deleted);
+
+    // Waits until every backend applied version, or failed at it after changedAtMs (wall
+    // clock ms, taken before the change was submitted), or timeout.
+    std::vector<BackendOutcome> waitFor(const std::string& zone, uint64_t version, int64_t changedAtMs,
+                                        std::chrono::milliseconds timeout);
+
+    // The latest status each lane published.
+    std::vector<LaneStatus> lanes() const;
+    bool hasBackend(const std::string& name) const;
+    // Clears the backend's dead letters and queues them again; returns how many.
+    size_t redrive(const std::string& backend);
+    DriftReport scanDrift(const std::string& backend, bool force);
+
+private:
+    void onLaneStatus(const Poco::AutoPtr<Poco::TaskCustomNotification<LaneStatus>>& n);
+    void onTaskFailed(const Poco::AutoPtr<Poco::TaskFailedNotification>& n);
+    BackendLane* find(const std::string& name) const;
+
+    ZoneStore& store_;
+    MetricsRegistry& metrics_;
+    DispatchOptions options_;
+    std::unique_ptr<Poco::ThreadPool> pool_;
+    std::unique_ptr<Poco::TaskManager> tasks_;
+    std::vector<Poco::AutoPtr<BackendLane>> lanes_;
+    bool started_ = false;
+
+    mutable std::mutex statusMutex_;
+    std::map<std::string, LaneStatus> published_;
+
+    std::mutex waitMutex_;
+    std::condition_variable waitChanged_; // a lane finished a zone
+};
+
+} // namespace dadns

@@ -1,0 +1,41 @@
+// A snapshot of one backend lane, published into status and the API.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace dadns {
+
+struct DriftReport {
+    int64_t atMs = 0;            // when the scan ran; 0 = never
+    size_t backendZones = 0;
+    size_t missing = 0;          // in the store, not on the backend: re-queued
+    std::vector<std::string> unknown; // on the backend, not in the store (first 100)
+    size_t unknownTotal = 0;
+    size_t removed = 0;
+    std::string refused;         // why a removal batch was refused (safety limit), or ""
+    std::string error;
+};
+
+struct LaneStatus {
+    std::string backend;
+    std::string plugin;
+    bool up = true;              // false while the breaker is open
+    std::string downReason;
+    uint32_t parallelism = 1;
+    size_t queued = 0;           // zones waiting (ready or retrying)
+    size_t retrying = 0;         // of which waiting for a retry time
+    size_t inFlight = 0;
+    int64_t oldestPendingMs = 0; // age of the oldest waiting change, 0 when none
+    uint64_t applied = 0;        // since start
+    uint64_t failed = 0;
+    uint64_t repaired = 0;       // verification mismatches repaired by reconcile
+    uint64_t deadLetters = 0;    // since start
+    int consecutiveFailures = 0;
+    std::string lastError;
+    double progress = 1.0;       // of the current batch
+    DriftReport drift;
+};
+
+} // namespace dadns

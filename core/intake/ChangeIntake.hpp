@@ -1,0 +1,67 @@
+// The one entry for every change, whatever its source (REST, plugins, replication): validate,
+// parse, turn record-level edits into a whole-zone state, store durably, then notify.
+#pragma once
+
+#include "core/metrics/MetricsRegistry.hpp"
+#include "core/store/ZoneStore.hpp"
+
+#include <dadns/sdk/types.hpp>
+
+#include <functional>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace dadns {
+
+struct ChangeRequest {
+    enum class Kind { ZoneText, Records, Delete };
+    Kind kind = Kind::ZoneText;
+    std::string zone;                  // as given; validated and normalised here
+    std::string zoneText;              // Kind::ZoneText
+    std::vector<sdk::Record> records;  // Kind::Records (owners absolute or relative)
+    ZoneOrigin origin;
+    std::string stamp;                 // replication stamp; empty for a local change
+};
+
+struct ChangeOutcome {
+    std::string zone;                  // canonical name
+    bool stored = false;
+    bool created = false;              // the zone did not exist (or was deleted) before
+    uint64_t version = 0;
+    int64_t recordCount = 0;
+    std::string stamp;
+};
+
+// Called after a change is durable (zone, version, stamp, deleted). Must not block.
+using ChangeListener = std::function<void(const std::string&, uint64_t, const std::string&, bool)>;
+
+class ChangeIntake {
+public:
+    ChangeIntake(ZoneStore& store, MetricsRegistry& metrics);
+
+    void addListener(ChangeListener listener);
+
+    // Throws InvalidInput / ZoneParseError for bad input; NotFound for a delete of a zone
+    // the store does not hold.
+    ChangeOutcome submit(const ChangeRequest& request);
+
+    // Record-level edits: read the current state, edit, store the result as a new version.
+    // add: records are added (exact duplicates ignored). remove: every record matching owner
+    // and type (and rdata when given) goes. The zone must exist.
+    ChangeOutcome addRecords(const std::string& zone, const std::vector<sdk::Record>& records, const ZoneOrigin& origin);
+    ChangeOutcome removeRecords(const std::string& zone, const std::vector<sdk::Record>& matchers, const ZoneOrigin& origin);
+
+private:
+    ChangeOutcome store(ZoneSubmission submission);
+    std::mutex& zoneLock(const std::string& zone);
+
+    ZoneStore& store_;
+    MetricsRegistry& metrics_;
+    std::mutex listenersMutex_;
+    std::vector<ChangeListener> listeners_;
+    // Record-level edits of one zone are serialised (read-modify-write); striped locks.
+    std::mutex editLocks_[64];
+};
+
+} // namespace dadns

@@ -1,0 +1,48 @@
+// One configured backend instance: a plugin's backend table plus its opaque handle, called
+// with C++ types. Every call returns a BackendResult instead of throwing.
+#pragma once
+
+#include "core/plugin/PluginLoader.hpp"
+
+#include <dadns/sdk/types.hpp>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace dadns {
+
+struct BackendResult {
+    dadns_status_code code = DADNS_OK;
+    std::string message;
+    bool ok() const { return code == DADNS_OK; }
+    bool retryable() const { return code != DADNS_OK && code != DADNS_ERR_PERMANENT; }
+};
+
+class BackendInstance {
+public:
+    // Creates the instance through the plugin; throws std::runtime_error with the plugin's
+    // message when create fails.
+    BackendInstance(const LoadedPlugin& plugin, void* hostCtx, std::string name, const std::string& configJson);
+    ~BackendInstance();
+    BackendInstance(const BackendInstance&) = delete;
+    BackendInstance& operator=(const BackendInstance&) = delete;
+
+    const std::string& name() const { return name_; }
+    const std::string& pluginName() const { return plugin_.name; }
+
+    BackendResult apply(const sdk::Zone& zone, int64_t& expectedCount);
+    BackendResult remove(const std::string& zone);
+    BackendResult count(const std::string& zone, int64_t& count);
+    BackendResult listZones(std::vector<std::string>& zones);
+    BackendResult reconcile(const sdk::Zone& zone);
+    BackendResult health();
+    uint32_t parallelism();
+
+private:
+    const LoadedPlugin& plugin_;
+    std::string name_;
+    void* handle_ = nullptr;
+};
+
+} // namespace dadns

@@ -1,0 +1,160 @@
+// The dadns command: --version, --check-config failure classes, --list-plugins, start-up
+// failures that must exit non-zero with one clear line, and a clean SIGTERM.
+#include "support/TestSupport.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <unistd.h>
+
+using namespace dadns::test;
+
+namespace {
+
+std::string withPlaceholders(std::string cfg, const TempDir& dir, int port) {
+    auto replace = [&](const std::string& from, const std::string& to) {
+        for (size_t p = cfg.find(from); p != std::string::npos; p = cfg.find(from, p + to.size())) cfg.replace(p, from.size(), to);
+    };
+    replace("{dir}", dir.path());
+    replace("{port}", std::to_string(port));
+    replace("{plugins}", pluginDir());
+    replace("{test_plugins}", testPluginDir());
+    return cfg;
+}
+
+CommandResult runDadns(const std::vector<std::string>& args, const std::map<std::string, std::string>& env = {}) {
+    std::vector<std::string> argv{daemonPath()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return runCommand(argv, env);
+}
+
+} // namespace
+
+TEST_CASE("--version prints the version and ABI", "[cli]") {
+    auto r = runDadns({"--version"});
+    CHECK(r.status == 0);
+    CHECK(r.output.find("dadns ") == 0);
+    CHECK(r.output.find("plugin ABI 1.") != std::string::npos);
+}
+
+TEST_CASE("--check-config accepts a valid file and names file, key and problem otherwise", "[cli]") {
+    TempDir dir;
+    std::string file = dir.file("dadns.yml");
+    writeFile(file, withPlaceholders(baseConfig(), dir, 2222));
+    auto ok = runDadns({"--config=" + file, "--check-config"});
+    CHECK(ok.status == 0);
+    CHECK(ok.output.find(": ok") != std::string::npos);
+
+    struct Case {
+        std::string extra;
+        std::string expected;
+    };
+    std::vector<Case> cases = {
+        {"bogus_key: 1\n", "bogus_key: unknown setting"},
+        {"dns:\n  backends:\n    nowhere:\n      enabled: true\n", "dns.backends.nowhere.type: plugin 'nowhere' not found"},
+        {"dns:\n  backends:\n    x:\n      type: bind\n      parallel: -3\n", "dns.backends.x.parallel: must be between"},
+        {"log_level: loud\n", "log_level: must be one of"},
+    };
+    for (const auto& c : cases) {
+        INFO(c.extra);
+        writeFile(file, withPlaceholders(baseConfig(c.extra), dir, 2222));
+        auto r = runDadns({"--config=" + file, "--check-config"});
+        CHECK(r.status == 1);
+        CHECK(r.output.find(file + ": ") != std::string::npos);
+        CHECK(r.output.find(c.expected) != std::string::npos);
+    }
+
+    writeFile(file, "app: [unclosed\n");
+    auto syntax = runDadns({"--config=" + file, "--check-config"});
+    CHECK(syntax.status == 1);
+    CHECK(syntax.output.find("line ") != std::string::npos);
+
+    auto missing = runDadns({"--config=" + dir.file("absent.yml"), "--check-config"});
+    CHECK(missing.status == 1);
+    CHECK(missing.output.find("cannot read configuration file") != std::string::npos);
+}
+
+TEST_CASE("the DaDNS seed config fails --check-config only on a plugin that is not there", "[cli]") {
+    std::string seed = sourceDir() + "/tests/data/config/dadns_seed_app.yml";
+    TempDir dir;
+    std::string file = dir.file("seed.yml");
+    // The seed as written, plus where this build keeps its plugins.
+    writeFile(file, readFile(seed) + "\nplugins:\n  dir: " + pluginDir() + "\n");
+    auto r = runDadns({"--config=" + file, "--check-config"});
+    bool haveCoredns = fileExists(pluginDir() + "/coredns_mysql.so");
+    bool haveBind = fileExists(pluginDir() + "/bind.so");
+    if (haveCoredns && haveBind) {
+        CHECK(r.status == 0);
+    } else {
+        CHECK(r.status == 1);
+        CHECK(r.output.find("plugin 'coredns_mysql' not found") != std::string::npos);
+        CHECK((haveBind == (r.output.find("plugin 'bind' not found") == std::string::npos)));
+        CHECK(r.output.find("unknown setting") == std::string::npos);
+    }
+}
+
+TEST_CASE("environment overrides reach --check-config", "[cli]") {
+    TempDir dir;
+    std::string file = dir.file("dadns.yml");
+    writeFile(file, withPlaceholders(baseConfig(), dir, 2222));
+    auto r = runDadns({"--config=" + file, "--check-config"}, {{"DADNS_APP_LISTEN_PORT", "notaport"}});
+    CHECK(r.status == 1);
+    CHECK(r.output.find("app.listen_port: must be a whole number") != std::string::npos);
+}
+
+TEST_CASE("start-up failures exit non-zero with one clear line", "[cli]") {
+    TempDir dir;
+    std::string file = dir.file("dadns.yml");
+
+    SECTION("port in use") {
+        int fd = socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        addr.sin_port = 0;
+        REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+        REQUIRE(listen(fd, 1) == 0);
+        socklen_t len = sizeof addr;
+        getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+        writeFile(file, withPlaceholders(baseConfig(), dir, ntohs(addr.sin_port)));
+        auto r = runDadns({"--config=" + file});
+        close(fd);
+        CHECK(r.status != 0);
+        CHECK(r.output.find("cannot start: cannot listen on 127.0.0.1:" + std::to_string(ntohs(addr.sin_port))) != std::string::npos);
+    }
+    SECTION("plugin directory missing") {
+        std::string cfg = withPlaceholders(baseConfig(), dir, freePort());
+        cfg.replace(cfg.find(pluginDir()), pluginDir().size(), dir.file("no-plugins"));
+        writeFile(file, cfg);
+        auto r = runDadns({"--config=" + file});
+        CHECK(r.status != 0);
+        CHECK(r.output.find("cannot start: plugin directory not found") != std::string::npos);
+    }
+    SECTION("unreadable config") {
+        auto r = runDadns({"--config=" + dir.file("absent.yml")});
+        CHECK(r.status != 0);
+        CHECK(r.output.find("cannot read configuration file") != std::string::npos);
+    }
+}
+
+TEST_CASE("SIGTERM stops the daemon cleanly with exit 0", "[cli]") {
+    Daemon d(baseConfig());
+    d.start();
+    CHECK(d.get("/health").status == 200);
+    CHECK(d.stop(15) == 0);
+    CHECK(d.log().find("stopped") != std::string::npos);
+}
+
+TEST_CASE("--list-plugins shows loaded and refused plugins", "[cli]") {
+    TempDir dir;
+    std::string file = dir.file("dadns.yml");
+    std::string cfg = withPlaceholders(baseConfig(), dir, 2222);
+    cfg.replace(cfg.find(pluginDir()), pluginDir().size(), testPluginDir());
+    writeFile(file, cfg);
+    auto r = runDadns({"--config=" + file, "--list-plugins"});
+    CHECK(r.status == 0);
+    CHECK(r.output.find("loaded   test_backend") != std::string::npos);
+    CHECK(r.output.find("refused  ") != std::string::npos);
+    CHECK(r.output.find("other ABI major") != std::string::npos);
+}

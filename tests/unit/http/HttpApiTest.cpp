@@ -1,0 +1,178 @@
+// The HTTP API against a running daemon: auth, body limits, JSON errors, metrics, hostile input.
+#include "support/TestSupport.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/Net/StreamSocket.h>
+
+using namespace dadns::test;
+
+namespace {
+
+const char* kZone =
+    "$TTL 300\n"
+    "@ IN SOA ns1.example.com. hostmaster.example.com. 1 3600 600 86400 300\n"
+    "@ IN NS ns1.example.com.\n"
+    "www IN A 192.0.2.10\n";
+
+Poco::JSON::Object::Ptr json(const std::string& body) {
+    return Poco::JSON::Parser().parse(body).extract<Poco::JSON::Object::Ptr>();
+}
+
+HttpResponse call(Daemon& d, const std::string& method, const std::string& path, const std::string& body = "",
+                  std::optional<std::pair<std::string, std::string>> auth = std::nullopt) {
+    HttpRequest req;
+    req.method = method;
+    req.path = path;
+    req.body = body;
+    req.contentType = "text/plain";
+    req.basicAuth = std::move(auth);
+    return httpCall("127.0.0.1", d.port(), req);
+}
+
+} // namespace
+
+TEST_CASE("mutations need Basic auth; reads are open by default", "[http]") {
+    Daemon d(baseConfig());
+    d.start();
+    auto anonymous = call(d, "PUT", "/api/v1/zones/example.com", kZone);
+    CHECK(anonymous.status == 401);
+    CHECK(anonymous.headers["www-authenticate"] == "Basic realm=\"dadns\"");
+    CHECK(json(anonymous.body)->getValue<std::string>("error") == "authentication required");
+
+    auto wrong = call(d, "PUT", "/api/v1/zones/example.com", kZone, std::make_pair("admin", "wrong"));
+    CHECK(wrong.status == 401);
+    CHECK(json(wrong.body)->getValue<std::string>("error") == "invalid credentials");
+    auto wrongUser = call(d, "PUT", "/api/v1/zones/example.com", kZone, std::make_pair("root", "secret"));
+    CHECK(wrongUser.status == 401);
+
+    auto ok = call(d, "PUT", "/api/v1/zones/example.com", kZone, std::make_pair("admin", "secret"));
+    CHECK(ok.status == 201);
+    CHECK(json(ok.body)->getValue<int>("records") == 3);
+
+    CHECK(call(d, "GET", "/api/v1/zones/example.com").status == 200);
+    CHECK(call(d, "GET", "/api/v1/status").status == 200);
+    CHECK(call(d, "GET", "/metrics").status == 200);
+}
+
+TEST_CASE("http.public_status false closes reads too", "[http]") {
+    Daemon d(baseConfig("http:\n  public_status: false\n"));
+    d.start();
+    CHECK(call(d, "GET", "/api/v1/status").status == 401);
+    CHECK(call(d, "GET", "/api/v1/status", "", std::make_pair("admin", "secret")).status == 200);
+}
+
+TEST_CASE("bodies over http.max_body_bytes get 413 without being read", "[http]") {
+    Daemon d(baseConfig("http:\n  max_body_bytes: 4096\n"));
+    d.start();
+    std::string big(5000, 'a');
+    auto r = call(d, "PUT", "/api/v1/zones/example.com", big, std::make_pair("admin", "secret"));
+    CHECK(r.status == 413);
+    CHECK(json(r.body)->getValue<std::string>("error").find("max_body_bytes") != std::string::npos);
+
+    // A declared 1 GiB body: the answer comes without the daemon waiting for the bytes.
+    Poco::Net::StreamSocket s(Poco::Net::SocketAddress("127.0.0.1", static_cast<Poco::UInt16>(d.port())));
+    std::string head =
+        "PUT /api/v1/zones/example.com HTTP/1.1\r\nHost: x\r\nAuthorization: Basic YWRtaW46c2VjcmV0\r\n"
+        "Content-Length: 1073741824\r\n\r\n";
+    s.sendBytes(head.data(), static_cast<int>(head.size()));
+    s.setReceiveTimeout(Poco::Timespan(10, 0));
+    char buf[512] = {};
+    int n = s.receiveBytes(buf, sizeof buf - 1);
+    REQUIRE(n > 0);
+    CHECK(std::string(buf, static_cast<size_t>(n)).find("HTTP/1.1 413") == 0);
+    CHECK(d.get("/health").status == 200);
+}
+
+TEST_CASE("every error is a JSON body with the right status", "[http]") {
+    Daemon d(baseConfig());
+    d.start();
+    auto auth = std::make_pair(std::string("admin"), std::string("secret"));
+    struct Case {
+        std::string method, path, body;
+        int status;
+        std::string fragment;
+    };
+    std::vector<Case> cases = {
+        {"GET", "/no/such/thing", "", 404, "no such endpoint"},
+        {"PATCH", "/api/v1/zones/example.com", "", 405, "not allowed"},
+        {"GET", "/api/v1/zones/unknown.example", "", 404, "no such zone"},
+        {"PUT", "/api/v1/zones/..%2Fx", kZone, 400, ""},
+        {"PUT", "/api/v1/zones/a%00b.com", kZone, 400, ""},
+        {"PUT", "/api/v1/zones/" + std::string(64, 'a') + ".com", kZone, 400, "63"},
+        {"PUT", "/api/v1/zones/example.com", "this is not a zone\n", 400, "line 1"},
+        {"PUT", "/api/v1/zones/example.com", "$INCLUDE /etc/passwd\n", 400, "$INCLUDE"},
+        {"DELETE", "/api/v1/zones/never.example", "", 404, "no such zone"},
+        {"GET", "/api/v1/zones?limit=abc", "", 400, "limit"},
+        {"POST", "/api/v1/backends/none/redrive", "", 404, "no running backend"},
+    };
+    for (const auto& c : cases) {
+        INFO(c.method << " " << c.path);
+        auto r = call(d, c.method, c.path, c.body, auth);
+        CHECK(r.status == c.status);
+        auto o = json(r.body);
+        REQUIRE(o->has("error"));
+        CHECK(o->getValue<std::string>("error").find(c.fragment) != std::string::npos);
+    }
+    // SQL metacharacters in a zone name are just an invalid name.
+    auto sql = call(d, "PUT", "/api/v1/zones/x%27%3B%20DROP%20TABLE%20zones%3B--", kZone, auth);
+    CHECK(sql.status == 400);
+    CHECK(d.get("/health").status == 200);
+}
+
+TEST_CASE("JSON records body and record-level edits", "[http]") {
+    Daemon d(baseConfig());
+    d.start();
+    auto put = d.call("PUT", "/api/v1/zones/json.example",
+                      R"({"records":[{"name":"@","type":"SOA","ttl":300,"data":"ns1.json.example. h.json.example. 1 3600 600 86400 300"},
+                                     {"name":"@","type":"NS","data":"ns1.json.example."},
+                                     {"name":"www","type":"A","ttl":60,"data":"192.0.2.1"}]})",
+                      "application/json");
+    REQUIRE(put.status == 201);
+    CHECK(json(put.body)->getValue<int>("records") == 3);
+    auto add = d.call("POST", "/api/v1/zones/json.example/records", R"({"name":"mail","type":"A","data":"192.0.2.2"})",
+                      "application/json");
+    CHECK(add.status == 200);
+    CHECK(json(add.body)->getValue<int>("records") == 4);
+    CHECK(json(add.body)->getValue<int>("version") == 2);
+    auto del = d.call("DELETE", "/api/v1/zones/json.example/records?name=www&type=A");
+    CHECK(del.status == 200);
+    CHECK(json(del.body)->getValue<int>("records") == 3);
+    auto text = json(d.get("/api/v1/zones/json.example").body)->getValue<std::string>("zone_text");
+    CHECK(text.find("mail.json.example.") != std::string::npos);
+    CHECK(text.find("www.json.example.") == std::string::npos);
+    auto bad = d.call("PUT", "/api/v1/zones/json.example", "{\"records\": [", "application/json");
+    CHECK(bad.status == 400);
+    CHECK(json(bad.body)->getValue<std::string>("error").find("malformed JSON") != std::string::npos);
+}
+
+TEST_CASE("metrics expose HTTP counts and latency by route and status", "[http]") {
+    Daemon d(baseConfig());
+    d.start();
+    d.get("/api/v1/status");
+    d.get("/nope");
+    auto m = d.get("/metrics").body;
+    CHECK(m.find("# TYPE dadns_http_requests_total counter") != std::string::npos);
+    CHECK(m.find("dadns_http_requests_total{method=\"GET\",route=\"/api/v1/status\",status=\"200\"} 1") != std::string::npos);
+    CHECK(m.find("route=\"unmatched\",status=\"404\"") != std::string::npos);
+    CHECK(m.find("dadns_http_request_duration_seconds_bucket{le=\"+Inf\",route=\"/api/v1/status\"} 1") != std::string::npos);
+    CHECK(m.find("process_resident_memory_bytes ") != std::string::npos);
+}
+
+TEST_CASE("secrets never appear in status, plugins or logs", "[http]") {
+    Daemon d(baseConfig("dns:\n  backends:\n    files:\n      type: test_backend\n      dir: {dir}/files\n      api_key: topsecret-key\n"
+                        "      password: hunter2-pass\n")
+                 .replace(baseConfig().find("{plugins}"), 9, "{test_plugins}"));
+    d.start();
+    for (const char* path : {"/api/v1/status", "/api/v1/plugins", "/api/v1/backends", "/metrics"}) {
+        auto body = d.get(path).body;
+        CHECK(body.find("topsecret-key") == std::string::npos);
+        CHECK(body.find("hunter2-pass") == std::string::npos);
+        CHECK(body.find("secret\"") == std::string::npos);
+    }
+    d.stop();
+    CHECK(d.log().find("topsecret-key") == std::string::npos);
+    CHECK(d.log().find("hunter2-pass") == std::string::npos);
+}
