@@ -83,7 +83,7 @@ Poco::JSON::Array::Ptr instancesJson(const PluginInstances& instances) {
 } // namespace
 
 void addStatusRoutes(Router& router, ApiContext& ctx) {
-    router.add({"GET", "/health", RouteAccess::Read, [](ApiRequest&, ApiResponse& out) { out.json(200, "{\"status\":\"alive\"}"); }, ""});
+    router.add({"GET", "/health", RouteAccess::Open, [](ApiRequest&, ApiResponse& out) { out.json(200, "{\"status\":\"alive\"}"); }, ""});
 
     router.add({"GET", "/api/v1/status", RouteAccess::Read,
                 [&ctx](ApiRequest&, ApiResponse& out) {

@@ -102,7 +102,8 @@ void checkInstanceName(const std::string& key, const std::string& name) {
 
 std::vector<PluginInstanceConfig> readInstances(const ConfigTree& tree, const Reader& r, const std::string& section) {
     std::vector<PluginInstanceConfig> out;
-    if (auto v = tree.find(section); v && v->kind != ConfigValue::Kind::EmptyMap && v->kind != ConfigValue::Kind::Null)
+    auto v = tree.find(section);
+    if ((v && v->kind != ConfigValue::Kind::EmptyMap && v->kind != ConfigValue::Kind::Null) || tree.hasPrefix(section + "["))
         throw ConfigError(section, "must be a mapping of instance names to their settings");
     for (const auto& name : tree.children(section)) {
         PluginInstanceConfig inst;

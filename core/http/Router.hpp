@@ -14,6 +14,7 @@
 namespace dadns {
 
 enum class RouteAccess {
+    Open,     // always open (liveness)
     Read,     // open unless http.public_status is false
     Mutate,   // needs the API credentials
     Plugin    // the plugin checks credentials itself (DirectAdmin's own protocol)

@@ -1,6 +1,7 @@
 #include "core/metrics/MetricsRegistry.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 
@@ -13,8 +14,8 @@ std::string formatValue(double v) {
     if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
     if (std::isnan(v)) return "NaN";
     char buf[64];
-    std::snprintf(buf, sizeof buf, "%.17g", v);
-    return buf;
+    auto result = std::to_chars(buf, buf + sizeof buf, v); // shortest form that reads back exactly
+    return std::string(buf, result.ptr);
 }
 
 std::string escapeLabel(const std::string& v) {

@@ -31,14 +31,14 @@ CommandResult runDadns(const std::vector<std::string>& args, const std::map<std:
 
 } // namespace
 
-TEST_CASE("--version prints the version and ABI", "[cli]") {
+TEST_CASE("version flag prints the version and ABI", "[cli]") {
     auto r = runDadns({"--version"});
     CHECK(r.status == 0);
     CHECK(r.output.find("dadns ") == 0);
     CHECK(r.output.find("plugin ABI 1.") != std::string::npos);
 }
 
-TEST_CASE("--check-config accepts a valid file and names file, key and problem otherwise", "[cli]") {
+TEST_CASE("check-config accepts a valid file and names file, key and problem otherwise", "[cli]") {
     TempDir dir;
     std::string file = dir.file("dadns.yml");
     writeFile(file, withPlaceholders(baseConfig(), dir, 2222));
@@ -146,7 +146,7 @@ TEST_CASE("SIGTERM stops the daemon cleanly with exit 0", "[cli]") {
     CHECK(d.log().find("stopped") != std::string::npos);
 }
 
-TEST_CASE("--list-plugins shows loaded and refused plugins", "[cli]") {
+TEST_CASE("list-plugins shows loaded and refused plugins", "[cli]") {
     TempDir dir;
     std::string file = dir.file("dadns.yml");
     std::string cfg = withPlaceholders(baseConfig(), dir, 2222);

@@ -1,0 +1,145 @@
+// A configurable file backend for tests: each zone is <dir>/<zone>.zone, one line per record.
+// It can be slow, fail, fail for a while, count wrong and report itself unhealthy, so the
+// dispatcher's retries, dead letters, breaker and verification can be driven by tests.
+//
+// Config: dir (required), delay_ms, fail ("" | "retryable" | "permanent"), fail_file (applies
+// fail while it exists), fail_first (first N applies of each zone fail), count_offset (added
+// to counts until a reconcile of that zone), parallel, health_file (health fails while it
+// exists), throw_std (failures thrown as std::runtime_error instead of SDK errors).
+// Every successful apply appends "<zone> <version>" to <dir>/applied.log.
+#include <dadns/sdk.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <dirent.h>
+#include <fcntl.h>
+#include <map>
+#include <mutex>
+#include <set>
+#include <sys/stat.h>
+#include <thread>
+#include <unistd.h>
+
+namespace {
+
+using namespace dadns::sdk;
+
+bool exists(const std::string& path) {
+    struct stat st {};
+    return !path.empty() && stat(path.c_str(), &st) == 0;
+}
+
+class TestBackend final : public Backend {
+public:
+    explicit TestBackend(const InstanceContext& ctx) : Backend(ctx) {
+        Json c = Json::parse(ctx.configJson.empty() ? "{}" : ctx.configJson);
+        dir_ = c.getString("dir");
+        if (dir_.empty()) throw PermanentError("test_backend needs 'dir'");
+        ::mkdir(dir_.c_str(), 0755);
+        delayMs_ = c.getInt("delay_ms", 0);
+        fail_ = c.getString("fail");
+        failFile_ = c.getString("fail_file");
+        failFirst_ = static_cast<int>(c.getInt("fail_first", 0));
+        countOffset_ = c.getInt("count_offset", 0);
+        parallel_ = static_cast<uint32_t>(c.getInt("parallel", 4));
+        healthFile_ = c.getString("health_file");
+        throwStd_ = c.getBool("throw_std", false);
+    }
+
+    ApplyResult apply(const Zone& zone) override {
+        if (delayMs_ > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delayMs_));
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            if (failFirst_ > 0 && attempts_[zone.name]++ < failFirst_) failWith("retryable", "fail_first");
+        }
+        if (!fail_.empty()) failWith(fail_, "configured to fail");
+        if (exists(failFile_)) failWith("retryable", "fail_file exists");
+        std::string text;
+        for (const auto& r : zone.records) {
+            text += r.owner + " " + std::to_string(r.ttl) + " IN " + r.type;
+            for (const auto& f : r.rdata) text += " " + f;
+            text += "\n";
+        }
+        std::string path = file(zone.name);
+        std::string tmp = path + ".tmp" + std::to_string(reinterpret_cast<uintptr_t>(&text));
+        if (FILE* f = std::fopen(tmp.c_str(), "w")) {
+            std::fwrite(text.data(), 1, text.size(), f);
+            std::fclose(f);
+        } else {
+            throw RetryableError("cannot write " + tmp);
+        }
+        if (std::rename(tmp.c_str(), path.c_str()) != 0) throw RetryableError("cannot rename " + tmp);
+        std::string line = zone.name + " " + std::to_string(zone.version) + "\n";
+        int fd = ::open((dir_ + "/applied.log").c_str(), O_WRONLY | O_APPEND | O_CREAT, 0644);
+        if (fd >= 0) {
+            ssize_t n = ::write(fd, line.data(), line.size());
+            (void)n;
+            ::close(fd);
+        }
+        return {};
+    }
+
+    void remove(const std::string& zone) override {
+        if (exists(failFile_)) failWith("retryable", "fail_file exists");
+        std::remove(file(zone).c_str());
+    }
+
+    int64_t count(const std::string& zone) override {
+        int64_t n = 0;
+        if (FILE* f = std::fopen(file(zone).c_str(), "r")) {
+            for (int c; (c = std::fgetc(f)) != EOF;)
+                if (c == '\n') ++n;
+            std::fclose(f);
+        }
+        std::lock_guard<std::mutex> lock(mutex_);
+        return n + (reconciled_.count(zone) ? 0 : countOffset_);
+    }
+
+    std::vector<std::string> listZones() override {
+        std::vector<std::string> out;
+        if (DIR* d = opendir(dir_.c_str())) {
+            while (dirent* e = readdir(d)) {
+                std::string name = e->d_name;
+                if (name.size() > 5 && name.compare(name.size() - 5, 5, ".zone") == 0) out.push_back(name.substr(0, name.size() - 5));
+            }
+            closedir(d);
+        }
+        return out;
+    }
+
+    void reconcile(const Zone& zone) override {
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            reconciled_.insert(zone.name);
+        }
+        apply(zone);
+    }
+
+    void health() override {
+        if (exists(healthFile_)) failWith("retryable", "health_file exists");
+    }
+
+    uint32_t parallelism() const override { return parallel_; }
+
+private:
+    std::string file(const std::string& zone) const { return dir_ + "/" + zone + ".zone"; }
+
+    [[noreturn]] void failWith(const std::string& kind, const std::string& why) const {
+        if (throwStd_) throw std::runtime_error("test_backend: " + why);
+        if (kind == "permanent") throw PermanentError("test_backend: " + why);
+        throw RetryableError("test_backend: " + why);
+    }
+
+    std::string dir_, fail_, failFile_, healthFile_;
+    int64_t delayMs_ = 0, countOffset_ = 0;
+    int failFirst_ = 0;
+    uint32_t parallel_ = 4;
+    bool throwStd_ = false;
+    std::mutex mutex_;
+    std::map<std::string, int> attempts_;
+    std::set<std::string> reconciled_;
+};
+
+} // namespace
+
+DADNS_BACKEND_PLUGIN(TestBackend, "test_backend", "1.0.0")
