@@ -62,7 +62,8 @@ void PluginLoader::loadDirectory(const std::string& dir) {
     if (DIR* d = opendir(dir.c_str())) {
         while (dirent* e = readdir(d)) {
             std::string name = e->d_name;
-            if (name.size() > 3 && name.compare(name.size() - 3, 3, ".so") == 0) files.push_back(dir + "/" + name);
+            if (name.size() > 3 && name.compare(name.size() - 3, 3, ".so") == 0)
+                files.push_back(dir + (dir.back() == '/' ? "" : "/") + name);
         }
         closedir(d);
     }

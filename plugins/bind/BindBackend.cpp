@@ -1,0 +1,180 @@
+// The bind backend: each zone is a file <zones_dir>/<zone>.db written atomically (checked
+// with named-checkzone before it goes live), listed in an include file named reads, and named
+// is told in batches (NamedSignaller).
+//
+// The zone files are the source of truth: at start the instance rebuilds its zone set from
+// them, so an include file lost to a crash is rewritten. apply returns once the file is live;
+// if named did not take the last signal (rndc failing, named down), apply and health report
+// a retryable error so the daemon retries until named has everything.
+#include "Command.hpp"
+#include "NamedSignaller.hpp"
+#include "ZoneFiles.hpp"
+
+#include <dadns/sdk.hpp>
+
+#include <cerrno>
+#include <cstring>
+#include <dirent.h>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace dadns::bind {
+namespace {
+
+using namespace dadns::sdk;
+
+std::string absolutePath(const std::string& path) {
+    if (!path.empty() && path[0] == '/') return path;
+    char cwd[4096];
+    if (!getcwd(cwd, sizeof cwd)) return path;
+    std::string p = path;
+    while (p.rfind("./", 0) == 0) p = p.substr(2);
+    return std::string(cwd) + "/" + p;
+}
+
+void makeDirectories(const std::string& dir) {
+    for (size_t pos = 1; pos != std::string::npos;) {
+        pos = dir.find('/', pos + 1);
+        std::string part = dir.substr(0, pos);
+        if (::mkdir(part.c_str(), 0755) != 0 && errno != EEXIST) throw PermanentError("cannot create " + part + ": " + std::strerror(errno));
+    }
+}
+
+class BindBackend final : public Backend {
+public:
+    explicit BindBackend(const InstanceContext& ctx) : Backend(ctx) {
+        Json c = Json::parse(ctx.configJson.empty() ? "{}" : ctx.configJson);
+        zonesDir_ = c.getString("zones_dir");
+        if (zonesDir_.empty()) throw PermanentError("bind: zones_dir is required");
+        zonesDir_ = absolutePath(zonesDir_);
+        while (zonesDir_.size() > 1 && zonesDir_.back() == '/') zonesDir_.pop_back();
+        includePath_ = absolutePath(c.getString("named_conf", zonesDir_ + "/dadns.zones.conf"));
+        fileMode_ = static_cast<unsigned>(std::stoul(c.getString("file_mode", "0644"), nullptr, 8)) & 0777;
+        parallel_ = static_cast<uint32_t>(c.getInt("parallel", 8));
+        std::string checker = findProgram("named-checkzone");
+        if (c.getBool("checkzone", !checker.empty())) {
+            if (checker.empty()) throw PermanentError("bind: checkzone is on but named-checkzone is not installed");
+            checkzone_ = checker;
+        }
+        makeDirectories(zonesDir_);
+        auto slash = includePath_.rfind('/');
+        if (slash != std::string::npos && slash > 0) makeDirectories(includePath_.substr(0, slash));
+
+        zones_ = zonesOnDisk();
+        bool includeCurrent = readInclude(includePath_) == zones_;
+        signaller_ = std::make_unique<NamedSignaller>(
+            splitCommand(c.getString("rndc_command")), std::chrono::milliseconds(c.getInt("reload_batch_ms", 200)),
+            [this] { writeInclude(); }, [this](const std::string& line) { host().warn(line); });
+        if (!includeCurrent) signaller_->zoneAdded(""); // rewrite the include, reconfig named
+        host().info("bind: " + std::to_string(zones_.size()) + " zone(s) in " + zonesDir_ + ", include " + includePath_ +
+                    (checkzone_.empty() ? "" : ", checked with named-checkzone"));
+    }
+
+    ~BindBackend() override { signaller_.reset(); }
+
+    ApplyResult apply(const Zone& zone) override {
+        checkName(zone.name);
+        std::function<std::string(const std::string&)> check;
+        if (!checkzone_.empty())
+            check = [&](const std::string& tmp) {
+                CommandResult r = runCommand({checkzone_, "-q", zone.name, tmp});
+                if (r.ok()) return std::string();
+                CommandResult detail = runCommand({checkzone_, zone.name, tmp}); // -q prints nothing; say why
+                std::string why = detail.output;
+                while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
+                for (auto& ch : why)
+                    if (ch == '\n') ch = ';';
+                size_t pos;
+                while ((pos = why.find(tmp)) != std::string::npos) why.replace(pos, tmp.size(), zone.name);
+                return "named would reject " + zone.name + ": " + why;
+            };
+        writeFileAtomically(file(zone.name), renderZoneFile(zone), fileMode_, check);
+        bool added;
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            added = zones_.insert(zone.name).second;
+        }
+        if (added) signaller_->zoneAdded(zone.name);
+        else signaller_->zoneChanged(zone.name);
+        std::string error = signaller_->lastError();
+        if (!error.empty()) throw RetryableError("zone file written, but named was not told: " + error);
+        return {};
+    }
+
+    void remove(const std::string& zone) override {
+        checkName(zone);
+        if (::unlink(file(zone).c_str()) != 0 && errno != ENOENT)
+            throw RetryableError("cannot remove " + file(zone) + ": " + std::strerror(errno));
+        bool removed;
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            removed = zones_.erase(zone) > 0;
+        }
+        if (removed) signaller_->zoneRemoved(zone);
+        std::string error = signaller_->lastError();
+        if (!error.empty()) throw RetryableError("zone file removed, but named was not told: " + error);
+    }
+
+    int64_t count(const std::string& zone) override {
+        checkName(zone);
+        return countRecords(file(zone));
+    }
+
+    std::vector<std::string> listZones() override {
+        signaller_->waitIdle(std::chrono::seconds(5)); // the include reflects every apply so far
+        auto zones = readInclude(includePath_);
+        return {zones.begin(), zones.end()};
+    }
+
+    void health() override {
+        std::string error = signaller_->lastError();
+        if (!error.empty()) throw RetryableError(error);
+        if (::access(zonesDir_.c_str(), W_OK) != 0) throw RetryableError("cannot write " + zonesDir_ + ": " + std::strerror(errno));
+    }
+
+    uint32_t parallelism() const override { return parallel_; }
+
+private:
+    std::string file(const std::string& zone) const { return zonesDir_ + "/" + zone + ".db"; }
+
+    static void checkName(const std::string& zone) {
+        if (!safeZoneName(zone)) throw PermanentError("bind: refusing unsafe zone name '" + zone + "'");
+    }
+
+    std::set<std::string> zonesOnDisk() const {
+        std::set<std::string> zones;
+        if (DIR* d = opendir(zonesDir_.c_str())) {
+            while (dirent* e = readdir(d)) {
+                std::string name = e->d_name;
+                if (name.size() > 3 && name.compare(name.size() - 3, 3, ".db") == 0 && safeZoneName(name.substr(0, name.size() - 3)))
+                    zones.insert(name.substr(0, name.size() - 3));
+            }
+            closedir(d);
+        }
+        return zones;
+    }
+
+    void writeInclude() {
+        std::set<std::string> zones;
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            zones = zones_;
+        }
+        writeFileAtomically(includePath_, renderInclude(zones, zonesDir_), 0644);
+    }
+
+    std::string zonesDir_, includePath_, checkzone_;
+    unsigned fileMode_ = 0644;
+    uint32_t parallel_ = 8;
+    std::mutex mutex_;
+    std::set<std::string> zones_;
+    std::unique_ptr<NamedSignaller> signaller_;
+};
+
+} // namespace
+} // namespace dadns::bind
+
+DADNS_BACKEND_PLUGIN(dadns::bind::BindBackend, "bind", "1.0.0")

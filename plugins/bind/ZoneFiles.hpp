@@ -1,0 +1,33 @@
+// The files the bind backend owns: one zone file per zone and the include file named reads.
+#pragma once
+
+#include <dadns/sdk/types.hpp>
+
+#include <functional>
+#include <set>
+#include <string>
+
+namespace dadns::bind {
+
+// Zone names arrive validated by the host; this is a second line of defence, because they
+// become file names: lower-case LDH/underscore labels, no "..", no '/', no leading '.'.
+bool safeZoneName(const std::string& zone);
+
+// Master file text for named: absolute owners, one record per line.
+std::string renderZoneFile(const sdk::Zone& zone);
+
+// Writes path atomically: a new temp file in the same directory (O_EXCL, O_NOFOLLOW), fsync,
+// optional check of the temp file, rename over path. Never follows a symlink at path.
+// check(tempPath) returns "" when fine, else why the file must not go live.
+// Throws PermanentError (refused content, symlink) or RetryableError (I/O).
+void writeFileAtomically(const std::string& path, const std::string& content, unsigned mode,
+                         const std::function<std::string(const std::string&)>& check = nullptr);
+
+// Records in a zone file dadns wrote (lines that are not blank, comments or $ directives).
+int64_t countRecords(const std::string& path);
+
+// The include file: one `zone "<name>" { type master; file "<path>"; };` per zone, sorted.
+std::string renderInclude(const std::set<std::string>& zones, const std::string& zonesDir);
+std::set<std::string> readInclude(const std::string& path);
+
+} // namespace dadns::bind
