@@ -1,0 +1,153 @@
+// The bind backend end to end: zones pushed through the REST API, served by a real named.
+#include "support/NamedServer.hpp"
+#include "support/TestSupport.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+
+#include <atomic>
+#include <random>
+#include <sstream>
+#include <thread>
+
+using namespace dadns::test;
+
+namespace {
+
+Poco::JSON::Object::Ptr json(const std::string& body) { return Poco::JSON::Parser().parse(body).extract<Poco::JSON::Object::Ptr>(); }
+
+std::string zoneText(const std::string& zone, int serial, const std::string& wwwIp) {
+    return "$TTL 300\n"
+           "@ IN SOA ns1." + zone + ". hostmaster." + zone + ". " + std::to_string(serial) + " 3600 600 86400 300\n"
+           "@ IN NS ns1." + zone + ".\n"
+           "ns1 IN A 192.0.2.53\n"
+           "www 60 IN A " + wwwIp + "\n"
+           "@ IN MX 10 mail." + zone + ".\n"
+           "mail IN A 192.0.2.25\n"
+           "@ IN TXT \"v=spf1 a mx -all\" \"second string\"\n"
+           "_sip._tcp IN SRV 10 5 5060 sip." + zone + ".\n"
+           "sip IN AAAA 2001:db8::5\n"
+           "@ IN CAA 0 issue \"letsencrypt.org\"\n"
+           "ftp IN CNAME www\n";
+}
+
+// The records dadns stored for a zone, as named should serve them.
+std::set<std::string> desired(Daemon& d, const std::string& zone) {
+    std::set<std::string> out;
+    std::istringstream in(json(d.get("/api/v1/zones/" + zone).body)->getValue<std::string>("zone_text"));
+    for (std::string line; std::getline(in, line);)
+        if (!line.empty() && line[0] != '$') out.insert(line);
+    return out;
+}
+
+std::string bindConfig(const NamedServer& named, const std::string& zonesDir) {
+    return baseConfig("dns:\n  backends:\n    bind:\n      zones_dir: " + zonesDir + "\n      named_conf: " + named.includeFile() +
+                      "\n      rndc_command: \"" + named.rndcCommand() + "\"\n      reload_batch_ms: 100\n"
+                      "dispatch:\n  retry_backoff: 200ms\n  retry_backoff_max: 1s\n  max_attempts: 1000\n  breaker_failures: 1000\n");
+}
+
+} // namespace
+
+TEST_CASE("named serves exactly the zones pushed through the API", "[bind]") {
+    NamedServer named;
+    named.start();
+    Daemon d(bindConfig(named, named.dir() + "/zones"));
+    d.start();
+
+    for (const char* zone : {"alpha.example", "beta.example", "gamma.example"})
+        REQUIRE(d.call("PUT", std::string("/api/v1/zones/") + zone + "?wait=10", zoneText(zone, 1, "192.0.2.10")).status == 200);
+    for (const char* zone : {"alpha.example", "beta.example", "gamma.example"}) {
+        INFO(zone);
+        std::set<std::string> want = desired(d, zone);
+        REQUIRE(want.size() == 11);
+        CHECK(eventually([&] { return named.transfer(zone) == want; }));
+    }
+
+    SECTION("an update changes the answers") {
+        REQUIRE(d.call("PUT", "/api/v1/zones/alpha.example?wait=10", zoneText("alpha.example", 2, "192.0.2.99")).status == 200);
+        CHECK(eventually([&] { return named.query("www.alpha.example", "A") == std::vector<std::string>{"192.0.2.99"}; }));
+        CHECK(named.transfer("alpha.example") == desired(d, "alpha.example"));
+    }
+    SECTION("a delete makes named stop answering for the zone") {
+        REQUIRE(named.authoritative("beta.example"));
+        REQUIRE(d.call("DELETE", "/api/v1/zones/beta.example?wait=10").status == 200);
+        CHECK(eventually([&] { return !named.authoritative("beta.example"); }));
+        CHECK(named.authoritative("alpha.example"));
+        CHECK_FALSE(fileExists(named.dir() + "/zones/beta.example.db"));
+    }
+    SECTION("a zone named would reject never replaces the good one") {
+        std::string bad = zoneText("gamma.example", 3, "192.0.2.77") + "www IN CNAME elsewhere.example.\n";
+        auto r = d.call("PUT", "/api/v1/zones/gamma.example?wait=10", bad);
+        CHECK(r.status == 502);
+        auto backend = json(r.body)->getArray("backends")->getObject(0);
+        CHECK(backend->getValue<std::string>("status") == "dead");
+        CHECK(backend->getValue<std::string>("error").find("named would reject gamma.example") != std::string::npos);
+        CHECK(named.query("www.gamma.example", "A") == std::vector<std::string>{"192.0.2.10"});
+        CHECK(readFile(named.dir() + "/zones/gamma.example.db").find("192.0.2.77") == std::string::npos);
+    }
+}
+
+TEST_CASE("named stopped during a burst: retries, then everything converges", "[bind]") {
+    NamedServer named;
+    named.start();
+    Daemon d(bindConfig(named, named.dir() + "/zones"));
+    d.start();
+    REQUIRE(d.call("PUT", "/api/v1/zones/first.example?wait=10", zoneText("first.example", 1, "192.0.2.1")).status == 200);
+    named.stop();
+    for (int i = 0; i < 20; ++i) {
+        std::string zone = "burst" + std::to_string(i) + ".example";
+        REQUIRE(d.call("PUT", "/api/v1/zones/" + zone, zoneText(zone, 1, "192.0.2.2")).status == 201);
+    }
+    // rndc cannot reach named: the backend reports it and the dispatcher retries.
+    CHECK(eventually([&] { return d.log().find("rndc reconfig failed") != std::string::npos; }));
+    named.start();
+    CHECK(eventually([&] {
+        for (int i = 0; i < 20; ++i)
+            if (!named.authoritative("burst" + std::to_string(i) + ".example")) return false;
+        return true;
+    }, std::chrono::seconds(60)));
+    CHECK(eventually([&] {
+        auto lanes = json(d.get("/api/v1/backends").body)->getArray("backends");
+        auto lane = lanes->getObject(0);
+        return lane->getValue<int>("queued") == 0 && lane->getValue<bool>("up");
+    }, std::chrono::seconds(60)));
+    CHECK(named.query("www.burst7.example", "A") == std::vector<std::string>{"192.0.2.2"});
+}
+
+TEST_CASE("a 1,000-zone burst is served in full", "[bind]") {
+    NamedServer named;
+    named.start();
+    Daemon d(bindConfig(named, named.dir() + "/zones"));
+    d.start();
+    int before = named.zoneCount();
+    constexpr int kZones = 1000, kClients = 16;
+    std::atomic<int> next{0}, failures{0};
+    std::vector<std::thread> clients;
+    for (int c = 0; c < kClients; ++c)
+        clients.emplace_back([&] {
+            for (int i = next++; i < kZones; i = next++) {
+                std::string zone = "z" + std::to_string(i) + ".burst.example";
+                HttpRequest req;
+                req.method = "PUT";
+                req.path = "/api/v1/zones/" + zone;
+                req.body = zoneText(zone, 1, "192.0.2." + std::to_string(i % 250 + 1));
+                req.basicAuth = std::make_pair(std::string(Daemon::user), std::string(Daemon::password));
+                if (httpCall("127.0.0.1", d.port(), req).status != 201) ++failures;
+            }
+        });
+    for (auto& t : clients) t.join();
+    REQUIRE(failures == 0);
+    CHECK(eventually([&] { return named.zoneCount() >= before + kZones; }, std::chrono::seconds(120), std::chrono::milliseconds(250)));
+    std::mt19937 random(42);
+    for (int k = 0; k < 50; ++k) {
+        int i = static_cast<int>(random() % kZones);
+        std::string zone = "z" + std::to_string(i) + ".burst.example";
+        INFO(zone);
+        CHECK(named.query("www." + zone, "A") == std::vector<std::string>{"192.0.2." + std::to_string(i % 250 + 1)});
+    }
+    auto rndcRuns = d.log();
+    INFO("daemon log tail: " << rndcRuns.substr(rndcRuns.size() > 2000 ? rndcRuns.size() - 2000 : 0));
+    CHECK(json(d.get("/api/v1/status").body)->getValue<std::string>("status") == "ok");
+}

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Starts or stops a named on 127.0.0.1 for tests and benchmarks.
+#
+#   named.sh start DIR PORT CONTROL_PORT   writes DIR/named.conf, DIR/rndc.conf and an empty
+#                                          DIR/dadns.zones.conf (the include dadns manages),
+#                                          starts named, waits until rndc answers
+#   named.sh stop DIR                      stops it by the pid in DIR/named.pid
+set -euo pipefail
+
+cmd=${1:?usage: named.sh start DIR PORT CONTROL_PORT | stop DIR}
+dir=${2:?directory}
+
+case "$cmd" in
+start)
+  port=${3:?port}
+  control=${4:?control port}
+  mkdir -p "$dir"
+  dir=$(cd "$dir" && pwd)
+  secret=$(head -c 32 /dev/urandom | base64)
+  cat > "$dir/rndc.key" <<KEY
+key "dadns-test" { algorithm hmac-sha256; secret "$secret"; };
+KEY
+  cat > "$dir/named.conf" <<CONF
+include "$dir/rndc.key";
+options {
+  directory "$dir";
+  listen-on port $port { 127.0.0.1; };
+  listen-on-v6 { none; };
+  pid-file "$dir/named.pid";
+  recursion no;
+  allow-transfer { 127.0.0.1; };
+  notify no;
+  dnssec-validation no;
+};
+controls { inet 127.0.0.1 port $control allow { 127.0.0.1; } keys { "dadns-test"; }; };
+logging { channel main { file "$dir/named.log"; severity info; print-time yes; }; category default { main; }; };
+include "$dir/dadns.zones.conf";
+CONF
+  cat > "$dir/rndc.conf" <<RNDC
+include "$dir/rndc.key";
+options { default-server 127.0.0.1; default-port $control; default-key "dadns-test"; };
+RNDC
+  [ -e "$dir/dadns.zones.conf" ] || : > "$dir/dadns.zones.conf"
+  named -c "$dir/named.conf" -u root
+  for _ in $(seq 1 100); do
+    if rndc -c "$dir/rndc.conf" status > /dev/null 2>&1; then
+      echo "named running on 127.0.0.1:$port (pid $(cat "$dir/named.pid"))"
+      exit 0
+    fi
+    sleep 0.1
+  done
+  echo "named did not start; its log:" >&2
+  cat "$dir/named.log" >&2 || true
+  exit 1
+  ;;
+stop)
+  [ -f "$dir/named.pid" ] || exit 0
+  pid=$(cat "$dir/named.pid")
+  kill "$pid" 2> /dev/null || true
+  for _ in $(seq 1 100); do
+    kill -0 "$pid" 2> /dev/null || exit 0
+    sleep 0.1
+  done
+  kill -9 "$pid" 2> /dev/null || true
+  ;;
+*)
+  echo "usage: named.sh start DIR PORT CONTROL_PORT | stop DIR" >&2
+  exit 2
+  ;;
+esac
