@@ -39,9 +39,11 @@ std::vector<Entry> splitEntries(std::string_view text) {
     for (size_t i = 0; i < text.size(); ++i) {
         char c = text[i];
         if (c == '\0') throw ZoneParseError(line, "NUL byte in zone text");
-        if (atLineStart && depth == 0) {
-            cur.line = line;
-            cur.inheritsOwner = c == ' ' || c == '\t';
+        if (atLineStart) { // the first character of a line starts an entry unless inside ( )
+            if (depth == 0) {
+                cur.line = line;
+                cur.inheritsOwner = c == ' ' || c == '\t';
+            }
             atLineStart = false;
         }
         if (c == '\r') continue; // CRLF line ends
@@ -211,25 +213,31 @@ Zone parseZoneText(std::string_view text, const std::string& zoneName) {
         }
         lastOwner = owner;
 
-        // Optional TTL and class, in either order. Without $TTL, a record with no TTL takes
-        // the last explicit one (RFC 1035).
+        // Optional TTL and class, in either order (RFC 1035). Without $TTL, a record with no
+        // TTL takes the last explicit one. ldns gets the canonical "owner ttl IN type rdata".
         auto fields = tokens(rest, 3);
-        for (size_t i = 0; i < fields.size() && i < 2; ++i) {
-            if (isTtl(fields[i])) {
-                uint32_t ttl = parseTtl(fields[i], e.line);
+        uint32_t ttl = defaultTtl;
+        size_t consumed = 0;
+        for (; consumed < fields.size() && consumed < 2; ++consumed) {
+            if (isTtl(fields[consumed])) {
+                ttl = parseTtl(fields[consumed], e.line);
                 if (!haveDefaultTtl) defaultTtl = ttl;
-            } else if (isClass(fields[i])) {
-                if (upper(fields[i]) != "IN") throw ZoneParseError(e.line, "class " + fields[i] + " is not supported (only IN)");
+            } else if (isClass(fields[consumed])) {
+                if (upper(fields[consumed]) != "IN") throw ZoneParseError(e.line, "class " + fields[consumed] + " is not supported (only IN)");
             } else {
                 break;
             }
         }
-
-        std::string line = owner + " " + rest;
+        std::string line = owner + " " + std::to_string(ttl) + " IN " + afterTokens(rest, consumed);
         ldns_rr* raw = nullptr;
-        ldns_status status = ldns_rr_new_frm_str(&raw, line.c_str(), defaultTtl, originRdf.get(), nullptr);
+        ldns_status status = ldns_rr_new_frm_str(&raw, line.c_str(), ttl, originRdf.get(), nullptr);
         std::unique_ptr<ldns_rr, RrDeleter> rr(raw);
-        if (status != LDNS_STATUS_OK || !rr) throw ZoneParseError(e.line, std::string(ldns_get_errorstr_by_id(status)));
+        if (status != LDNS_STATUS_OK || !rr) {
+            std::string type = fields.size() > consumed ? fields[consumed] : "";
+            if (!type.empty() && ldns_get_rr_type_by_name(type.c_str()) == 0)
+                throw ZoneParseError(e.line, "unknown record type '" + type + "'");
+            throw ZoneParseError(e.line, std::string(ldns_get_errorstr_by_id(status)));
+        }
 
         Record rec;
         rec.owner = owner;
