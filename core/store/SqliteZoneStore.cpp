@@ -397,7 +397,16 @@ void SqliteZoneStore::runBatch(std::deque<std::shared_ptr<Job>>& batch) {
             s << "ROLLBACK", now;
         } catch (...) {
         }
-        logger("store")->error("store transaction failed; reloading the index");
+        std::string why = "unknown error";
+        try {
+            std::rethrow_exception(failure);
+        } catch (const Poco::Exception& e) {
+            why = e.displayText();
+        } catch (const std::exception& e) {
+            why = e.what();
+        } catch (...) {
+        }
+        logger("store")->warn("store transaction of {} job(s) failed ({}); rolled back", batch.size(), why);
         {
             std::lock_guard<std::mutex> indexLock(indexMutex_);
             index_ = std::make_unique<Index>();
