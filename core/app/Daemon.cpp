@@ -117,7 +117,7 @@ void Daemon::stop() {
     auto log = logger("app");
     log->info("stopping: no new requests; waiting up to {} ms for work in flight", config_.shutdownGrace.count());
     server_->stop(config_.shutdownGrace);
-    instances_.destroy(nullptr); // services first: they may submit changes
+    instances_.destroy(&router_); // services first: they may submit changes
     dispatcher_->stop();
     dispatcher_.reset(); // the lanes hold the last references to the backend instances
     store_->flush();

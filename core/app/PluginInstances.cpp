@@ -16,8 +16,12 @@ int expectedKind(const PluginInstanceConfig& inst) {
 std::string instanceProblem(const PluginInstanceConfig& inst, const PluginLoader& loader) {
     const LoadedPlugin* plugin = loader.find(inst.type);
     if (!plugin) {
-        for (const auto& r : loader.reports())
-            if (r.name == inst.type && !r.loaded) return "plugin '" + inst.type + "' was refused: " + r.reason;
+        // A plugin refused before its name could be read is matched by its file name.
+        for (const auto& r : loader.reports()) {
+            std::string stem = r.path.substr(r.path.find_last_of('/') + 1);
+            stem = stem.substr(0, stem.rfind(".so"));
+            if (!r.loaded && (r.name == inst.type || stem == inst.type)) return "plugin '" + inst.type + "' was refused: " + r.reason;
+        }
         return "plugin '" + inst.type + "' not found";
     }
     if (plugin->kind != expectedKind(inst))

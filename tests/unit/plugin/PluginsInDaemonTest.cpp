@@ -1,0 +1,83 @@
+// Plugins inside a running daemon: an ingestion plugin's routes and submissions, refused and
+// misbehaving plugins that never stop the daemon from serving.
+#include "support/TestSupport.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+
+using namespace dadns::test;
+
+namespace {
+
+std::string testPluginConfig(const std::string& extra) {
+    std::string cfg = baseConfig(extra);
+    cfg.replace(cfg.find("{plugins}"), 9, "{test_plugins}");
+    return cfg;
+}
+
+Poco::JSON::Object::Ptr json(const std::string& body) { return Poco::JSON::Parser().parse(body).extract<Poco::JSON::Object::Ptr>(); }
+
+} // namespace
+
+TEST_CASE("an ingestion plugin registers routes and submits zones through the host", "[plugin]") {
+    Daemon d(testPluginConfig("ingestion:\n  ingest:\n    type: test_ingestion\n"));
+    d.start();
+    std::string zone = "$TTL 60\n@ SOA ns1 h 1 2 3 4 5\n@ NS ns1\nwww A 192.0.2.9\n";
+    HttpRequest anonymous;
+    anonymous.method = "POST";
+    anonymous.path = "/api/v1/test-ingest/plugin.example";
+    anonymous.body = zone;
+    CHECK(httpCall("127.0.0.1", d.port(), anonymous).status == 401); // host auth guards the route
+
+    auto r = d.call("POST", "/api/v1/test-ingest/plugin.example", zone);
+    REQUIRE(r.status == 200);
+    CHECK(json(r.body)->getValue<int>("records") == 3);
+    auto state = json(d.get("/api/v1/zones/plugin.example").body);
+    CHECK(state->getObject("origin")->getValue<std::string>("source") == "test_ingestion");
+    CHECK(state->getObject("origin")->getValue<std::string>("user") == "admin");
+    CHECK(eventually([&] { return d.get("/test-ingest/seen").body == "plugin.example 1\n"; }));
+
+    auto bad = d.call("POST", "/api/v1/test-ingest/..%2Fetc", zone);
+    CHECK(bad.status == 400);
+    auto badZone = d.call("POST", "/api/v1/test-ingest/ok.example", "garbage here\n");
+    CHECK(badZone.status == 400);
+    CHECK(json(badZone.body)->getValue<std::string>("error").find("line 1") != std::string::npos);
+
+    auto instances = json(d.get("/api/v1/plugins").body)->getArray("instances");
+    REQUIRE(instances->size() == 1);
+    CHECK(instances->getObject(0)->getValue<std::string>("state") == "running");
+    CHECK(instances->getObject(0)->getObject("details")->getValue<std::string>("kind") == "test");
+}
+
+TEST_CASE("refused plugins are reported and their instances fail; the daemon keeps serving", "[plugin]") {
+    Daemon d(testPluginConfig("dns:\n  backends:\n    old:\n      type: abi_major_mismatch\n"
+                              "    files:\n      type: test_backend\n      dir: {dir}/files\n"
+                              "    boom:\n      type: throwing_backend\n"));
+    d.start();
+    auto status = json(d.get("/api/v1/status").body);
+    CHECK(status->getValue<std::string>("status") == "degraded");
+    bool found = false;
+    auto instances = status->getArray("instances");
+    for (size_t i = 0; i < instances->size(); ++i) {
+        auto o = instances->getObject(static_cast<unsigned>(i));
+        if (o->getValue<std::string>("name") == "old") {
+            found = true;
+            CHECK(o->getValue<std::string>("state") == "failed");
+            CHECK(o->getValue<std::string>("error").find("other ABI major") != std::string::npos);
+        }
+    }
+    CHECK(found);
+    auto plugins = d.get("/api/v1/plugins").body;
+    for (const char* reason : {"missing init symbol", "null descriptor", "oversized struct", "newer ABI minor", "duplicate plugin name"})
+        CHECK(plugins.find(reason) != std::string::npos);
+
+    // The throwing backend fails every apply; the file backend next to it is unaffected.
+    auto put = d.call("PUT", "/api/v1/zones/mixed.example?wait=5", "$TTL 60\n@ SOA ns1 h 1 2 3 4 5\n@ NS ns1\n");
+    CHECK(put.status == 207);
+    CHECK(fileExists(d.dir() + "/files/mixed.example.zone"));
+    CHECK(d.log().find("apply exploded") != std::string::npos);
+    CHECK(d.get("/health").status == 200);
+}
