@@ -4,10 +4,16 @@ ASAN_DIR ?= build-asan
 TSAN_DIR ?= build-tsan
 JOBS ?= 2
 CONFIG ?= etc/dadns.yml
+# Sanitizer builds run the unit tests only: skip what they do not need.
+SANITIZER_BUILD = -DDADNS_BUILD_INTEGRATION_TESTS=OFF -DDADNS_BUILD_BENCH=OFF
 
-.PHONY: all deps build run test test-unit test-asan test-tsan install clean
+.PHONY: all deps deps-build build run test test-unit test-asan test-tsan install clean
 
 all: build
+
+# Build needs only the toolchain and libraries; tests also need the real servers.
+deps-build:
+	@scripts/deps.sh build
 
 deps:
 	@scripts/deps.sh all
@@ -15,27 +21,28 @@ deps:
 $(BUILD_DIR)/CMakeCache.txt:
 	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release
 
-build: deps $(BUILD_DIR)/CMakeCache.txt
+build: deps-build $(BUILD_DIR)/CMakeCache.txt
 	cmake --build $(BUILD_DIR) -j$(JOBS)
 
 run: build
 	$(BUILD_DIR)/bin/dadns --config=$(CONFIG)
 
-# Every test: unit, integration and slow, then the unit tests under ASan+UBSan.
-test: build
+# Every test: unit, integration and slow, then the unit tests under ASan+UBSan and under TSan.
+test: deps build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS)
 	$(MAKE) test-asan
+	$(MAKE) test-tsan
 
-test-unit: build
+test-unit: deps build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS) -L unit
 
 test-asan: deps
-	cmake -S . -B $(ASAN_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDADNS_SANITIZE=address
+	cmake -S . -B $(ASAN_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDADNS_SANITIZE=address $(SANITIZER_BUILD)
 	cmake --build $(ASAN_DIR) -j$(JOBS)
 	cd $(ASAN_DIR) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j$(JOBS) -L unit
 
 test-tsan: deps
-	cmake -S . -B $(TSAN_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDADNS_SANITIZE=thread
+	cmake -S . -B $(TSAN_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDADNS_SANITIZE=thread $(SANITIZER_BUILD)
 	cmake --build $(TSAN_DIR) -j$(JOBS)
 	cd $(TSAN_DIR) && TSAN_OPTIONS=halt_on_error=1 ctest --output-on-failure -j$(JOBS) -L unit
 

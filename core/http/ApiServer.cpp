@@ -20,7 +20,7 @@ namespace dadns {
 namespace {
 
 constexpr const char* kRequestsHelp = "HTTP requests answered, by route, method and status.";
-constexpr const char* kLatencyHelp = "HTTP request handling time in seconds, by route.";
+constexpr const char* kLatencyHelp = "HTTP request handling time in seconds, by route and status.";
 
 struct InFlightGuard {
     explicit InFlightGuard(std::atomic<size_t>& n) : n_(n) { ++n_; }
@@ -78,7 +78,8 @@ public:
         double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
         server_.metrics_.counterAdd("dadns_http_requests_total", kRequestsHelp,
                                     {{"route", routeLabel}, {"method", request.getMethod()}, {"status", std::to_string(out.status)}});
-        server_.metrics_.histogramObserve("dadns_http_request_duration_seconds", kLatencyHelp, {{"route", routeLabel}}, seconds);
+        server_.metrics_.histogramObserve("dadns_http_request_duration_seconds", kLatencyHelp,
+                                          {{"route", routeLabel}, {"status", std::to_string(out.status)}}, seconds);
     }
 
 private:

@@ -157,7 +157,7 @@ TEST_CASE("metrics expose HTTP counts and latency by route and status", "[http]"
     CHECK(m.find("# TYPE dadns_http_requests_total counter") != std::string::npos);
     CHECK(m.find("dadns_http_requests_total{method=\"GET\",route=\"/api/v1/status\",status=\"200\"} 1") != std::string::npos);
     CHECK(m.find("route=\"unmatched\",status=\"404\"") != std::string::npos);
-    CHECK(m.find("dadns_http_request_duration_seconds_bucket{route=\"/api/v1/status\",le=\"+Inf\"} 1") != std::string::npos);
+    CHECK(m.find("dadns_http_request_duration_seconds_bucket{route=\"/api/v1/status\",status=\"200\",le=\"+Inf\"} 1") != std::string::npos);
     CHECK(m.find("process_resident_memory_bytes ") != std::string::npos);
 }
 
