@@ -43,6 +43,7 @@ void PluginInstances::create(const DaemonConfig& config, const PluginLoader& loa
         st.enabled = inst->enabled;
         if (!inst->enabled) {
             st.state = "disabled";
+            std::lock_guard<std::mutex> lock(statusMutex_);
             statuses_.push_back(st);
             continue;
         }
@@ -62,11 +63,18 @@ void PluginInstances::create(const DaemonConfig& config, const PluginLoader& loa
         st.state = st.error.empty() ? "running" : "failed";
         if (st.error.empty()) log->info("{} '{}' created from plugin {}", st.kind, inst->name, inst->type);
         else log->error("{} '{}' failed: {}", st.kind, inst->name, st.error);
+        std::lock_guard<std::mutex> lock(statusMutex_);
         statuses_.push_back(st);
     }
 }
 
+std::vector<InstanceStatus> PluginInstances::statuses() const {
+    std::lock_guard<std::mutex> lock(statusMutex_);
+    return statuses_;
+}
+
 void PluginInstances::markFailed(const std::string& name, const std::string& error) {
+    std::lock_guard<std::mutex> lock(statusMutex_);
     for (auto& st : statuses_)
         if (st.name == name) {
             st.state = "failed";

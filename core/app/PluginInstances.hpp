@@ -9,6 +9,7 @@
 #include "core/plugin/ServiceInstance.hpp"
 
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -34,7 +35,8 @@ public:
 
     const std::vector<std::shared_ptr<BackendInstance>>& backends() const { return backends_; }
     const std::vector<std::shared_ptr<ServiceInstance>>& services() const { return services_; }
-    const std::vector<InstanceStatus>& statuses() const { return statuses_; }
+    // A copy: a service failing to start updates it while the API reads it.
+    std::vector<InstanceStatus> statuses() const;
     void markFailed(const std::string& name, const std::string& error);
 
     // Starts ingestion and discovery services (after the HTTP server listens).
@@ -45,6 +47,7 @@ public:
 private:
     std::vector<std::shared_ptr<BackendInstance>> backends_;
     std::vector<std::shared_ptr<ServiceInstance>> services_;
+    mutable std::mutex statusMutex_;
     std::vector<InstanceStatus> statuses_;
 };
 
