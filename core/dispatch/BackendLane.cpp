@@ -392,9 +392,9 @@ LaneStatus BackendLane::snapshot() const {
 }
 
 void BackendLane::publish() {
-    LaneStatus s = snapshot();
-    setProgress(static_cast<float>(s.progress));
-    postNotification(new Poco::TaskCustomNotification<LaneStatus>(this, s));
+    // Progress travels inside the status notification: Task::setProgress would take the task's
+    // lock and then the TaskManager's, the reverse of TaskManager::start's order.
+    postNotification(new Poco::TaskCustomNotification<LaneStatus>(this, snapshot()));
 }
 
 } // namespace dadns
