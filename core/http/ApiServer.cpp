@@ -62,8 +62,6 @@ public:
             routeLabel = handle(request, out);
         } catch (const HttpError& e) {
             out.json(e.status, jsonError(e.what()));
-        } catch (const ZoneParseError& e) {
-            out.json(400, jsonError(e.what()));
         } catch (const InvalidInput& e) {
             out.json(400, jsonError(e.what()));
         } catch (const NotFound& e) {

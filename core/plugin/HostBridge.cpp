@@ -2,11 +2,13 @@
 
 #include "core/log/Logging.hpp"
 #include "core/util/Errors.hpp"
-#include "core/zone/ZoneParser.hpp"
 
 #include <dadns/sdk/types.hpp>
 
 #include <Poco/String.h>
+
+#include <algorithm>
+#include <cstring>
 
 namespace dadns {
 namespace {
