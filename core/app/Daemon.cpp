@@ -91,9 +91,9 @@ void Daemon::start() {
             if (b.name == backend->name() && b.parallel > 0) parallel = static_cast<uint32_t>(b.parallel);
         dispatcher_->addBackend(backend, parallel);
     }
-    intake_->addListener([this](const std::string& zone, uint64_t version, const std::string& stamp, bool deleted) {
-        dispatcher_->notify(zone, version, deleted);
-        for (const auto& s : instances_.services()) s->zoneChanged(zone, version, stamp);
+    intake_->addListener([this](const ZoneChange& change) {
+        dispatcher_->notify(change);
+        for (const auto& s : instances_.services()) s->zoneChanged(change.zone, change.version, change.stamp);
     });
 
     api_ = std::make_unique<ApiContext>(ApiContext{config_, *store_, *intake_, *dispatcher_, *loader_, instances_, metrics_,

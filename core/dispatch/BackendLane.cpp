@@ -12,6 +12,8 @@
 namespace dadns {
 namespace {
 
+constexpr size_t kMaxParsedQueued = 10000; // zones whose parsed records a lane keeps
+
 int64_t nowMs() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
@@ -38,7 +40,7 @@ void BackendLane::schedule(const std::string& zone, Item& item, int64_t dueMs) {
     if (!item.inFlight) due_.insert({dueMs, zone});
 }
 
-void BackendLane::enqueue(const std::string& zone, uint64_t version, bool deleted) {
+void BackendLane::enqueue(const std::string& zone, uint64_t version, bool deleted, std::shared_ptr<const sdk::Zone> parsed) {
     {
         std::lock_guard<std::mutex> lock(mutex_);
         if (!batchOpen_) {
@@ -53,6 +55,8 @@ void BackendLane::enqueue(const std::string& zone, uint64_t version, bool delete
         if (version > item.version) item.attempts = 0; // a new version starts a new retry count
         item.version = version;
         item.deleted = deleted;
+        // Kept while the queue is short; a long backlog re-reads from the store to bound memory.
+        item.parsed = items_.size() <= kMaxParsedQueued ? std::move(parsed) : nullptr;
         schedule(zone, item, 0);
     }
     wake_.notify_one();
@@ -75,6 +79,7 @@ void BackendLane::reloadPending() {
             item.version = p.version;
             item.deleted = p.deleted;
             item.attempts = p.attempts;
+            item.parsed.reset();
             if (inserted) item.sinceMs = now;
             schedule(p.zone, item, p.nextAttemptMs);
         }
@@ -146,6 +151,10 @@ BackendLane::Outcome BackendLane::process(const std::string& zone, const Item& i
     Outcome out;
     out.version = item.version;
     try {
+        if (item.parsed && !item.deleted && item.parsed->version == item.version) {
+            applyAndVerify(zone, *item.parsed, out);
+            return out;
+        }
         auto state = store_.current(zone, !item.deleted);
         if (!state) {
             out.nothingToDo = true;
@@ -160,43 +169,47 @@ BackendLane::Outcome BackendLane::process(const std::string& zone, const Item& i
         }
         sdk::Zone desired = parseZoneText(state->zoneText, zone);
         desired.version = state->version;
-        int64_t expected = 0;
-        out.result = backend_->apply(desired, expected);
-        if (!out.result.ok()) return out;
-        std::string warning = out.result.message;
-        int64_t counted = 0;
-        BackendResult counting = backend_->count(zone, counted);
-        if (!counting.ok()) {
-            out.result = counting;
-            out.result.message = "count after apply failed: " + counting.message;
-            return out;
-        }
-        if (counted != expected) {
-            logger("dispatch")->warn("[{}] {} v{}: backend counts {} record(s), expected {}; reconciling", backend_->name(), zone,
-                                     out.version, counted, expected);
-            BackendResult rec = backend_->reconcile(desired);
-            if (rec.ok()) rec = backend_->count(zone, counted);
-            if (!rec.ok()) {
-                out.result = rec;
-                return out;
-            }
-            if (counted != expected) {
-                metrics_.counterAdd("dadns_verifications_total", "Record count checks after apply, by backend and result.",
-                                    {{"backend", backend_->name()}, {"result", "mismatch"}});
-                out.result = {DADNS_ERR_RETRYABLE, "record count mismatch after reconcile: backend has " + std::to_string(counted) +
-                                                       ", expected " + std::to_string(expected)};
-                return out;
-            }
-            out.repaired = true;
-        }
-        metrics_.counterAdd("dadns_verifications_total", "Record count checks after apply, by backend and result.",
-                            {{"backend", backend_->name()}, {"result", out.repaired ? "repaired" : "ok"}});
-        out.verifiedCount = counted;
-        out.result.message = warning;
+        applyAndVerify(zone, desired, out);
     } catch (const std::exception& e) {
         out.result = {DADNS_ERR_RETRYABLE, e.what()};
     }
     return out;
+}
+
+void BackendLane::applyAndVerify(const std::string& zone, const sdk::Zone& desired, Outcome& out) {
+    int64_t expected = 0;
+    out.result = backend_->apply(desired, expected);
+    if (!out.result.ok()) return;
+    std::string warning = out.result.message;
+    int64_t counted = 0;
+    BackendResult counting = backend_->count(zone, counted);
+    if (!counting.ok()) {
+        out.result = counting;
+        out.result.message = "count after apply failed: " + counting.message;
+        return;
+    }
+    if (counted != expected) {
+        logger("dispatch")->warn("[{}] {} v{}: backend counts {} record(s), expected {}; reconciling", backend_->name(), zone,
+                                 out.version, counted, expected);
+        BackendResult rec = backend_->reconcile(desired);
+        if (rec.ok()) rec = backend_->count(zone, counted);
+        if (!rec.ok()) {
+            out.result = rec;
+            return;
+        }
+        if (counted != expected) {
+            metrics_.counterAdd("dadns_verifications_total", "Record count checks after apply, by backend and result.",
+                                {{"backend", backend_->name()}, {"result", "mismatch"}});
+            out.result = {DADNS_ERR_RETRYABLE, "record count mismatch after reconcile: backend has " + std::to_string(counted) +
+                                                   ", expected " + std::to_string(expected)};
+            return;
+        }
+        out.repaired = true;
+    }
+    metrics_.counterAdd("dadns_verifications_total", "Record count checks after apply, by backend and result.",
+                        {{"backend", backend_->name()}, {"result", out.repaired ? "repaired" : "ok"}});
+    out.verifiedCount = counted;
+    out.result.message = warning;
 }
 
 void BackendLane::finish(const std::string& zone, const Outcome& outcome, double seconds) {

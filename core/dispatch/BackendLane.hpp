@@ -32,8 +32,8 @@ public:
 
     void runTask() override;
 
-    // A zone's desired state changed to version.
-    void enqueue(const std::string& zone, uint64_t version, bool deleted);
+    // A zone's desired state changed to version; parsed (optional) is that version's records.
+    void enqueue(const std::string& zone, uint64_t version, bool deleted, std::shared_ptr<const sdk::Zone> parsed = nullptr);
     // Queues everything the store says this backend has not applied (start, redrive).
     void reloadPending();
     // Lists the backend's zones and compares them with the store; see DriftReport.
@@ -50,6 +50,7 @@ private:
         int64_t dueMs = 0;
         int64_t sinceMs = 0;       // when the oldest unapplied change arrived
         bool inFlight = false;
+        std::shared_ptr<const sdk::Zone> parsed; // this version's records, when the intake gave them
     };
     struct Outcome {
         BackendResult result;
@@ -61,6 +62,7 @@ private:
 
     void workerLoop();
     Outcome process(const std::string& zone, const Item& item);
+    void applyAndVerify(const std::string& zone, const sdk::Zone& desired, Outcome& out); // throws
     void finish(const std::string& zone, const Outcome& outcome, double seconds);
     void schedule(const std::string& zone, Item& item, int64_t dueMs); // mutex held
     void probeHealth();

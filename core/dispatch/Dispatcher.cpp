@@ -53,9 +53,9 @@ void Dispatcher::stop() {
     waitChanged_.notify_all();
 }
 
-void Dispatcher::notify(const std::string& zone, uint64_t version, bool deleted) {
-    for (auto& lane : lanes_) lane->enqueue(zone, version, deleted);
-    if (lanes_.size() > 0) logger("dispatch")->debug("{} v{} queued for {} backend(s)", zone, version, lanes_.size());
+void Dispatcher::notify(const ZoneChange& change) {
+    for (auto& lane : lanes_) lane->enqueue(change.zone, change.version, change.deleted, change.parsed);
+    if (!lanes_.empty()) logger("dispatch")->debug("{} v{} queued for {} backend(s)", change.zone, change.version, lanes_.size());
 }
 
 void Dispatcher::onLaneStatus(const Poco::AutoPtr<Poco::TaskCustomNotification<LaneStatus>>& n) {

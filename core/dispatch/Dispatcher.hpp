@@ -5,6 +5,7 @@
 
 #include "core/dispatch/BackendLane.hpp"
 #include "core/dispatch/DispatchOptions.hpp"
+#include "core/intake/ChangeIntake.hpp"
 
 #include <Poco/AutoPtr.h>
 #include <Poco/TaskManager.h>
@@ -40,7 +41,7 @@ public:
     void stop();
 
     // A zone's desired state changed (from the intake).
-    void notify(const std::string& zone, uint64_t version, bool deleted);
+    void notify(const ZoneChange& change);
 
     // Waits until every backend applied version, or failed at it after changedAtMs (wall
     // clock ms, taken before the change was submitted), or timeout.

@@ -51,18 +51,19 @@ ChangeOutcome ChangeIntake::submit(const ChangeRequest& request) {
     s.origin = request.origin;
     s.stamp = request.stamp;
     const char* kind = "zone";
+    std::shared_ptr<sdk::Zone> parsed;
     switch (request.kind) {
     case ChangeRequest::Kind::ZoneText: {
-        sdk::Zone z = parseZoneText(request.zoneText, s.name);
-        s.zoneText = renderZoneText(z);
-        s.recordCount = static_cast<int64_t>(recordCount(z));
+        parsed = std::make_shared<sdk::Zone>(parseZoneText(request.zoneText, s.name));
+        s.zoneText = renderZoneText(*parsed);
+        s.recordCount = static_cast<int64_t>(recordCount(*parsed));
         break;
     }
     case ChangeRequest::Kind::Records: {
-        sdk::Zone z = zoneFromRecords(s.name, request.records);
-        if (z.records.empty()) throw InvalidInput("a zone needs at least one record");
-        s.zoneText = renderZoneText(z);
-        s.recordCount = static_cast<int64_t>(recordCount(z));
+        parsed = std::make_shared<sdk::Zone>(zoneFromRecords(s.name, request.records));
+        if (parsed->records.empty()) throw InvalidInput("a zone needs at least one record");
+        s.zoneText = renderZoneText(*parsed);
+        s.recordCount = static_cast<int64_t>(recordCount(*parsed));
         kind = "records";
         break;
     }
@@ -78,19 +79,21 @@ ChangeOutcome ChangeIntake::submit(const ChangeRequest& request) {
                         {{"source", s.origin.source.empty() ? "unknown" : s.origin.source}, {"kind", kind}});
     // Serialised with record-level edits of the same zone, so neither overwrites the other.
     std::lock_guard<std::mutex> lock(zoneLock(s.name));
-    return store(std::move(s));
+    return store(std::move(s), std::move(parsed));
 }
 
-ChangeOutcome ChangeIntake::store(ZoneSubmission submission) {
+ChangeOutcome ChangeIntake::store(ZoneSubmission submission, std::shared_ptr<sdk::Zone> parsed) {
     SubmitOutcome stored = store_.submit(submission);
     ChangeOutcome out{submission.name, stored.stored, stored.created, stored.version, submission.recordCount, stored.stamp};
     if (stored.stored) {
+        if (parsed) parsed->version = stored.version;
+        ZoneChange change{out.zone, out.version, out.stamp, submission.deleted, std::move(parsed)};
         std::vector<ChangeListener> listeners;
         {
             std::lock_guard<std::mutex> lock(listenersMutex_);
             listeners = listeners_;
         }
-        for (auto& l : listeners) l(out.zone, out.version, out.stamp, submission.deleted);
+        for (auto& l : listeners) l(change);
     }
     return out;
 }
@@ -110,7 +113,7 @@ ChangeOutcome ChangeIntake::addRecords(const std::string& zone, const std::vecto
     s.recordCount = static_cast<int64_t>(recordCount(z));
     s.origin = origin;
     metrics_.counterAdd("dadns_events_received_total", kEventsHelp, {{"source", origin.source}, {"kind", "record_add"}});
-    return store(std::move(s));
+    return store(std::move(s), std::make_shared<sdk::Zone>(std::move(z)));
 }
 
 ChangeOutcome ChangeIntake::removeRecords(const std::string& zone, const std::vector<sdk::Record>& matchers, const ZoneOrigin& origin) {
@@ -140,7 +143,7 @@ ChangeOutcome ChangeIntake::removeRecords(const std::string& zone, const std::ve
     s.recordCount = static_cast<int64_t>(recordCount(z));
     s.origin = origin;
     metrics_.counterAdd("dadns_events_received_total", kEventsHelp, {{"source", origin.source}, {"kind", "record_remove"}});
-    return store(std::move(s));
+    return store(std::move(s), std::make_shared<sdk::Zone>(std::move(z)));
 }
 
 } // namespace dadns

@@ -8,6 +8,7 @@
 #include <dadns/sdk/types.hpp>
 
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -33,8 +34,18 @@ struct ChangeOutcome {
     std::string stamp;
 };
 
-// Called after a change is durable (zone, version, stamp, deleted). Must not block.
-using ChangeListener = std::function<void(const std::string&, uint64_t, const std::string&, bool)>;
+// A durable change, as listeners (dispatcher, services) are told about it.
+struct ZoneChange {
+    std::string zone;
+    uint64_t version = 0;
+    std::string stamp;
+    bool deleted = false;
+    std::shared_ptr<const sdk::Zone> parsed; // the records as stored (not for deletes), so
+                                             // backends need not read and parse them again
+};
+
+// Called after a change is durable. Must not block.
+using ChangeListener = std::function<void(const ZoneChange&)>;
 
 class ChangeIntake {
 public:
@@ -53,7 +64,7 @@ public:
     ChangeOutcome removeRecords(const std::string& zone, const std::vector<sdk::Record>& matchers, const ZoneOrigin& origin);
 
 private:
-    ChangeOutcome store(ZoneSubmission submission);
+    ChangeOutcome store(ZoneSubmission submission, std::shared_ptr<sdk::Zone> parsed);
     std::mutex& zoneLock(const std::string& zone);
 
     ZoneStore& store_;

@@ -223,9 +223,9 @@ std::shared_ptr<SqliteZoneStore::Job> SqliteZoneStore::enqueue(std::shared_ptr<J
     std::unique_lock<std::mutex> lock(queueMutex_);
     if (stopping_) throw std::runtime_error("store: closed");
     jobs_.push_back(job);
-    queued_.notify_all();
+    queued_.notify_one();
     if (wait) {
-        queued_.wait(lock, [&] { return job->done; });
+        written_.wait(lock, [&] { return job->done; });
         if (job->failure) std::rethrow_exception(job->failure);
     }
     return job;
@@ -242,7 +242,7 @@ void SqliteZoneStore::writerLoop() {
         runBatch(batch);
         lock.lock();
         for (auto& job : batch) job->done = true;
-        queued_.notify_all();
+        written_.notify_all();
     }
 }
 

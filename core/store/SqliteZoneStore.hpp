@@ -79,7 +79,8 @@ private:
     mutable std::mutex indexMutex_;
 
     std::mutex queueMutex_;
-    std::condition_variable queued_;
+    std::condition_variable queued_;   // the writer waits for work
+    std::condition_variable written_;  // submitters wait for their batch
     std::deque<std::shared_ptr<Job>> jobs_;
     bool stopping_ = false;
     std::thread writerThread_;
