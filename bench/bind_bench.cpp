@@ -1,6 +1,6 @@
 // bind backend benchmark against a real named (tests/servers/named.sh):
 //
-//   build/bench/bind_bench [--zones=10000] [--clients=32] [--changes=21]
+//   build/bench/bind_bench [--zones=10000] [--clients=32] [--changes=21] [--checkzone=true|false]
 //
 // Pushes N new zones, then measures the time from the last acknowledged push until named
 // serves all of them (rndc status zone count, then dig on a random sample of 200), and, when
@@ -48,12 +48,13 @@ int main(int argc, char** argv) {
     int zones = std::stoi(arg(argc, argv, "zones", "10000"));
     int clients = std::stoi(arg(argc, argv, "clients", "32"));
     int changes = std::stoi(arg(argc, argv, "changes", "21"));
+    std::string checkzone = arg(argc, argv, "checkzone", "true");
 
     NamedServer named;
     named.start();
     std::string cfg = baseConfig("dns:\n  backends:\n    bind:\n      zones_dir: " + named.dir() + "/zones\n      named_conf: " +
-                                 named.includeFile() + "\n      rndc_command: \"" + named.rndcCommand() +
-                                 "\"\ndispatch:\n  drift_interval: 0\n");
+                                 named.includeFile() + "\n      rndc_command: \"" + named.rndcCommand() + "\"\n      checkzone: " +
+                                 checkzone + "\ndispatch:\n  drift_interval: 0\n");
     cfg.replace(cfg.find("log_level: info"), 15, "log_level: warn");
     Daemon d(cfg);
     d.start();
@@ -114,7 +115,7 @@ int main(int argc, char** argv) {
     }
     std::sort(changeMs.begin(), changeMs.end());
 
-    std::printf("zones=%d clients=%d failures=%d wrong_answers=%d\n", zones, clients, failures.load(), wrong);
+    std::printf("zones=%d clients=%d checkzone=%s failures=%d wrong_answers=%d\n", zones, clients, checkzone.c_str(), failures.load(), wrong);
     std::printf("pushes acknowledged in %.2f s (%.0f/s)\n", pushSeconds, zones / pushSeconds);
     std::printf("named serving all %d zones %.2f s after the last acknowledged push (rndc zone count + 200 sampled digs)\n", zones,
                 servedSeconds);
