@@ -1,6 +1,6 @@
 // bind backend benchmark against a real named (tests/servers/named.sh):
 //
-//   build/bench/bind_bench [--zones=10000] [--clients=32] [--changes=21] [--checkzone=true|false]
+//   build/bench/bind_bench [--zones=10000] [--clients=32] [--changes=21] [--checkzone=true|false] [--parallel=N]
 //
 // Pushes N new zones, then measures the time from the last acknowledged push until named
 // serves all of them (rndc status zone count, then dig on a random sample of 200), and, when
@@ -49,12 +49,14 @@ int main(int argc, char** argv) {
     int clients = std::stoi(arg(argc, argv, "clients", "32"));
     int changes = std::stoi(arg(argc, argv, "changes", "21"));
     std::string checkzone = arg(argc, argv, "checkzone", "true");
+    std::string parallel = arg(argc, argv, "parallel", "");
 
     NamedServer named;
     named.start();
     std::string cfg = baseConfig("dns:\n  backends:\n    bind:\n      zones_dir: " + named.dir() + "/zones\n      named_conf: " +
                                  named.includeFile() + "\n      rndc_command: \"" + named.rndcCommand() + "\"\n      checkzone: " +
-                                 checkzone + "\ndispatch:\n  drift_interval: 0\n");
+                                 checkzone + "\n" + (parallel.empty() ? "" : "      parallel: " + parallel + "\n") +
+                                 "dispatch:\n  drift_interval: 0\n");
     cfg.replace(cfg.find("log_level: info"), 15, "log_level: warn");
     Daemon d(cfg);
     d.start();

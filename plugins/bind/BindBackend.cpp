@@ -8,6 +8,7 @@
 // a retryable error so the daemon retries until named has everything.
 #include "Command.hpp"
 #include "NamedSignaller.hpp"
+#include "ZoneChecker.hpp"
 #include "ZoneFiles.hpp"
 
 #include <dadns/sdk.hpp>
@@ -53,13 +54,13 @@ public:
         while (zonesDir_.size() > 1 && zonesDir_.back() == '/') zonesDir_.pop_back();
         includePath_ = absolutePath(c.getString("named_conf", zonesDir_ + "/dadns.zones.conf"));
         fileMode_ = static_cast<unsigned>(std::stoul(c.getString("file_mode", "0644"), nullptr, 8)) & 0777;
-        parallel_ = static_cast<uint32_t>(c.getInt("parallel", 8));
-        std::string checker = findProgram("named-checkzone");
-        if (c.getBool("checkzone", !checker.empty())) {
-            if (checker.empty()) throw PermanentError("bind: checkzone is on but named-checkzone is not installed");
-            checkzone_ = checker;
-        }
+        // Applies mostly wait on the batched zone check, so many may run at once.
+        parallel_ = static_cast<uint32_t>(c.getInt("parallel", 64));
+        std::string checker = findProgram("named-checkconf");
+        bool check = c.getBool("checkzone", !checker.empty());
+        if (check && checker.empty()) throw PermanentError("bind: checkzone is on but named-checkconf is not installed");
         makeDirectories(zonesDir_);
+        if (check) checker_ = std::make_unique<ZoneChecker>(checker, zonesDir_, std::chrono::milliseconds(c.getInt("check_batch_ms", 20)));
         auto slash = includePath_.rfind('/');
         if (slash != std::string::npos && slash > 0) makeDirectories(includePath_.substr(0, slash));
 
@@ -70,27 +71,18 @@ public:
             [this] { writeInclude(); }, [this](const std::string& line) { host().warn(line); });
         if (!includeCurrent) signaller_->zoneAdded(""); // rewrite the include, reconfig named
         host().info("bind: " + std::to_string(zones_.size()) + " zone(s) in " + zonesDir_ + ", include " + includePath_ +
-                    (checkzone_.empty() ? "" : ", checked with named-checkzone"));
+                    (checker_ ? ", files checked by named-checkconf -z before they go live" : ""));
     }
 
-    ~BindBackend() override { signaller_.reset(); }
+    ~BindBackend() override {
+        signaller_.reset();
+        checker_.reset();
+    }
 
     ApplyResult apply(const Zone& zone) override {
         checkName(zone.name);
         std::function<std::string(const std::string&)> check;
-        if (!checkzone_.empty())
-            check = [&](const std::string& tmp) {
-                CommandResult r = runCommand({checkzone_, "-q", zone.name, tmp});
-                if (r.ok()) return std::string();
-                CommandResult detail = runCommand({checkzone_, zone.name, tmp}); // -q prints nothing; say why
-                std::string why = detail.output;
-                while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
-                for (auto& ch : why)
-                    if (ch == '\n') ch = ';';
-                size_t pos;
-                while ((pos = why.find(tmp)) != std::string::npos) why.replace(pos, tmp.size(), zone.name);
-                return "named would reject " + zone.name + ": " + why;
-            };
+        if (checker_) check = [&](const std::string& tmp) { return checker_->check(zone.name, tmp); };
         writeFileAtomically(file(zone.name), renderZoneFile(zone), fileMode_, check);
         bool added;
         {
@@ -166,12 +158,13 @@ private:
         writeFileAtomically(includePath_, renderInclude(zones, zonesDir_), 0644);
     }
 
-    std::string zonesDir_, includePath_, checkzone_;
+    std::string zonesDir_, includePath_;
     unsigned fileMode_ = 0644;
-    uint32_t parallel_ = 8;
+    uint32_t parallel_ = 64;
     std::mutex mutex_;
     std::set<std::string> zones_;
     std::unique_ptr<NamedSignaller> signaller_;
+    std::unique_ptr<ZoneChecker> checker_;
 };
 
 } // namespace
