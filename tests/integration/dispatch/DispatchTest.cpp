@@ -246,7 +246,7 @@ TEST_CASE("kill -9 loses no acknowledged change and backends converge after rest
     killer.join();
     size_t total = 0;
     for (auto& a : acked) total += a.size();
-    INFO("acknowledged before kill -9: " << total);
+    WARN("acknowledged before kill -9: " << total);
     REQUIRE(total >= 800);
 
     d.start();
