@@ -4,6 +4,8 @@
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/SocketAddress.h>
+#include <Poco/Net/StreamSocket.h>
 #include <Poco/StreamCopier.h>
 
 #include <arpa/inet.h>
@@ -203,14 +205,7 @@ HttpResponse httpCall(const std::string& host, int port, const HttpRequest& requ
                                       static_cast<long>((request.timeout.count() % 1000) * 1000)));
     Poco::Net::HTTPRequest req(request.method, request.path, request.httpVersion);
     for (const auto& [k, v] : request.headers) req.set(k, v);
-    if (request.basicAuth) {
-        std::ostringstream enc;
-        Poco::Base64Encoder b64(enc);
-        b64.rdbuf()->setLineLength(0);
-        b64 << request.basicAuth->first << ":" << request.basicAuth->second;
-        b64.close();
-        req.set("Authorization", "Basic " + enc.str());
-    }
+    if (request.basicAuth) req.set("Authorization", "Basic " + base64(request.basicAuth->first + ":" + request.basicAuth->second));
     if (!request.body.empty() || request.method == "POST" || request.method == "PUT") {
         req.setContentLength(static_cast<std::streamsize>(request.body.size()));
         if (!request.contentType.empty()) req.setContentType(request.contentType);
@@ -304,6 +299,33 @@ HttpResponse Daemon::call(const std::string& method, const std::string& path, co
     req.contentType = contentType;
     req.basicAuth = std::make_pair(std::string(user), std::string(password));
     return httpCall("127.0.0.1", port_, req);
+}
+
+} // namespace dadns::test
+
+namespace dadns::test {
+
+HttpResponse rawHttp(int port, const std::string& request) {
+    Poco::Net::StreamSocket s(Poco::Net::SocketAddress("127.0.0.1", static_cast<Poco::UInt16>(port)));
+    s.sendBytes(request.data(), static_cast<int>(request.size()));
+    s.setReceiveTimeout(Poco::Timespan(30, 0));
+    std::string response;
+    char buf[4096];
+    for (int n; (n = s.receiveBytes(buf, sizeof buf)) > 0;) response.append(buf, static_cast<size_t>(n));
+    HttpResponse r;
+    if (response.size() > 12) r.status = std::stoi(response.substr(9, 3));
+    auto split = response.find("\r\n\r\n");
+    if (split != std::string::npos) r.body = response.substr(split + 4);
+    return r;
+}
+
+std::string base64(const std::string& data) {
+    std::ostringstream out;
+    Poco::Base64Encoder encoder(out);
+    encoder.rdbuf()->setLineLength(0);
+    encoder << data;
+    encoder.close();
+    return out.str();
 }
 
 } // namespace dadns::test

@@ -88,6 +88,12 @@ struct HttpRequest {
 
 HttpResponse httpCall(const std::string& host, int port, const HttpRequest& request);
 
+// Sends request bytes exactly as given to 127.0.0.1:port and reads until the server closes
+// (for HTTP/1.0 clients such as DirectAdmin). Status and body are parsed from the reply.
+HttpResponse rawHttp(int port, const std::string& request);
+
+std::string base64(const std::string& data);
+
 // A dadns daemon in a temp directory, with the YAML config given; listens on a free port.
 class Daemon {
 public:

@@ -1,52 +1,21 @@
 // The DirectAdmin receiver spoken to exactly as DirectAdmin's Multi-Server does: HTTP/1.0,
 // Basic auth, rawsave with the zone as the body, delete with select0, exists with a parent.
+#include "support/DirectAdminClient.hpp"
 #include "support/TestSupport.hpp"
 
 #include <catch2/catch.hpp>
 
-#include <Poco/Base64Encoder.h>
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/Net/StreamSocket.h>
 
-#include <sstream>
 
 using namespace dadns::test;
 
 namespace {
 
-std::string base64(const std::string& s) {
-    std::ostringstream out;
-    Poco::Base64Encoder enc(out);
-    enc << s;
-    enc.close();
-    return out.str();
-}
-
-struct Reply {
-    int status = 0;
-    std::string body;
-};
-
-// One raw HTTP/1.0 request, as DirectAdmin sends it.
-Reply send(int port, const std::string& method, const std::string& target, const std::string& body = "",
-           const std::string& user = "admin", const std::string& password = "secret",
-           const std::string& contentType = "application/x-www-form-urlencoded") {
-    Poco::Net::StreamSocket s(Poco::Net::SocketAddress("127.0.0.1", static_cast<Poco::UInt16>(port)));
-    std::string req = method + " " + target + " HTTP/1.0\r\nHost: 127.0.0.1\r\nUser-Agent: DirectAdmin\r\n";
-    if (!user.empty()) req += "Authorization: Basic " + base64(user + ":" + password) + "\r\n";
-    if (method == "POST") req += "Content-Type: " + contentType + "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
-    req += "\r\n" + body;
-    s.sendBytes(req.data(), static_cast<int>(req.size()));
-    std::string response;
-    char buf[4096];
-    int n;
-    s.setReceiveTimeout(Poco::Timespan(30, 0));
-    while ((n = s.receiveBytes(buf, sizeof buf)) > 0) response.append(buf, static_cast<size_t>(n));
-    Reply r;
-    if (response.size() > 12) r.status = std::stoi(response.substr(9, 3));
-    auto split = response.find("\r\n\r\n");
-    if (split != std::string::npos) r.body = response.substr(split + 4);
-    return r;
+HttpResponse send(int port, const std::string& method, const std::string& target, const std::string& body = "",
+                  const std::string& user = "admin", const std::string& password = "secret") {
+    return directAdminRequest(port, method, target, body, user, password);
 }
 
 const char* kZone =
