@@ -5,6 +5,7 @@
 #include "core/zone/ZoneName.hpp"
 #include "core/zone/ZoneParser.hpp"
 
+#include <Poco/Exception.h>
 #include <Poco/String.h>
 
 #include <chrono>
@@ -45,12 +46,16 @@ sdk::Record recordFromJson(const Poco::JSON::Object::Ptr& o, bool requireData) {
 std::vector<sdk::Record> recordsFromBody(const std::string& body, bool requireData) {
     auto o = parseJsonObject(body);
     std::vector<sdk::Record> out;
-    if (o->has("records")) {
-        auto arr = o->getArray("records");
-        if (!arr) throw InvalidInput("\"records\" must be an array");
-        for (size_t i = 0; i < arr->size(); ++i) out.push_back(recordFromJson(arr->getObject(static_cast<unsigned>(i)), requireData));
-    } else {
-        out.push_back(recordFromJson(o, requireData));
+    try {
+        if (o->has("records")) {
+            auto arr = o->getArray("records");
+            if (!arr) throw InvalidInput("\"records\" must be an array");
+            for (size_t i = 0; i < arr->size(); ++i) out.push_back(recordFromJson(arr->getObject(static_cast<unsigned>(i)), requireData));
+        } else {
+            out.push_back(recordFromJson(o, requireData));
+        }
+    } catch (const Poco::Exception& e) { // a member of the wrong JSON type
+        throw InvalidInput("bad record: " + e.displayText());
     }
     if (out.empty()) throw InvalidInput("no records given");
     return out;

@@ -143,6 +143,10 @@ TEST_CASE("JSON records body and record-level edits", "[http]") {
     auto text = json(d.get("/api/v1/zones/json.example").body)->getValue<std::string>("zone_text");
     CHECK(text.find("mail.json.example.") != std::string::npos);
     CHECK(text.find("www.json.example.") == std::string::npos);
+    auto wrongType = d.call("PUT", "/api/v1/zones/json.example", R"({"records":[{"name":"x","type":"A","ttl":"soon","data":"192.0.2.1"}]})",
+                            "application/json");
+    CHECK(wrongType.status == 400);
+    CHECK(json(wrongType.body)->getValue<std::string>("error").find("bad record") != std::string::npos);
     auto bad = d.call("PUT", "/api/v1/zones/json.example", "{\"records\": [", "application/json");
     CHECK(bad.status == 400);
     CHECK(json(bad.body)->getValue<std::string>("error").find("malformed JSON") != std::string::npos);
