@@ -21,7 +21,8 @@ cmake --build "$work/tpl-build" > "$work/build.log"
 
 plugin="$work/tpl-build/json_files.so"
 test -f "$plugin"
-exported=$(nm -D --defined-only "$plugin" | awk '$2 == "T" { print $3 }')
+# Every defined dynamic symbol, weak template instantiations included.
+exported=$(nm -D --defined-only "$plugin" | awk 'NF == 3 && $2 != "A" { print $3 }')
 if [ "$exported" != "dadns_plugin_init" ]; then
   echo "expected only dadns_plugin_init exported, got: $exported" >&2
   exit 1
