@@ -95,6 +95,7 @@ void answerChange(ApiContext& ctx, const ApiRequest& in, ApiResponse& out, const
             bo->set("status", b.state);
             bo->set("applied_version", b.appliedVersion);
             if (!b.error.empty()) bo->set("error", b.error);
+            if (!b.warning.empty()) bo->set("warning", b.warning);
             if (b.state == "applied") ++applied;
             arr->add(bo);
         }
@@ -230,6 +231,7 @@ void addZoneRoutes(Router& router, ApiContext& ctx) {
                         bo->set("verified_count", b.verifiedCount);
                         bo->set("attempts", b.attempts);
                         bo->set("last_error", b.lastError);
+                        bo->set("warning", b.warning);
                         bo->set("dead_letter", b.deadLetter);
                         bo->set("updated_at_ms", b.updatedAtMs);
                         arr->add(bo);

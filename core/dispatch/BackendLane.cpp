@@ -230,7 +230,7 @@ void BackendLane::finish(const std::string& zone, const Outcome& outcome, double
         bool newer = item.version > outcome.version;
         if (outcome.nothingToDo || outcome.result.ok()) {
             if (!outcome.nothingToDo) {
-                store_.recordApplied(name, zone, outcome.version, outcome.verifiedCount);
+                store_.recordApplied(name, zone, outcome.version, outcome.verifiedCount, outcome.result.message);
                 ++applied_;
                 ++batchOk_;
                 if (outcome.repaired) ++repaired_;

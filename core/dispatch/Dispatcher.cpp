@@ -111,6 +111,7 @@ std::vector<BackendOutcome> Dispatcher::waitFor(const std::string& zone, uint64_
             if (st) o.appliedVersion = st->appliedVersion;
             if (st && st->appliedVersion >= version) {
                 o.state = "applied";
+                o.warning = st->warning;
             } else if (st && st->deadLetter && st->updatedAtMs >= changedAtMs) {
                 o.state = "dead";
                 o.error = st->lastError;

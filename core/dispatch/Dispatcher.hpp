@@ -28,6 +28,7 @@ struct BackendOutcome {
     std::string state;     // "applied", "failed" (will retry), "dead" (dead letter), "pending"
     uint64_t appliedVersion = 0;
     std::string error;
+    std::string warning;   // the backend's note on a successful apply
 };
 
 class Dispatcher {

@@ -26,6 +26,8 @@ int64_t nowMs() {
 
 constexpr int kSchemaVersion = 1;
 
+// backend_state.last_error holds the message of the last outcome: the error while the current
+// version fails (failed_version != 0), else the warning of the last success.
 const char* const kSchema[] = {
     "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS zones(name TEXT PRIMARY KEY, version INTEGER NOT NULL, deleted INTEGER NOT NULL,"
@@ -89,7 +91,9 @@ struct SqliteZoneStore::Index {
     std::unordered_map<std::string, uint16_t> nodeIds;
     std::vector<std::string> backendNames;
     std::unordered_map<std::string, uint16_t> backendIds;
-    std::map<std::pair<uint16_t, std::string>, std::string> errors; // (backend, zone) -> last error
+    // (backend, zone) -> the message of the last outcome: the error while the current version
+    // fails (failedVersion != 0), else the warning of the last success. Sparse: most are empty.
+    std::map<std::pair<uint16_t, std::string>, std::string> messages;
     size_t active = 0;
 
     uint16_t intern(std::vector<std::string>& names, std::unordered_map<std::string, uint16_t>& ids, const std::string& name) {
@@ -215,7 +219,7 @@ void SqliteZoneStore::loadIndex() {
         p->dead = dead[i] != 0;
         p->failedVersion = static_cast<uint64_t>(failedVersions[i]);
         p->updatedAtMs = updated[i];
-        if (!errors[i].empty()) idx.errors[{b, zones[i]}] = errors[i];
+        if (!errors[i].empty()) idx.messages[{b, zones[i]}] = errors[i];
     }
 }
 
@@ -357,14 +361,16 @@ void SqliteZoneStore::runBatch(std::deque<std::shared_ptr<Job>>& batch) {
                     p->nextAttemptMs = 0;
                     p->dead = false;
                     p->failedVersion = 0;
-                    idx.errors.erase({b, job->zone});
+                    err = job->error; // the warning
+                    if (err.empty()) idx.messages.erase({b, job->zone});
+                    else idx.messages[{b, job->zone}] = err;
                 } else {
                     p->attempts = job->attempts;
                     p->nextAttemptMs = job->nextAttemptMs;
                     p->dead = job->dead;
                     p->failedVersion = job->version;
                     err = job->error;
-                    idx.errors[{b, job->zone}] = err;
+                    idx.messages[{b, job->zone}] = err;
                 }
                 p->updatedAtMs = nowMs();
                 writeProgress(job->backend, job->zone, *p, err);
@@ -436,13 +442,15 @@ SubmitOutcome SqliteZoneStore::submit(const ZoneSubmission& change) {
     return job->outcome;
 }
 
-void SqliteZoneStore::recordApplied(const std::string& backend, const std::string& zone, uint64_t version, int64_t verifiedCount) {
+void SqliteZoneStore::recordApplied(const std::string& backend, const std::string& zone, uint64_t version, int64_t verifiedCount,
+                                    const std::string& warning) {
     auto job = std::make_shared<Job>();
     job->kind = Job::Kind::Applied;
     job->backend = backend;
     job->zone = zone;
     job->version = version;
     job->verified = verifiedCount;
+    job->error = warning;
     enqueue(job, false);
 }
 
@@ -563,7 +571,7 @@ std::vector<PendingZone> SqliteZoneStore::pending(const std::string& backend) {
 
 namespace {
 
-BackendZoneState stateOf(const std::string& backend, const std::string& zone, const BackendProgress& p, const std::string& error) {
+BackendZoneState stateOf(const std::string& backend, const std::string& zone, const BackendProgress& p, const std::string& message) {
     BackendZoneState s;
     s.backend = backend;
     s.zone = zone;
@@ -571,7 +579,7 @@ BackendZoneState stateOf(const std::string& backend, const std::string& zone, co
     s.verifiedCount = p.verified;
     s.attempts = p.attempts;
     s.nextAttemptMs = p.nextAttemptMs;
-    s.lastError = error;
+    (p.failedVersion != 0 ? s.lastError : s.warning) = message;
     s.deadLetter = p.dead;
     s.updatedAtMs = p.updatedAtMs;
     return s;
@@ -585,8 +593,8 @@ std::vector<BackendZoneState> SqliteZoneStore::backendStates(const std::string& 
     auto it = index_->zones.find(zone);
     if (it == index_->zones.end()) return out;
     for (const auto& [b, p] : it->second.backends) {
-        auto e = index_->errors.find({b, zone});
-        out.push_back(stateOf(index_->backendNames[b], zone, p, e == index_->errors.end() ? "" : e->second));
+        auto e = index_->messages.find({b, zone});
+        out.push_back(stateOf(index_->backendNames[b], zone, p, e == index_->messages.end() ? "" : e->second));
     }
     return out;
 }
@@ -598,8 +606,8 @@ std::optional<BackendZoneState> SqliteZoneStore::backendState(const std::string&
     if (it == index_->zones.end() || bit == index_->backendIds.end()) return std::nullopt;
     const BackendProgress* p = Index::progress(it->second, bit->second, false);
     if (!p) return std::nullopt;
-    auto e = index_->errors.find({bit->second, zone});
-    return stateOf(backend, zone, *p, e == index_->errors.end() ? "" : e->second);
+    auto e = index_->messages.find({bit->second, zone});
+    return stateOf(backend, zone, *p, e == index_->messages.end() ? "" : e->second);
 }
 
 std::vector<BackendZoneState> SqliteZoneStore::deadLetters(const std::string& backend) {
@@ -610,8 +618,8 @@ std::vector<BackendZoneState> SqliteZoneStore::deadLetters(const std::string& ba
     for (auto& [zone, head] : index_->zones) {
         const BackendProgress* p = Index::progress(head, bit->second, false);
         if (!p || !p->dead) continue;
-        auto e = index_->errors.find({bit->second, zone});
-        out.push_back(stateOf(backend, zone, *p, e == index_->errors.end() ? "" : e->second));
+        auto e = index_->messages.find({bit->second, zone});
+        out.push_back(stateOf(backend, zone, *p, e == index_->messages.end() ? "" : e->second));
     }
     std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.zone < b.zone; });
     return out;

@@ -50,7 +50,8 @@ public:
     std::optional<BackendZoneState> backendState(const std::string& backend, const std::string& zone) override;
     std::vector<BackendZoneState> deadLetters(const std::string& backend) override;
 
-    void recordApplied(const std::string& backend, const std::string& zone, uint64_t version, int64_t verifiedCount) override;
+    void recordApplied(const std::string& backend, const std::string& zone, uint64_t version, int64_t verifiedCount,
+                       const std::string& warning = "") override;
     void recordFailure(const std::string& backend, const std::string& zone, uint64_t version, int attempts, int64_t nextAttemptMs,
                        const std::string& error, bool deadLetter) override;
     size_t redrive(const std::string& backend) override;

@@ -55,7 +55,8 @@ struct BackendZoneState {
     int64_t verifiedCount = -1;    // count the backend reported after the apply; -1 unknown
     int attempts = 0;              // failed attempts at the current version
     int64_t nextAttemptMs = 0;     // earliest retry time; 0 = now
-    std::string lastError;
+    std::string lastError;         // why the current version failed (attempts > 0 or dead letter)
+    std::string warning;           // what the backend said about its last successful apply
     bool deadLetter = false;
     int64_t updatedAtMs = 0;
 };
@@ -111,8 +112,9 @@ public:
 
     // Progress records. They need not be durable before returning: losing one only means the
     // zone is applied again after a crash, and apply is idempotent.
+    // warning: what the backend reported with its success (e.g. record types it skipped).
     virtual void recordApplied(const std::string& backend, const std::string& zone, uint64_t version,
-                               int64_t verifiedCount) = 0;
+                               int64_t verifiedCount, const std::string& warning = "") = 0;
     virtual void recordFailure(const std::string& backend, const std::string& zone, uint64_t version, int attempts,
                                int64_t nextAttemptMs, const std::string& error, bool deadLetter) = 0;
     // Clears the dead-letter flags and attempts of a backend; returns how many zones.

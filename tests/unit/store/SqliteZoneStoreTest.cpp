@@ -135,6 +135,39 @@ TEST_CASE("backend progress: pending, failures, dead letters, redrive, reopen", 
     CHECK(pending.size() == 2);
 }
 
+TEST_CASE("a backend warning on success is kept apart from errors and survives a reopen", "[store]") {
+    test::TempDir dir;
+    {
+        SqliteZoneStore store(dir.path(), options());
+        store.submit(zone("w1.example"));
+        store.recordApplied("coredns", "w1.example", 1, 10, "2 record(s) of type PTR skipped");
+        store.flush();
+        auto st = store.backendState("coredns", "w1.example");
+        REQUIRE(st);
+        CHECK(st->warning == "2 record(s) of type PTR skipped");
+        CHECK(st->lastError.empty());
+
+        store.submit(zone("w1.example"));
+        store.recordFailure("coredns", "w1.example", 2, 1, 0, "connection refused", false);
+        store.flush();
+        st = store.backendState("coredns", "w1.example");
+        CHECK(st->lastError == "connection refused");
+        CHECK(st->warning.empty());
+
+        store.recordApplied("coredns", "w1.example", 2, 10, "1 record(s) of type SSHFP skipped");
+        store.flush();
+    }
+    SqliteZoneStore reopened(dir.path(), options());
+    auto st = reopened.backendState("coredns", "w1.example");
+    REQUIRE(st);
+    CHECK(st->appliedVersion == 2);
+    CHECK(st->warning == "1 record(s) of type SSHFP skipped");
+    CHECK(st->lastError.empty());
+    reopened.recordApplied("coredns", "w1.example", 2, 10);
+    reopened.flush();
+    CHECK(reopened.backendState("coredns", "w1.example")->warning.empty());
+}
+
 TEST_CASE("replicated stamps: last writer wins, older ones are ignored", "[store]") {
     test::TempDir dir;
     SqliteZoneStore store(dir.path(), options());

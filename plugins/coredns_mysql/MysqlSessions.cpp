@@ -1,0 +1,138 @@
+#include "MysqlSessions.hpp"
+
+#include <dadns/sdk/types.hpp>
+
+#include <Poco/Data/MySQL/MySQLException.h>
+#include <Poco/Data/MySQL/SessionImpl.h>
+#include <Poco/Data/MySQL/Utility.h>
+#include <Poco/Exception.h>
+
+#include <mysql.h>
+#include <sys/socket.h>
+
+#include <cstdlib>
+#include <regex>
+#include <set>
+
+namespace dadns::coredns {
+namespace {
+
+void initLibrary() {
+    // mysql_library_init is not thread-safe: run it once before any lane thread connects.
+    static std::once_flag once;
+    std::call_once(once, [] { mysql_library_init(0, nullptr, nullptr); });
+}
+
+// Poco 1.11 offers no read timeout before connecting, so the socket gets one: a server that
+// stops answering fails the call (retryable) instead of holding a lane worker forever.
+void setSocketTimeouts(Poco::Data::Session& session, std::chrono::seconds timeout) {
+    MYSQL* handle = Poco::Data::MySQL::Utility::handle(session);
+    if (!handle) return;
+    int fd = static_cast<int>(mysql_get_socket(handle));
+    if (fd < 0) return;
+    timeval tv{};
+    tv.tv_sec = static_cast<time_t>(timeout.count());
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+}
+
+// Poco splits its connection string at ';' and '=', with no escaping.
+void checkConnectionValue(const std::string& key, const std::string& value) {
+    if (value.find(';') != std::string::npos)
+        throw sdk::PermanentError("coredns_mysql: " + key + " must not contain ';' (the MySQL connector cannot pass it)");
+}
+
+} // namespace
+
+std::string MysqlSettings::describe() const { return username + "@" + host + ":" + std::to_string(port) + "/" + database; }
+
+bool permanentMysqlError(unsigned code) {
+    static const std::set<unsigned> permanent = {
+        1044, // access denied to database
+        1045, // access denied for user
+        1049, // unknown database
+        1064, // syntax error
+        1142, // command denied on table
+        1143, // column access denied
+        1146, // table does not exist
+        1166, // incorrect column name
+        1227, // access denied (privilege)
+        1264, // value out of range
+        1366, // incorrect string value
+        1406, // data too long
+        1698, // access denied (auth plugin)
+    };
+    return permanent.count(code) != 0;
+}
+
+unsigned mysqlErrorNumber(const std::string& text) {
+    static const std::regex errno_pattern("errno\\]?:?\\s*(\\d{3,5})");
+    std::smatch m;
+    if (std::regex_search(text, m, errno_pattern)) return static_cast<unsigned>(std::strtoul(m[1].str().c_str(), nullptr, 10));
+    static const std::regex message_pattern("(?:ERROR|Error|error)\\s*(\\d{4})");
+    if (std::regex_search(text, m, message_pattern)) return static_cast<unsigned>(std::strtoul(m[1].str().c_str(), nullptr, 10));
+    return 0;
+}
+
+MysqlSessions::MysqlSessions(MysqlSettings settings, std::function<void(Poco::Data::Session&)> onConnect)
+    : settings_(std::move(settings)), onConnect_(std::move(onConnect)) {
+    if (settings_.database.empty()) throw sdk::PermanentError("coredns_mysql: database is required");
+    if (settings_.username.empty()) throw sdk::PermanentError("coredns_mysql: username is required");
+    checkConnectionValue("host", settings_.host);
+    checkConnectionValue("database", settings_.database);
+    checkConnectionValue("username", settings_.username);
+    checkConnectionValue("password", settings_.password);
+    connectionString_ = "host=" + settings_.host + ";port=" + std::to_string(settings_.port) + ";db=" + settings_.database +
+                        ";user=" + settings_.username + ";password=" + settings_.password + ";character-set=utf8mb4";
+    initLibrary();
+}
+
+MysqlSessions::~MysqlSessions() = default;
+
+std::unique_ptr<Poco::Data::Session> MysqlSessions::acquire() {
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (!idle_.empty()) {
+            auto s = std::move(idle_.back());
+            idle_.pop_back();
+            return s;
+        }
+    }
+    Poco::AutoPtr<Poco::Data::SessionImpl> impl(
+        new Poco::Data::MySQL::SessionImpl(connectionString_, static_cast<std::size_t>(settings_.connectTimeout.count())));
+    auto session = std::make_unique<Poco::Data::Session>(impl);
+    setSocketTimeouts(*session, settings_.ioTimeout);
+    if (onConnect_) onConnect_(*session);
+    return session;
+}
+
+void MysqlSessions::release(std::unique_ptr<Poco::Data::Session> session) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (idle_.size() < settings_.poolSize) idle_.push_back(std::move(session));
+}
+
+void MysqlSessions::fail(const std::string& what, bool& reusable) const {
+    std::string where = what + " on " + settings_.describe() + ": ";
+    try {
+        throw;
+    } catch (const sdk::Error&) {
+        throw;
+    } catch (const Poco::Exception& e) {
+        std::string text = e.displayText();
+        for (auto& c : text)
+            if (c == '\n' || c == '\t') c = ' ';
+        unsigned code = mysqlErrorNumber(text);
+        if (code == 0 && text.find("Access denied") != std::string::npos) code = 1045;
+        if (code == 0 && text.find("Unknown database") != std::string::npos) code = 1049;
+        // A connection-level failure leaves the session unusable; statement errors do not.
+        if (dynamic_cast<const Poco::Data::MySQL::ConnectionException*>(&e) || code == 2006 || code == 2013 || code == 0)
+            reusable = false;
+        if (permanentMysqlError(code)) throw sdk::PermanentError(where + text);
+        throw sdk::RetryableError(where + text);
+    } catch (const std::exception& e) {
+        reusable = false;
+        throw sdk::RetryableError(where + e.what());
+    }
+}
+
+} // namespace dadns::coredns

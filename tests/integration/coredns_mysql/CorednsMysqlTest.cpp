@@ -1,0 +1,291 @@
+// The coredns_mysql backend against a real MariaDB: rows exactly as the CoreDNS mysql plugin
+// reads them, diffs, hostile content, restarts during a burst, several instances, and errors.
+#include "support/MariaDbServer.hpp"
+#include "support/TestSupport.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+
+#include <map>
+#include <set>
+
+using namespace dadns::test;
+
+namespace {
+
+Poco::JSON::Object::Ptr json(const std::string& body) { return Poco::JSON::Parser().parse(body).extract<Poco::JSON::Object::Ptr>(); }
+
+std::string instanceYaml(const std::string& instance, const MariaDbServer& db, const std::string& database, const std::string& user,
+                         const std::string& password, const std::string& extra = "") {
+    return "    " + instance + ":\n      type: coredns_mysql\n      host: 127.0.0.1\n      port: " + std::to_string(db.port()) +
+           "\n      database: " + database + "\n      username: " + user + "\n      password: '" + password + "'\n" +
+           "      connect_timeout: 2\n      timeout: 10\n" + extra;
+}
+
+std::string daemonConfig(const std::string& instances) {
+    return baseConfig("dns:\n  backends:\n" + instances +
+                      "dispatch:\n  retry_backoff: 200ms\n  retry_backoff_max: 1s\n  max_attempts: 1000\n  breaker_failures: 1000\n");
+}
+
+std::string zoneText(const std::string& zone, const std::string& wwwIp) {
+    return "$TTL 300\n"
+           "@ IN SOA ns1." + zone + ". hostmaster." + zone + ". 2024010101 3600 600 86400 120\n"
+           "@ IN NS ns1." + zone + ".\n"
+           "ns1 IN A 192.0.2.53\n"
+           "www 60 IN A " + wwwIp + "\n"
+           "www IN AAAA 2001:db8::10\n"
+           "@ IN MX 10 mail." + zone + ".\n"
+           "mail IN A 192.0.2.25\n"
+           "@ IN TXT \"v=spf1 a mx -all\" \" second\"\n"
+           "_sip._tcp IN SRV 10 5 5060 sip." + zone + ".\n"
+           "@ IN CAA 0 issue \"letsencrypt.org\"\n"
+           "ftp IN CNAME www\n"
+           "* IN A 192.0.2.99\n"
+           "*.dev IN TXT \"wild dev\"\n";
+}
+
+// Rows of a zone: (name, type) -> contents, and their TTLs.
+struct Rows {
+    std::multimap<std::pair<std::string, std::string>, Poco::JSON::Object::Ptr> content;
+    std::map<std::pair<std::string, std::string>, std::string> ttl;
+    size_t size() const { return content.size(); }
+};
+
+Rows rowsOf(const MariaDbServer& db, const std::string& database, const std::string& zone) {
+    Rows out;
+    for (auto& r : db.query("SELECT name, record_type, ttl, content FROM coredns_records WHERE zone = '" + zone + ".'", database)) {
+        out.content.emplace(std::make_pair(r[0], r[1]), json(r[3]));
+        out.ttl[{r[0], r[1]}] = r[2];
+    }
+    return out;
+}
+
+Poco::JSON::Object::Ptr only(const Rows& rows, const std::string& name, const std::string& type) {
+    auto range = rows.content.equal_range({name, type});
+    REQUIRE(std::distance(range.first, range.second) == 1);
+    return range.first->second;
+}
+
+int64_t rowsWritten(Daemon& d) {
+    int64_t total = 0;
+    std::istringstream in(d.get("/metrics").body);
+    for (std::string line; std::getline(in, line);)
+        if (line.rfind("dadns_coredns_mysql_rows_total{", 0) == 0) total += std::stoll(line.substr(line.rfind(' ') + 1));
+    return total;
+}
+
+size_t zoneRows(const MariaDbServer& db, const std::string& database, const std::string& zone) {
+    return std::stoul(db.query("SELECT COUNT(*) FROM coredns_records WHERE zone = '" + zone + ".'", database).at(0).at(0));
+}
+
+} // namespace
+
+TEST_CASE("coredns_mysql writes the rows the CoreDNS mysql plugin serves", "[coredns_mysql]") {
+    MariaDbServer db;
+    db.start();
+    db.createDatabase("coredns", "coredns", "p'w\"=x -- #"); // SQL and connection-string metacharacters
+    Daemon d(daemonConfig(instanceYaml("coredns_dc1", db, "coredns", "coredns", "p''w\"=x -- #")));
+    d.start();
+
+    std::string zone = "example.org";
+    auto r = d.call("PUT", "/api/v1/zones/" + zone + "?wait=10", zoneText(zone, "192.0.2.10") + "4 IN PTR host.example.org.\n");
+    REQUIRE(r.status == 200);
+    auto backend = json(r.body)->getArray("backends")->getObject(0);
+    CHECK(backend->getValue<std::string>("warning") == "1 record(s) of type PTR skipped: the CoreDNS mysql plugin cannot serve them");
+
+    Rows rows = rowsOf(db, "coredns", zone);
+    REQUIRE(rows.size() == 13); // 14 records, the PTR skipped
+
+    SECTION("each type's JSON has the plugin's keys and values") {
+        auto soa = only(rows, "", "SOA");
+        CHECK(soa->getValue<std::string>("ns") == "ns1.example.org.");
+        CHECK(soa->getValue<std::string>("MBox") == "hostmaster.example.org.");
+        CHECK(soa->getValue<int>("refresh") == 3600);
+        CHECK(soa->getValue<int>("retry") == 600);
+        CHECK(soa->getValue<int>("expire") == 86400);
+        CHECK(soa->getValue<int>("minttl") == 120);
+        CHECK(soa->size() == 6);
+        CHECK(only(rows, "", "NS")->getValue<std::string>("host") == "ns1.example.org.");
+        CHECK(only(rows, "www", "A")->getValue<std::string>("ip") == "192.0.2.10");
+        CHECK(rows.ttl[{"www", "A"}] == "60");
+        CHECK(rows.ttl[{"ns1", "A"}] == "300");
+        CHECK(only(rows, "www", "AAAA")->getValue<std::string>("ip") == "2001:db8::10");
+        auto mx = only(rows, "", "MX");
+        CHECK(mx->getValue<std::string>("host") == "mail.example.org.");
+        CHECK(mx->getValue<int>("preference") == 10);
+        CHECK(only(rows, "", "TXT")->getValue<std::string>("text") == "v=spf1 a mx -all second");
+        auto srv = only(rows, "_sip._tcp", "SRV");
+        CHECK(srv->getValue<int>("priority") == 10);
+        CHECK(srv->getValue<int>("weight") == 5);
+        CHECK(srv->getValue<int>("port") == 5060);
+        CHECK(srv->getValue<std::string>("target") == "sip.example.org.");
+        auto caa = only(rows, "", "CAA");
+        CHECK(caa->getValue<int>("flag") == 0);
+        CHECK(caa->getValue<std::string>("tag") == "issue");
+        CHECK(caa->getValue<std::string>("value") == "letsencrypt.org");
+        CHECK(only(rows, "ftp", "CNAME")->getValue<std::string>("host") == "www.example.org.");
+        CHECK(only(rows, "*", "A")->getValue<std::string>("ip") == "192.0.2.99");
+        CHECK(only(rows, "*.dev", "TXT")->getValue<std::string>("text") == "wild dev");
+        for (const auto& row : db.query("SELECT DISTINCT zone FROM coredns_records", "coredns")) CHECK(row.at(0) == "example.org.");
+    }
+
+    SECTION("the plugin's lookup query finds the apex, subdomain and wildcard rows") {
+        auto lookup = [&](const std::string& name) {
+            std::set<std::string> types;
+            for (auto& row : db.query("SELECT name, zone, ttl, record_type, content FROM coredns_records WHERE zone = 'example.org.'"
+                                      " AND name = '" + name + "' AND record_type IN ('A','AAAA','CNAME','SOA','NS','MX','TXT','SRV','CAA')",
+                                      "coredns"))
+                types.insert(row.at(3));
+            return types;
+        };
+        CHECK(lookup("") == std::set<std::string>{"SOA", "NS", "MX", "TXT", "CAA"});
+        CHECK(lookup("www") == std::set<std::string>{"A", "AAAA"});
+        CHECK(lookup("*") == std::set<std::string>{"A"});
+        CHECK(lookup("*.dev") == std::set<std::string>{"TXT"});
+        CHECK(lookup("@").empty());
+        CHECK(db.query("SELECT COUNT(*) FROM information_schema.statistics WHERE table_schema = 'coredns' AND table_name ="
+                       " 'coredns_records' AND column_name IN ('zone', 'name', 'record_type') AND index_name <> 'PRIMARY'")
+                  .at(0)
+                  .at(0) == "3");
+    }
+
+    SECTION("the zone state carries the skipped types and the verified count") {
+        auto state = json(d.get("/api/v1/zones/" + zone).body)->getArray("backends")->getObject(0);
+        CHECK(state->getValue<std::string>("warning").find("PTR") != std::string::npos);
+        CHECK(state->getValue<int>("verified_count") == 13);
+        CHECK(state->getValue<std::string>("last_error").empty());
+    }
+
+    SECTION("quotes, backslashes and SQL metacharacters are stored literally") {
+        std::string hostile = "$TTL 300\n@ IN SOA ns1.hostile.example. h.hostile.example. 1 3600 600 86400 300\n"
+                              "@ IN NS ns1.hostile.example.\n"
+                              "@ IN TXT \"it's \\\"quoted\\\" \\\\ back'; DROP TABLE coredns_records; --\"\n"
+                              "x-1_y IN TXT \"%_ LIKE ` \\\\0 ) OR 1=1 #\"\n"
+                              "@ IN CAA 0 iodef \"mailto:sec'urity@hostile.example\"\n";
+        REQUIRE(d.call("PUT", "/api/v1/zones/hostile.example?wait=10", hostile).status == 200);
+        Rows h = rowsOf(db, "coredns", "hostile.example");
+        CHECK(h.size() == 5);
+        CHECK(only(h, "", "TXT")->getValue<std::string>("text") == "it's \"quoted\" \\ back'; DROP TABLE coredns_records; --");
+        CHECK(only(h, "x-1_y", "TXT")->getValue<std::string>("text") == "%_ LIKE ` \\0 ) OR 1=1 #");
+        CHECK(only(h, "", "CAA")->getValue<std::string>("value") == "mailto:sec'urity@hostile.example");
+        CHECK(zoneRows(db, "coredns", zone) == 13);
+    }
+
+    SECTION("a one-record change rewrites one row; stray rows are removed; delete removes the zone") {
+        db.exec("INSERT INTO coredns_records (zone, name, ttl, content, record_type) VALUES ('example.org.', 'stray', 300,"
+                " '{\"ip\":\"203.0.113.1\"}', 'A')", "coredns");
+        auto idsBefore = db.query("SELECT id FROM coredns_records WHERE zone = 'example.org.' AND name <> 'www' AND name <> 'stray' ORDER BY id", "coredns");
+        int64_t before = rowsWritten(d);
+        REQUIRE(d.call("PUT", "/api/v1/zones/" + zone + "?wait=10", zoneText(zone, "192.0.2.11") + "4 IN PTR host.example.org.\n").status == 200);
+        CHECK(rowsWritten(d) - before == 3); // the old www A out, the new one in, the stray row out
+        Rows after = rowsOf(db, "coredns", zone);
+        CHECK(after.size() == 13);
+        CHECK(only(after, "www", "A")->getValue<std::string>("ip") == "192.0.2.11");
+        CHECK(after.content.count({"stray", "A"}) == 0);
+        CHECK(db.query("SELECT id FROM coredns_records WHERE zone = 'example.org.' AND name <> 'www' ORDER BY id", "coredns") == idsBefore);
+
+        before = rowsWritten(d);
+        REQUIRE(d.call("PUT", "/api/v1/zones/" + zone + "?wait=10", zoneText(zone, "192.0.2.11") + "4 IN PTR host.example.org.\n").status == 200);
+        CHECK(rowsWritten(d) == before); // the same records again: nothing written
+
+        REQUIRE(d.call("DELETE", "/api/v1/zones/" + zone + "?wait=10").status == 200);
+        CHECK(zoneRows(db, "coredns", zone) == 0);
+    }
+}
+
+TEST_CASE("a one-record change to a 1,000-record zone touches two rows", "[coredns_mysql]") {
+    MariaDbServer db;
+    db.start();
+    db.createDatabase("coredns", "coredns", "secret");
+    Daemon d(daemonConfig(instanceYaml("coredns_dc1", db, "coredns", "coredns", "secret")));
+    d.start();
+    auto big = [](int changed) {
+        std::string text = "$TTL 300\n@ IN SOA ns1.big.example. h.big.example. 1 3600 600 86400 300\n@ IN NS ns1.big.example.\n";
+        for (int i = 0; i < 998; ++i)
+            text += "h" + std::to_string(i) + " IN A 10.0." + std::to_string(i / 250) + "." + std::to_string(i % 250 + (i == 500 ? changed : 0)) + "\n";
+        return text;
+    };
+    REQUIRE(d.call("PUT", "/api/v1/zones/big.example?wait=20", big(0)).status == 200);
+    REQUIRE(zoneRows(db, "coredns", "big.example") == 1000);
+    int64_t before = rowsWritten(d);
+    REQUIRE(d.call("PUT", "/api/v1/zones/big.example?wait=20", big(3)).status == 200);
+    CHECK(rowsWritten(d) - before == 2);
+    CHECK(db.query("SELECT content FROM coredns_records WHERE zone = 'big.example.' AND name = 'h500'", "coredns").at(0).at(0) ==
+          "{\"ip\":\"10.0.2.3\"}");
+}
+
+TEST_CASE("MariaDB restarted during a 1,000-zone burst: nothing is lost", "[coredns_mysql]") {
+    MariaDbServer db;
+    db.start();
+    db.createDatabase("coredns", "coredns", "secret");
+    Daemon d(daemonConfig(instanceYaml("coredns_dc1", db, "coredns", "coredns", "secret")));
+    d.start();
+    for (int i = 0; i < 1000; ++i) {
+        std::string zone = "burst" + std::to_string(i) + ".example";
+        REQUIRE(d.call("PUT", "/api/v1/zones/" + zone, zoneText(zone, "192.0.2." + std::to_string(i % 250))).status == 201);
+        if (i == 300) db.stop();
+        if (i == 700) db.start();
+    }
+    CHECK(eventually([&] {
+        return db.query("SELECT COUNT(DISTINCT zone), COUNT(*) FROM coredns_records", "coredns").at(0) ==
+               std::vector<std::string>{"1000", "13000"};
+    }, std::chrono::seconds(120), std::chrono::milliseconds(500)));
+    CHECK(eventually([&] {
+        auto lane = json(d.get("/api/v1/backends").body)->getArray("backends")->getObject(0);
+        return lane->getValue<int>("queued") == 0 && lane->getValue<bool>("up");
+    }, std::chrono::seconds(60)));
+    CHECK(only(rowsOf(db, "coredns", "burst777.example"), "www", "A")->getValue<std::string>("ip") == "192.0.2.27");
+    CHECK(d.log().find("coredns_dc1") != std::string::npos);
+}
+
+TEST_CASE("two instances write two databases in parallel", "[coredns_mysql]") {
+    MariaDbServer db;
+    db.start();
+    db.createDatabase("dns_dc1", "dc1", "one");
+    db.createDatabase("dns_dc2", "dc2", "two");
+    Daemon d(daemonConfig(instanceYaml("coredns_dc1", db, "dns_dc1", "dc1", "one") +
+                          instanceYaml("coredns_dc2", db, "dns_dc2", "dc2", "two", "      table_prefix: dns_\n")));
+    d.start();
+    for (int i = 0; i < 50; ++i) {
+        std::string zone = "pair" + std::to_string(i) + ".example";
+        REQUIRE(d.call("PUT", "/api/v1/zones/" + zone, zoneText(zone, "192.0.2.1")).status == 201);
+    }
+    REQUIRE(d.call("PUT", "/api/v1/zones/pair0.example?wait=20", zoneText("pair0.example", "192.0.2.2")).status == 200);
+    CHECK(eventually([&] {
+        return db.query("SELECT COUNT(*) FROM coredns_records", "dns_dc1").at(0).at(0) == "650" &&
+               db.query("SELECT COUNT(*) FROM dns_records", "dns_dc2").at(0).at(0) == "650";
+    }, std::chrono::seconds(60)));
+    CHECK(db.query("SELECT content FROM dns_records WHERE zone = 'pair0.example.' AND name = 'www' AND record_type = 'A'", "dns_dc2") ==
+          db.query("SELECT content FROM coredns_records WHERE zone = 'pair0.example.' AND name = 'www' AND record_type = 'A'", "dns_dc1"));
+    auto lanes = json(d.get("/api/v1/backends").body)->getArray("backends");
+    CHECK(lanes->size() == 2);
+}
+
+TEST_CASE("bad credentials, a missing database or table are permanent errors that say so", "[coredns_mysql]") {
+    MariaDbServer db;
+    db.start();
+    db.createDatabase("coredns", "coredns", "secret");
+    db.createDatabase("notable", "notable", "secret");
+    Daemon d(daemonConfig(instanceYaml("wrong_password", db, "coredns", "coredns", "nope") +
+                          instanceYaml("missing_db", db, "nosuchdb", "coredns", "secret") +
+                          instanceYaml("missing_table", db, "notable", "notable", "secret", "      create_table: false\n") +
+                          instanceYaml("good", db, "coredns", "coredns", "secret")));
+    d.start();
+    auto r = d.call("PUT", "/api/v1/zones/errors.example?wait=20", zoneText("errors.example", "192.0.2.1"));
+    CHECK(r.status == 207);
+    std::map<std::string, Poco::JSON::Object::Ptr> byName;
+    auto arr = json(r.body)->getArray("backends");
+    for (size_t i = 0; i < arr->size(); ++i) byName[arr->getObject(i)->getValue<std::string>("backend")] = arr->getObject(i);
+    REQUIRE(byName.size() == 4);
+    CHECK(byName["good"]->getValue<std::string>("status") == "applied");
+    CHECK(byName["wrong_password"]->getValue<std::string>("status") == "dead");
+    CHECK(byName["wrong_password"]->getValue<std::string>("error").find("Access denied") != std::string::npos);
+    CHECK(byName["missing_db"]->getValue<std::string>("status") == "dead");
+    CHECK(byName["missing_db"]->getValue<std::string>("error").find("nosuchdb") != std::string::npos);
+    CHECK(byName["missing_table"]->getValue<std::string>("status") == "dead");
+    CHECK(byName["missing_table"]->getValue<std::string>("error").find("coredns_records") != std::string::npos);
+    CHECK(zoneRows(db, "coredns", "errors.example") == 13);
+    CHECK(d.get("/health").status == 200);
+}
