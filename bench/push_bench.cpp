@@ -7,17 +7,13 @@
 // (every zone applied and verified on the backend), request latency median/p99, the daemon's
 // resident memory, and with --restart the time a restart takes until it answers.
 #include "core/metrics/ProcessMetrics.hpp"
+#include "support/BenchLoad.hpp"
 #include "support/TestSupport.hpp"
 
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
-#include <Poco/Net/HTTPBasicCredentials.h>
-#include <Poco/Net/HTTPClientSession.h>
-#include <Poco/Net/HTTPRequest.h>
-#include <Poco/Net/HTTPResponse.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -43,28 +39,15 @@ long rssKb(int pid) {
     return 0;
 }
 
-Poco::JSON::Object::Ptr lane(Daemon& d) {
-    auto body = d.get("/api/v1/backends").body;
-    auto arr = Poco::JSON::Parser().parse(body).extract<Poco::JSON::Object::Ptr>()->getArray("backends");
-    return arr->size() ? arr->getObject(0) : nullptr;
-}
 
-std::string arg(int argc, char** argv, const std::string& name, const std::string& def) {
-    for (int i = 1; i < argc; ++i) {
-        std::string a = argv[i];
-        if (a.rfind("--" + name + "=", 0) == 0) return a.substr(name.size() + 3);
-        if (a == "--" + name) return "1";
-    }
-    return def;
-}
 
 } // namespace
 
 int main(int argc, char** argv) {
-    int zones = std::stoi(arg(argc, argv, "zones", "20000"));
-    int clients = std::stoi(arg(argc, argv, "clients", "32"));
-    std::string backend = arg(argc, argv, "backend", "noop");
-    bool restart = arg(argc, argv, "restart", "") == "1";
+    int zones = std::stoi(benchArg(argc, argv, "zones", "20000"));
+    int clients = std::stoi(benchArg(argc, argv, "clients", "32"));
+    std::string backend = benchArg(argc, argv, "backend", "noop");
+    bool restart = benchArg(argc, argv, "restart", "") == "1";
 
     std::string backends;
     std::string pluginDirYaml;
@@ -85,56 +68,23 @@ int main(int argc, char** argv) {
     Daemon d(cfg);
     d.start();
 
-    std::atomic<int> next{0}, failures{0};
-    std::vector<std::vector<double>> latencies(static_cast<size_t>(clients));
     auto started = Clock::now();
-    std::vector<std::thread> threads;
-    for (int c = 0; c < clients; ++c)
-        threads.emplace_back([&, c] {
-            Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(d.port()));
-            session.setKeepAlive(true);
-            Poco::Net::HTTPBasicCredentials creds(Daemon::user, Daemon::password);
-            for (int i = next++; i < zones; i = next++) {
-                std::string zone = "bench" + std::to_string(i) + ".example";
-                std::string body = zoneText(zone, i + 1);
-                auto t0 = Clock::now();
-                try {
-                    Poco::Net::HTTPRequest req(Poco::Net::HTTPRequest::HTTP_PUT, "/api/v1/zones/" + zone, Poco::Net::HTTPMessage::HTTP_1_1);
-                    req.setKeepAlive(true);
-                    req.setContentType("text/plain");
-                    req.setContentLength(static_cast<std::streamsize>(body.size()));
-                    creds.authenticate(req);
-                    session.sendRequest(req) << body;
-                    Poco::Net::HTTPResponse resp;
-                    std::istream& in = session.receiveResponse(resp);
-                    std::string ignored((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-                    if (resp.getStatus() != 201) ++failures;
-                } catch (const std::exception&) {
-                    ++failures;
-                    session.reset();
-                }
-                latencies[static_cast<size_t>(c)].push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
-            }
-        });
-    for (auto& t : threads) t.join();
-    double ackSeconds = std::chrono::duration<double>(Clock::now() - started).count();
+    auto name = [](int i) { return "bench" + std::to_string(i) + ".example"; };
+    PushRun push = pushZones(d, zones, clients, name, [&](int i) { return zoneText(name(i), i + 1); });
+    double ackSeconds = push.seconds;
 
     eventually([&] {
-        auto l = lane(d);
+        auto l = laneStatus(d);
         return l && l->getValue<Poco::UInt64>("applied") >= static_cast<Poco::UInt64>(zones) && l->getValue<int>("queued") == 0;
     }, std::chrono::seconds(600), std::chrono::milliseconds(10));
     double e2eSeconds = std::chrono::duration<double>(Clock::now() - started).count();
     long rss = rssKb(d.pid());
 
-    std::vector<double> all;
-    for (auto& v : latencies) all.insert(all.end(), v.begin(), v.end());
-    std::sort(all.begin(), all.end());
-    auto pct = [&](double p) { return all.empty() ? 0.0 : all[std::min(all.size() - 1, static_cast<size_t>(p * static_cast<double>(all.size())))]; };
 
-    std::printf("backend=%s zones=%d clients=%d failures=%d\n", backend.c_str(), zones, clients, failures.load());
+    std::printf("backend=%s zones=%d clients=%d failures=%d\n", backend.c_str(), zones, clients, push.failures);
     std::printf("acknowledged: %.0f pushes/s (%.2f s)\n", zones / ackSeconds, ackSeconds);
     std::printf("end-to-end applied+verified: %.0f zones/s (%.2f s)\n", zones / e2eSeconds, e2eSeconds);
-    std::printf("latency: median %.2f ms, p99 %.2f ms\n", pct(0.5), pct(0.99));
+    std::printf("latency: median %.2f ms, p99 %.2f ms\n", push.percentileMs(0.5), push.percentileMs(0.99));
     std::printf("daemon resident memory: %.1f MB\n", static_cast<double>(rss) / 1024.0);
 
     if (restart) {
@@ -142,11 +92,11 @@ int main(int argc, char** argv) {
         auto t0 = Clock::now();
         d.start();
         double ready = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-        auto l = lane(d);
+        auto l = laneStatus(d);
         std::printf("restart with %d zones stored: answering after %.0f ms (polled every 50 ms), %d queued\n", zones, ready,
                     l ? l->getValue<int>("queued") : -1);
         std::printf("daemon resident memory after restart: %.1f MB\n", static_cast<double>(rssKb(d.pid())) / 1024.0);
     }
     d.stop();
-    return failures.load() == 0 ? 0 : 1;
+    return push.failures == 0 ? 0 : 1;
 }

@@ -12,7 +12,6 @@
 #include <dadns/sdk.hpp>
 
 #include <Poco/Data/Session.h>
-#include <Poco/Data/Transaction.h>
 
 #include <algorithm>
 #include <cmath>
@@ -61,7 +60,7 @@ public:
     explicit CorednsMysqlBackend(const InstanceContext& ctx)
         : Backend(ctx), config_(Json::parse(ctx.configJson.empty() ? "{}" : ctx.configJson)),
           table_(config_.getString("table_prefix", "coredns_")),
-          parallel_(static_cast<uint32_t>(std::clamp<long long>(config_.getInt("parallel", 8), 1, 256))),
+          parallel_(static_cast<uint32_t>(std::clamp<long long>(config_.getInt("parallel", 16), 1, 256))),
           createTable_(config_.getBool("create_table", true)),
           sessions_(readSettings(config_, parallel_), [this](Poco::Data::Session& s) { prepare(s); }) {
         host().info("coredns_mysql: table " + table_.name() + " on " + sessions_.settings().describe() +
@@ -109,9 +108,8 @@ public:
     void health() override {
         sessions_.with("checking the connection", [&](Poco::Data::Session& s) {
             int one = 0;
-            Poco::Data::Transaction tx(s);
             s << "SELECT 1", Poco::Data::Keywords::into(one), Poco::Data::Keywords::now;
-            tx.commit();
+            s.commit();
         });
     }
 

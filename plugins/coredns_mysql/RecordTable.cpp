@@ -19,8 +19,9 @@ using Poco::Data::Keywords::now;
 using Poco::Data::Keywords::useRef;
 
 // Poco's MySQL session turns autocommit off at its first transaction and never back on, so
-// every operation runs in an explicit transaction: nothing is left uncommitted on a pooled
-// session, and no read keeps a transaction (and its metadata locks) open.
+// writes run in an explicit transaction and reads end with a commit: nothing is left
+// uncommitted on a pooled session, and no read keeps a transaction (and its metadata locks)
+// open. (A commit alone costs one round trip less than begin + commit.)
 
 // Rows per multi-row statement: few round trips, statements well under max_allowed_packet.
 constexpr size_t kBatch = 200;
@@ -104,17 +105,15 @@ DiffStats RecordTable::apply(Poco::Data::Session& s, const std::string& zoneFqdn
 int64_t RecordTable::count(Poco::Data::Session& s, const std::string& zoneFqdn) const {
     std::string zone = zoneFqdn;
     Poco::Int64 n = 0;
-    Poco::Data::Transaction tx(s);
     s << "SELECT COUNT(*) FROM " + table_ + " WHERE zone = ?", useRef(zone), into(n), now;
-    tx.commit();
+    s.commit();
     return n;
 }
 
 std::vector<std::string> RecordTable::zones(Poco::Data::Session& s) const {
     std::vector<std::string> out;
-    Poco::Data::Transaction tx(s);
     s << "SELECT DISTINCT zone FROM " + table_, into(out), now;
-    tx.commit();
+    s.commit();
     return out;
 }
 
