@@ -125,7 +125,8 @@ struct SqliteZoneStore::Job {
     Kind kind = Kind::Flush;
     ZoneSubmission submission;
     SubmitOutcome outcome;
-    std::string backend, zone, error;
+    std::string backend, zone;
+    std::string error; // Failure: the error; Applied: the backend's warning, if any
     uint64_t version = 0;
     int64_t verified = -1, nextAttemptMs = 0;
     int attempts = 0;

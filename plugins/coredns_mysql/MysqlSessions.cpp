@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 
 #include <cstdlib>
+#include <cstring>
 #include <regex>
 #include <set>
 
@@ -23,23 +24,24 @@ void initLibrary() {
     std::call_once(once, [] { mysql_library_init(0, nullptr, nullptr); });
 }
 
-// Poco 1.11 offers no read timeout before connecting, so the socket gets one: a server that
-// stops answering fails the call (retryable) instead of holding a lane worker forever.
-void setSocketTimeouts(Poco::Data::Session& session, std::chrono::seconds timeout) {
-    MYSQL* handle = Poco::Data::MySQL::Utility::handle(session);
-    if (!handle) return;
-    int fd = static_cast<int>(mysql_get_socket(handle));
-    if (fd < 0) return;
-    timeval tv{};
-    tv.tv_sec = static_cast<time_t>(timeout.count());
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-}
-
 // Poco splits its connection string at ';' and '=', with no escaping.
 void checkConnectionValue(const std::string& key, const std::string& value) {
     if (value.find(';') != std::string::npos)
         throw sdk::PermanentError("coredns_mysql: " + key + " must not contain ';' (the MySQL connector cannot pass it)");
+}
+
+// Poco's text is "[MySQL]: [Comment]: ... [mysql_error]: <text> [mysql_errno]: <n> ...": keep
+// what the server or client library said and its number.
+std::string readable(const std::string& text, unsigned code) {
+    for (const char* marker : {"[mysql_stmt_error]: ", "[mysql_error]: "}) {
+        auto start = text.find(marker);
+        if (start == std::string::npos) continue;
+        start += std::strlen(marker);
+        auto end = text.find(" [", start);
+        std::string message = text.substr(start, end == std::string::npos ? std::string::npos : end - start);
+        return code ? message + " (MySQL error " + std::to_string(code) + ")" : message;
+    }
+    return text;
 }
 
 } // namespace
@@ -101,9 +103,65 @@ std::unique_ptr<Poco::Data::Session> MysqlSessions::acquire() {
     Poco::AutoPtr<Poco::Data::SessionImpl> impl(
         new Poco::Data::MySQL::SessionImpl(connectionString_, static_cast<std::size_t>(settings_.connectTimeout.count())));
     auto session = std::make_unique<Poco::Data::Session>(impl);
-    setSocketTimeouts(*session, settings_.ioTimeout);
-    if (onConnect_) onConnect_(*session);
+    if (onConnect_) {
+        uint64_t watched = watch(*session);
+        try {
+            onConnect_(*session);
+        } catch (...) {
+            watchdog_.disarm(watched);
+            throw;
+        }
+        watchdog_.disarm(watched);
+    }
     return session;
+}
+
+uint64_t MysqlSessions::watch(Poco::Data::Session& session) {
+    MYSQL* handle = Poco::Data::MySQL::Utility::handle(session);
+    int fd = handle ? static_cast<int>(mysql_get_socket(handle)) : -1;
+    if (fd < 0) return 0;
+    return watchdog_.arm(fd, std::chrono::steady_clock::now() + settings_.ioTimeout);
+}
+
+IoWatchdog::IoWatchdog() : thread_([this] { run(); }) {}
+
+IoWatchdog::~IoWatchdog() {
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        stop_ = true;
+    }
+    wake_.notify_all();
+    thread_.join();
+}
+
+uint64_t IoWatchdog::arm(int fd, std::chrono::steady_clock::time_point deadline) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    uint64_t id = next_++;
+    calls_[id] = {fd, deadline};
+    return id;
+}
+
+void IoWatchdog::disarm(uint64_t id) {
+    if (id == 0) return;
+    std::lock_guard<std::mutex> lock(mutex_);
+    calls_.erase(id);
+}
+
+void IoWatchdog::run() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    while (!stop_) {
+        wake_.wait_for(lock, std::chrono::milliseconds(250));
+        auto now = std::chrono::steady_clock::now();
+        for (auto it = calls_.begin(); it != calls_.end();) {
+            // Under the lock, so the call cannot finish and its socket be reused meanwhile.
+            if (it->second.second <= now) {
+                ::shutdown(it->second.first, SHUT_RDWR);
+                it = calls_.erase(it);
+            } else {
+                ++it;
+            }
+        }
+    }
 }
 
 void MysqlSessions::release(std::unique_ptr<Poco::Data::Session> session) {
@@ -127,8 +185,8 @@ void MysqlSessions::fail(const std::string& what, bool& reusable) const {
         // A connection-level failure leaves the session unusable; statement errors do not.
         if (dynamic_cast<const Poco::Data::MySQL::ConnectionException*>(&e) || code == 2006 || code == 2013 || code == 0)
             reusable = false;
-        if (permanentMysqlError(code)) throw sdk::PermanentError(where + text);
-        throw sdk::RetryableError(where + text);
+        if (permanentMysqlError(code)) throw sdk::PermanentError(where + readable(text, code));
+        throw sdk::RetryableError(where + readable(text, code));
     } catch (const std::exception& e) {
         reusable = false;
         throw sdk::RetryableError(where + e.what());

@@ -6,7 +6,10 @@
 #include <Poco/Data/Session.h>
 
 #include <chrono>
+#include <condition_variable>
 #include <functional>
+#include <map>
+#include <thread>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -27,6 +30,27 @@ struct MysqlSettings {
     std::string describe() const; // user@host:port/database, no secret
 };
 
+// Shuts down the socket of a call that outlives its deadline, so a server that stops
+// answering fails the call (a retryable "lost connection") instead of holding a lane worker.
+// Poco 1.11 opens the connection in its constructor, before a read timeout could be set.
+class IoWatchdog {
+public:
+    IoWatchdog();
+    ~IoWatchdog();
+    uint64_t arm(int fd, std::chrono::steady_clock::time_point deadline);
+    void disarm(uint64_t id);
+
+private:
+    void run();
+
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    std::map<uint64_t, std::pair<int, std::chrono::steady_clock::time_point>> calls_;
+    uint64_t next_ = 1;
+    bool stop_ = false;
+    std::thread thread_;
+};
+
 class MysqlSessions {
 public:
     // onConnect runs once on every new session (schema checks, session settings).
@@ -42,6 +66,7 @@ public:
 
 private:
     std::unique_ptr<Poco::Data::Session> acquire();
+    uint64_t watch(Poco::Data::Session& session);
     void release(std::unique_ptr<Poco::Data::Session> session);
     [[noreturn]] void fail(const std::string& what, bool& reusable) const;
 
@@ -50,23 +75,29 @@ private:
     std::function<void(Poco::Data::Session&)> onConnect_;
     std::mutex mutex_;
     std::vector<std::unique_ptr<Poco::Data::Session>> idle_;
+    IoWatchdog watchdog_;
 };
 
 template <class Fn>
 auto MysqlSessions::with(const std::string& what, Fn&& fn) -> decltype(fn(std::declval<Poco::Data::Session&>())) {
     std::unique_ptr<Poco::Data::Session> session;
+    uint64_t watched = 0;
     bool reusable = true;
     try {
         session = acquire();
+        watched = watch(*session);
         if constexpr (std::is_void_v<decltype(fn(*session))>) {
             fn(*session);
+            watchdog_.disarm(watched);
             release(std::move(session));
         } else {
             auto result = fn(*session);
+            watchdog_.disarm(watched);
             release(std::move(session));
             return result;
         }
     } catch (...) {
+        watchdog_.disarm(watched);
         if (session && session->isTransaction()) {
             try { session->rollback(); } catch (...) { reusable = false; }
         }

@@ -1,5 +1,6 @@
 #include "support/MariaDbServer.hpp"
 
+#include <csignal>
 #include <sstream>
 #include <stdexcept>
 
@@ -20,6 +21,10 @@ void MariaDbServer::stop() {
     runCommand({sourceDir() + "/tests/servers/mariadb.sh", "stop", dir_.path()});
     running_ = false;
 }
+
+void MariaDbServer::pause() const { ::kill(std::stoi(readFile(dir_.file("mariadbd.pid"))), SIGSTOP); }
+
+void MariaDbServer::resume() const { ::kill(std::stoi(readFile(dir_.file("mariadbd.pid"))), SIGCONT); }
 
 namespace {
 

@@ -16,6 +16,9 @@ public:
     void start();
     void stop();
     int port() const { return port_; }
+    // SIGSTOP / SIGCONT: a server that accepts nothing and answers nothing, then recovers.
+    void pause() const;
+    void resume() const;
 
     // Runs SQL as root over the server's socket; throws with the client's output on failure.
     void exec(const std::string& sql, const std::string& database = "") const;
