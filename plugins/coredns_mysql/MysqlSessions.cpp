@@ -12,7 +12,6 @@
 
 #include <cstdlib>
 #include <cstring>
-#include <regex>
 #include <set>
 
 namespace dadns::coredns {
@@ -68,12 +67,14 @@ bool permanentMysqlError(unsigned code) {
 }
 
 unsigned mysqlErrorNumber(const std::string& text) {
-    static const std::regex errno_pattern("errno\\]?:?\\s*(\\d{3,5})");
-    std::smatch m;
-    if (std::regex_search(text, m, errno_pattern)) return static_cast<unsigned>(std::strtoul(m[1].str().c_str(), nullptr, 10));
-    static const std::regex message_pattern("(?:ERROR|Error|error)\\s*(\\d{4})");
-    if (std::regex_search(text, m, message_pattern)) return static_cast<unsigned>(std::strtoul(m[1].str().c_str(), nullptr, 10));
-    return 0;
+    // Poco writes "[mysql_errno]: N" (connections) or "[mysql_stmt_errno]: N" (statements).
+    static const std::string marker = "errno]: ";
+    auto pos = text.find(marker);
+    if (pos == std::string::npos) return 0;
+    unsigned code = 0;
+    for (pos += marker.size(); pos < text.size() && text[pos] >= '0' && text[pos] <= '9' && code < 100000; ++pos)
+        code = code * 10 + static_cast<unsigned>(text[pos] - '0');
+    return code;
 }
 
 MysqlSessions::MysqlSessions(MysqlSettings settings, std::function<void(Poco::Data::Session&)> onConnect)
