@@ -11,7 +11,7 @@ build_packages=(
 # Real servers the integration tests and benchmarks start on loopback, and the tools they use.
 test_packages=(
   bind9 bind9-dnsutils ldnsutils
-  pdns-server pdns-backend-sqlite3
+  pdns-server pdns-backend-sqlite3 sqlite3
   mariadb-server mariadb-client
   postgresql
   curl procps

@@ -2,6 +2,10 @@
 
 #include "core/log/Logging.hpp"
 
+#include <algorithm>
+#include <set>
+#include <stdexcept>
+
 namespace dadns {
 namespace {
 
@@ -29,8 +33,41 @@ std::string instanceProblem(const PluginInstanceConfig& inst, const PluginLoader
     return "";
 }
 
+namespace {
+
+struct BackendTarget {
+    std::string name;       // lane name: the instance's, or "<instance>.<target>"
+    std::string configJson;
+};
+
+bool validTargetName(const std::string& name) {
+    return !name.empty() && name.size() <= 64 &&
+           std::all_of(name.begin(), name.end(), [](unsigned char c) { return std::islower(c) || std::isdigit(c) || c == '_' || c == '-'; });
+}
+
+// The targets a backend instance stands for (ABI 1.1): itself, unless the plugin splits it.
+std::vector<BackendTarget> backendTargets(const LoadedPlugin& plugin, const PluginInstanceConfig& inst) {
+    if (!plugin.backend.targets) return {{inst.name, inst.json}};
+    std::vector<BackendTarget> out;
+    dadns_status status{};
+    auto sink = [](void* ctx, dadns_str name, dadns_str config) {
+        static_cast<std::vector<BackendTarget>*>(ctx)->push_back({std::string(sdk::view(name)), std::string(sdk::view(config))});
+    };
+    if (plugin.backend.targets(sdk::str(inst.name), sdk::str(inst.json), &out, sink, &status) != DADNS_OK)
+        throw std::runtime_error(std::string(status.message, std::min<size_t>(status.message_len, DADNS_STATUS_MESSAGE_MAX)));
+    if (out.empty()) return {{inst.name, inst.json}};
+    std::set<std::string> seen;
+    for (auto& t : out) {
+        if (!validTargetName(t.name)) throw std::runtime_error("invalid target name '" + t.name + "' (a-z, 0-9, '_', '-', at most 64)");
+        if (!seen.insert(t.name).second) throw std::runtime_error("duplicate target name '" + t.name + "'");
+        t.name = inst.name + "." + t.name;
+    }
+    return out;
+}
+
+} // namespace
+
 void PluginInstances::create(const DaemonConfig& config, const PluginLoader& loader, HostBridge& bridge) {
-    auto log = logger("plugins");
     std::vector<const PluginInstanceConfig*> all;
     for (const auto& b : config.backends) all.push_back(&b);
     for (const auto& s : config.services) all.push_back(&s);
@@ -42,30 +79,53 @@ void PluginInstances::create(const DaemonConfig& config, const PluginLoader& loa
         st.plugin = inst->type;
         st.enabled = inst->enabled;
         if (!inst->enabled) {
-            st.state = "disabled";
-            std::lock_guard<std::mutex> lock(statusMutex_);
-            statuses_.push_back(st);
+            record(st, "disabled");
             continue;
         }
         st.error = instanceProblem(*inst, loader);
-        if (st.error.empty()) {
-            const LoadedPlugin& plugin = *loader.find(inst->type);
+        if (!st.error.empty()) {
+            record(st, "failed");
+            continue;
+        }
+        const LoadedPlugin& plugin = *loader.find(inst->type);
+        if (plugin.kind != DADNS_KIND_BACKEND) {
             try {
-                void* ctx = bridge.instanceContext(inst->name, plugin.name);
-                if (plugin.kind == DADNS_KIND_BACKEND)
-                    backends_.push_back(std::make_shared<BackendInstance>(plugin, ctx, inst->name, inst->json));
-                else
-                    services_.push_back(std::make_shared<ServiceInstance>(plugin, ctx, inst->name, inst->json));
+                services_.push_back(std::make_shared<ServiceInstance>(plugin, bridge.instanceContext(inst->name, plugin.name), inst->name, inst->json));
             } catch (const std::exception& e) {
                 st.error = std::string("create failed: ") + e.what();
             }
+            record(st, st.error.empty() ? "running" : "failed");
+            continue;
         }
-        st.state = st.error.empty() ? "running" : "failed";
-        if (st.error.empty()) log->info("{} '{}' created from plugin {}", st.kind, inst->name, inst->type);
-        else log->error("{} '{}' failed: {}", st.kind, inst->name, st.error);
-        std::lock_guard<std::mutex> lock(statusMutex_);
-        statuses_.push_back(st);
+        std::vector<BackendTarget> targets;
+        try {
+            targets = backendTargets(plugin, *inst);
+        } catch (const std::exception& e) {
+            st.error = std::string("create failed: ") + e.what();
+            record(st, "failed");
+            continue;
+        }
+        for (const auto& target : targets) {
+            InstanceStatus tst = st;
+            tst.name = target.name;
+            try {
+                backends_.push_back(std::make_shared<BackendInstance>(plugin, bridge.instanceContext(target.name, plugin.name),
+                                                                      target.name, target.configJson));
+            } catch (const std::exception& e) {
+                tst.error = std::string("create failed: ") + e.what();
+            }
+            record(tst, tst.error.empty() ? "running" : "failed");
+        }
     }
+}
+
+void PluginInstances::record(InstanceStatus st, const std::string& state) {
+    st.state = state;
+    auto log = logger("plugins");
+    if (state == "running") log->info("{} '{}' created from plugin {}", st.kind, st.name, st.plugin);
+    else if (state == "failed") log->error("{} '{}' failed: {}", st.kind, st.name, st.error);
+    std::lock_guard<std::mutex> lock(statusMutex_);
+    statuses_.push_back(std::move(st));
 }
 
 std::vector<InstanceStatus> PluginInstances::statuses() const {

@@ -17,7 +17,7 @@ namespace dadns {
 
 struct InstanceStatus {
     std::string key;        // "dns.backends.bind"
-    std::string name;
+    std::string name;       // a backend target's: "<instance>.<target>"
     std::string kind;       // "backend", "ingestion", "discovery"
     std::string plugin;
     bool enabled = true;
@@ -45,6 +45,8 @@ public:
     void destroy(Router* router);
 
 private:
+    void record(InstanceStatus st, const std::string& state);
+
     std::vector<std::shared_ptr<BackendInstance>> backends_;
     std::vector<std::shared_ptr<ServiceInstance>> services_;
     mutable std::mutex statusMutex_;

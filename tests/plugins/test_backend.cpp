@@ -5,7 +5,8 @@
 // Config: dir (required), delay_ms, fail ("" | "retryable" | "permanent"), fail_file (applies
 // fail while it exists), fail_first (first N applies of each zone fail), count_offset (added
 // to counts until a reconcile of that zone), parallel, health_file (health fails while it
-// exists), throw_std (failures thrown as std::runtime_error instead of SDK errors).
+// exists), throw_std (failures thrown as std::runtime_error instead of SDK errors), targets
+// (name -> settings that override the others: one target, and lane, per entry).
 // Every successful apply appends "<zone> <version>" to <dir>/applied.log.
 #include <dadns/sdk.hpp>
 
@@ -44,6 +45,21 @@ public:
         parallel_ = static_cast<uint32_t>(c.getInt("parallel", 4));
         healthFile_ = c.getString("health_file");
         throwStd_ = c.getBool("throw_std", false);
+    }
+
+    static std::vector<Target> targets(const std::string&, const std::string& configJson) {
+        Json c = Json::parse(configJson.empty() ? "{}" : configJson);
+        std::vector<Target> out;
+        for (const auto& [name, overrides] : c["targets"].members()) {
+            std::map<std::string, const Json*> merged;
+            for (const auto& [key, value] : c.members())
+                if (key != "targets") merged[key] = &value;
+            for (const auto& [key, value] : overrides.members()) merged[key] = &value;
+            std::string json;
+            for (const auto& [key, value] : merged) json += (json.empty() ? "{" : ",") + jsonQuote(key) + ":" + value->dump();
+            out.push_back({name, json.empty() ? "{}" : json + "}"});
+        }
+        return out;
     }
 
     ApplyResult apply(const Zone& zone) override {

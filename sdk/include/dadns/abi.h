@@ -26,7 +26,7 @@ extern "C" {
 #endif
 
 #define DADNS_ABI_MAJOR 1
-#define DADNS_ABI_MINOR 0
+#define DADNS_ABI_MINOR 1
 
 /* The one symbol every plugin exports. */
 #define DADNS_PLUGIN_INIT_SYMBOL "dadns_plugin_init"
@@ -90,6 +90,8 @@ typedef struct dadns_zone {
 
 typedef void (*dadns_str_sink)(void* sink_ctx, dadns_str value);
 typedef void (*dadns_zone_sink)(void* sink_ctx, const dadns_zone* zone);
+/* Added in 1.1: one target of a backend instance (see dadns_backend_api.targets). */
+typedef void (*dadns_target_sink)(void* sink_ctx, dadns_str target_name, dadns_str config_json);
 
 /* ---------------------------------------------------------------------------------------- */
 /* HTTP routes a plugin registers with the host's API server.                                */
@@ -243,6 +245,16 @@ typedef struct dadns_backend_api {
     int32_t (*health)(void* instance, dadns_status* status);
     /* How many zones the instance can apply at once (calls on distinct zones). */
     uint32_t (*parallelism)(void* instance);
+
+    /* Added in 1.1; may be NULL. Splits one configured instance into independent targets, e.g.
+     * the servers of a multi-server backend: calls sink once per target with its name
+     * ([a-z0-9_-], at most 64 bytes, unique) and the configuration to create it with. The host
+     * then calls create once per target, named "<instance>.<target>", and gives each target its
+     * own lane (applied versions, retries, status, metrics), so a failing target never holds the
+     * others back. Runs before create, on the main thread. NULL, or no target reported, means
+     * the instance is a single target created with its own configuration. */
+    int32_t (*targets)(dadns_str instance_name, dadns_str config_json, void* sink_ctx,
+                       dadns_target_sink sink, dadns_status* status);
 } dadns_backend_api;
 
 /* ---------------------------------------------------------------------------------------- */

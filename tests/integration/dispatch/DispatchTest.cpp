@@ -140,6 +140,40 @@ TEST_CASE("?wait answers 200, 207 or 502 from the backends' outcomes", "[dispatc
     CHECK(failing.call("PUT", "/api/v1/zones/w.example?wait=10", zoneText("w.example", 1)).status == 502);
 }
 
+TEST_CASE("an instance split into targets gets one lane per target, each failing on its own", "[dispatch]") {
+    TempDir flags;
+    std::string failFile = flags.file("fail");
+    writeFile(failFile, "x");
+    Daemon d(config("    multi:\n      type: test_backend\n      dir: {dir}/shared\n      targets:\n"
+                    "        one:\n          dir: {dir}/one\n"
+                    "        two:\n          dir: {dir}/two\n          fail_file: " + failFile + "\n"));
+    d.start();
+    REQUIRE(lane(d, "multi.one"));
+    REQUIRE(lane(d, "multi.two"));
+    CHECK_FALSE(lane(d, "multi"));
+
+    // One target failing: 207 naming it, the other target has the zone in its own directory.
+    auto partial = d.call("PUT", "/api/v1/zones/t.example?wait=5", zoneText("t.example", 1));
+    CHECK(partial.status == 207);
+    auto backends = json(partial.body)->getArray("backends");
+    REQUIRE(backends->size() == 2);
+    for (size_t i = 0; i < 2; ++i) {
+        auto b = backends->getObject(static_cast<unsigned>(i));
+        if (b->getValue<std::string>("backend") == "multi.one") CHECK(b->getValue<std::string>("status") == "applied");
+        else CHECK(b->getValue<std::string>("error").find("fail_file") != std::string::npos);
+    }
+    CHECK(readFile(d.dir() + "/one/t.example.zone").find("192.0.2.2") != std::string::npos);
+    CHECK_FALSE(fileExists(d.dir() + "/shared/t.example.zone"));
+
+    // The failing target catches up by itself once it can write.
+    std::remove(failFile.c_str());
+    CHECK(eventually([&] { return appliedVersion(d, "t.example", "multi.two") == 1; }));
+    CHECK(readFile(d.dir() + "/two/t.example.zone").find("192.0.2.2") != std::string::npos);
+    // Lane statuses are published periodically.
+    CHECK(eventually([&] { return lane(d, "multi.two")->getValue<int>("applied") == 1 && lane(d, "multi.two")->getValue<bool>("up"); }));
+    CHECK(lane(d, "multi.one")->getValue<int>("applied") == 1);
+}
+
 TEST_CASE("rollback makes an earlier version current again", "[dispatch]") {
     Daemon d(config(backend("files")));
     d.start();

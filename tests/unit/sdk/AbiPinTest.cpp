@@ -18,8 +18,8 @@ uint64_t fnv1a(const std::string& text) {
 
 // When abi.h changes on purpose: bump DADNS_ABI_MINOR (append-only change) or
 // DADNS_ABI_MAJOR (anything else) as docs/abi.md says, then update both values here.
-constexpr uint64_t kPinnedHash = 0x606ffd1789c766cULL;
-constexpr int kPinnedMajor = 1, kPinnedMinor = 0;
+constexpr uint64_t kPinnedHash = 0x746281ab067be50eULL;
+constexpr int kPinnedMajor = 1, kPinnedMinor = 1;
 
 } // namespace
 

@@ -16,9 +16,21 @@ struct ApplyResult {
     std::string warning;
 };
 
+// One target of an instance that stands for several (ABI 1.1): the name becomes
+// "<instance>.<name>" and configJson is what the target's instance is created with.
+struct Target {
+    std::string name;
+    std::string configJson;
+};
+
 // Contract (docs/plugin-guide.md): apply is idempotent; calls for distinct zones may run
 // concurrently, up to parallelism(); calls for one zone are never concurrent. Throw
 // RetryableError or PermanentError; any other exception counts as retryable.
+//
+// A backend that writes to several independent servers per configured instance declares
+//   static std::vector<Target> targets(const std::string& instanceName, const std::string& configJson);
+// and is then created once per target, each with its own lane, so one failing server never
+// holds back the others.
 class Backend {
 public:
     explicit Backend(const InstanceContext& ctx) : host_(ctx.host), name_(ctx.name) {}

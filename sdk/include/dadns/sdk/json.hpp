@@ -4,6 +4,7 @@
 #include <dadns/sdk/types.hpp>
 
 #include <cctype>
+#include <cstdio>
 #include <cstdlib>
 #include <map>
 #include <memory>
@@ -76,6 +77,10 @@ public:
     const std::string& asString() const { return string_; }
     double asNumber() const { return number_; }
     bool asBool() const { return bool_; }
+
+    // JSON text of this value (object members in key order), e.g. to hand a part of a
+    // configuration to a target (Backend::targets).
+    std::string dump() const;
 
 private:
     struct Parser {
@@ -207,6 +212,30 @@ inline std::string jsonQuote(std::string_view s) {
     }
     out.push_back('"');
     return out;
+}
+
+inline std::string Json::dump() const {
+    switch (type_) {
+    case Type::Null: return "null";
+    case Type::Bool: return bool_ ? "true" : "false";
+    case Type::Number: {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%.17g", number_);
+        return buf;
+    }
+    case Type::String: return jsonQuote(string_);
+    case Type::Array: {
+        std::string out = "[";
+        for (size_t i = 0; i < array_.size(); ++i) out += (i ? "," : "") + array_[i].dump();
+        return out + "]";
+    }
+    case Type::Object: {
+        std::string out = "{";
+        for (const auto& [key, value] : object_) out += (out.size() > 1 ? "," : "") + jsonQuote(key) + ":" + value.dump();
+        return out + "}";
+    }
+    }
+    return "null";
 }
 
 } // namespace dadns::sdk

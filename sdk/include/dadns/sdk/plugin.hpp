@@ -10,8 +10,10 @@
 #include <dadns/sdk/service.hpp>
 
 #include <exception>
-#include <type_traits>
 #include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
 
 namespace dadns::sdk::detail {
 
@@ -50,6 +52,13 @@ void* createInstance(void* hostCtx, dadns_str name, dadns_str config, dadns_stat
     return out;
 }
 
+// Whether a backend class declares the optional static targets() (see backend.hpp).
+template <class T, class = void>
+struct DeclaresTargets : std::false_type {};
+template <class T>
+struct DeclaresTargets<T, std::void_t<decltype(T::targets(std::declval<const std::string&>(), std::declval<const std::string&>()))>>
+    : std::true_type {};
+
 template <class T>
 struct BackendTrampolines {
     static T* self(void* p) { return static_cast<T*>(p); }
@@ -84,9 +93,20 @@ struct BackendTrampolines {
     static uint32_t parallelism(void* p) {
         try { return self(p)->parallelism(); } catch (...) { return 1; }
     }
+    static int32_t targets(dadns_str name, dadns_str config, void* sinkCtx, dadns_target_sink sink, dadns_status* st) {
+        return guarded(st, [&] {
+            for (const auto& t : T::targets(std::string(view(name)), std::string(view(config))))
+                sink(sinkCtx, str(t.name), str(t.configJson));
+        });
+    }
+    static decltype(dadns_backend_api::targets) targetsEntry() {
+        if constexpr (DeclaresTargets<T>::value) return &targets;
+        else return nullptr;
+    }
     static const dadns_backend_api* table() {
         static const dadns_backend_api api = {sizeof(dadns_backend_api), &createInstance<T>, &destroy, &apply,
-                                              &remove, &count, &list, &reconcile, &health, &parallelism};
+                                              &remove, &count, &list, &reconcile, &health, &parallelism,
+                                              targetsEntry()};
         return &api;
     }
 };

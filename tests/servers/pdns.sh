@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Starts or stops a PowerDNS Authoritative server (gsqlite3 backend, HTTP API on) on 127.0.0.1
+# for tests and benchmarks.
+#
+#   pdns.sh start DIR DNS_PORT API_PORT API_KEY   creates DIR/pdns.sqlite3 on first use, starts
+#                                                 pdns_server, waits until the API answers
+#   pdns.sh stop DIR                              stops it by the pid in DIR/pdns_server.pid
+set -euo pipefail
+
+cmd=${1:?usage: pdns.sh start DIR DNS_PORT API_PORT API_KEY | stop DIR}
+dir=${2:?directory}
+
+schema=/usr/share/doc/pdns-backend-sqlite3/schema.sqlite3.sql
+
+case "$cmd" in
+start)
+  dns_port=${3:?dns port}
+  api_port=${4:?api port}
+  api_key=${5:?api key}
+  mkdir -p "$dir"
+  dir=$(cd "$dir" && pwd)
+  if [ ! -f "$dir/pdns.sqlite3" ]; then
+    sqlite3 "$dir/pdns.sqlite3" < "$schema"
+  fi
+  cat > "$dir/pdns.conf" <<CONF
+launch=gsqlite3
+gsqlite3-database=$dir/pdns.sqlite3
+gsqlite3-pragma-synchronous=0
+local-address=127.0.0.1
+local-port=$dns_port
+api=yes
+api-key=$api_key
+webserver=yes
+webserver-address=127.0.0.1
+webserver-port=$api_port
+webserver-allow-from=127.0.0.0/8
+socket-dir=$dir
+guardian=no
+daemon=no
+disable-syslog=yes
+loglevel=4
+cache-ttl=0
+negquery-cache-ttl=0
+query-cache-ttl=0
+zone-cache-refresh-interval=0
+CONF
+  pdns_server --config-dir="$dir" > "$dir/pdns.log" 2>&1 &
+  echo $! > "$dir/pdns_server.pid"
+  for _ in $(seq 1 300); do
+    if curl -sf -H "X-API-Key: $api_key" "http://127.0.0.1:$api_port/api/v1/servers/localhost" > /dev/null 2>&1; then
+      echo "pdns_server running on 127.0.0.1:$dns_port, API on :$api_port (pid $(cat "$dir/pdns_server.pid"))"
+      exit 0
+    fi
+    kill -0 "$(cat "$dir/pdns_server.pid")" 2> /dev/null || break
+    sleep 0.1
+  done
+  echo "pdns_server did not start; its log:" >&2
+  cat "$dir/pdns.log" >&2 || true
+  exit 1
+  ;;
+stop)
+  [ -f "$dir/pdns_server.pid" ] || exit 0
+  pid=$(cat "$dir/pdns_server.pid")
+  kill "$pid" 2> /dev/null || true
+  for _ in $(seq 1 300); do
+    kill -0 "$pid" 2> /dev/null || { rm -f "$dir/pdns_server.pid"; exit 0; }
+    sleep 0.1
+  done
+  kill -9 "$pid" 2> /dev/null || true
+  rm -f "$dir/pdns_server.pid"
+  ;;
+*)
+  echo "usage: pdns.sh start DIR DNS_PORT API_PORT API_KEY | stop DIR" >&2
+  exit 2
+  ;;
+esac
