@@ -21,13 +21,6 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-double rowsWritten(Daemon& d) {
-    double total = 0;
-    std::istringstream in(d.get("/metrics").body);
-    for (std::string line; std::getline(in, line);)
-        if (line.rfind("dadns_coredns_mysql_rows_total{", 0) == 0) total += std::stod(line.substr(line.rfind(' ') + 1));
-    return total;
-}
 
 } // namespace
 
@@ -63,7 +56,7 @@ int main(int argc, char** argv) {
     for (int k = 0; k < changes; ++k) {
         int i = static_cast<int>(random() % static_cast<unsigned>(zones));
         std::string ip = "172.16." + std::to_string(k) + ".1";
-        double before = rowsWritten(d);
+        double before = d.metricSum("dadns_coredns_mysql_rows_total{");
         auto r = d.call("PUT", "/api/v1/zones/" + name(i), benchZoneText(name(i), 2 + k, ip));
         auto acked = Clock::now();
         if (r.status != 200) ++push.failures;
@@ -75,7 +68,7 @@ int main(int argc, char** argv) {
             ++wrong;
         changeMs.push_back(std::chrono::duration<double, std::milli>(Clock::now() - acked).count());
         eventually([&] { return laneStatus(d)->getValue<int>("queued") == 0 && laneStatus(d)->getValue<int>("in_flight") == 0; });
-        rows.push_back(rowsWritten(d) - before);
+        rows.push_back(d.metricSum("dadns_coredns_mysql_rows_total{") - before);
         std::this_thread::sleep_for(std::chrono::milliseconds(200));
     }
     std::sort(changeMs.begin(), changeMs.end());

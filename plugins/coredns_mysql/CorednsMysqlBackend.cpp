@@ -21,21 +21,10 @@ namespace {
 
 using namespace dadns::sdk;
 
-// A duration in seconds: a number, or a string such as "5", "5s" or "1500ms".
+// A duration setting rounded up to whole seconds (what the MySQL client takes).
 std::chrono::seconds seconds(const Json& c, const std::string& key, long long def) {
-    std::string text = c.getString(key, std::to_string(def));
-    double factor = 1;
-    if (text.size() > 2 && text.compare(text.size() - 2, 2, "ms") == 0) {
-        factor = 0.001;
-        text.resize(text.size() - 2);
-    } else if (!text.empty() && text.back() == 's') {
-        text.pop_back();
-    }
-    char* end = nullptr;
-    double v = std::strtod(text.c_str(), &end);
-    if (text.empty() || !end || *end != '\0' || v * factor <= 0 || v * factor > 3600)
-        throw PermanentError("coredns_mysql: " + key + " must be a duration between 1ms and 1h, got '" + c.getString(key) + "'");
-    return std::chrono::seconds(std::max<long long>(1, static_cast<long long>(std::ceil(v * factor))));
+    auto ms = durationSetting(c, key, std::chrono::seconds(def), "coredns_mysql");
+    return std::chrono::ceil<std::chrono::seconds>(ms);
 }
 
 MysqlSettings readSettings(const Json& c, uint32_t parallel) {

@@ -1,5 +1,7 @@
 #include "support/NamedServer.hpp"
 
+#include "support/Dig.hpp"
+
 #include <algorithm>
 #include <sstream>
 #include <stdexcept>
@@ -22,29 +24,9 @@ void NamedServer::stop() {
     running_ = false;
 }
 
-std::vector<std::string> NamedServer::query(const std::string& name, const std::string& type) const {
-    auto r = runCommand({"dig", "@127.0.0.1", "-p", std::to_string(port_), "+short", "+time=2", "+tries=1", name, type});
-    std::vector<std::string> out;
-    std::istringstream in(r.output);
-    for (std::string line; std::getline(in, line);)
-        if (!line.empty() && line[0] != ';') out.push_back(line);
-    std::sort(out.begin(), out.end());
-    return out;
-}
+std::vector<std::string> NamedServer::query(const std::string& name, const std::string& type) const { return digShort(port_, name, type); }
 
-std::set<std::string> NamedServer::transfer(const std::string& zone) const {
-    auto r = runCommand({"dig", "@127.0.0.1", "-p", std::to_string(port_), "+nocmd", "+nostats", "+nocomments", "+time=5", "AXFR", zone});
-    std::set<std::string> out;
-    std::istringstream in(r.output);
-    for (std::string line; std::getline(in, line);) {
-        if (line.empty() || line[0] == ';') continue;
-        std::istringstream words(line);
-        std::string joined, w;
-        while (words >> w) joined += (joined.empty() ? "" : " ") + w;
-        out.insert(joined);
-    }
-    return out;
-}
+std::set<std::string> NamedServer::transfer(const std::string& zone) const { return digTransfer(port_, zone); }
 
 bool NamedServer::authoritative(const std::string& zone) const {
     auto r = runCommand({"dig", "@127.0.0.1", "-p", std::to_string(port_), "+time=2", "+tries=1", zone, "SOA"});

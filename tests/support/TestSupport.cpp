@@ -290,6 +290,14 @@ std::string Daemon::log() const {
     }
 }
 
+double Daemon::metricSum(const std::string& series) {
+    double total = 0;
+    std::istringstream in(get("/metrics").body);
+    for (std::string line; std::getline(in, line);)
+        if (line.rfind(series, 0) == 0) total += std::stod(line.substr(line.rfind(' ') + 1));
+    return total;
+}
+
 HttpResponse Daemon::call(const std::string& method, const std::string& path, const std::string& body,
                           const std::string& contentType) {
     HttpRequest req;

@@ -117,6 +117,9 @@ public:
     HttpResponse call(const std::string& method, const std::string& path, const std::string& body = "",
                       const std::string& contentType = "text/plain");
     HttpResponse get(const std::string& path) { return call("GET", path); }
+    // Sum of the /metrics samples whose line starts with series, e.g.
+    // "dadns_applies_total{" or "dadns_powerdns_api_calls_total{instance=\"p.one\",method=\"PATCH\"".
+    double metricSum(const std::string& series);
 
     static constexpr const char* user = "admin";
     static constexpr const char* password = "secret";

@@ -9,4 +9,5 @@
 #include <dadns/sdk/plugin.hpp>
 #include <dadns/sdk/record_views.hpp>
 #include <dadns/sdk/service.hpp>
+#include <dadns/sdk/settings.hpp>
 #include <dadns/sdk/types.hpp>

@@ -219,6 +219,7 @@ inline std::string Json::dump() const {
     case Type::Null: return "null";
     case Type::Bool: return bool_ ? "true" : "false";
     case Type::Number: {
+        if (!string_.empty()) return string_; // the text it was parsed from
         char buf[32];
         std::snprintf(buf, sizeof buf, "%.17g", number_);
         return buf;

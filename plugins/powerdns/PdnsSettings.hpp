@@ -1,0 +1,42 @@
+// The powerdns instance configuration: its servers (each becomes one target, see
+// Backend::targets) and the settings every server of the instance shares.
+#pragma once
+
+#include <dadns/sdk.hpp>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace dadns::powerdns {
+
+struct PdnsServer {
+    std::string name;      // target name: a-z, 0-9, '_', '-'
+    std::string apiUrl;    // as configured, for messages
+    std::string host;
+    uint16_t port = 80;
+    std::string basePath;  // before "/api/v1" ("" unless the API sits behind a proxy prefix)
+    std::string apiKey;
+    std::string serverId = "localhost";
+};
+
+struct PdnsSettings {
+    PdnsServer server;
+    std::chrono::milliseconds timeout{5000};
+    int retryAttempts = 3;                   // further tries of a failed call within one apply
+    std::chrono::milliseconds retryDelay{1000};
+    std::string zoneKind = "Native";
+    std::vector<std::string> nameservers;    // apex NS of zones that bring none, with trailing dots
+    std::string soaEditApi;                  // "" = serials exactly as the zone has them
+    uint32_t parallel = 8;
+    size_t cachedZones = 100000;             // zones whose rrset fingerprints are kept
+};
+
+// One target per enabled server (only the first when multi_server is false). Each target's
+// config is the instance's with "servers" replaced by that one server under "server".
+std::vector<sdk::Target> serverTargets(const std::string& configJson);
+
+// The settings of one target, from the config serverTargets made for it.
+PdnsSettings readSettings(const std::string& configJson);
+
+} // namespace dadns::powerdns
