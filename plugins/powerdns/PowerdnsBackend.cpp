@@ -6,7 +6,8 @@
 // A change costs one write per server: the rrsets PowerDNS holds are remembered as
 // fingerprints (refreshed by every read, including the count after each apply), so the PATCH
 // carrying every changed or removed rrset is sent without reading first. A zone not remembered
-// is created with one POST carrying all its rrsets; when it exists (409), it is read and patched.
+// is created with one POST carrying all its rrsets, whose answer (the zone as stored) is also
+// the count check; when the zone exists (409), it is read and patched.
 #include "PdnsClient.hpp"
 #include "PdnsRrsets.hpp"
 #include "PdnsSettings.hpp"
@@ -18,38 +19,52 @@
 #include <mutex>
 #include <optional>
 #include <unordered_map>
+#include <utility>
 
 namespace dadns::powerdns {
 namespace {
 
 using namespace dadns::sdk;
 
-// Fingerprints of what PowerDNS holds, per zone, bounded by cached_zones.
-class FingerprintCache {
+// What PowerDNS holds, per zone: the rrsets' fingerprint and, right after a create, the record
+// count of the 201 answer (PowerDNS reads the new zone back from its database to write it),
+// which the count after the apply uses instead of another read. Bounded by cached_zones.
+class ZoneMemory {
 public:
-    explicit FingerprintCache(size_t capacity) : capacity_(capacity) {}
+    explicit ZoneMemory(size_t capacity) : capacity_(capacity) {}
 
-    std::optional<Fingerprint> get(const std::string& zone) {
+    std::optional<Fingerprint> fingerprint(const std::string& zone) {
         std::lock_guard<std::mutex> lock(mutex_);
-        auto it = prints_.find(zone);
-        if (it == prints_.end()) return std::nullopt;
-        return it->second;
+        auto it = zones_.find(zone);
+        if (it == zones_.end()) return std::nullopt;
+        return it->second.print;
     }
-    void put(const std::string& zone, Fingerprint print) {
+    // The count a create answered with, once.
+    std::optional<int64_t> takeAnsweredCount(const std::string& zone) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        auto it = zones_.find(zone);
+        if (it == zones_.end() || it->second.answeredCount < 0) return std::nullopt;
+        return std::exchange(it->second.answeredCount, -1);
+    }
+    void remember(const std::string& zone, Fingerprint print, int64_t answeredCount = -1) {
         if (capacity_ == 0) return;
         std::lock_guard<std::mutex> lock(mutex_);
-        if (prints_.size() >= capacity_ && !prints_.count(zone)) prints_.erase(prints_.begin()); // any: a miss costs one read
-        prints_[zone] = std::move(print);
+        if (zones_.size() >= capacity_ && !zones_.count(zone)) zones_.erase(zones_.begin()); // any: a miss costs one read
+        zones_[zone] = {std::move(print), answeredCount};
     }
-    void erase(const std::string& zone) {
+    void forget(const std::string& zone) {
         std::lock_guard<std::mutex> lock(mutex_);
-        prints_.erase(zone);
+        zones_.erase(zone);
     }
 
 private:
+    struct Known {
+        Fingerprint print;
+        int64_t answeredCount = -1;
+    };
     size_t capacity_;
     std::mutex mutex_;
-    std::unordered_map<std::string, Fingerprint> prints_;
+    std::unordered_map<std::string, Known> zones_;
 };
 
 std::string zonePath(const std::string& zone) {
@@ -63,7 +78,7 @@ public:
     static std::vector<Target> targets(const std::string&, const std::string& configJson) { return serverTargets(configJson); }
 
     explicit PowerdnsBackend(const InstanceContext& ctx)
-        : Backend(ctx), settings_(readSettings(ctx.configJson)), cache_(settings_.cachedZones),
+        : Backend(ctx), settings_(readSettings(ctx.configJson)), memory_(settings_.cachedZones),
           client_(settings_, [this](const std::string& method, const std::string& outcome) {
               host().counterAdd("dadns_powerdns_api_calls_total", "Calls to the PowerDNS API, by target, method and HTTP status",
                                 {{"instance", instanceName()}, {"method", method}, {"status", outcome}});
@@ -74,32 +89,36 @@ public:
 
     ApplyResult apply(const Zone& zone) override {
         ZoneRrsets desired = desiredRrsets(zone, settings_.nameservers);
-        Fingerprint want = fingerprint(desired, soaEdited());
-        // Not remembered: most likely a new zone, so create it; if it exists, read and patch.
-        std::optional<Fingerprint> have = cache_.get(zone.name);
-        if (!have) have = create(zone.name, desired);
-        if (have) patch(zone.name, desired, want, *have);
-        cache_.put(zone.name, std::move(want));
         ApplyResult result;
         result.expectedCount = desired.recordCount();
+        Fingerprint want = fingerprint(desired, soaEdited());
+        // Not remembered: most likely a new zone, so create it; if it exists, read and patch.
+        std::optional<Fingerprint> have = memory_.fingerprint(zone.name);
+        if (!have) {
+            have = create(zone.name, desired);
+            if (!have) return result;
+        }
+        patch(zone.name, desired, want, *have);
+        memory_.remember(zone.name, std::move(want));
         return result;
     }
 
     void remove(const std::string& zone) override {
-        cache_.erase(zone);
+        memory_.forget(zone);
         PdnsResponse r = client_.call("DELETE", zonePath(zone));
         if (!r.ok() && r.status != 404) client_.fail(r, "deleting zone " + zone);
     }
 
     int64_t count(const std::string& zone) override {
+        if (auto answered = memory_.takeAnsweredCount(zone)) return *answered;
         PdnsResponse r = client_.call("GET", zonePath(zone));
         if (r.status == 404) {
-            cache_.erase(zone);
+            memory_.forget(zone);
             return 0;
         }
         if (!r.ok()) client_.fail(r, "reading zone " + zone);
         ZoneRrsets held = parseZone(r.body);
-        cache_.put(zone, fingerprint(held, soaEdited()));
+        memory_.remember(zone, fingerprint(held, soaEdited()));
         return held.recordCount();
     }
 
@@ -117,7 +136,7 @@ public:
     }
 
     void reconcile(const Zone& zone) override {
-        cache_.erase(zone.name); // compare with what the server really holds
+        memory_.forget(zone.name); // compare with what the server really holds
         apply(zone);
     }
 
@@ -139,8 +158,8 @@ private:
         return fingerprint(parseZone(r.body), soaEdited());
     }
 
-    // Creates the zone with every rrset: nullopt when done, else (the zone exists) what the
-    // server holds for it.
+    // Creates the zone with every rrset and remembers what PowerDNS answered it holds: nullopt
+    // when done, else (the zone exists) what the server holds for it.
     std::optional<Fingerprint> create(const std::string& zone, const ZoneRrsets& desired) {
         PdnsResponse r = client_.call("POST", "/zones", createBody(zone + ".", settings_.zoneKind, settings_.soaEditApi, desired));
         if (r.status == 409) {
@@ -148,6 +167,8 @@ private:
             if (held) return held;
         }
         if (!r.ok()) client_.fail(r, "creating zone " + zone);
+        ZoneRrsets stored = parseZone(r.body);
+        memory_.remember(zone, fingerprint(stored, soaEdited()), stored.recordCount());
         return std::nullopt;
     }
 
@@ -157,17 +178,17 @@ private:
         if (body.empty()) return;
         PdnsResponse r = client_.call("PATCH", zonePath(zone), body);
         if (r.status == 404) { // removed behind our back since it was remembered: the retry creates it
-            cache_.erase(zone);
+            memory_.forget(zone);
             throw RetryableError(client_.describe() + ": zone " + zone + " disappeared from the server; creating it again");
         }
         if (!r.ok()) {
-            cache_.erase(zone);
+            memory_.forget(zone);
             client_.fail(r, "changing " + std::to_string(changed) + " rrset(s) of zone " + zone);
         }
     }
 
     PdnsSettings settings_;
-    FingerprintCache cache_;
+    ZoneMemory memory_;
     PdnsClient client_;
 };
 

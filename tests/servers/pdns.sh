@@ -39,6 +39,7 @@ guardian=no
 daemon=no
 disable-syslog=yes
 loglevel=4
+webserver-loglevel=none
 cache-ttl=0
 negquery-cache-ttl=0
 query-cache-ttl=0

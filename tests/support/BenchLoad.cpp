@@ -9,7 +9,10 @@
 
 #include <algorithm>
 #include <atomic>
+#include <fstream>
+#include <sstream>
 #include <thread>
+#include <unistd.h>
 
 namespace dadns::test {
 
@@ -88,6 +91,21 @@ Poco::JSON::Object::Ptr laneStatus(Daemon& daemon, const std::string& name) {
     for (size_t i = 0; arr && i < arr->size(); ++i)
         if (name.empty() || arr->getObject(i)->getValue<std::string>("name") == name) return arr->getObject(i);
     return nullptr;
+}
+
+double cpuSeconds(int pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+    std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    size_t end = stat.rfind(')'); // the command name may contain spaces
+    if (end == std::string::npos) return 0;
+    std::istringstream fields(stat.substr(end + 2));
+    std::string field;
+    unsigned long long utime = 0, stime = 0;
+    for (int i = 3; i <= 15 && fields >> field; ++i) { // fields 14 and 15 of proc(5)
+        if (i == 14) utime = std::stoull(field);
+        if (i == 15) stime = std::stoull(field);
+    }
+    return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
 } // namespace dadns::test

@@ -35,4 +35,7 @@ PushRun pushZones(const Daemon& daemon, int count, int clients, const std::funct
 // empty), or null.
 Poco::JSON::Object::Ptr laneStatus(Daemon& daemon, const std::string& name = "");
 
+// CPU time (user + system) a process has used so far, in seconds; 0 when it is gone.
+double cpuSeconds(int pid);
+
 } // namespace dadns::test

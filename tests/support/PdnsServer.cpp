@@ -22,6 +22,8 @@ void PdnsServer::stop() {
     running_ = false;
 }
 
+int PdnsServer::pid() const { return std::stoi(readFile(dir_.file("pdns_server.pid"))); }
+
 std::vector<std::string> PdnsServer::query(const std::string& name, const std::string& type) const { return digShort(dnsPort_, name, type); }
 
 std::set<std::string> PdnsServer::transfer(const std::string& zone) const { return digTransfer(dnsPort_, zone); }

@@ -19,6 +19,7 @@ public:
     void stop();
 
     int dnsPort() const { return dnsPort_; }
+    int pid() const;
     std::string apiUrl() const { return "http://127.0.0.1:" + std::to_string(apiPort_) + "/api/v1"; }
     const std::string& apiKey() const { return apiKey_; }
 
