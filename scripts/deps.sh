@@ -14,7 +14,7 @@ test_packages=(
   pdns-server pdns-backend-sqlite3 sqlite3
   mariadb-server mariadb-client
   postgresql
-  curl procps
+  curl procps openssl
 )
 
 case "${1:-all}" in

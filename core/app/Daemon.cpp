@@ -55,6 +55,9 @@ void Daemon::start() {
     http.maxBodyBytes = config_.maxBodyBytes;
     http.publicStatus = config_.publicStatus;
     http.timeout = config_.httpTimeout;
+    http.tlsPort = config_.tlsPort;
+    http.tlsCert = config_.tlsCert;
+    http.tlsKey = config_.tlsKey;
     server_ = std::make_unique<ApiServer>(http, Credentials(config_.authUsername, config_.authPassword), router_, metrics_);
 
     HostServices services;
@@ -109,6 +112,7 @@ void Daemon::start() {
     StoreStats stats = store_->stats();
     log->info("dadns listening on {}:{} (node {}, {} zone(s) stored, {} backend(s))", config_.listenAddress, server_->port(),
               config_.nodeId, stats.zones, instances_.backends().size());
+    if (server_->tlsPort() >= 0) log->info("dadns listening for HTTPS on {}:{}", config_.listenAddress, server_->tlsPort());
 }
 
 void Daemon::stop() {

@@ -154,6 +154,7 @@ std::chrono::milliseconds parseDuration(const std::string& text) {
 std::vector<std::string> DaemonConfig::knownKeys() {
     return {"log_level", "log_format", "timezone", "queue_location", "node_id", "shutdown_grace_seconds",
             "app.auth_username", "app.auth_password", "app.listen_port", "app.listen_address",
+            "app.tls_port", "app.tls_cert", "app.tls_key",
             "dns.default_backend", "plugins.dir", "store.engine", "store.history_per_zone",
             "http.threads", "http.queue", "http.max_body_bytes", "http.public_status", "http.timeout_seconds",
             "dispatch.retry_backoff", "dispatch.retry_backoff_max", "dispatch.max_attempts",
@@ -190,6 +191,15 @@ DaemonConfig DaemonConfig::fromTree(const ConfigTree& tree) {
     if (c.authUsername.find(':') != std::string::npos) throw ConfigError("app.auth_username", "must not contain ':'");
     c.listenAddress = r.str("app.listen_address", c.listenAddress);
     c.listenPort = static_cast<int>(r.integer("app.listen_port", c.listenPort, 0, 65535));
+    c.tlsPort = static_cast<int>(r.integer("app.tls_port", -1, 0, 65535));
+    c.tlsCert = r.str("app.tls_cert", "");
+    c.tlsKey = r.str("app.tls_key", "");
+    if (c.tlsPort >= 0 && (c.tlsCert.empty() || c.tlsKey.empty()))
+        throw ConfigError("app.tls_port", "needs app.tls_cert and app.tls_key (PEM files)");
+    if (c.tlsPort < 0 && (!c.tlsCert.empty() || !c.tlsKey.empty()))
+        throw ConfigError("app.tls_cert", "is set but app.tls_port is not: say which port serves HTTPS");
+    if (c.tlsPort >= 0 && c.tlsPort == c.listenPort && c.tlsPort != 0)
+        throw ConfigError("app.tls_port", "must differ from app.listen_port");
 
     c.backends = readInstances(tree, r, "dns.backends");
     c.defaultBackend = r.str("dns.default_backend", "");

@@ -36,6 +36,11 @@ struct DaemonConfig {
     std::string authPassword;
     std::string listenAddress = "127.0.0.1";
     int listenPort = 2222;
+    // An HTTPS listener beside the plain one (same routes and credentials), e.g. for
+    // DirectAdmin's "use SSL": on when tlsPort is set; PEM files.
+    int tlsPort = -1;
+    std::string tlsCert;
+    std::string tlsKey;
 
     std::string defaultBackend;
     std::vector<PluginInstanceConfig> backends;

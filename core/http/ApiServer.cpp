@@ -10,7 +10,13 @@
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Net/NetException.h>
+#include <Poco/Net/Context.h>
+#include <Poco/Net/SSLManager.h>
+#include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
+
+#include <mutex>
+#include <optional>
 #include <Poco/ThreadPool.h>
 #include <Poco/URI.h>
 
@@ -174,38 +180,85 @@ ApiServer::ApiServer(ApiServerOptions options, Credentials credentials, Router& 
     : options_(std::move(options)), credentials_(std::move(credentials)), router_(router), metrics_(metrics) {}
 
 ApiServer::~ApiServer() {
+    if (tlsServer_) tlsServer_->stopAll(true);
     if (server_) server_->stopAll(true);
 }
 
-void ApiServer::start() {
-    Poco::Net::ServerSocket socket;
+namespace {
+
+// Binds and listens, or throws a clear reason (port in use, unreadable certificate).
+void listenOn(Poco::Net::ServerSocket& socket, const std::string& address, int port, int queue) {
     try {
-        socket.bind(Poco::Net::SocketAddress(options_.address, static_cast<Poco::UInt16>(options_.port)), true, false);
-        socket.listen(options_.queue);
+        socket.bind(Poco::Net::SocketAddress(address, static_cast<Poco::UInt16>(port)), true, false);
+        socket.listen(queue);
     } catch (const Poco::Exception& e) {
-        throw std::runtime_error("cannot listen on " + options_.address + ":" + std::to_string(options_.port) + ": " + e.displayText());
+        throw std::runtime_error("cannot listen on " + address + ":" + std::to_string(port) + ": " + e.displayText());
     }
-    boundPort_ = socket.address().port();
+}
+
+Poco::Net::Context::Ptr tlsContext(const ApiServerOptions& o) {
+    static std::once_flag initialized;
+    std::call_once(initialized, [] { Poco::Net::initializeSSL(); });
+    try {
+        Poco::Net::Context::Params params;
+        params.certificateFile = o.tlsCert;
+        params.privateKeyFile = o.tlsKey;
+        params.verificationMode = Poco::Net::Context::VERIFY_NONE; // clients authenticate with Basic auth
+        params.loadDefaultCAs = false;
+        Poco::Net::Context::Ptr context = new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, params);
+        context->disableProtocols(Poco::Net::Context::PROTO_SSLV2 | Poco::Net::Context::PROTO_SSLV3 | Poco::Net::Context::PROTO_TLSV1 |
+                                  Poco::Net::Context::PROTO_TLSV1_1);
+        return context;
+    } catch (const Poco::Exception& e) {
+        throw std::runtime_error("cannot use the TLS certificate " + o.tlsCert + " and key " + o.tlsKey + ": " + e.displayText());
+    }
+}
+
+} // namespace
+
+Poco::Net::HTTPServerParams* ApiServer::params() const {
     auto* params = new Poco::Net::HTTPServerParams;
     params->setMaxThreads(options_.threads);
     params->setMaxQueued(options_.queue);
     params->setKeepAlive(true);
     params->setTimeout(Poco::Timespan(std::chrono::duration_cast<std::chrono::microseconds>(options_.timeout).count()));
     params->setServerName("dadns");
-    pool_ = std::make_unique<Poco::ThreadPool>(2, options_.threads + 1, 60, 0);
-    server_ = std::make_unique<Poco::Net::HTTPServer>(new HandlerFactory(*this), *pool_, socket, params);
+    return params;
+}
+
+void ApiServer::start() {
+    Poco::Net::ServerSocket socket;
+    listenOn(socket, options_.address, options_.port, options_.queue);
+    boundPort_ = socket.address().port();
+    std::optional<Poco::Net::SecureServerSocket> tlsSocket;
+    if (options_.tlsPort >= 0) {
+        tlsSocket.emplace(tlsContext(options_));
+        listenOn(*tlsSocket, options_.address, options_.tlsPort, options_.queue);
+        boundTlsPort_ = tlsSocket->address().port();
+    }
+    // One pool for both listeners: a worker serves whichever connection comes.
+    int listeners = tlsSocket ? 2 : 1;
+    pool_ = std::make_unique<Poco::ThreadPool>(2, options_.threads * listeners + listeners, 60, 0);
+    server_ = std::make_unique<Poco::Net::HTTPServer>(new HandlerFactory(*this), *pool_, socket, params());
     server_->start();
+    if (tlsSocket) {
+        tlsServer_ = std::make_unique<Poco::Net::HTTPServer>(new HandlerFactory(*this), *pool_, *tlsSocket, params());
+        tlsServer_->start();
+    }
 }
 
 void ApiServer::stop(std::chrono::milliseconds grace) {
     if (!server_) return;
     server_->stop(); // no new connections
+    if (tlsServer_) tlsServer_->stop();
     auto deadline = std::chrono::steady_clock::now() + grace;
     while (inFlight_.load() > 0 && std::chrono::steady_clock::now() < deadline)
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     if (inFlight_.load() > 0) logger("http")->warn("{} request(s) still running after the shutdown grace period", inFlight_.load());
     server_->stopAll(true); // close idle keep-alive connections too
+    if (tlsServer_) tlsServer_->stopAll(true);
     pool_->joinAll();
+    tlsServer_.reset();
     server_.reset();
 }
 

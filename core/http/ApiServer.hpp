@@ -15,7 +15,8 @@ namespace Poco {
 class ThreadPool;
 namespace Net {
 class HTTPServer;
-}
+class HTTPServerParams;
+} // namespace Net
 } // namespace Poco
 
 namespace dadns {
@@ -28,6 +29,10 @@ struct ApiServerOptions {
     size_t maxBodyBytes = 8 * 1024 * 1024;
     bool publicStatus = true;
     std::chrono::milliseconds timeout{30000};
+    // HTTPS listener on the same address, same routes: on when tlsPort >= 0 (0 = any free port).
+    int tlsPort = -1;
+    std::string tlsCert; // PEM certificate (chain) file
+    std::string tlsKey;  // PEM private key file
 };
 
 class ApiServer {
@@ -41,20 +46,25 @@ public:
     void stop(std::chrono::milliseconds grace);
 
     int port() const { return boundPort_; }
+    int tlsPort() const { return boundTlsPort_; }
     const Credentials& credentials() const { return credentials_; }
     size_t inFlight() const { return inFlight_.load(); }
 
     class Handler;
 
 private:
+    Poco::Net::HTTPServerParams* params() const;
+
     ApiServerOptions options_;
     Credentials credentials_;
     Router& router_;
     MetricsRegistry& metrics_;
     std::unique_ptr<Poco::ThreadPool> pool_;
     std::unique_ptr<Poco::Net::HTTPServer> server_;
+    std::unique_ptr<Poco::Net::HTTPServer> tlsServer_;
     std::atomic<size_t> inFlight_{0};
     int boundPort_ = 0;
+    int boundTlsPort_ = -1;
 };
 
 } // namespace dadns

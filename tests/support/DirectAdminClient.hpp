@@ -7,6 +7,6 @@
 namespace dadns::test {
 
 HttpResponse directAdminRequest(int port, const std::string& method, const std::string& target, const std::string& body = "",
-                                const std::string& user = "admin", const std::string& password = "secret");
+                                const std::string& user = "admin", const std::string& password = "secret", bool tls = false);
 
 } // namespace dadns::test

@@ -1,9 +1,12 @@
 #include "support/TestSupport.hpp"
 
 #include <Poco/Base64Encoder.h>
+#include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/SSLManager.h>
+#include <Poco/Net/SecureStreamSocket.h>
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/Net/StreamSocket.h>
 #include <Poco/StreamCopier.h>
@@ -22,6 +25,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <random>
 #include <sstream>
 #include <stdexcept>
@@ -313,8 +317,19 @@ HttpResponse Daemon::call(const std::string& method, const std::string& path, co
 
 namespace dadns::test {
 
-HttpResponse rawHttp(int port, const std::string& request) {
-    Poco::Net::StreamSocket s(Poco::Net::SocketAddress("127.0.0.1", static_cast<Poco::UInt16>(port)));
+HttpResponse rawHttp(int port, const std::string& request, bool tls) {
+    Poco::Net::SocketAddress address("127.0.0.1", static_cast<Poco::UInt16>(port));
+    Poco::Net::StreamSocket s;
+    if (tls) {
+        static std::once_flag initialized;
+        std::call_once(initialized, [] { Poco::Net::initializeSSL(); });
+        Poco::Net::Context::Params params;
+        params.verificationMode = Poco::Net::Context::VERIFY_NONE; // the test's self-signed certificate
+        params.loadDefaultCAs = false;
+        s = Poco::Net::SecureStreamSocket(address, new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, params));
+    } else {
+        s = Poco::Net::StreamSocket(address);
+    }
     s.sendBytes(request.data(), static_cast<int>(request.size()));
     s.setReceiveTimeout(Poco::Timespan(30, 0));
     std::string response;
