@@ -101,6 +101,9 @@ TEST_CASE("every validation failure names the key and what is wrong", "[config]"
         {base + "dispatch:\n  retry_backoff: 5 parsecs\n", "dispatch.retry_backoff: unknown duration unit"},
         {base + "dispatch:\n  max_delete_fraction: 2\n", "dispatch.max_delete_fraction: must be between"},
         {base + "queue_location: \"\"\n", "queue_location: must not be empty"},
+        {base + "  tls_port: 2443\n", "app.tls_port: needs app.tls_cert and app.tls_key"},
+        {base + "  tls_cert: c.pem\n  tls_key: k.pem\n", "app.tls_cert: is set but app.tls_port is not"},
+        {base + "  listen_port: 2222\n  tls_port: 2222\n  tls_cert: c.pem\n  tls_key: k.pem\n", "app.tls_port: must differ"},
     };
     for (const auto& c : cases) {
         INFO(c.yaml);
