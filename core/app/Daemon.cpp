@@ -90,10 +90,17 @@ void Daemon::start() {
     dispatcher_ = std::make_unique<Dispatcher>(*store_, metrics_, dispatch);
     for (const auto& backend : instances_.backends()) {
         uint32_t parallel = backend->parallelism();
-        for (const auto& b : config_.backends)
-            if (b.name == backend->name() && b.parallel > 0) parallel = static_cast<uint32_t>(b.parallel);
+        for (const auto& b : config_.backends) {
+            bool mine = b.name == backend->name() || backend->name().rfind(b.name + ".", 0) == 0; // an instance or one of its targets
+            if (mine && b.parallel > 0) parallel = static_cast<uint32_t>(b.parallel);
+        }
         dispatcher_->addBackend(backend, parallel);
     }
+    bridge_->setRunningBackends([this] {
+        std::vector<std::string> names;
+        for (const auto& backend : instances_.backends()) names.push_back(backend->name());
+        return names;
+    });
     intake_->addListener([this](const ZoneChange& change) {
         dispatcher_->notify(change);
         for (const auto& s : instances_.services()) s->zoneChanged(change.zone, change.version, change.stamp);

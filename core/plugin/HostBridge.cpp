@@ -134,6 +134,36 @@ int32_t hostListZones(void* ctx, void* sinkCtx, dadns_zone_info_sink sink, dadns
     });
 }
 
+int32_t hostZoneBackends(void* ctx, dadns_str zone, void* sinkCtx, dadns_zone_backend_sink sink, dadns_status* status) {
+    const auto& services = ctxOf(ctx).bridge->services();
+    if (!services.store || !services.runningBackends) return fail(status, DADNS_ERR_RETRYABLE, "the backends are not running yet");
+    if (!sink) return fail(status, DADNS_ERR_PERMANENT, "no sink given");
+    return guarded(status, [&] {
+        std::string name(view(zone));
+        auto current = services.store->current(name, true);
+        uint64_t version = current ? current->version : 0;
+        auto states = services.store->backendStates(name);
+        for (const auto& backend : services.runningBackends()) {
+            BackendZoneState st;
+            st.backend = backend;
+            for (const auto& s : states)
+                if (s.backend == backend) st = s;
+            // A failure of an older version does not concern the current one.
+            bool failing = (st.attempts > 0 || st.deadLetter) && st.appliedVersion < version;
+            dadns_zone_backend_state out{};
+            out.struct_size = sizeof(out);
+            out.backend = str(st.backend);
+            out.applied_version = st.appliedVersion;
+            out.failing = failing ? 1 : 0;
+            out.dead_letter = failing && st.deadLetter ? 1 : 0;
+            std::string error = failing ? st.lastError : "";
+            out.error = str(error);
+            out.updated_at_ms = st.updatedAtMs;
+            sink(sinkCtx, &out);
+        }
+    });
+}
+
 int32_t hostRegisterRoute(void* ctx, dadns_str method, dadns_str prefix, int32_t auth, dadns_http_handler handler,
                           void* handlerCtx, dadns_status* status) {
     auto& c = ctxOf(ctx);
@@ -248,6 +278,7 @@ const dadns_host_api* HostBridge::pluginTable(const std::string& path) {
     api.histogram_observe = hostHistogramObserve;
     api.node_id = hostNodeId;
     api.api_url = hostApiUrl;
+    api.zone_backends = hostZoneBackends;
     tables_.push_back(api);
     return &tables_.back();
 }

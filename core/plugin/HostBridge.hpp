@@ -12,6 +12,7 @@
 #include <dadns/abi.h>
 
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <string>
 
@@ -27,6 +28,8 @@ struct HostServices {
     MetricsRegistry* metrics = nullptr;
     std::string nodeId;
     std::string apiUrl;
+    // Names of the running backend lanes; set once they exist.
+    std::function<std::vector<std::string>()> runningBackends;
 };
 
 class HostBridge {
@@ -37,6 +40,8 @@ public:
 
     // The table for dadns_plugin_init of the shared object at path; valid as long as the bridge.
     const dadns_host_api* pluginTable(const std::string& path);
+    // Set once the backend lanes exist (they are created after the plugins load).
+    void setRunningBackends(std::function<std::vector<std::string>()> fn) { services_.runningBackends = std::move(fn); }
     // host_ctx for one instance of a plugin.
     void* instanceContext(const std::string& instanceName, const std::string& pluginName);
 

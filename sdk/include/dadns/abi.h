@@ -175,6 +175,19 @@ typedef struct dadns_zone_info {
 
 typedef void (*dadns_zone_info_sink)(void* sink_ctx, const dadns_zone_info* info);
 
+/* Added in 1.1: where one zone stands on one running backend, as zone_backends passes it. */
+typedef struct dadns_zone_backend_state {
+    uint32_t struct_size;
+    dadns_str backend;
+    uint64_t applied_version;   /* 0 = never applied */
+    int32_t failing;            /* 1 while the zone's current version fails there (retrying or dead letter) */
+    int32_t dead_letter;        /* 1 when given up on until the zone changes or is redriven */
+    dadns_str error;            /* why it fails; empty otherwise */
+    int64_t updated_at_ms;      /* last apply or failure, ms since the epoch; 0 = never */
+} dadns_zone_backend_state;
+
+typedef void (*dadns_zone_backend_sink)(void* sink_ctx, const dadns_zone_backend_state* state);
+
 typedef struct dadns_label {
     dadns_str name;
     dadns_str value;
@@ -219,6 +232,11 @@ typedef struct dadns_host_api {
     dadns_str (*node_id)(void* host_ctx);
     /* Base URL of this node's HTTP API, e.g. "http://127.0.0.1:2222". */
     dadns_str (*api_url)(void* host_ctx);
+
+    /* Added in 1.1. Calls sink once per running backend with the zone's state there (a backend
+     * that never saw the zone reports applied_version 0). Check struct_size before calling. */
+    int32_t (*zone_backends)(void* host_ctx, dadns_str zone, void* sink_ctx, dadns_zone_backend_sink sink,
+                             dadns_status* status);
 } dadns_host_api;
 
 /* ---------------------------------------------------------------------------------------- */

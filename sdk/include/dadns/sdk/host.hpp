@@ -4,6 +4,7 @@
 #include <dadns/sdk/http.hpp>
 #include <dadns/sdk/types.hpp>
 
+#include <cstddef>
 #include <functional>
 #include <initializer_list>
 #include <list>
@@ -28,6 +29,16 @@ struct Origin {
     std::string host;        // e.g. the DirectAdmin hostname that pushed it
     std::string user;        // e.g. the DirectAdmin username
     std::string stamp;       // replication stamp; empty = the host assigns one
+};
+
+// Where a zone stands on one running backend (Host::zoneBackends).
+struct ZoneBackendState {
+    std::string backend;
+    uint64_t appliedVersion = 0; // 0 = never applied
+    bool failing = false;        // the current version fails there (retrying or dead letter)
+    bool deadLetter = false;
+    std::string error;
+    int64_t updatedAtMs = 0;     // last apply or failure; 0 = never
 };
 
 struct SubmitResult {
@@ -82,6 +93,22 @@ public:
         };
         if (api_->list_zones(ctx_, const_cast<std::function<void(const ZoneInfo&)>*>(&fn), sink, &st) != DADNS_OK)
             throw Error(static_cast<dadns_status_code>(st.code), std::string(statusMessage(st)));
+    }
+
+    // The zone's state on every running backend. Throws RetryableError on a host older than
+    // ABI 1.1, which cannot tell.
+    std::vector<ZoneBackendState> zoneBackends(std::string_view zone) const {
+        if (api_->struct_size < offsetof(dadns_host_api, zone_backends) + sizeof(api_->zone_backends) || !api_->zone_backends)
+            throw RetryableError("this dadns is too old to report backend states (needs plugin ABI 1.1)");
+        std::vector<ZoneBackendState> out;
+        auto sink = [](void* ctx, const dadns_zone_backend_state* s) {
+            static_cast<std::vector<ZoneBackendState>*>(ctx)->push_back({std::string(view(s->backend)), s->applied_version, s->failing != 0,
+                                                                         s->dead_letter != 0, std::string(view(s->error)), s->updated_at_ms});
+        };
+        dadns_status st{};
+        if (api_->zone_backends(ctx_, str(zone), &out, sink, &st) != DADNS_OK)
+            throw Error(static_cast<dadns_status_code>(st.code), std::string(statusMessage(st)));
+        return out;
     }
 
     bool checkCredentials(std::string_view user, std::string_view password) const {
