@@ -1,0 +1,333 @@
+// The hosts plugin: hosts register themselves (POST /api/v1/hosts {hostname, ip, ttl}) and a
+// hosts-format file is watched; both become A/AAAA records of one managed zone, created with an
+// SOA and NS when missing, its serial moved on in the YYYYMMDDnn convention with every change.
+// With auto_ptr, PTR records follow in the matching reverse zones dadns manages.
+//
+// The zone itself is the registry: every edit reads the zone's current state, changes the
+// host's records and submits the whole zone, so a host survives restarts like any record.
+// Edits are serialised within the plugin; a whole-zone push from elsewhere between the read and
+// the submit is overwritten by the later one (last writer wins, as for any zone).
+#include "HostsFile.hpp"
+#include "HostsZone.hpp"
+
+#include <dadns/sdk.hpp>
+
+#include <algorithm>
+#include <ctime>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+
+namespace dadns::hosts {
+namespace {
+
+using namespace dadns::sdk;
+
+std::string today() {
+    std::time_t now = std::time(nullptr);
+    std::tm utc{};
+    gmtime_r(&now, &utc);
+    char buf[16];
+    std::strftime(buf, sizeof buf, "%Y%m%d", &utc);
+    return buf;
+}
+
+std::string isoTime(int64_t ms) {
+    std::time_t seconds = static_cast<std::time_t>(ms / 1000);
+    std::tm utc{};
+    gmtime_r(&seconds, &utc);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &utc);
+    return buf;
+}
+
+std::string lower(std::string s) {
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+Response& error(Response& resp, int status, const std::string& message) {
+    return resp.json(status, "{\"error\":" + jsonQuote(message) + "}");
+}
+
+class HostsPlugin final : public Ingestion {
+public:
+    explicit HostsPlugin(const InstanceContext& ctx) : Ingestion(ctx) {
+        Json c = Json::parse(ctx.configJson.empty() ? "{}" : ctx.configJson);
+        std::string zone = lower(c.getString("default_zone"));
+        while (!zone.empty() && zone.back() == '.') zone.pop_back();
+        std::string why;
+        if (zone.empty() || !hostFqdn("x", zone, why)) throw PermanentError("hosts: default_zone must be a zone name, e.g. hosts.example.com");
+        zone_ = zone;
+        long long ttl = c.getInt("default_ttl", 300);
+        if (ttl < 1 || ttl > 2147483647) throw PermanentError("hosts: default_ttl must be 1-2147483647");
+        ttl_ = static_cast<uint32_t>(ttl);
+        if (c.has("nameservers")) {
+            for (const auto& ns : c["nameservers"].items()) {
+                std::string name = lower(ns.asString());
+                if (name.empty() || name.find_first_of(" \t\"\\;") != std::string::npos) throw PermanentError("hosts: nameservers: '" + name + "' is not a host name");
+                if (name.back() != '.') name += '.';
+                nameservers_.push_back(name);
+            }
+        }
+        if (nameservers_.empty()) nameservers_.push_back("localhost.");
+        autoPtr_ = c.getBool("auto_ptr", false);
+        hostsFile_ = c.getString("hosts_file");
+        if (!hostsFile_.empty())
+            watcher_ = std::make_unique<FileWatcher>(hostsFile_, durationSetting(c, "hosts_file_interval", std::chrono::seconds(2), "hosts"),
+                                                     [this](const std::string& text) { return hostsFileChanged(text); });
+
+        routes().add("POST", "/api/v1/hosts", [this](const Request& req, Response& resp) { registerHost(req, resp); });
+        routes().add("DELETE", "/api/v1/hosts/", [this](const Request& req, Response& resp) { deleteHost(req, resp); });
+        routes().add("GET", "/api/v1/hosts", [this](const Request& req, Response& resp) { listHosts(req, resp); });
+    }
+
+    void start() override {
+        edit(zone_, [](ZoneLines&) { return false; }); // creates the zone when missing
+        if (watcher_) watcher_->start();
+    }
+
+    void stop() override {
+        if (watcher_) watcher_->stop();
+    }
+
+    std::string describe() const override {
+        return "{\"zone\":" + jsonQuote(zone_) + ",\"hosts_file\":" + jsonQuote(hostsFile_) + ",\"auto_ptr\":" + (autoPtr_ ? "true" : "false") + "}";
+    }
+
+private:
+    // Reads zone (a fresh one when missing), lets change edit it, and submits it with the next
+    // serial when change returns true. Returns the zone's version afterwards.
+    uint64_t edit(const std::string& zone, const std::function<bool(ZoneLines&)>& change) {
+        auto current = host().readZone(zone);
+        bool missing = !current || current->deleted;
+        ZoneLines lines = missing ? ZoneLines::fresh(zone, nameservers_, ttl_, today()) : ZoneLines(zone, current->zoneText);
+        if (!change(lines) && !missing) return current->version;
+        lines.bumpSerial(today());
+        SubmitResult r = host().submitZoneText(zone, lines.text(), Origin{"hosts", "", "", ""});
+        host().counterAdd("dadns_hosts_zone_changes_total", "Zone changes submitted by the hosts plugin", {{"zone", zone}});
+        return r.version;
+    }
+
+    // The managed reverse zone holding owner (the longest one), or "".
+    std::string reverseZone(const std::string& owner) const {
+        std::string name = owner.substr(0, owner.size() - 1);
+        for (size_t dot = name.find('.'); dot != std::string::npos; dot = name.find('.', dot + 1)) {
+            std::string candidate = name.substr(dot + 1);
+            if (candidate == "arpa") break;
+            auto z = host().readZone(candidate);
+            if (z && !z->deleted) return candidate;
+        }
+        return "";
+    }
+
+    // PTRs after fqdn's addresses went from removed to added (auto_ptr).
+    void followPtrs(const std::string& fqdn, const std::vector<std::string>& removed, const std::vector<std::string>& added) {
+        if (!autoPtr_) return;
+        for (const auto& ip : removed) {
+            std::string owner = reverseOwner(ip), zone = reverseZone(owner);
+            if (!zone.empty()) edit(zone, [&](ZoneLines& z) { return z.removePtr(owner, fqdn); });
+        }
+        for (const auto& ip : added) {
+            std::string owner = reverseOwner(ip), zone = reverseZone(owner);
+            if (zone.empty()) {
+                host().debug("hosts: no managed reverse zone for " + ip + "; no PTR for " + fqdn);
+                continue;
+            }
+            edit(zone, [&](ZoneLines& z) { return z.setPtr(owner, fqdn, ttl_); });
+        }
+    }
+
+    void registerHost(const Request& req, Response& resp) {
+        Json body;
+        try {
+            body = Json::parse(req.body);
+        } catch (const Error& e) {
+            error(resp, 400, std::string("the body must be a JSON object {hostname, ip, ttl}: ") + e.what());
+            return;
+        }
+        std::string why, ip;
+        auto fqdn = body.isObject() ? hostFqdn(body.getString("hostname"), zone_, why) : std::nullopt;
+        if (!body.isObject()) why = "the body must be a JSON object {hostname, ip, ttl}";
+        if (!fqdn) {
+            error(resp, 400, why);
+            return;
+        }
+        std::string type = addressType(body.getString("ip"), ip);
+        if (type.empty()) {
+            error(resp, 400, "ip must be an IPv4 or IPv6 address, got '" + body.getString("ip") + "'");
+            return;
+        }
+        long long ttl = body.getInt("ttl", ttl_);
+        if (ttl < 1 || ttl > 2147483647) {
+            error(resp, 400, "ttl must be 1-2147483647");
+            return;
+        }
+        std::lock_guard<std::mutex> lock(mutex_);
+        bool existed = false, conflict = false;
+        std::vector<std::string> removed;
+        uint64_t version = edit(zone_, [&](ZoneLines& z) {
+            if (z.has(*fqdn, "CNAME")) {
+                conflict = true;
+                return false;
+            }
+            auto hosts = z.hosts();
+            auto it = hosts.find(*fqdn);
+            existed = it != hosts.end();
+            if (existed)
+                for (const auto& old : it->second.ips)
+                    if (old != ip && (old.find(':') != std::string::npos) == (type == "AAAA")) removed.push_back(old);
+            return z.setAddresses(*fqdn, type, {ip}, static_cast<uint32_t>(ttl));
+        });
+        if (conflict) {
+            error(resp, 409, *fqdn + " is a CNAME in " + zone_ + "; it cannot have addresses too");
+            return;
+        }
+        versions_[*fqdn] = version;
+        followPtrs(*fqdn, removed, {ip});
+        resp.json(existed ? 200 : 201, "{\"hostname\":" + jsonQuote(fqdn->substr(0, fqdn->size() - zone_.size() - 2)) + ",\"fqdn\":" +
+                                           jsonQuote(*fqdn) + ",\"ip\":" + jsonQuote(ip) + ",\"type\":" + jsonQuote(type) +
+                                           ",\"ttl\":" + std::to_string(ttl) + ",\"zone\":" + jsonQuote(zone_) +
+                                           ",\"version\":" + std::to_string(version) + "}");
+    }
+
+    void deleteHost(const Request& req, Response& resp) {
+        std::string name = urlDecode(req.path.substr(std::string("/api/v1/hosts/").size()));
+        std::string why;
+        auto fqdn = hostFqdn(name, zone_, why);
+        if (!fqdn) {
+            error(resp, 400, why);
+            return;
+        }
+        std::lock_guard<std::mutex> lock(mutex_);
+        std::vector<std::string> removed;
+        uint64_t version = edit(zone_, [&](ZoneLines& z) {
+            removed = z.removeAddresses(*fqdn);
+            return !removed.empty();
+        });
+        if (removed.empty()) {
+            error(resp, 404, "no host " + *fqdn + " in " + zone_);
+            return;
+        }
+        versions_[*fqdn] = version;
+        followPtrs(*fqdn, removed, {});
+        resp.json(200, "{\"deleted\":" + jsonQuote(*fqdn) + ",\"zone\":" + jsonQuote(zone_) + ",\"version\":" + std::to_string(version) + "}");
+    }
+
+    void listHosts(const Request&, Response& resp) {
+        auto current = host().readZone(zone_);
+        if (!current || current->deleted) {
+            resp.json(200, "{\"zone\":" + jsonQuote(zone_) + ",\"hosts\":[]}");
+            return;
+        }
+        auto backends = host().zoneBackends(zone_);
+        std::map<std::string, uint64_t> versions;
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            versions = versions_;
+        }
+        std::string out = "{\"zone\":" + jsonQuote(zone_) + ",\"version\":" + std::to_string(current->version) + ",\"hosts\":[";
+        bool first = true;
+        for (const auto& [fqdn, record] : ZoneLines(zone_, current->zoneText).hosts()) {
+            auto known = versions.find(fqdn);
+            uint64_t version = known == versions.end() ? current->version : known->second; // unknown: the zone's version
+            std::string status = backends.empty() ? "pending" : "synced";
+            int64_t lastSync = 0;
+            std::string errors;
+            for (const auto& b : backends) {
+                if (b.appliedVersion >= version) {
+                    lastSync = std::max(lastSync, b.updatedAtMs);
+                    continue;
+                }
+                if (b.failing) {
+                    status = "failed";
+                    errors += std::string(errors.empty() ? "" : ",") + "{\"backend\":" + jsonQuote(b.backend) + ",\"error\":" + jsonQuote(b.error) + "}";
+                } else if (status != "failed") {
+                    status = "pending";
+                }
+            }
+            std::string ips;
+            for (const auto& ip : record.ips) ips += (ips.empty() ? "" : ",") + jsonQuote(ip);
+            out += std::string(first ? "" : ",") + "{\"hostname\":" + jsonQuote(fqdn.substr(0, fqdn.size() - zone_.size() - 2)) +
+                   ",\"fqdn\":" + jsonQuote(fqdn) + ",\"ips\":[" + ips + "],\"ttl\":" + std::to_string(record.ttl) +
+                   ",\"version\":" + std::to_string(version) + ",\"status\":" + jsonQuote(status) +
+                   ",\"last_sync\":" + (status == "synced" && lastSync ? jsonQuote(isoTime(lastSync)) : "null") +
+                   ",\"errors\":[" + errors + "]}";
+            first = false;
+        }
+        resp.json(200, out + "]}");
+    }
+
+    // The file's names as hosts of the zone: added, changed, and removed when they leave it.
+    bool hostsFileChanged(const std::string& text) {
+        HostsFileEntries entries = parseHostsFile(text);
+        for (const auto& s : entries.skipped) host().warn("hosts: " + hostsFile_ + " " + s);
+        std::map<std::string, std::vector<std::string>> wanted; // fqdn -> canonical addresses
+        for (const auto& [name, addresses] : entries.addresses) {
+            std::string bare = name.back() == '.' ? name.substr(0, name.size() - 1) : name;
+            if (bare.find('.') != std::string::npos && (bare.size() <= zone_.size() || bare.compare(bare.size() - zone_.size() - 1, std::string::npos, "." + zone_) != 0)) {
+                host().debug("hosts: " + hostsFile_ + ": " + name + " is outside " + zone_ + "; skipped");
+                continue;
+            }
+            std::string why, canonical;
+            auto fqdn = hostFqdn(bare, zone_, why);
+            if (!fqdn) {
+                host().warn("hosts: " + hostsFile_ + ": " + name + " skipped: " + why);
+                continue;
+            }
+            for (const auto& a : addresses)
+                if (!addressType(a, canonical).empty()) wanted[*fqdn].push_back(canonical);
+                else host().warn("hosts: " + hostsFile_ + ": " + a + " is not an address; skipped");
+        }
+        try {
+            std::lock_guard<std::mutex> lock(mutex_);
+            std::map<std::string, std::pair<std::vector<std::string>, std::vector<std::string>>> ptrs; // fqdn -> removed, added
+            uint64_t version = edit(zone_, [&](ZoneLines& z) {
+                bool changed = false;
+                auto before = z.hosts();
+                for (const auto& [fqdn, was] : fileHosts_)
+                    if (!wanted.count(fqdn)) {
+                        auto removed = z.removeAddresses(fqdn);
+                        changed |= !removed.empty();
+                        ptrs[fqdn].first = removed;
+                    }
+                for (const auto& [fqdn, ips] : wanted) {
+                    std::vector<std::string> v4, v6;
+                    for (const auto& ip : ips) (ip.find(':') == std::string::npos ? v4 : v6).push_back(ip);
+                    changed |= z.setAddresses(fqdn, "A", v4, ttl_);
+                    changed |= z.setAddresses(fqdn, "AAAA", v6, ttl_);
+                    auto had = before.count(fqdn) ? before[fqdn].ips : std::vector<std::string>{};
+                    for (const auto& ip : had)
+                        if (std::find(ips.begin(), ips.end(), ip) == ips.end()) ptrs[fqdn].first.push_back(ip);
+                    for (const auto& ip : ips)
+                        if (std::find(had.begin(), had.end(), ip) == had.end()) ptrs[fqdn].second.push_back(ip);
+                }
+                return changed;
+            });
+            for (const auto& [fqdn, ips] : wanted) versions_[fqdn] = version;
+            for (const auto& [fqdn, change] : ptrs) followPtrs(fqdn, change.first, change.second);
+            fileHosts_ = wanted;
+            host().info("hosts: " + hostsFile_ + " read: " + std::to_string(wanted.size()) + " host(s) in " + zone_);
+            return true;
+        } catch (const std::exception& e) {
+            host().error("hosts: " + hostsFile_ + " could not be applied (tried again at the next poll): " + e.what());
+            return false;
+        }
+    }
+
+    std::string zone_;
+    uint32_t ttl_ = 300;
+    std::vector<std::string> nameservers_;
+    bool autoPtr_ = false;
+    std::string hostsFile_;
+    std::mutex mutex_; // one edit at a time
+    std::map<std::string, uint64_t> versions_;                      // fqdn -> zone version of its last change
+    std::map<std::string, std::vector<std::string>> fileHosts_;     // what the hosts file last contributed
+    std::unique_ptr<FileWatcher> watcher_;
+};
+
+} // namespace
+} // namespace dadns::hosts
+
+DADNS_INGESTION_PLUGIN(dadns::hosts::HostsPlugin, "hosts", "1.0.0")

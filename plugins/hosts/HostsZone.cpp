@@ -1,0 +1,227 @@
+#include "HostsZone.hpp"
+
+#include <arpa/inet.h>
+
+#include <algorithm>
+#include <set>
+#include <sstream>
+
+namespace dadns::hosts {
+namespace {
+
+std::string lower(std::string s) {
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+bool isAddress(const std::string& type) { return type == "A" || type == "AAAA"; }
+
+} // namespace
+
+ZoneLines::ZoneLines(std::string origin, const std::string& canonicalText) : origin_(std::move(origin)) {
+    std::istringstream in(canonicalText);
+    for (std::string line; std::getline(in, line);) {
+        if (line.empty() || line[0] == '$' || line[0] == ';') continue;
+        std::istringstream words(line);
+        ZoneLine l;
+        std::string ttl, cls;
+        if (!(words >> l.owner >> ttl >> cls >> l.type)) continue;
+        l.ttl = static_cast<uint32_t>(std::stoul(ttl));
+        std::getline(words >> std::ws, l.rdata);
+        lines_.push_back(std::move(l));
+    }
+}
+
+ZoneLines ZoneLines::fresh(const std::string& origin, const std::vector<std::string>& nameservers, uint32_t ttl, const std::string& today) {
+    ZoneLines z(origin, "");
+    std::string apex = origin + ".";
+    z.lines_.push_back({apex, ttl, "SOA", nameservers.front() + " hostmaster." + apex + " " + today + "01 3600 600 1209600 " + std::to_string(std::min<uint32_t>(ttl, 3600))});
+    for (const auto& ns : nameservers) z.lines_.push_back({apex, ttl, "NS", ns});
+    return z;
+}
+
+bool ZoneLines::setAddresses(const std::string& fqdn, const std::string& type, const std::vector<std::string>& ips, uint32_t ttl) {
+    std::vector<std::string> had;
+    std::vector<ZoneLine> kept;
+    bool sameTtl = true;
+    for (auto& l : lines_) {
+        if (l.owner == fqdn && l.type == type) {
+            had.push_back(l.rdata);
+            sameTtl = sameTtl && l.ttl == ttl;
+            continue;
+        }
+        kept.push_back(l);
+    }
+    std::vector<std::string> want = ips;
+    std::sort(want.begin(), want.end());
+    want.erase(std::unique(want.begin(), want.end()), want.end());
+    std::sort(had.begin(), had.end());
+    for (const auto& ip : want) kept.push_back({fqdn, ttl, type, ip});
+    lines_ = std::move(kept);
+    return had != want || !sameTtl;
+}
+
+std::vector<std::string> ZoneLines::removeAddresses(const std::string& fqdn) {
+    std::vector<std::string> removed;
+    auto gone = [&](const ZoneLine& l) {
+        if (l.owner != fqdn || !isAddress(l.type)) return false;
+        removed.push_back(l.rdata);
+        return true;
+    };
+    lines_.erase(std::remove_if(lines_.begin(), lines_.end(), gone), lines_.end());
+    std::sort(removed.begin(), removed.end());
+    return removed;
+}
+
+bool ZoneLines::setPtr(const std::string& owner, const std::string& target, uint32_t ttl) {
+    bool present = false, changed = false;
+    std::vector<ZoneLine> kept;
+    for (auto& l : lines_) {
+        if (l.owner == owner && l.type == "PTR") {
+            if (!present && lower(l.rdata) == target && l.ttl == ttl) {
+                present = true;
+                kept.push_back(l);
+            } else {
+                changed = true;
+            }
+            continue;
+        }
+        kept.push_back(l);
+    }
+    if (!present) {
+        kept.push_back({owner, ttl, "PTR", target});
+        changed = true;
+    }
+    lines_ = std::move(kept);
+    return changed;
+}
+
+bool ZoneLines::removePtr(const std::string& owner, const std::string& target) {
+    size_t before = lines_.size();
+    lines_.erase(std::remove_if(lines_.begin(), lines_.end(),
+                                [&](const ZoneLine& l) { return l.owner == owner && l.type == "PTR" && lower(l.rdata) == target; }),
+                 lines_.end());
+    return lines_.size() != before;
+}
+
+bool ZoneLines::has(const std::string& owner, const std::string& type) const {
+    return std::any_of(lines_.begin(), lines_.end(), [&](const ZoneLine& l) { return l.owner == owner && l.type == type; });
+}
+
+std::map<std::string, HostRecord> ZoneLines::hosts() const {
+    std::string apex = origin_ + ".";
+    std::set<std::string> nameservers;
+    for (const auto& l : lines_)
+        if (l.owner == apex && l.type == "NS") nameservers.insert(lower(l.rdata));
+    std::map<std::string, HostRecord> out;
+    for (const auto& l : lines_) {
+        if (!isAddress(l.type) || l.owner == apex || nameservers.count(l.owner)) continue;
+        HostRecord& h = out[l.owner];
+        h.ips.push_back(l.rdata);
+        h.ttl = h.ttl == 0 ? l.ttl : std::min(h.ttl, l.ttl);
+    }
+    for (auto& [name, h] : out) std::sort(h.ips.begin(), h.ips.end());
+    return out;
+}
+
+uint64_t ZoneLines::serial() const {
+    for (const auto& l : lines_) {
+        if (l.type != "SOA") continue;
+        std::istringstream words(l.rdata);
+        std::string mname, rname, serial;
+        if (words >> mname >> rname >> serial) return std::stoull(serial);
+    }
+    return 0;
+}
+
+void ZoneLines::bumpSerial(const std::string& today) {
+    for (auto& l : lines_) {
+        if (l.type != "SOA") continue;
+        std::istringstream words(l.rdata);
+        std::string mname, rname, serial, rest;
+        if (!(words >> mname >> rname >> serial)) return;
+        std::getline(words, rest);
+        uint64_t next = std::max<uint64_t>(std::stoull(today) * 100 + 1, std::stoull(serial) + 1);
+        next %= 4294967296ULL; // serial arithmetic (RFC 1982) wraps at 2^32
+        l.rdata = mname + " " + rname + " " + std::to_string(next) + rest;
+        return;
+    }
+}
+
+std::string ZoneLines::text() const {
+    std::string out = "$ORIGIN " + origin_ + ".\n";
+    for (int pass = 0; pass < 2; ++pass) // the SOA first
+        for (const auto& l : lines_)
+            if ((l.type == "SOA") == (pass == 0)) out += l.owner + " " + std::to_string(l.ttl) + " IN " + l.type + " " + l.rdata + "\n";
+    return out;
+}
+
+std::optional<std::string> hostFqdn(const std::string& name, const std::string& origin, std::string& why) {
+    std::string n = lower(name);
+    if (!n.empty() && n.back() == '.') n.pop_back();
+    std::string suffix = "." + origin;
+    if (n.size() > suffix.size() && n.compare(n.size() - suffix.size(), suffix.size(), suffix) == 0) n.resize(n.size() - suffix.size());
+    if (n.empty()) {
+        why = "hostname is empty";
+        return std::nullopt;
+    }
+    if (n.size() + suffix.size() + 1 > 254) {
+        why = "hostname is too long: the name in " + origin + " would exceed 253 characters";
+        return std::nullopt;
+    }
+    size_t start = 0;
+    while (true) {
+        size_t dot = n.find('.', start);
+        std::string label = n.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+        if (label.empty() || label.size() > 63) {
+            why = "hostname labels must be 1 to 63 characters";
+            return std::nullopt;
+        }
+        for (char c : label)
+            if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_')) {
+                why = "hostname may only use letters, digits, '-' and '_' in dot-separated labels";
+                return std::nullopt;
+            }
+        if (label.front() == '-' || label.back() == '-') {
+            why = "hostname labels must not start or end with '-'";
+            return std::nullopt;
+        }
+        if (dot == std::string::npos) break;
+        start = dot + 1;
+    }
+    return n + suffix + ".";
+}
+
+std::string addressType(const std::string& ip, std::string& canonical) {
+    char buf[INET6_ADDRSTRLEN];
+    unsigned char bytes[16];
+    if (ip.find('\0') != std::string::npos) return "";
+    if (inet_pton(AF_INET, ip.c_str(), bytes) == 1 && inet_ntop(AF_INET, bytes, buf, sizeof buf)) {
+        canonical = buf;
+        return "A";
+    }
+    if (inet_pton(AF_INET6, ip.c_str(), bytes) == 1 && inet_ntop(AF_INET6, bytes, buf, sizeof buf)) {
+        canonical = buf;
+        return "AAAA";
+    }
+    return "";
+}
+
+std::string reverseOwner(const std::string& ip) {
+    unsigned char bytes[16];
+    if (inet_pton(AF_INET, ip.c_str(), bytes) == 1)
+        return std::to_string(bytes[3]) + "." + std::to_string(bytes[2]) + "." + std::to_string(bytes[1]) + "." + std::to_string(bytes[0]) +
+               ".in-addr.arpa.";
+    if (inet_pton(AF_INET6, ip.c_str(), bytes) != 1) return "";
+    static const char* hex = "0123456789abcdef";
+    std::string out;
+    for (int i = 15; i >= 0; --i) {
+        out += hex[bytes[i] & 0xF];
+        out += '.';
+        out += hex[bytes[i] >> 4];
+        out += '.';
+    }
+    return out + "ip6.arpa.";
+}
+
+} // namespace dadns::hosts
