@@ -9,17 +9,16 @@
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
-#include <Poco/Net/NetException.h>
 #include <Poco/Net/Context.h>
+#include <Poco/Net/NetException.h>
 #include <Poco/Net/SSLManager.h>
 #include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
-
-#include <mutex>
-#include <optional>
 #include <Poco/ThreadPool.h>
 #include <Poco/URI.h>
 
+#include <mutex>
+#include <optional>
 #include <thread>
 
 namespace dadns {
@@ -186,7 +185,7 @@ ApiServer::~ApiServer() {
 
 namespace {
 
-// Binds and listens, or throws a clear reason (port in use, unreadable certificate).
+// Binds and listens, or throws a clear reason (e.g. the port is in use).
 void listenOn(Poco::Net::ServerSocket& socket, const std::string& address, int port, int queue) {
     try {
         socket.bind(Poco::Net::SocketAddress(address, static_cast<Poco::UInt16>(port)), true, false);
