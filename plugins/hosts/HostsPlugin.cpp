@@ -215,10 +215,21 @@ private:
         resp.json(200, "{\"deleted\":" + jsonQuote(*fqdn) + ",\"zone\":" + jsonQuote(zone_) + ",\"version\":" + std::to_string(version) + "}");
     }
 
-    void listHosts(const Request&, Response& resp) {
+    // GET /api/v1/hosts lists every host; GET /api/v1/hosts/{name} one (404 when unknown).
+    void listHosts(const Request& req, Response& resp) {
+        std::optional<std::string> only;
+        if (req.path.size() > std::string("/api/v1/hosts/").size()) {
+            std::string why;
+            only = hostFqdn(urlDecode(req.path.substr(std::string("/api/v1/hosts/").size())), zone_, why);
+            if (!only) {
+                error(resp, 400, why);
+                return;
+            }
+        }
         auto current = host().readZone(zone_);
         if (!current || current->deleted) {
-            resp.json(200, "{\"zone\":" + jsonQuote(zone_) + ",\"hosts\":[]}");
+            if (only) error(resp, 404, "no host " + *only + " in " + zone_);
+            else resp.json(200, "{\"zone\":" + jsonQuote(zone_) + ",\"hosts\":[]}");
             return;
         }
         auto backends = host().zoneBackends(zone_);
@@ -230,6 +241,7 @@ private:
         std::string out = "{\"zone\":" + jsonQuote(zone_) + ",\"version\":" + std::to_string(current->version) + ",\"hosts\":[";
         bool first = true;
         for (const auto& [fqdn, record] : ZoneLines(zone_, current->zoneText).hosts()) {
+            if (only && fqdn != *only) continue;
             auto known = versions.find(fqdn);
             uint64_t version = known == versions.end() ? current->version : known->second; // unknown: the zone's version
             std::string status = backends.empty() ? "pending" : "synced";
@@ -255,6 +267,10 @@ private:
                    ",\"last_sync\":" + (status == "synced" && lastSync ? jsonQuote(isoTime(lastSync)) : "null") +
                    ",\"errors\":[" + errors + "]}";
             first = false;
+        }
+        if (only && first) {
+            error(resp, 404, "no host " + *only + " in " + zone_);
+            return;
         }
         resp.json(200, out + "]}");
     }

@@ -88,6 +88,8 @@ TEST_CASE("hosts registered over the API and from a hosts file answer by dig", "
         CHECK(host->getValue<std::string>("hostname") == "web1");
         CHECK(host->getArray("ips")->getElement<std::string>(0) == "192.0.2.10");
         CHECK(host->getValue<std::string>("last_sync").size() == 20);
+        CHECK(json(d.get("/api/v1/hosts/web1").body)->getArray("hosts")->size() == 1);
+        CHECK(d.get("/api/v1/hosts/nobody").status == 404);
 
         auto deleted = d.call("DELETE", "/api/v1/hosts/web1");
         CHECK(deleted.status == 200);
