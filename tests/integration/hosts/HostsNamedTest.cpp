@@ -133,6 +133,7 @@ TEST_CASE("hosts registered over the API and from a hosts file answer by dig", "
                                                {hostJson("ok", ""), "IPv4 or IPv6"},
                                                {"{\"hostname\":\"ok\",\"ip\":\"192.0.2.1\",\"ttl\":0}", "ttl must be"},
                                                {"not json", "JSON object"},
+                                               {"{\"hostname\":\"\\uZZZZ\",\"ip\":\"192.0.2.1\"}", "JSON object"},
                                                {"[1,2]", "JSON object"}}) {
             INFO(c.body);
             auto r = d.call("POST", "/api/v1/hosts", c.body, "application/json");

@@ -42,6 +42,17 @@ TEST_CASE("config JSON and form helpers", "[sdk]") {
     CHECK(j["nested"].getString("k") == "v");
     CHECK_THROWS_AS(j.getBool("host", false), PermanentError);
     CHECK_THROWS(Json::parse("{\"a\":"));
+    CHECK(Json::parse(R"({"e":"caf\u00e9 \ud83d\ude00"})").getString("e") == "caf\xc3\xa9 \xf0\x9f\x98\x80");
+    for (const char* bad : {R"({"e":"\uZZZZ"})", R"({"e":"\u12"})", R"({"e":"\ud83d"})", R"({"e":"\ude00"})", R"({"e":"\ud83d\u0041"})"}) {
+        INFO(bad);
+        CHECK_THROWS_AS(Json::parse(bad), PermanentError); // hostile input is a clear error, never another exception
+    }
+    // dump() writes back what parse() reads.
+    Json back = Json::parse(j.dump());
+    CHECK(back.getString("host") == "db");
+    CHECK(back.getInt("port", 0) == 3306);
+    CHECK(back["servers"].items().size() == 2);
+    CHECK(back["nested"].getString("k") == "v");
     auto form = parseForm("action=rawsave&domain=example.com&text=a%20b+c");
     CHECK(form["action"] == "rawsave");
     CHECK(form["text"] == "a b c");

@@ -140,6 +140,21 @@ private:
             }
             return v;
         }
+        // The four hex digits of a backslash-u escape.
+        unsigned hex4() {
+            if (pos + 4 > s.size()) fail("bad \\u escape");
+            unsigned v = 0;
+            for (size_t i = 0; i < 4; ++i) {
+                char c = s[pos + i];
+                v <<= 4;
+                if (c >= '0' && c <= '9') v |= static_cast<unsigned>(c - '0');
+                else if (c >= 'a' && c <= 'f') v |= static_cast<unsigned>(c - 'a' + 10);
+                else if (c >= 'A' && c <= 'F') v |= static_cast<unsigned>(c - 'A' + 10);
+                else fail("bad \\u escape");
+            }
+            pos += 4;
+            return v;
+        }
         std::string stringLiteral() {
             if (pos >= s.size() || s[pos] != '"') fail("expected string");
             ++pos;
@@ -156,15 +171,27 @@ private:
                 case 'b': out.push_back('\b'); break;
                 case 'f': out.push_back('\f'); break;
                 case 'u': {
-                    if (pos + 4 > s.size()) fail("bad \\u escape");
-                    unsigned cp = static_cast<unsigned>(std::stoul(std::string(s.substr(pos, 4)), nullptr, 16));
-                    pos += 4;
+                    unsigned cp = hex4();
+                    if (cp >= 0xD800 && cp <= 0xDBFF) { // a UTF-16 surrogate pair
+                        if (s.substr(pos, 2) != "\\u") fail("lone surrogate in \\u escape");
+                        pos += 2;
+                        unsigned low = hex4();
+                        if (low < 0xDC00 || low > 0xDFFF) fail("bad surrogate pair");
+                        cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+                    } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+                        fail("lone surrogate in \\u escape");
+                    }
                     if (cp < 0x80) out.push_back(static_cast<char>(cp));
                     else if (cp < 0x800) {
                         out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
                         out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-                    } else {
+                    } else if (cp < 0x10000) {
                         out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+                        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+                        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+                    } else {
+                        out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+                        out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
                         out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
                         out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
                     }
