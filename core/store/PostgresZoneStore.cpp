@@ -1,0 +1,390 @@
+#include "core/store/PostgresZoneStore.hpp"
+
+#include "core/log/Logging.hpp"
+#include "core/util/Errors.hpp"
+
+#include <Poco/Data/PostgreSQL/Connector.h>
+#include <Poco/Data/Session.h>
+#include <Poco/Data/SessionPool.h>
+#include <Poco/Tuple.h>
+
+#include <algorithm>
+#include <chrono>
+#include <mutex>
+
+using namespace Poco::Data::Keywords;
+using Poco::Int64;
+
+namespace dadns {
+namespace {
+
+int64_t nowMs() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+constexpr int kSchemaVersion = 1;
+
+// The same tables as the SQLite store. backend_state.last_error holds the message of the last
+// outcome: the error while the current version fails (failed_version != 0), else the warning.
+const char* const kSchema[] = {
+    "CREATE TABLE IF NOT EXISTS dadns_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS zones(name TEXT PRIMARY KEY, version BIGINT NOT NULL, deleted INTEGER NOT NULL,"
+    " record_count BIGINT NOT NULL, stamp TEXT NOT NULL, source TEXT NOT NULL, origin_host TEXT NOT NULL,"
+    " origin_user TEXT NOT NULL, updated_at_ms BIGINT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS zone_history(name TEXT NOT NULL, version BIGINT NOT NULL, deleted INTEGER NOT NULL,"
+    " zone_text TEXT NOT NULL, record_count BIGINT NOT NULL, stamp TEXT NOT NULL, source TEXT NOT NULL,"
+    " origin_host TEXT NOT NULL, origin_user TEXT NOT NULL, updated_at_ms BIGINT NOT NULL, PRIMARY KEY(name, version))",
+    "CREATE TABLE IF NOT EXISTS backend_state(backend TEXT NOT NULL, zone TEXT NOT NULL, applied_version BIGINT NOT NULL,"
+    " verified_count BIGINT NOT NULL, attempts INTEGER NOT NULL, next_attempt_ms BIGINT NOT NULL, last_error TEXT NOT NULL,"
+    " dead_letter INTEGER NOT NULL, failed_version BIGINT NOT NULL, updated_at_ms BIGINT NOT NULL, PRIMARY KEY(backend, zone))",
+};
+
+using StateRow = Poco::Tuple<std::string, Int64, int, std::string, Int64, std::string, std::string, std::string, std::string, Int64>;
+const char* const kStateColumns = "name, version, deleted, zone_text, record_count, stamp, source, origin_host, origin_user, updated_at_ms";
+const char* const kHeadColumns = "name, version, deleted, '' AS zone_text, record_count, stamp, source, origin_host, origin_user, updated_at_ms";
+
+ZoneState toState(const StateRow& r) {
+    ZoneState s;
+    s.name = r.get<0>();
+    s.version = static_cast<uint64_t>(r.get<1>());
+    s.deleted = r.get<2>() != 0;
+    s.zoneText = r.get<3>();
+    s.recordCount = r.get<4>();
+    s.stamp = r.get<5>();
+    s.origin = {r.get<6>(), r.get<7>(), r.get<8>()};
+    s.updatedAtMs = r.get<9>();
+    return s;
+}
+
+using ProgressRow = Poco::Tuple<std::string, std::string, Int64, Int64, int, Int64, std::string, int, Int64, Int64>;
+const char* const kProgressColumns = "b.backend, b.zone, b.applied_version, b.verified_count, b.attempts, b.next_attempt_ms,"
+                                     " b.last_error, b.dead_letter, b.failed_version, b.updated_at_ms";
+
+BackendZoneState toProgress(const ProgressRow& r) {
+    BackendZoneState s;
+    s.backend = r.get<0>();
+    s.zone = r.get<1>();
+    s.appliedVersion = static_cast<uint64_t>(r.get<2>());
+    s.verifiedCount = r.get<3>();
+    s.attempts = r.get<4>();
+    s.nextAttemptMs = r.get<5>();
+    (r.get<8>() != 0 ? s.lastError : s.warning) = r.get<6>();
+    s.deadLetter = r.get<7>() != 0;
+    s.updatedAtMs = r.get<9>();
+    return s;
+}
+
+// Runs fn with a pooled session, turning Poco's errors into std::runtime_error.
+template <class Fn>
+auto withSession(Poco::Data::SessionPool& pool, const char* what, Fn&& fn) {
+    try {
+        Poco::Data::Session s(pool.get());
+        return fn(s);
+    } catch (const Poco::Exception& e) {
+        throw std::runtime_error(std::string("store: ") + what + " failed: " + e.displayText());
+    }
+}
+
+} // namespace
+
+std::string PostgresZoneStore::describe(const std::string& dsn) {
+    std::string out = dsn;
+    // key=value form: password=secret or password='se cret'
+    for (size_t at = out.find("password"); at != std::string::npos; at = out.find("password", at + 1)) {
+        size_t eq = out.find_first_not_of(' ', at + 8);
+        if (eq == std::string::npos || out[eq] != '=') continue;
+        size_t start = out.find_first_not_of(' ', eq + 1);
+        if (start == std::string::npos) break;
+        size_t end = out[start] == '\'' ? out.find('\'', start + 1) : out.find(' ', start);
+        end = end == std::string::npos ? out.size() : end + (out[start] == '\'' ? 1 : 0);
+        out.replace(start, end - start, "***");
+    }
+    // URI form: postgresql://user:secret@host/db
+    size_t scheme = out.find("://");
+    size_t atSign = scheme == std::string::npos ? std::string::npos : out.find('@', scheme + 3);
+    size_t colon = atSign == std::string::npos ? std::string::npos : out.find(':', scheme + 3);
+    if (colon != std::string::npos && colon < atSign) out.replace(colon + 1, atSign - colon - 1, "***");
+    return out;
+}
+
+PostgresZoneStore::PostgresZoneStore(const std::string& dsn, Options options)
+    : options_(std::move(options)), location_(describe(dsn)), clock_(options_.nodeId) {
+    static std::once_flag registered;
+    std::call_once(registered, [] { Poco::Data::PostgreSQL::Connector::registerConnector(); });
+    try {
+        pool_ = std::make_unique<Poco::Data::SessionPool>("PostgreSQL", dsn, 1, static_cast<int>(options_.poolSize), 60);
+        Poco::Data::Session s(pool_->get());
+        // Several instances may start at once: one creates the schema, the others wait.
+        s.begin();
+        s << "SELECT pg_advisory_xact_lock(7431)", now;
+        s << "SET LOCAL client_min_messages TO warning", now; // no "already exists, skipping" notices
+        for (const char* sql : kSchema) s << sql, now;
+        std::vector<std::string> version;
+        s << "SELECT value FROM dadns_meta WHERE key = 'schema_version'", into(version), now;
+        if (version.empty()) {
+            std::string v = std::to_string(kSchemaVersion);
+            s << "INSERT INTO dadns_meta(key, value) VALUES('schema_version', $1)", use(v), now;
+        } else if (version.front() != std::to_string(kSchemaVersion)) {
+            throw std::runtime_error("schema version " + version.front() + " is not supported by this dadns (expects " +
+                                     std::to_string(kSchemaVersion) + ")");
+        }
+        s.commit();
+        // Stamps issued by any instance: the clock starts past all of them.
+        std::vector<std::string> stamps;
+        s << "SELECT stamp FROM zones", into(stamps), now;
+        for (const auto& text : stamps)
+            if (auto stamp = Stamp::parse(text)) clock_.observe(*stamp);
+        progress_ = std::make_unique<Poco::Data::Session>(pool_->get());
+        *progress_ << "SET synchronous_commit TO off", now;
+    } catch (const Poco::Exception& e) {
+        throw std::runtime_error("store: cannot open PostgreSQL " + location_ + ": " + e.displayText());
+    } catch (const std::runtime_error& e) {
+        throw std::runtime_error("store: cannot open PostgreSQL " + location_ + ": " + e.what());
+    }
+}
+
+PostgresZoneStore::~PostgresZoneStore() = default;
+
+SubmitOutcome PostgresZoneStore::submit(const ZoneSubmission& sub) {
+    Stamp newStamp;
+    if (sub.stamp.empty()) {
+        newStamp = clock_.now();
+    } else {
+        auto parsed = Stamp::parse(sub.stamp);
+        if (!parsed) throw InvalidInput("malformed version stamp '" + sub.stamp + "'");
+        newStamp = *parsed;
+        clock_.observe(newStamp);
+    }
+    return withSession(*pool_, "storing a zone", [&](Poco::Data::Session& s) {
+        SubmitOutcome out;
+        std::string name = sub.name;
+        try {
+            s.begin();
+            s << "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", use(name), now; // one writer per zone, any instance
+            std::vector<Int64> versions;
+            std::vector<int> deleted;
+            std::vector<std::string> stamps;
+            s << "SELECT version, deleted, stamp FROM zones WHERE name = $1", into(versions), into(deleted), into(stamps), use(name), now;
+            bool exists = !versions.empty();
+            std::optional<Stamp> headStamp = exists ? Stamp::parse(stamps.front()) : std::nullopt;
+            if (headStamp) clock_.observe(*headStamp); // written by another instance, maybe
+            bool ignore = (exists && !sub.stamp.empty() && headStamp && !newStamp.newerThan(*headStamp)) || // last writer wins
+                          (sub.deleted && (!exists || deleted.front() != 0));                                 // nothing to delete
+            if (ignore) {
+                s.rollback();
+                return SubmitOutcome{false, false, exists ? static_cast<uint64_t>(versions.front()) : 0, exists ? stamps.front() : ""};
+            }
+            bool created = !exists || deleted.front() != 0;
+            Int64 version = exists ? versions.front() + 1 : 1;
+            int isDeleted = sub.deleted ? 1 : 0;
+            std::string text = sub.deleted ? std::string() : sub.zoneText;
+            Int64 count = sub.deleted ? 0 : sub.recordCount;
+            std::string stamp = newStamp.toString(), source = sub.origin.source, host = sub.origin.host, user = sub.origin.user;
+            Int64 updated = nowMs();
+            s << "INSERT INTO zones(name, version, deleted, record_count, stamp, source, origin_host, origin_user, updated_at_ms)"
+                 " VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT(name) DO UPDATE SET version = excluded.version,"
+                 " deleted = excluded.deleted, record_count = excluded.record_count, stamp = excluded.stamp, source = excluded.source,"
+                 " origin_host = excluded.origin_host, origin_user = excluded.origin_user, updated_at_ms = excluded.updated_at_ms",
+                use(name), use(version), use(isDeleted), use(count), use(stamp), use(source), use(host), use(user), use(updated), now;
+            s << "INSERT INTO zone_history(name, version, deleted, zone_text, record_count, stamp, source, origin_host, origin_user,"
+                 " updated_at_ms) VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT(name, version) DO UPDATE SET"
+                 " deleted = excluded.deleted, zone_text = excluded.zone_text, record_count = excluded.record_count,"
+                 " stamp = excluded.stamp, source = excluded.source, origin_host = excluded.origin_host,"
+                 " origin_user = excluded.origin_user, updated_at_ms = excluded.updated_at_ms",
+                use(name), use(version), use(isDeleted), use(text), use(count), use(stamp), use(source), use(host), use(user), use(updated), now;
+            Int64 pruneBelow = version - static_cast<Int64>(options_.historyPerZone) + 1;
+            if (pruneBelow > 1) s << "DELETE FROM zone_history WHERE name = $1 AND version < $2", use(name), use(pruneBelow), now;
+            s.commit();
+            out = {true, created && !sub.deleted, static_cast<uint64_t>(version), stamp};
+        } catch (...) {
+            try {
+                s.rollback();
+            } catch (...) {
+            }
+            throw;
+        }
+        return out;
+    });
+}
+
+std::optional<ZoneState> PostgresZoneStore::current(const std::string& zone, bool withText) {
+    return withSession(*pool_, "reading a zone", [&](Poco::Data::Session& s) -> std::optional<ZoneState> {
+        std::vector<StateRow> rows;
+        std::string name = zone;
+        if (withText)
+            s << "SELECT h.name, h.version, h.deleted, h.zone_text, h.record_count, h.stamp, h.source, h.origin_host, h.origin_user,"
+                 " h.updated_at_ms FROM zones z JOIN zone_history h ON h.name = z.name AND h.version = z.version WHERE z.name = $1",
+                into(rows), use(name), now;
+        else
+            s << "SELECT " << std::string(kHeadColumns) << " FROM zones WHERE name = $1", into(rows), use(name), now;
+        if (rows.empty()) return std::nullopt;
+        return toState(rows.front());
+    });
+}
+
+std::optional<ZoneState> PostgresZoneStore::version(const std::string& zone, uint64_t version) {
+    return withSession(*pool_, "reading a zone version", [&](Poco::Data::Session& s) -> std::optional<ZoneState> {
+        std::vector<StateRow> rows;
+        std::string name = zone;
+        Int64 v = static_cast<Int64>(version);
+        s << "SELECT " << std::string(kStateColumns) << " FROM zone_history WHERE name = $1 AND version = $2", into(rows), use(name), use(v), now;
+        if (rows.empty()) return std::nullopt;
+        return toState(rows.front());
+    });
+}
+
+std::vector<ZoneState> PostgresZoneStore::history(const std::string& zone) {
+    return withSession(*pool_, "reading history", [&](Poco::Data::Session& s) {
+        std::vector<StateRow> rows;
+        std::string name = zone;
+        s << "SELECT " << std::string(kStateColumns) << " FROM zone_history WHERE name = $1 ORDER BY version DESC", into(rows), use(name), now;
+        std::vector<ZoneState> out;
+        for (const auto& r : rows) out.push_back(toState(r));
+        return out;
+    });
+}
+
+std::vector<ZoneState> PostgresZoneStore::list(const ZoneListFilter& filter) {
+    return withSession(*pool_, "listing zones", [&](Poco::Data::Session& s) {
+        std::vector<StateRow> rows;
+        std::string after = filter.after;
+        Int64 limit = static_cast<Int64>(filter.limit);
+        std::string where = filter.state == ZoneListFilter::State::Active    ? " AND deleted = 0"
+                            : filter.state == ZoneListFilter::State::Deleted ? " AND deleted = 1"
+                                                                              : "";
+        // COLLATE "C": byte order, as the SQLite store and the paging cursor expect.
+        s << "SELECT " << std::string(kHeadColumns) << " FROM zones WHERE name > $1 COLLATE \"C\"" << where
+          << " ORDER BY name COLLATE \"C\" LIMIT $2",
+            into(rows), use(after), use(limit), now;
+        std::vector<ZoneState> out;
+        out.reserve(rows.size());
+        for (const auto& r : rows) out.push_back(toState(r));
+        return out;
+    });
+}
+
+StoreStats PostgresZoneStore::stats() {
+    return withSession(*pool_, "counting zones", [&](Poco::Data::Session& s) {
+        Int64 active = 0, deleted = 0;
+        s << "SELECT COUNT(*) FILTER (WHERE deleted = 0), COUNT(*) FILTER (WHERE deleted <> 0) FROM zones", into(active), into(deleted), now;
+        StoreStats st;
+        st.zones = static_cast<size_t>(active);
+        st.deletedZones = static_cast<size_t>(deleted);
+        st.engine = "postgresql";
+        st.location = location_;
+        return st;
+    });
+}
+
+std::vector<PendingZone> PostgresZoneStore::pending(const std::string& backend) {
+    return withSession(*pool_, "reading pending zones", [&](Poco::Data::Session& s) {
+        using Row = Poco::Tuple<std::string, Int64, int, Int64, int, Int64>;
+        std::vector<Row> rows;
+        std::string b = backend;
+        // Same rules as the SQLite store: newer than applied; a deleted zone the backend never
+        // had is not pending; dead-lettered at this version is not pending.
+        s << "SELECT z.name, z.version, z.deleted, COALESCE(b.failed_version, 0), COALESCE(b.attempts, 0), COALESCE(b.next_attempt_ms, 0)"
+             " FROM zones z LEFT JOIN backend_state b ON b.zone = z.name AND b.backend = $1"
+             " WHERE z.version > COALESCE(b.applied_version, 0)"
+             " AND NOT (z.deleted <> 0 AND COALESCE(b.applied_version, 0) = 0)"
+             " AND NOT (COALESCE(b.dead_letter, 0) <> 0 AND b.failed_version >= z.version)",
+            into(rows), use(b), now;
+        std::vector<PendingZone> out;
+        out.reserve(rows.size());
+        for (const auto& r : rows) {
+            PendingZone z;
+            z.zone = r.get<0>();
+            z.version = static_cast<uint64_t>(r.get<1>());
+            z.deleted = r.get<2>() != 0;
+            if (static_cast<uint64_t>(r.get<3>()) >= z.version) {
+                z.attempts = r.get<4>();
+                z.nextAttemptMs = r.get<5>();
+            }
+            out.push_back(std::move(z));
+        }
+        std::sort(out.begin(), out.end(), [](const PendingZone& a, const PendingZone& b) {
+            return a.nextAttemptMs != b.nextAttemptMs ? a.nextAttemptMs < b.nextAttemptMs : a.zone < b.zone;
+        });
+        return out;
+    });
+}
+
+std::vector<BackendZoneState> PostgresZoneStore::states(const std::string& where, const std::string& a, const std::string& b) {
+    return withSession(*pool_, "reading backend states", [&](Poco::Data::Session& s) {
+        std::vector<ProgressRow> rows;
+        std::string first = a, second = b;
+        std::string sql = "SELECT " + std::string(kProgressColumns) + " FROM backend_state b JOIN zones z ON z.name = b.zone WHERE " + where +
+                          " ORDER BY b.zone COLLATE \"C\", b.backend COLLATE \"C\"";
+        if (second.empty()) s << sql, into(rows), use(first), now;
+        else s << sql, into(rows), use(first), use(second), now;
+        std::vector<BackendZoneState> out;
+        for (const auto& r : rows) out.push_back(toProgress(r));
+        return out;
+    });
+}
+
+std::vector<BackendZoneState> PostgresZoneStore::backendStates(const std::string& zone) { return states("b.zone = $1", zone, ""); }
+
+std::optional<BackendZoneState> PostgresZoneStore::backendState(const std::string& backend, const std::string& zone) {
+    auto rows = states("b.backend = $1 AND b.zone = $2", backend, zone);
+    if (rows.empty()) return std::nullopt;
+    return rows.front();
+}
+
+std::vector<BackendZoneState> PostgresZoneStore::deadLetters(const std::string& backend) {
+    return states("b.backend = $1 AND b.dead_letter <> 0", backend, "");
+}
+
+void PostgresZoneStore::recordApplied(const std::string& backend, const std::string& zone, uint64_t version, int64_t verifiedCount,
+                                      const std::string& warning) {
+    std::string b = backend, z = zone, w = warning;
+    Int64 v = static_cast<Int64>(version), verified = verifiedCount, updated = nowMs();
+    std::lock_guard<std::mutex> lock(progressMutex_);
+    try {
+        // An older apply finishing late changes nothing; a zone unknown here is not recorded.
+        *progress_ << "INSERT INTO backend_state(backend, zone, applied_version, verified_count, attempts, next_attempt_ms, last_error,"
+                      " dead_letter, failed_version, updated_at_ms) SELECT $1, $2, $3::bigint, $4::bigint, 0, 0, $5, 0, 0, $6::bigint"
+                      " WHERE EXISTS (SELECT 1 FROM zones WHERE name = $2) ON CONFLICT(backend, zone) DO UPDATE SET"
+                      " applied_version = excluded.applied_version, verified_count = excluded.verified_count, attempts = 0,"
+                      " next_attempt_ms = 0, last_error = excluded.last_error, dead_letter = 0, failed_version = 0,"
+                      " updated_at_ms = excluded.updated_at_ms WHERE backend_state.applied_version <= excluded.applied_version",
+            use(b), use(z), use(v), use(verified), use(w), use(updated), now;
+    } catch (const Poco::Exception& e) {
+        logger("store")->warn("recording {} v{} applied on {} failed: {}", zone, version, backend, e.displayText());
+    }
+}
+
+void PostgresZoneStore::recordFailure(const std::string& backend, const std::string& zone, uint64_t version, int attempts,
+                                      int64_t nextAttemptMs, const std::string& error, bool deadLetter) {
+    std::string b = backend, z = zone, e = error;
+    Int64 v = static_cast<Int64>(version), next = nextAttemptMs, updated = nowMs();
+    int tries = attempts, dead = deadLetter ? 1 : 0;
+    std::lock_guard<std::mutex> lock(progressMutex_);
+    try {
+        *progress_ << "INSERT INTO backend_state(backend, zone, applied_version, verified_count, attempts, next_attempt_ms, last_error,"
+                      " dead_letter, failed_version, updated_at_ms) SELECT $1, $2, 0, -1, $3::integer, $4::bigint, $5, $6::integer,"
+                      " $7::bigint, $8::bigint WHERE EXISTS (SELECT 1 FROM zones WHERE name = $2) ON CONFLICT(backend, zone) DO UPDATE SET"
+                      " attempts = excluded.attempts, next_attempt_ms = excluded.next_attempt_ms, last_error = excluded.last_error,"
+                      " dead_letter = excluded.dead_letter, failed_version = excluded.failed_version, updated_at_ms = excluded.updated_at_ms",
+            use(b), use(z), use(tries), use(next), use(e), use(dead), use(v), use(updated), now;
+    } catch (const Poco::Exception& ex) {
+        logger("store")->warn("recording a failure of {} v{} on {} failed: {}", zone, version, backend, ex.displayText());
+    }
+}
+
+size_t PostgresZoneStore::redrive(const std::string& backend) {
+    return withSession(*pool_, "redriving dead letters", [&](Poco::Data::Session& s) {
+        std::string b = backend;
+        Int64 n = 0;
+        s << "WITH r AS (UPDATE backend_state SET dead_letter = 0, attempts = 0, next_attempt_ms = 0 WHERE backend = $1 AND dead_letter <> 0"
+             " RETURNING 1) SELECT COUNT(*) FROM r",
+            into(n), use(b), now;
+        return static_cast<size_t>(n);
+    });
+}
+
+void PostgresZoneStore::flush() {
+    // Progress records are written before their call returns: nothing is queued.
+}
+
+} // namespace dadns

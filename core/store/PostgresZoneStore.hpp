@@ -1,0 +1,70 @@
+// The shared ZoneStore: PostgreSQL (Poco::Data::PostgreSQL), for several dadns instances on
+// one database. Same semantics as SqliteZoneStore, but no in-memory index: another instance
+// may have written anything, so every read asks the database.
+//
+// A submission is one transaction holding a per-zone advisory lock, so versions are assigned
+// without gaps or duplicates whichever instance submits. Progress records (applied, failed)
+// go through one session with synchronous_commit off: losing one only means a re-apply.
+#pragma once
+
+#include "core/store/HybridClock.hpp"
+#include "core/store/ZoneStore.hpp"
+
+#include <memory>
+#include <mutex>
+
+namespace Poco::Data {
+class Session;
+class SessionPool;
+} // namespace Poco::Data
+
+namespace dadns {
+
+class PostgresZoneStore final : public ZoneStore {
+public:
+    struct Options {
+        size_t historyPerZone = 10;
+        std::string nodeId = "local";
+        size_t poolSize = 16;
+    };
+
+    // dsn: a libpq connection string ("host=... port=... dbname=... user=... password=...")
+    // or URI ("postgresql://user:password@host:port/db"). Creates or checks the schema.
+    // Throws std::runtime_error naming the server and the reason.
+    PostgresZoneStore(const std::string& dsn, Options options);
+    ~PostgresZoneStore() override;
+
+    SubmitOutcome submit(const ZoneSubmission& change) override;
+    std::optional<ZoneState> current(const std::string& zone, bool withText = true) override;
+    std::optional<ZoneState> version(const std::string& zone, uint64_t version) override;
+    std::vector<ZoneState> history(const std::string& zone) override;
+    std::vector<ZoneState> list(const ZoneListFilter& filter) override;
+    StoreStats stats() override;
+
+    std::vector<PendingZone> pending(const std::string& backend) override;
+    std::vector<BackendZoneState> backendStates(const std::string& zone) override;
+    std::optional<BackendZoneState> backendState(const std::string& backend, const std::string& zone) override;
+    std::vector<BackendZoneState> deadLetters(const std::string& backend) override;
+
+    void recordApplied(const std::string& backend, const std::string& zone, uint64_t version, int64_t verifiedCount,
+                       const std::string& warning = "") override;
+    void recordFailure(const std::string& backend, const std::string& zone, uint64_t version, int attempts, int64_t nextAttemptMs,
+                       const std::string& error, bool deadLetter) override;
+    size_t redrive(const std::string& backend) override;
+    void flush() override;
+
+    // The DSN with any password masked, for status and logs.
+    static std::string describe(const std::string& dsn);
+
+private:
+    std::vector<BackendZoneState> states(const std::string& where, const std::string& a, const std::string& b);
+
+    Options options_;
+    std::string location_;
+    HybridClock clock_;
+    std::unique_ptr<Poco::Data::SessionPool> pool_;
+    std::mutex progressMutex_;
+    std::unique_ptr<Poco::Data::Session> progress_;
+};
+
+} // namespace dadns
