@@ -2,6 +2,7 @@
 
 #include "core/log/Logging.hpp"
 #include "core/metrics/ProcessMetrics.hpp"
+#include "core/store/PostgresZoneStore.hpp"
 #include "core/store/SqliteZoneStore.hpp"
 
 #include <Poco/File.h>
@@ -41,10 +42,18 @@ void Daemon::start() {
     auto log = logger("app");
     addProcessMetrics(metrics_);
 
-    SqliteZoneStore::Options storeOptions;
-    storeOptions.historyPerZone = config_.historyPerZone;
-    storeOptions.nodeId = config_.nodeId;
-    store_ = std::make_unique<SqliteZoneStore>(config_.queueLocation, storeOptions);
+    if (config_.storeEngine == "postgresql") {
+        PostgresZoneStore::Options storeOptions;
+        storeOptions.historyPerZone = config_.historyPerZone;
+        storeOptions.nodeId = config_.nodeId;
+        storeOptions.poolSize = config_.storePoolSize;
+        store_ = std::make_unique<PostgresZoneStore>(config_.storeDsn, storeOptions);
+    } else {
+        SqliteZoneStore::Options storeOptions;
+        storeOptions.historyPerZone = config_.historyPerZone;
+        storeOptions.nodeId = config_.nodeId;
+        store_ = std::make_unique<SqliteZoneStore>(config_.queueLocation, storeOptions);
+    }
     intake_ = std::make_unique<ChangeIntake>(*store_, metrics_);
 
     ApiServerOptions http;

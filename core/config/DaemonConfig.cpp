@@ -155,7 +155,7 @@ std::vector<std::string> DaemonConfig::knownKeys() {
     return {"log_level", "log_format", "timezone", "queue_location", "node_id", "shutdown_grace_seconds",
             "app.auth_username", "app.auth_password", "app.listen_port", "app.listen_address",
             "app.tls_port", "app.tls_cert", "app.tls_key",
-            "dns.default_backend", "plugins.dir", "store.engine", "store.history_per_zone",
+            "dns.default_backend", "plugins.dir", "store.engine", "store.type", "store.dsn", "store.pool_size", "store.history_per_zone",
             "http.threads", "http.queue", "http.max_body_bytes", "http.public_status", "http.timeout_seconds",
             "dispatch.retry_backoff", "dispatch.retry_backoff_max", "dispatch.max_attempts",
             "dispatch.breaker_failures", "dispatch.drift_interval", "dispatch.remove_unknown_zones",
@@ -214,8 +214,16 @@ DaemonConfig DaemonConfig::fromTree(const ConfigTree& tree) {
     c.pluginDir = r.str("plugins.dir", "");
     c.pluginExtraPaths = r.list("plugins.extra_paths");
 
-    c.storeEngine = lower(r.str("store.engine", c.storeEngine));
-    if (c.storeEngine != "sqlite") throw ConfigError("store.engine", "unknown engine '" + c.storeEngine + "' (available: sqlite)");
+    // store.type; store.engine is its earlier name.
+    std::string typeKey = tree.find("store.type") ? "store.type" : "store.engine";
+    c.storeEngine = lower(r.str(typeKey, c.storeEngine));
+    if (c.storeEngine == "postgres") c.storeEngine = "postgresql";
+    if (c.storeEngine != "sqlite" && c.storeEngine != "postgresql")
+        throw ConfigError(typeKey, "unknown engine '" + c.storeEngine + "' (available: sqlite, postgresql)");
+    c.storeDsn = r.str("store.dsn", "");
+    if (c.storeEngine == "postgresql" && c.storeDsn.empty())
+        throw ConfigError("store.dsn", "must be set for store.type postgresql (e.g. \"host=db port=5432 dbname=dadns user=dadns\")");
+    c.storePoolSize = static_cast<size_t>(r.integer("store.pool_size", 16, 1, 256));
     c.historyPerZone = static_cast<size_t>(r.integer("store.history_per_zone", 10, 1, 1000));
 
     c.httpThreads = static_cast<int>(r.integer("http.threads", c.httpThreads, 1, 1024));

@@ -49,7 +49,9 @@ struct DaemonConfig {
     std::string pluginDir;                  // empty: next to the binary
     std::vector<std::string> pluginExtraPaths;
 
-    std::string storeEngine = "sqlite";
+    std::string storeEngine = "sqlite";     // or "postgresql" (store.type)
+    std::string storeDsn;                   // postgresql: libpq connection string or URI
+    size_t storePoolSize = 16;              // postgresql: connections
     size_t historyPerZone = 10;
 
     int httpThreads = 32;

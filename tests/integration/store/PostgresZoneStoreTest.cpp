@@ -7,6 +7,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+
 #include <set>
 #include <thread>
 
@@ -97,3 +100,33 @@ TEST_CASE("a store that cannot reach its database says where and why; the DSN's 
     CHECK(PostgresZoneStore::describe("postgresql://dadns:pa55@db.example:5432/dadns") == "postgresql://dadns:***@db.example:5432/dadns");
     CHECK(PostgresZoneStore::describe("host=db password='a b' user=x") == "host=db password=*** user=x");
 }
+
+TEST_CASE("a daemon on a PostgreSQL store loses nothing acknowledged to kill -9 and converges after restart", "[store][postgresql]") {
+    server().recreateDatabase("dadns_daemon");
+    std::string cfg = test::baseConfig("store:\n  type: postgresql\n  dsn: \"" + server().dsn("dadns_daemon") +
+                                       "\"\ndns:\n  backends:\n    files:\n      type: test_backend\n      dir: {dir}/files\n"
+                                       "      delay_ms: 20\n      parallel: 2\n");
+    cfg.replace(cfg.find("{plugins}"), 9, "{test_plugins}");
+    test::Daemon d(cfg);
+    d.start();
+    CHECK(Poco::JSON::Parser().parse(d.get("/api/v1/status").body).extract<Poco::JSON::Object::Ptr>()->getObject("store")->getValue<std::string>(
+              "engine") == "postgresql");
+    const int zones = 60;
+    for (int i = 0; i < zones; ++i) {
+        std::string name = "k" + std::to_string(i) + ".example";
+        REQUIRE(d.call("PUT", "/api/v1/zones/" + name, "$TTL 300\n@ IN SOA ns1." + name + ". h." + name + ". 1 3600 600 86400 300\n@ IN NS ns1." +
+                                                          name + ".\nwww IN A 192.0.2." + std::to_string(i + 1) + "\n").status == 201);
+    }
+    d.kill9(); // while the slow backend is still applying
+    d.start();
+    test::Daemon& again = d;
+    CHECK(server().exec("SELECT COUNT(*) FROM zones WHERE deleted = 0", "dadns_daemon").find(std::to_string(zones)) == 0);
+    CHECK(test::eventually([&] {
+        for (int i = 0; i < zones; ++i)
+            if (!test::fileExists(again.dir() + "/files/k" + std::to_string(i) + ".example.zone")) return false;
+        return true;
+    }, std::chrono::seconds(60)));
+    CHECK(server().exec("SELECT COUNT(*) FROM backend_state WHERE backend = 'files' AND applied_version = 1", "dadns_daemon")
+              .find(std::to_string(zones)) == 0);
+}
+

@@ -95,6 +95,8 @@ TEST_CASE("every validation failure names the key and what is wrong", "[config]"
         {base + "dns:\n  backends:\n    Bad/Name: {}\n", "dns.backends.Bad/Name: instance names use"},
         {base + "dns:\n  backendz: {}\n", "dns.backendz: unknown setting"},
         {base + "store:\n  engine: oracle\n", "store.engine: unknown engine"},
+        {base + "store:\n  type: oracle\n", "store.type: unknown engine 'oracle' (available: sqlite, postgresql)"},
+        {base + "store:\n  type: postgresql\n", "store.dsn: must be set"},
         {base + "store:\n  history_per_zone: 0\n", "store.history_per_zone: must be between 1"},
         {base + "http:\n  max_body_bytes: 10\n", "http.max_body_bytes: must be between"},
         {base + "http:\n  public_status: perhaps\n", "http.public_status: must be true or false"},
