@@ -1,13 +1,16 @@
 // Push benchmark: N distinct zones (about 12 records each) from C concurrent HTTP clients
 // into a daemon with its store on disk, to a no-op backend or the bind backend.
 //
-//   build/bench/push_bench [--zones=N] [--clients=C] [--backend=noop|bind] [--restart]
+//   build/bench/push_bench [--zones=N] [--clients=C] [--backend=noop|bind] [--store=sqlite|postgresql] [--restart]
+//
+// --store=postgresql starts a PostgreSQL (tests/servers/postgres.sh) and keeps the store there.
 //
 // Prints: acknowledged pushes/s (every PUT answered 201, i.e. durable), end-to-end zones/s
 // (every zone applied and verified on the backend), request latency median/p99, the daemon's
 // resident memory, and with --restart the time a restart takes until it answers.
 #include "core/metrics/ProcessMetrics.hpp"
 #include "support/BenchLoad.hpp"
+#include "support/PostgresServer.hpp"
 #include "support/TestSupport.hpp"
 
 #include <Poco/JSON/Object.h>
@@ -17,6 +20,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <thread>
 
 using namespace dadns::test;
@@ -48,6 +52,18 @@ int main(int argc, char** argv) {
     int clients = std::stoi(benchArg(argc, argv, "clients", "32"));
     std::string backend = benchArg(argc, argv, "backend", "noop");
     bool restart = benchArg(argc, argv, "restart", "") == "1";
+    std::string storeType = benchArg(argc, argv, "store", "sqlite");
+    std::unique_ptr<PostgresServer> postgres;
+    std::string storeYaml;
+    if (storeType == "postgresql") {
+        postgres = std::make_unique<PostgresServer>();
+        postgres->start();
+        postgres->recreateDatabase("dadns");
+        storeYaml = "store:\n  type: postgresql\n  dsn: \"" + postgres->dsn("dadns") + "\"\n  pool_size: " + std::to_string(std::max(clients, 16)) + "\n";
+    } else if (storeType != "sqlite") {
+        std::cerr << "unknown --store " << storeType << "\n";
+        return 2;
+    }
 
     std::string backends;
     std::string pluginDirYaml;
@@ -61,7 +77,7 @@ int main(int argc, char** argv) {
         std::cerr << "unknown --backend " << backend << "\n";
         return 2;
     }
-    std::string cfg = baseConfig("dns:\n  backends:\n" + backends + "dispatch:\n  drift_interval: 0\nhttp:\n  threads: " +
+    std::string cfg = baseConfig(storeYaml + "dns:\n  backends:\n" + backends + "dispatch:\n  drift_interval: 0\nhttp:\n  threads: " +
                                  std::to_string(std::max(clients, 16)) + "\n");
     cfg.replace(cfg.find("log_level: info"), 15, "log_level: warn");
     cfg.replace(cfg.find("{plugins}"), 9, pluginDirYaml);
@@ -81,7 +97,7 @@ int main(int argc, char** argv) {
     long rss = rssKb(d.pid());
 
 
-    std::printf("backend=%s zones=%d clients=%d failures=%d\n", backend.c_str(), zones, clients, push.failures);
+    std::printf("backend=%s store=%s zones=%d clients=%d failures=%d\n", backend.c_str(), storeType.c_str(), zones, clients, push.failures);
     std::printf("acknowledged: %.0f pushes/s (%.2f s)\n", zones / ackSeconds, ackSeconds);
     std::printf("end-to-end applied+verified: %.0f zones/s (%.2f s)\n", zones / e2eSeconds, e2eSeconds);
     std::printf("latency: median %.2f ms, p99 %.2f ms\n", push.percentileMs(0.5), push.percentileMs(0.99));
