@@ -10,6 +10,8 @@
 
 #include <unistd.h>
 
+#include <chrono>
+
 namespace dadns {
 
 std::string defaultPluginDir() {
@@ -96,6 +98,10 @@ void Daemon::start() {
     dispatch.driftInterval = config_.driftInterval;
     dispatch.removeUnknownZones = config_.removeUnknownZones;
     dispatch.maxDeleteFraction = config_.maxDeleteFraction;
+    dispatch.pollInterval = config_.pollInterval;
+    dispatch.lease = config_.lease;
+    // Unique per process: several instances may run on one host with one node id.
+    dispatch.holder = config_.nodeId + ":" + std::to_string(::getpid()) + ":" + std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count());
     dispatcher_ = std::make_unique<Dispatcher>(*store_, metrics_, dispatch);
     for (const auto& backend : instances_.backends()) {
         uint32_t parallel = backend->parallelism();

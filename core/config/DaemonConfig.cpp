@@ -159,7 +159,7 @@ std::vector<std::string> DaemonConfig::knownKeys() {
             "http.threads", "http.queue", "http.max_body_bytes", "http.public_status", "http.timeout_seconds",
             "dispatch.retry_backoff", "dispatch.retry_backoff_max", "dispatch.max_attempts",
             "dispatch.breaker_failures", "dispatch.drift_interval", "dispatch.remove_unknown_zones",
-            "dispatch.max_delete_fraction"};
+            "dispatch.max_delete_fraction", "dispatch.poll_interval", "dispatch.lease"};
 }
 
 DaemonConfig DaemonConfig::fromTree(const ConfigTree& tree) {
@@ -239,6 +239,10 @@ DaemonConfig DaemonConfig::fromTree(const ConfigTree& tree) {
     c.driftInterval = r.duration("dispatch.drift_interval", c.driftInterval);
     c.removeUnknownZones = r.boolean("dispatch.remove_unknown_zones", false);
     c.maxDeleteFraction = r.number("dispatch.max_delete_fraction", c.maxDeleteFraction, 0.0, 1.0);
+    c.pollInterval = r.duration("dispatch.poll_interval", c.pollInterval);
+    c.lease = r.duration("dispatch.lease", c.lease);
+    if (c.pollInterval.count() < 10) throw ConfigError("dispatch.poll_interval", "must be at least 10ms");
+    if (c.lease < std::chrono::seconds(1)) throw ConfigError("dispatch.lease", "must be at least 1s");
     return c;
 }
 

@@ -65,6 +65,8 @@ struct DaemonConfig {
     int maxAttempts = 8;                              // then dead letter
     int breakerFailures = 5;                          // consecutive failures -> backend down
     std::chrono::milliseconds driftInterval{300000};  // 0 disables the drift scan
+    std::chrono::milliseconds pollInterval{1000};     // shared store: look for other instances' changes
+    std::chrono::milliseconds lease{30000};           // shared store: how long a claim on a zone lasts
     bool removeUnknownZones = false;
     double maxDeleteFraction = 0.1;
 

@@ -62,12 +62,12 @@ void BackendLane::enqueue(const std::string& zone, uint64_t version, bool delete
     wake_.notify_one();
 }
 
-void BackendLane::reloadPending() {
+void BackendLane::reloadPending(bool quiet) {
     auto pending = store_.pending(backend_->name());
     {
         std::lock_guard<std::mutex> lock(mutex_);
         int64_t now = nowMs();
-        if (!pending.empty() && !batchOpen_) {
+        if (!pending.empty() && !batchOpen_ && !quiet) { // polls of a shared store are not batches of this lane
             batchOpen_ = true;
             batchStartMs_ = now;
             batchOk_ = batchFailed_ = 0;
@@ -84,7 +84,7 @@ void BackendLane::reloadPending() {
             schedule(p.zone, item, p.nextAttemptMs);
         }
     }
-    if (!pending.empty()) logger("dispatch")->info("[{}] {} zone(s) pending from the store", backend_->name(), pending.size());
+    if (!pending.empty() && !quiet) logger("dispatch")->info("[{}] {} zone(s) pending from the store", backend_->name(), pending.size());
     wake_.notify_all();
 }
 
@@ -92,8 +92,14 @@ void BackendLane::runTask() {
     reloadPending();
     std::vector<std::thread> workers;
     for (uint32_t i = 0; i < parallelism_; ++i) workers.emplace_back([this] { workerLoop(); });
-    // This thread keeps house: breaker probes, drift scans, progress notifications.
+    // This thread keeps house: breaker probes, drift scans, polls of a shared store, progress
+    // notifications.
+    int64_t nextPollMs = store_.shared() ? nowMs() + options_.pollInterval.count() : 0;
     while (!sleep(250)) {
+        if (nextPollMs && nowMs() >= nextPollMs) {
+            reloadPending(true); // changes other instances stored, and zones whose claims expired
+            nextPollMs = nowMs() + options_.pollInterval.count();
+        }
         bool probe = false;
         {
             std::lock_guard<std::mutex> lock(mutex_);
@@ -139,12 +145,57 @@ void BackendLane::workerLoop() {
         ++inFlight_;
         Item snapshot = item;
         lock.unlock();
+        if (store_.shared() && !claimOrDrop(zone, snapshot)) {
+            lock.lock();
+            continue;
+        }
         auto started = std::chrono::steady_clock::now();
         Outcome outcome = process(zone, snapshot);
         double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
         finish(zone, outcome, seconds);
+        if (store_.shared()) {
+            try {
+                store_.release(backend_->name(), zone, options_.holder);
+            } catch (const std::exception& e) {
+                logger("dispatch")->warn("[{}] {}: releasing the claim failed (it expires): {}", backend_->name(), zone, e.what());
+            }
+        }
         lock.lock();
     }
+}
+
+bool BackendLane::claimOrDrop(const std::string& zone, const Item& snapshot) {
+    bool mine = false;
+    try {
+        mine = store_.claim(backend_->name(), zone, options_.holder, options_.lease.count());
+        // Another instance may have applied this version and let go since this one queued it.
+        if (mine) {
+            auto state = store_.backendState(backend_->name(), zone);
+            if (state && state->appliedVersion >= snapshot.version) {
+                store_.release(backend_->name(), zone, options_.holder);
+                mine = false;
+            }
+        }
+    } catch (const std::exception& e) {
+        logger("dispatch")->warn("[{}] {}: claiming it failed, tried again at the next poll: {}", backend_->name(), zone, e.what());
+    }
+    if (mine) return true;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        --inFlight_;
+        auto it = items_.find(zone);
+        if (it != items_.end()) {
+            it->second.inFlight = false;
+            if (it->second.version > snapshot.version) schedule(zone, it->second, 0); // a newer version came meanwhile
+            else items_.erase(it); // another instance has it; the poll brings it back if that one fails
+        }
+        if (batchOpen_ && idle()) {
+            batchOpen_ = false;
+            batchAnnounced_ = false;
+        }
+    }
+    wake_.notify_one();
+    return false;
 }
 
 BackendLane::Outcome BackendLane::process(const std::string& zone, const Item& item) {

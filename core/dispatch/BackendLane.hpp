@@ -34,8 +34,9 @@ public:
 
     // A zone's desired state changed to version; parsed (optional) is that version's records.
     void enqueue(const std::string& zone, uint64_t version, bool deleted, std::shared_ptr<const sdk::Zone> parsed = nullptr);
-    // Queues everything the store says this backend has not applied (start, redrive).
-    void reloadPending();
+    // Queues everything the store says this backend has not applied (start, redrive, and
+    // polls of a shared store).
+    void reloadPending(bool quiet = false);
     // Lists the backend's zones and compares them with the store; see DriftReport.
     DriftReport scanDrift(bool force);
 
@@ -61,6 +62,8 @@ private:
     };
 
     void workerLoop();
+    // Shared store: takes zone for this instance; false (and the item dropped) when another has it.
+    bool claimOrDrop(const std::string& zone, const Item& snapshot);
     Outcome process(const std::string& zone, const Item& item);
     void applyAndVerify(const std::string& zone, const sdk::Zone& desired, Outcome& out); // throws
     void finish(const std::string& zone, const Outcome& outcome, double seconds);

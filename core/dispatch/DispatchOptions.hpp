@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <string>
 
 namespace dadns {
 
@@ -13,6 +14,11 @@ struct DispatchOptions {
     std::chrono::milliseconds driftInterval{300000}; // 0: no periodic scan
     bool removeUnknownZones = false;
     double maxDeleteFraction = 0.1;
+    // With a shared store: how often lanes look for changes other instances stored, how long a
+    // claim on a zone lasts (a crashed instance's claims expire after it), and who claims.
+    std::chrono::milliseconds pollInterval{1000};
+    std::chrono::milliseconds lease{30000};
+    std::string holder = "local";
 };
 
 } // namespace dadns

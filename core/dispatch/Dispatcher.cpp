@@ -47,7 +47,13 @@ void Dispatcher::stop() {
     if (!started_) return;
     started_ = false;
     tasks_->cancelAll();
-    tasks_->joinAll();
+    tasks_->joinAll(); // the lanes finish what they have in flight
+    try {
+        if (size_t released = store_.releaseAll(options_.holder))
+            logger("dispatch")->info("released {} claim(s) of {}", released, options_.holder);
+    } catch (const std::exception& e) {
+        logger("dispatch")->warn("releasing the claims of {} failed (they expire): {}", options_.holder, e.what());
+    }
     tasks_->removeObserver(Poco::NObserver<Dispatcher, Poco::TaskCustomNotification<LaneStatus>>(*this, &Dispatcher::onLaneStatus));
     tasks_->removeObserver(Poco::NObserver<Dispatcher, Poco::TaskFailedNotification>(*this, &Dispatcher::onTaskFailed));
     waitChanged_.notify_all();

@@ -37,6 +37,9 @@ const char* const kSchema[] = {
     "CREATE TABLE IF NOT EXISTS backend_state(backend TEXT NOT NULL, zone TEXT NOT NULL, applied_version BIGINT NOT NULL,"
     " verified_count BIGINT NOT NULL, attempts INTEGER NOT NULL, next_attempt_ms BIGINT NOT NULL, last_error TEXT NOT NULL,"
     " dead_letter INTEGER NOT NULL, failed_version BIGINT NOT NULL, updated_at_ms BIGINT NOT NULL, PRIMARY KEY(backend, zone))",
+    // Who applies a zone to a backend now: one instance at a time, until expires_at_ms.
+    "CREATE TABLE IF NOT EXISTS leases(backend TEXT NOT NULL, zone TEXT NOT NULL, holder TEXT NOT NULL,"
+    " expires_at_ms BIGINT NOT NULL, PRIMARY KEY(backend, zone))",
 };
 
 using StateRow = Poco::Tuple<std::string, Int64, int, std::string, Int64, std::string, std::string, std::string, std::string, Int64>;
@@ -379,6 +382,38 @@ size_t PostgresZoneStore::redrive(const std::string& backend) {
         s << "WITH r AS (UPDATE backend_state SET dead_letter = 0, attempts = 0, next_attempt_ms = 0 WHERE backend = $1 AND dead_letter <> 0"
              " RETURNING 1) SELECT COUNT(*) FROM r",
             into(n), use(b), now;
+        return static_cast<size_t>(n);
+    });
+}
+
+bool PostgresZoneStore::claim(const std::string& backend, const std::string& zone, const std::string& holder, int64_t leaseMs) {
+    return withSession(*pool_, "claiming a zone", [&](Poco::Data::Session& s) {
+        std::string b = backend, z = zone, h = holder;
+        Int64 at = nowMs(), expires = at + leaseMs;
+        std::vector<std::string> won;
+        // One statement: the row is locked while it is decided, so two instances never both win.
+        // (As a query: Poco reads rows of SELECTs only.)
+        s << "WITH c AS (INSERT INTO leases(backend, zone, holder, expires_at_ms) VALUES($1, $2, $3, $4) ON CONFLICT(backend, zone)"
+             " DO UPDATE SET holder = excluded.holder, expires_at_ms = excluded.expires_at_ms"
+             " WHERE leases.expires_at_ms < $5 OR leases.holder = excluded.holder RETURNING holder) SELECT holder FROM c",
+            into(won), use(b), use(z), use(h), use(expires), use(at), now;
+        return !won.empty();
+    });
+}
+
+void PostgresZoneStore::release(const std::string& backend, const std::string& zone, const std::string& holder) {
+    withSession(*pool_, "releasing a zone", [&](Poco::Data::Session& s) {
+        std::string b = backend, z = zone, h = holder;
+        s << "DELETE FROM leases WHERE backend = $1 AND zone = $2 AND holder = $3", use(b), use(z), use(h), now;
+        return 0;
+    });
+}
+
+size_t PostgresZoneStore::releaseAll(const std::string& holder) {
+    return withSession(*pool_, "releasing leases", [&](Poco::Data::Session& s) {
+        std::string h = holder;
+        Int64 n = 0;
+        s << "WITH r AS (DELETE FROM leases WHERE holder = $1 RETURNING 1) SELECT COUNT(*) FROM r", into(n), use(h), now;
         return static_cast<size_t>(n);
     });
 }

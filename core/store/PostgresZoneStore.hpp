@@ -53,6 +53,11 @@ public:
     size_t redrive(const std::string& backend) override;
     void flush() override;
 
+    bool shared() const override { return true; }
+    bool claim(const std::string& backend, const std::string& zone, const std::string& holder, int64_t leaseMs) override;
+    void release(const std::string& backend, const std::string& zone, const std::string& holder) override;
+    size_t releaseAll(const std::string& holder) override;
+
     // The DSN with any password masked, for status and logs.
     static std::string describe(const std::string& dsn);
 

@@ -122,6 +122,20 @@ public:
 
     // Blocks until every record* call made before it is written.
     virtual void flush() = 0;
+
+    // Sharing the work between instances (a shared store). Another instance may submit and
+    // apply: lanes then poll pending() for changes they were not told about, and claim a zone
+    // before applying it. The embedded store has one instance: everything is its own.
+    virtual bool shared() const { return false; }
+    // Takes the right to apply zone to backend until now + lease: false while another holder's
+    // lease on it is live. Taking it again extends one's own lease.
+    virtual bool claim(const std::string& /*backend*/, const std::string& /*zone*/, const std::string& /*holder*/,
+                       int64_t /*leaseMs*/) {
+        return true;
+    }
+    virtual void release(const std::string& /*backend*/, const std::string& /*zone*/, const std::string& /*holder*/) {}
+    // Drops every lease of holder (a clean shutdown); returns how many it held.
+    virtual size_t releaseAll(const std::string& /*holder*/) { return 0; }
 };
 
 } // namespace dadns

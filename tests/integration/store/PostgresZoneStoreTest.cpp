@@ -11,6 +11,7 @@
 #include <Poco/JSON/Parser.h>
 
 #include <set>
+#include <sstream>
 #include <thread>
 
 using namespace dadns;
@@ -86,6 +87,23 @@ TEST_CASE("two instances on one database: every submission gets its own version,
     CHECK(b->backendState("bind", "only-a.example")->appliedVersion == 1);
 }
 
+TEST_CASE("a claim on a zone is held by one holder until released or expired", "[store][postgresql]") {
+    auto& sut = test::storeUnderTest();
+    sut.reset();
+    auto a = sut.open(3, "node-a");
+    auto b = sut.open(3, "node-b");
+    CHECK(a->claim("bind", "c.example", "a", 60000));
+    CHECK_FALSE(b->claim("bind", "c.example", "b", 60000));
+    CHECK(a->claim("bind", "c.example", "a", 60000)); // extending one's own
+    CHECK(b->claim("pdns", "c.example", "b", 60000)); // another backend: another claim
+    a->release("bind", "c.example", "a");
+    CHECK(b->claim("bind", "c.example", "b", 1000));
+    std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+    CHECK(a->claim("bind", "c.example", "a", 60000)); // b's expired
+    CHECK(a->releaseAll("a") == 1);
+    CHECK(b->releaseAll("b") == 1);
+}
+
 TEST_CASE("a store that cannot reach its database says where and why; the DSN's password is masked", "[store][postgresql]") {
     PostgresZoneStore::Options o;
     std::string dsn = "host=127.0.0.1 port=" + std::to_string(test::freePort()) + " dbname=x user=u password=s3cret connect_timeout=2";
@@ -128,5 +146,85 @@ TEST_CASE("a daemon on a PostgreSQL store loses nothing acknowledged to kill -9 
     }, std::chrono::seconds(60)));
     CHECK(server().exec("SELECT COUNT(*) FROM backend_state WHERE backend = 'files' AND applied_version = 1", "dadns_daemon")
               .find(std::to_string(zones)) == 0);
+}
+
+namespace {
+
+// A daemon on the shared database whose backend writes into dir (shared by every instance,
+// as one BIND or PowerDNS would be).
+std::string sharedConfig(const std::string& database, const std::string& dir) {
+    std::string cfg = test::baseConfig("store:\n  type: postgresql\n  dsn: \"" + server().dsn(database) +
+                                       "\"\ndns:\n  backends:\n    files:\n      type: test_backend\n      dir: " + dir +
+                                       "\n      delay_ms: 40\n      parallel: 2\n"
+                                       "dispatch:\n  poll_interval: 100ms\n  lease: 2s\n  retry_backoff: 100ms\n");
+    cfg.replace(cfg.find("{plugins}"), 9, "{test_plugins}");
+    return cfg;
+}
+
+std::string zoneText(const std::string& name, int i) {
+    return "$TTL 300\n@ IN SOA ns1." + name + ". h." + name + ". 1 3600 600 86400 300\n@ IN NS ns1." + name + ".\nwww IN A 192.0.2." +
+           std::to_string(i % 250 + 1) + "\n";
+}
+
+int64_t scalar(const std::string& sql, const std::string& database) { return std::stoll(server().exec(sql, database)); }
+
+} // namespace
+
+TEST_CASE("three instances share one backend's work: each zone applied once, a killed one's work finished, a drain leaves no claim",
+          "[store][postgresql]") {
+    server().recreateDatabase("dadns_shared");
+    test::TempDir shared("dadns-shared-backend");
+    std::vector<std::unique_ptr<test::Daemon>> daemons;
+    for (int i = 0; i < 3; ++i) {
+        daemons.push_back(std::make_unique<test::Daemon>(sharedConfig("dadns_shared", shared.path())));
+        daemons.back()->start();
+    }
+    auto appliedCount = [&] { return scalar("SELECT COUNT(*) FROM backend_state WHERE backend = 'files' AND applied_version >= 1", "dadns_shared"); };
+
+    // Pushed to one instance; the others find the work by polling the store.
+    const int zones = 90;
+    for (int i = 0; i < zones; ++i) {
+        std::string name = "s" + std::to_string(i) + ".example";
+        REQUIRE(daemons[0]->call("PUT", "/api/v1/zones/" + name, zoneText(name, i)).status == 201);
+    }
+    bool allApplied = test::eventually([&] { return appliedCount() == zones; }, std::chrono::seconds(60));
+    if (!allApplied) // the instances' warnings say why
+        for (auto& d : daemons) {
+            std::istringstream all(d->log());
+            std::string warnings;
+            for (std::string line; std::getline(all, line) && warnings.size() < 3000;)
+                if (line.find("[dispatch]") != std::string::npos || line.find("[store]") != std::string::npos) warnings += line + "\n";
+            WARN(warnings);
+        }
+    REQUIRE(allApplied);
+    auto log = test::readFile(shared.path() + "/applied.log");
+    std::multiset<std::string> lines;
+    std::istringstream in(log);
+    for (std::string l; std::getline(in, l);) lines.insert(l);
+    CHECK(lines.size() == static_cast<size_t>(zones)); // exactly once per zone and version
+    for (const auto& l : lines) CHECK(lines.count(l) == 1);
+    int working = 0;
+    for (auto& d : daemons) working += d->metricSum("dadns_applies_total{backend=\"files\",result=\"ok\"}") > 0;
+    CHECK(working >= 2); // the work was shared
+
+    // One instance killed mid-run: its claims expire and the others finish its zones.
+    for (int i = zones; i < 2 * zones; ++i) {
+        std::string name = "s" + std::to_string(i) + ".example";
+        REQUIRE(daemons[1]->call("PUT", "/api/v1/zones/" + name, zoneText(name, i)).status == 201);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    daemons[1]->kill9();
+    CHECK(test::eventually([&] { return appliedCount() == 2 * zones; }, std::chrono::seconds(60)));
+
+    // A drain on SIGTERM: in-flight applies finish, and no claim of that instance is left.
+    for (int i = 2 * zones; i < 3 * zones; ++i) {
+        std::string name = "s" + std::to_string(i) + ".example";
+        REQUIRE(daemons[0]->call("PUT", "/api/v1/zones/" + name, zoneText(name, i)).status == 201);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    int pid = daemons[0]->pid();
+    CHECK(daemons[0]->stop() == 0);
+    CHECK(scalar("SELECT COUNT(*) FROM leases WHERE holder LIKE '%:" + std::to_string(pid) + ":%'", "dadns_shared") == 0);
+    CHECK(test::eventually([&] { return appliedCount() == 3 * zones; }, std::chrono::seconds(60)));
 }
 
