@@ -111,6 +111,7 @@ void addStatusRoutes(Router& router, ApiContext& ctx) {
                     o->set("reasons", reasons);
                     o->set("version", versionString());
                     o->set("node_id", ctx.config.nodeId);
+                    o->set("role", ctx.config.role);
                     o->set("uptime_seconds",
                            std::chrono::duration<double>(std::chrono::steady_clock::now() - ctx.startedAt).count());
                     StoreStats stats = ctx.store.stats();

@@ -20,6 +20,9 @@ void DadnsApp::defineOptions(Poco::Util::OptionSet& options) {
     ServerApplication::defineOptions(options);
     options.addOption(Poco::Util::Option("config", "c", "configuration file (default: etc/dadns.yml, then /etc/dadns/dadns.yml)")
                           .required(false).repeatable(false).argument("FILE"));
+    options.addOption(Poco::Util::Option("role", "", "ingest (API and ingestion only), dispatch (backends only) or all (default); "
+                                                      "split roles share a PostgreSQL store")
+                          .required(false).repeatable(false).argument("ROLE"));
     options.addOption(Poco::Util::Option("check-config", "", "validate the configuration and the plugins it names, then exit"));
     options.addOption(Poco::Util::Option("list-plugins", "", "list the plugins found and why any was refused, then exit"));
     options.addOption(Poco::Util::Option("version", "v", "print the version and exit"));
@@ -29,6 +32,7 @@ void DadnsApp::defineOptions(Poco::Util::OptionSet& options) {
 void DadnsApp::handleOption(const std::string& name, const std::string& value) {
     ServerApplication::handleOption(name, value);
     if (name == "config") configPath_ = value;
+    else if (name == "role") role_ = value;
     else if (name == "check-config") action_ = Action::CheckConfig;
     else if (name == "list-plugins") action_ = Action::ListPlugins;
     else if (name == "version") action_ = Action::Version;
@@ -85,7 +89,7 @@ int DadnsApp::main(const std::vector<std::string>&) {
     case Action::Help: {
         Poco::Util::HelpFormatter help(options());
         help.setCommand(commandName());
-        help.setUsage("[--config=FILE] [--check-config | --list-plugins | --version]");
+        help.setUsage("[--config=FILE] [--role=ingest|dispatch|all] [--check-config | --list-plugins | --version]");
         help.setHeader("dadns: keeps every DNS backend holding the desired state of every zone.");
         help.format(std::cout);
         return EXIT_OK;
@@ -98,6 +102,10 @@ int DadnsApp::main(const std::vector<std::string>&) {
     std::string path = resolveConfigPath();
     try {
         DaemonConfig config = loadConfig(path, &this->config());
+        if (role_ != "all" && role_ != "ingest" && role_ != "dispatch") throw std::runtime_error("--role must be ingest, dispatch or all, got '" + role_ + "'");
+        if (role_ != "all" && config.storeEngine != "postgresql")
+            throw std::runtime_error("--role " + role_ + " needs a store other instances share (store.type: postgresql)");
+        config.role = role_;
         Daemon daemon(std::move(config));
         daemon.start();
         waitForTerminationRequest();

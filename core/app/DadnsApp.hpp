@@ -22,6 +22,7 @@ private:
 
     Action action_ = Action::Run;
     std::string configPath_;
+    std::string role_ = "all";
 };
 
 } // namespace dadns

@@ -88,7 +88,12 @@ void Daemon::start() {
         else log->error("plugin {} refused: {}", r.path, r.reason);
     }
 
-    instances_.create(config_, *loader_, *bridge_);
+    // A split role leaves out what another instance does: backends on an ingest instance,
+    // ingestion and discovery on a dispatch instance.
+    DaemonConfig instanceConfig = config_;
+    if (config_.role == "ingest") instanceConfig.backends.clear();
+    if (config_.role == "dispatch") instanceConfig.services.clear();
+    instances_.create(instanceConfig, *loader_, *bridge_);
 
     DispatchOptions dispatch;
     dispatch.retryBackoff = config_.retryBackoff;
@@ -132,8 +137,8 @@ void Daemon::start() {
     instances_.startServices();
     running_ = true;
     StoreStats stats = store_->stats();
-    log->info("dadns listening on {}:{} (node {}, {} zone(s) stored, {} backend(s))", config_.listenAddress, server_->port(),
-              config_.nodeId, stats.zones, instances_.backends().size());
+    log->info("dadns listening on {}:{} (node {}, role {}, {} zone(s) stored, {} backend(s))", config_.listenAddress, server_->port(),
+              config_.nodeId, config_.role, stats.zones, instances_.backends().size());
     if (server_->tlsPort() >= 0) log->info("dadns listening for HTTPS on {}:{}", config_.listenAddress, server_->tlsPort());
 }
 

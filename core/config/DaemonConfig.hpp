@@ -49,6 +49,9 @@ struct DaemonConfig {
     std::string pluginDir;                  // empty: next to the binary
     std::vector<std::string> pluginExtraPaths;
 
+    // What this instance does (--role): "ingest" (API and ingestion, no dispatching), "dispatch"
+    // (backends only, no ingestion plugins) or "all". Split roles need a shared store.
+    std::string role = "all";
     std::string storeEngine = "sqlite";     // or "postgresql" (store.type)
     std::string storeDsn;                   // postgresql: libpq connection string or URI
     size_t storePoolSize = 16;              // postgresql: connections

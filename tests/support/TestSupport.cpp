@@ -265,7 +265,9 @@ Daemon::~Daemon() {
 }
 
 void Daemon::start() {
-    process_ = ChildProcess({daemonPath(), "--config=" + configPath()}, dir_.file("daemon.log"), env_);
+    std::vector<std::string> argv = {daemonPath(), "--config=" + configPath()};
+    argv.insert(argv.end(), args_.begin(), args_.end());
+    process_ = ChildProcess(argv, dir_.file("daemon.log"), env_);
     bool up = eventually(
         [&] {
             if (!process_.running()) return true;

@@ -104,6 +104,7 @@ public:
     ~Daemon();
 
     void start();                 // waits until GET /health answers; throws on failure
+    void setArgs(std::vector<std::string> args) { args_ = std::move(args); } // more command-line arguments
     int stop(int sig = 15);       // returns the exit code
     void kill9();
     bool running();
@@ -129,6 +130,7 @@ private:
     TempDir dir_;
     int port_;
     std::map<std::string, std::string> env_;
+    std::vector<std::string> args_;
     ChildProcess process_;
 };
 

@@ -228,3 +228,32 @@ TEST_CASE("three instances share one backend's work: each zone applied once, a k
     CHECK(test::eventually([&] { return appliedCount() == 3 * zones; }, std::chrono::seconds(60)));
 }
 
+TEST_CASE("--role splits API-only and worker-only instances on one database", "[store][postgresql]") {
+    server().recreateDatabase("dadns_roles");
+    test::TempDir shared("dadns-roles-backend");
+    std::string cfg = sharedConfig("dadns_roles", shared.path()) + "ingestion:\n  test_ingestion: {}\n";
+    test::Daemon ingest(cfg), worker(cfg);
+    ingest.setArgs({"--role=ingest"});
+    worker.setArgs({"--role=dispatch"});
+    ingest.start();
+    worker.start();
+    auto status = [](test::Daemon& d) { return Poco::JSON::Parser().parse(d.get("/api/v1/status").body).extract<Poco::JSON::Object::Ptr>(); };
+    CHECK(status(ingest)->getValue<std::string>("role") == "ingest");
+    CHECK(status(worker)->getValue<std::string>("role") == "dispatch");
+    CHECK(Poco::JSON::Parser().parse(ingest.get("/api/v1/backends").body).extract<Poco::JSON::Object::Ptr>()->getArray("backends")->size() == 0);
+
+    REQUIRE(ingest.call("PUT", "/api/v1/zones/role.example", zoneText("role.example", 7)).status == 201);
+    CHECK(test::eventually([&] { return test::fileExists(shared.path() + "/role.example.zone"); }));
+    CHECK(worker.metricSum("dadns_applies_total{backend=\"files\",result=\"ok\"}") == 1);
+    // Ingestion plugins run on the ingest instance only.
+    CHECK(ingest.call("POST", "/api/v1/test-ingest/plugin.example", zoneText("plugin.example", 8)).status == 200);
+    CHECK(worker.call("POST", "/api/v1/test-ingest/plugin.example", zoneText("plugin.example", 9)).status == 404);
+    CHECK(test::eventually([&] { return test::fileExists(shared.path() + "/plugin.example.zone"); }));
+
+    // A split role on the embedded store is refused: nobody else could dispatch its changes.
+    test::Daemon alone(test::baseConfig(""));
+    alone.setArgs({"--role=ingest"});
+    CHECK_THROWS(alone.start());
+    CHECK(alone.log().find("--role ingest needs a store other instances share") != std::string::npos);
+}
+
