@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <mutex>
 
 using namespace Poco::Data::Keywords;
@@ -78,8 +79,41 @@ BackendZoneState toProgress(const ProgressRow& r) {
 }
 
 // Runs fn with a pooled session, turning Poco's errors into std::runtime_error.
-template <class Fn>
-auto withSession(Poco::Data::SessionPool& pool, const char* what, Fn&& fn) {
+} // namespace
+
+// Poco's SessionPool throws when every session is in use; callers wait here for one instead.
+class PostgresZoneStore::SessionGate {
+public:
+    explicit SessionGate(size_t sessions) : free_(sessions) {}
+    void enter() {
+        std::unique_lock<std::mutex> lock(mutex_);
+        freed_.wait(lock, [&] { return free_ > 0; });
+        --free_;
+    }
+    void leave() {
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            ++free_;
+        }
+        freed_.notify_one();
+    }
+
+private:
+    std::mutex mutex_;
+    std::condition_variable freed_;
+    size_t free_;
+};
+
+namespace {
+
+// Runs fn with a pooled session (waiting for one), turning Poco's errors into std::runtime_error.
+template <class Gate, class Fn>
+auto withSession(Gate& gate, Poco::Data::SessionPool& pool, const char* what, Fn&& fn) {
+    gate.enter();
+    struct Leave {
+        Gate& gate;
+        ~Leave() { gate.leave(); }
+    } leave{gate};
     try {
         Poco::Data::Session s(pool.get());
         return fn(s);
@@ -115,7 +149,10 @@ PostgresZoneStore::PostgresZoneStore(const std::string& dsn, Options options)
     static std::once_flag registered;
     std::call_once(registered, [] { Poco::Data::PostgreSQL::Connector::registerConnector(); });
     try {
-        pool_ = std::make_unique<Poco::Data::SessionPool>("PostgreSQL", dsn, 1, static_cast<int>(options_.poolSize), 60);
+        // One session is the progress writer's; the others are shared through the gate.
+        size_t sessions = std::max<size_t>(options_.poolSize, 2);
+        pool_ = std::make_unique<Poco::Data::SessionPool>("PostgreSQL", dsn, 1, static_cast<int>(sessions), 60);
+        gate_ = std::make_unique<SessionGate>(sessions - 1);
         Poco::Data::Session s(pool_->get());
         // Several instances may start at once: one creates the schema, the others wait.
         s.begin();
@@ -158,7 +195,7 @@ SubmitOutcome PostgresZoneStore::submit(const ZoneSubmission& sub) {
         newStamp = *parsed;
         clock_.observe(newStamp);
     }
-    return withSession(*pool_, "storing a zone", [&](Poco::Data::Session& s) {
+    return withSession(*gate_, *pool_, "storing a zone", [&](Poco::Data::Session& s) {
         SubmitOutcome out;
         std::string name = sub.name;
         try {
@@ -211,7 +248,7 @@ SubmitOutcome PostgresZoneStore::submit(const ZoneSubmission& sub) {
 }
 
 std::optional<ZoneState> PostgresZoneStore::current(const std::string& zone, bool withText) {
-    return withSession(*pool_, "reading a zone", [&](Poco::Data::Session& s) -> std::optional<ZoneState> {
+    return withSession(*gate_, *pool_, "reading a zone", [&](Poco::Data::Session& s) -> std::optional<ZoneState> {
         std::vector<StateRow> rows;
         std::string name = zone;
         if (withText)
@@ -226,7 +263,7 @@ std::optional<ZoneState> PostgresZoneStore::current(const std::string& zone, boo
 }
 
 std::optional<ZoneState> PostgresZoneStore::version(const std::string& zone, uint64_t version) {
-    return withSession(*pool_, "reading a zone version", [&](Poco::Data::Session& s) -> std::optional<ZoneState> {
+    return withSession(*gate_, *pool_, "reading a zone version", [&](Poco::Data::Session& s) -> std::optional<ZoneState> {
         std::vector<StateRow> rows;
         std::string name = zone;
         Int64 v = static_cast<Int64>(version);
@@ -237,7 +274,7 @@ std::optional<ZoneState> PostgresZoneStore::version(const std::string& zone, uin
 }
 
 std::vector<ZoneState> PostgresZoneStore::history(const std::string& zone) {
-    return withSession(*pool_, "reading history", [&](Poco::Data::Session& s) {
+    return withSession(*gate_, *pool_, "reading history", [&](Poco::Data::Session& s) {
         std::vector<StateRow> rows;
         std::string name = zone;
         s << "SELECT " << std::string(kStateColumns) << " FROM zone_history WHERE name = $1 ORDER BY version DESC", into(rows), use(name), now;
@@ -248,7 +285,7 @@ std::vector<ZoneState> PostgresZoneStore::history(const std::string& zone) {
 }
 
 std::vector<ZoneState> PostgresZoneStore::list(const ZoneListFilter& filter) {
-    return withSession(*pool_, "listing zones", [&](Poco::Data::Session& s) {
+    return withSession(*gate_, *pool_, "listing zones", [&](Poco::Data::Session& s) {
         std::vector<StateRow> rows;
         std::string after = filter.after;
         Int64 limit = static_cast<Int64>(filter.limit);
@@ -267,7 +304,7 @@ std::vector<ZoneState> PostgresZoneStore::list(const ZoneListFilter& filter) {
 }
 
 StoreStats PostgresZoneStore::stats() {
-    return withSession(*pool_, "counting zones", [&](Poco::Data::Session& s) {
+    return withSession(*gate_, *pool_, "counting zones", [&](Poco::Data::Session& s) {
         Int64 active = 0, deleted = 0;
         s << "SELECT COUNT(*) FILTER (WHERE deleted = 0), COUNT(*) FILTER (WHERE deleted <> 0) FROM zones", into(active), into(deleted), now;
         StoreStats st;
@@ -280,7 +317,7 @@ StoreStats PostgresZoneStore::stats() {
 }
 
 std::vector<PendingZone> PostgresZoneStore::pending(const std::string& backend) {
-    return withSession(*pool_, "reading pending zones", [&](Poco::Data::Session& s) {
+    return withSession(*gate_, *pool_, "reading pending zones", [&](Poco::Data::Session& s) {
         using Row = Poco::Tuple<std::string, Int64, int, Int64, int, Int64>;
         std::vector<Row> rows;
         std::string b = backend;
@@ -313,7 +350,7 @@ std::vector<PendingZone> PostgresZoneStore::pending(const std::string& backend) 
 }
 
 std::vector<BackendZoneState> PostgresZoneStore::states(const std::string& where, const std::string& a, const std::string& b) {
-    return withSession(*pool_, "reading backend states", [&](Poco::Data::Session& s) {
+    return withSession(*gate_, *pool_, "reading backend states", [&](Poco::Data::Session& s) {
         std::vector<ProgressRow> rows;
         std::string first = a, second = b;
         std::string sql = "SELECT " + std::string(kProgressColumns) + " FROM backend_state b JOIN zones z ON z.name = b.zone WHERE " + where +
@@ -376,7 +413,7 @@ void PostgresZoneStore::recordFailure(const std::string& backend, const std::str
 }
 
 size_t PostgresZoneStore::redrive(const std::string& backend) {
-    return withSession(*pool_, "redriving dead letters", [&](Poco::Data::Session& s) {
+    return withSession(*gate_, *pool_, "redriving dead letters", [&](Poco::Data::Session& s) {
         std::string b = backend;
         Int64 n = 0;
         s << "WITH r AS (UPDATE backend_state SET dead_letter = 0, attempts = 0, next_attempt_ms = 0 WHERE backend = $1 AND dead_letter <> 0"
@@ -387,7 +424,7 @@ size_t PostgresZoneStore::redrive(const std::string& backend) {
 }
 
 bool PostgresZoneStore::claim(const std::string& backend, const std::string& zone, const std::string& holder, int64_t leaseMs) {
-    return withSession(*pool_, "claiming a zone", [&](Poco::Data::Session& s) {
+    return withSession(*gate_, *pool_, "claiming a zone", [&](Poco::Data::Session& s) {
         std::string b = backend, z = zone, h = holder;
         Int64 at = nowMs(), expires = at + leaseMs;
         std::vector<std::string> won;
@@ -402,7 +439,7 @@ bool PostgresZoneStore::claim(const std::string& backend, const std::string& zon
 }
 
 void PostgresZoneStore::release(const std::string& backend, const std::string& zone, const std::string& holder) {
-    withSession(*pool_, "releasing a zone", [&](Poco::Data::Session& s) {
+    withSession(*gate_, *pool_, "releasing a zone", [&](Poco::Data::Session& s) {
         std::string b = backend, z = zone, h = holder;
         s << "DELETE FROM leases WHERE backend = $1 AND zone = $2 AND holder = $3", use(b), use(z), use(h), now;
         return 0;
@@ -410,7 +447,7 @@ void PostgresZoneStore::release(const std::string& backend, const std::string& z
 }
 
 size_t PostgresZoneStore::releaseAll(const std::string& holder) {
-    return withSession(*pool_, "releasing leases", [&](Poco::Data::Session& s) {
+    return withSession(*gate_, *pool_, "releasing leases", [&](Poco::Data::Session& s) {
         std::string h = holder;
         Int64 n = 0;
         s << "WITH r AS (DELETE FROM leases WHERE holder = $1 RETURNING 1) SELECT COUNT(*) FROM r", into(n), use(h), now;

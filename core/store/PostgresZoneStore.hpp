@@ -67,7 +67,9 @@ private:
     Options options_;
     std::string location_;
     HybridClock clock_;
+    class SessionGate;
     std::unique_ptr<Poco::Data::SessionPool> pool_;
+    std::unique_ptr<SessionGate> gate_;
     std::mutex progressMutex_;
     std::unique_ptr<Poco::Data::Session> progress_;
 };

@@ -10,6 +10,7 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 
+#include <atomic>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -85,6 +86,28 @@ TEST_CASE("two instances on one database: every submission gets its own version,
     CHECK(b->current("only-a.example"));
     a->recordApplied("bind", "only-a.example", 1, 1);
     CHECK(b->backendState("bind", "only-a.example")->appliedVersion == 1);
+}
+
+TEST_CASE("more concurrent callers than connections wait for one instead of failing", "[store][postgresql]") {
+    server().recreateDatabase("dadns_small_pool");
+    PostgresZoneStore::Options o;
+    o.poolSize = 2; // one for progress records, one shared
+    PostgresZoneStore store(server().dsn("dadns_small_pool"), o);
+    std::atomic<int> failures{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 8; ++t)
+        threads.emplace_back([&, t] {
+            for (int i = 0; i < 10; ++i) {
+                try {
+                    store.submit(zone("p" + std::to_string(t) + "-" + std::to_string(i) + ".example", "x"));
+                } catch (const std::exception&) {
+                    ++failures;
+                }
+            }
+        });
+    for (auto& th : threads) th.join();
+    CHECK(failures == 0);
+    CHECK(store.stats().zones == 80);
 }
 
 TEST_CASE("a claim on a zone is held by one holder until released or expired", "[store][postgresql]") {
