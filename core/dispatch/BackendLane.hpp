@@ -3,6 +3,8 @@
 // version the backend applied; a zone is in flight at most once; the latest version wins;
 // up to `parallelism` zones at once. Failures retry with backoff, then dead-letter; after
 // breaker_failures consecutive failures the backend is marked down and probed with health().
+// With a shared store (several instances), the lane also polls the store for work and claims
+// each zone before applying it, so one zone is applied to one backend by one instance at a time.
 #pragma once
 
 #include "core/dispatch/DispatchOptions.hpp"
