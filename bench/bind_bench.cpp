@@ -19,7 +19,6 @@
 using namespace dadns::test;
 using Clock = std::chrono::steady_clock;
 
-
 int main(int argc, char** argv) {
     int zones = std::stoi(benchArg(argc, argv, "zones", "10000"));
     int clients = std::stoi(benchArg(argc, argv, "clients", "32"));

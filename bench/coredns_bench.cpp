@@ -13,7 +13,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <random>
-#include <sstream>
 #include <thread>
 
 using namespace dadns::test;

@@ -2,6 +2,7 @@
 #include "core/api/ApiContext.hpp"
 #include "core/api/JsonWriter.hpp"
 #include "core/util/Errors.hpp"
+#include "core/util/WallClock.hpp"
 #include "core/zone/ZoneName.hpp"
 #include "core/zone/ZoneParser.hpp"
 
@@ -12,10 +13,6 @@
 
 namespace dadns {
 namespace {
-
-int64_t nowMs() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 ZoneOrigin restOrigin(const ApiRequest& in) { return {"rest", in.remoteAddress, in.authUser}; }
 

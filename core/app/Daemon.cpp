@@ -4,13 +4,12 @@
 #include "core/metrics/ProcessMetrics.hpp"
 #include "core/store/PostgresZoneStore.hpp"
 #include "core/store/SqliteZoneStore.hpp"
+#include "core/util/WallClock.hpp"
 
 #include <Poco/File.h>
 #include <Poco/Path.h>
 
 #include <unistd.h>
-
-#include <chrono>
 
 namespace dadns {
 
@@ -106,7 +105,7 @@ void Daemon::start() {
     dispatch.pollInterval = config_.pollInterval;
     dispatch.lease = config_.lease;
     // Unique per process: several instances may run on one host with one node id.
-    dispatch.holder = config_.nodeId + ":" + std::to_string(::getpid()) + ":" + std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+    dispatch.holder = config_.nodeId + ":" + std::to_string(::getpid()) + ":" + std::to_string(nowMs());
     dispatcher_ = std::make_unique<Dispatcher>(*store_, metrics_, dispatch);
     for (const auto& backend : instances_.backends()) {
         uint32_t parallel = backend->parallelism();

@@ -1,6 +1,7 @@
 #include "core/dispatch/BackendLane.hpp"
 
 #include "core/log/Logging.hpp"
+#include "core/util/WallClock.hpp"
 #include "core/zone/ZoneParser.hpp"
 
 #include <Poco/TaskNotification.h>
@@ -13,10 +14,6 @@ namespace dadns {
 namespace {
 
 constexpr size_t kMaxParsedQueued = 10000; // zones whose parsed records a lane keeps
-
-int64_t nowMs() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 const char* resultLabel(const BackendResult& r) {
     return r.ok() ? "ok" : r.code == DADNS_ERR_PERMANENT ? "permanent" : "retryable";

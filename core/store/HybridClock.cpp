@@ -1,5 +1,7 @@
 #include "core/store/HybridClock.hpp"
 
+#include "core/util/WallClock.hpp"
+
 #include <chrono>
 #include <cstdio>
 #include <tuple>
@@ -36,7 +38,7 @@ bool Stamp::newerThan(const Stamp& other) const {
 }
 
 int64_t HybridClock::wallMs() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    return nowMs();
 }
 
 Stamp HybridClock::now() {

@@ -1,7 +1,9 @@
 #include "core/store/PostgresZoneStore.hpp"
 
 #include "core/log/Logging.hpp"
+#include "core/store/ZoneStateRow.hpp"
 #include "core/util/Errors.hpp"
+#include "core/util/WallClock.hpp"
 
 #include <Poco/Data/PostgreSQL/Connector.h>
 #include <Poco/Data/Session.h>
@@ -18,10 +20,6 @@ using Poco::Int64;
 
 namespace dadns {
 namespace {
-
-int64_t nowMs() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 constexpr int kSchemaVersion = 1;
 
@@ -42,23 +40,6 @@ const char* const kSchema[] = {
     "CREATE TABLE IF NOT EXISTS leases(backend TEXT NOT NULL, zone TEXT NOT NULL, holder TEXT NOT NULL,"
     " expires_at_ms BIGINT NOT NULL, PRIMARY KEY(backend, zone))",
 };
-
-using StateRow = Poco::Tuple<std::string, Int64, int, std::string, Int64, std::string, std::string, std::string, std::string, Int64>;
-const char* const kStateColumns = "name, version, deleted, zone_text, record_count, stamp, source, origin_host, origin_user, updated_at_ms";
-const char* const kHeadColumns = "name, version, deleted, '' AS zone_text, record_count, stamp, source, origin_host, origin_user, updated_at_ms";
-
-ZoneState toState(const StateRow& r) {
-    ZoneState s;
-    s.name = r.get<0>();
-    s.version = static_cast<uint64_t>(r.get<1>());
-    s.deleted = r.get<2>() != 0;
-    s.zoneText = r.get<3>();
-    s.recordCount = r.get<4>();
-    s.stamp = r.get<5>();
-    s.origin = {r.get<6>(), r.get<7>(), r.get<8>()};
-    s.updatedAtMs = r.get<9>();
-    return s;
-}
 
 using ProgressRow = Poco::Tuple<std::string, std::string, Int64, Int64, int, Int64, std::string, int, Int64, Int64>;
 const char* const kProgressColumns = "b.backend, b.zone, b.applied_version, b.verified_count, b.attempts, b.next_attempt_ms,"
@@ -249,56 +230,56 @@ SubmitOutcome PostgresZoneStore::submit(const ZoneSubmission& sub) {
 
 std::optional<ZoneState> PostgresZoneStore::current(const std::string& zone, bool withText) {
     return withSession(*gate_, *pool_, "reading a zone", [&](Poco::Data::Session& s) -> std::optional<ZoneState> {
-        std::vector<StateRow> rows;
+        std::vector<ZoneStateRow> rows;
         std::string name = zone;
         if (withText)
-            s << "SELECT h.name, h.version, h.deleted, h.zone_text, h.record_count, h.stamp, h.source, h.origin_host, h.origin_user,"
-                 " h.updated_at_ms FROM zones z JOIN zone_history h ON h.name = z.name AND h.version = z.version WHERE z.name = $1",
+            s << "SELECT " << std::string(kCurrentWithTextColumns)
+              << " FROM zones z JOIN zone_history h ON h.name = z.name AND h.version = z.version WHERE z.name = $1",
                 into(rows), use(name), now;
         else
-            s << "SELECT " << std::string(kHeadColumns) << " FROM zones WHERE name = $1", into(rows), use(name), now;
+            s << "SELECT " << std::string(kZoneHeadColumns) << " FROM zones WHERE name = $1", into(rows), use(name), now;
         if (rows.empty()) return std::nullopt;
-        return toState(rows.front());
+        return toZoneState(rows.front());
     });
 }
 
 std::optional<ZoneState> PostgresZoneStore::version(const std::string& zone, uint64_t version) {
     return withSession(*gate_, *pool_, "reading a zone version", [&](Poco::Data::Session& s) -> std::optional<ZoneState> {
-        std::vector<StateRow> rows;
+        std::vector<ZoneStateRow> rows;
         std::string name = zone;
         Int64 v = static_cast<Int64>(version);
-        s << "SELECT " << std::string(kStateColumns) << " FROM zone_history WHERE name = $1 AND version = $2", into(rows), use(name), use(v), now;
+        s << "SELECT " << std::string(kZoneStateColumns) << " FROM zone_history WHERE name = $1 AND version = $2", into(rows), use(name), use(v), now;
         if (rows.empty()) return std::nullopt;
-        return toState(rows.front());
+        return toZoneState(rows.front());
     });
 }
 
 std::vector<ZoneState> PostgresZoneStore::history(const std::string& zone) {
     return withSession(*gate_, *pool_, "reading history", [&](Poco::Data::Session& s) {
-        std::vector<StateRow> rows;
+        std::vector<ZoneStateRow> rows;
         std::string name = zone;
-        s << "SELECT " << std::string(kStateColumns) << " FROM zone_history WHERE name = $1 ORDER BY version DESC", into(rows), use(name), now;
+        s << "SELECT " << std::string(kZoneStateColumns) << " FROM zone_history WHERE name = $1 ORDER BY version DESC", into(rows), use(name), now;
         std::vector<ZoneState> out;
-        for (const auto& r : rows) out.push_back(toState(r));
+        for (const auto& r : rows) out.push_back(toZoneState(r));
         return out;
     });
 }
 
 std::vector<ZoneState> PostgresZoneStore::list(const ZoneListFilter& filter) {
     return withSession(*gate_, *pool_, "listing zones", [&](Poco::Data::Session& s) {
-        std::vector<StateRow> rows;
+        std::vector<ZoneStateRow> rows;
         std::string after = filter.after;
         Int64 limit = static_cast<Int64>(filter.limit);
         std::string where = filter.state == ZoneListFilter::State::Active    ? " AND deleted = 0"
                             : filter.state == ZoneListFilter::State::Deleted ? " AND deleted = 1"
                                                                               : "";
         // COLLATE "C": byte order, as the SQLite store and the paging cursor expect.
-        s << "SELECT " << std::string(kHeadColumns) << " FROM zones WHERE name > $1 COLLATE \"C\"" << where
+        s << "SELECT " << std::string(kZoneHeadColumns) << " FROM zones WHERE name > $1 COLLATE \"C\"" << where
           << " ORDER BY name COLLATE \"C\" LIMIT $2",
             into(rows), use(after), use(limit), now;
         std::vector<ZoneState> out;
         out.reserve(rows.size());
-        for (const auto& r : rows) out.push_back(toState(r));
+        for (const auto& r : rows) out.push_back(toZoneState(r));
         return out;
     });
 }

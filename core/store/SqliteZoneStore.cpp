@@ -1,7 +1,9 @@
 #include "core/store/SqliteZoneStore.hpp"
 
 #include "core/log/Logging.hpp"
+#include "core/store/ZoneStateRow.hpp"
 #include "core/util/Errors.hpp"
+#include "core/util/WallClock.hpp"
 
 #include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Data/Session.h>
@@ -19,10 +21,6 @@ using Poco::Int64;
 
 namespace dadns {
 namespace {
-
-int64_t nowMs() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 constexpr int kSchemaVersion = 1;
 
@@ -42,24 +40,6 @@ const char* const kSchema[] = {
     " last_error TEXT NOT NULL, dead_letter INTEGER NOT NULL, failed_version INTEGER NOT NULL,"
     " updated_at_ms INTEGER NOT NULL, PRIMARY KEY(backend, zone)) WITHOUT ROWID",
 };
-
-// Columns of a zone version as the read queries select them.
-using StateRow = Poco::Tuple<std::string, Int64, int, std::string, Int64, std::string, std::string, std::string, std::string, Int64>;
-const char* const kStateColumns = "name, version, deleted, zone_text, record_count, stamp, source, origin_host, origin_user, updated_at_ms";
-const char* const kHeadColumns = "name, version, deleted, '' AS zone_text, record_count, stamp, source, origin_host, origin_user, updated_at_ms";
-
-ZoneState toState(const StateRow& r) {
-    ZoneState s;
-    s.name = r.get<0>();
-    s.version = static_cast<uint64_t>(r.get<1>());
-    s.deleted = r.get<2>() != 0;
-    s.zoneText = r.get<3>();
-    s.recordCount = r.get<4>();
-    s.stamp = r.get<5>();
-    s.origin = {r.get<6>(), r.get<7>(), r.get<8>()};
-    s.updatedAtMs = r.get<9>();
-    return s;
-}
 
 } // namespace
 
@@ -484,53 +464,52 @@ void SqliteZoneStore::flush() {
 
 std::optional<ZoneState> SqliteZoneStore::current(const std::string& zone, bool withText) {
     Poco::Data::Session s(readers_->get());
-    std::vector<StateRow> rows;
+    std::vector<ZoneStateRow> rows;
     std::string name = zone;
     if (withText) {
-        s << "SELECT h." << std::string("name, h.version, h.deleted, h.zone_text, h.record_count, h.stamp, h.source, h.origin_host,"
-                                         " h.origin_user, h.updated_at_ms")
+        s << "SELECT " << std::string(kCurrentWithTextColumns)
           << " FROM zones z JOIN zone_history h ON h.name = z.name AND h.version = z.version WHERE z.name = ?",
             into(rows), use(name), now;
     } else {
-        s << "SELECT " << std::string(kHeadColumns) << " FROM zones WHERE name = ?", into(rows), use(name), now;
+        s << "SELECT " << std::string(kZoneHeadColumns) << " FROM zones WHERE name = ?", into(rows), use(name), now;
     }
     if (rows.empty()) return std::nullopt;
-    return toState(rows.front());
+    return toZoneState(rows.front());
 }
 
 std::optional<ZoneState> SqliteZoneStore::version(const std::string& zone, uint64_t version) {
     Poco::Data::Session s(readers_->get());
-    std::vector<StateRow> rows;
+    std::vector<ZoneStateRow> rows;
     std::string name = zone;
     Int64 v = static_cast<Int64>(version);
-    s << "SELECT " << std::string(kStateColumns) << " FROM zone_history WHERE name = ? AND version = ?", into(rows), use(name), use(v), now;
+    s << "SELECT " << std::string(kZoneStateColumns) << " FROM zone_history WHERE name = ? AND version = ?", into(rows), use(name), use(v), now;
     if (rows.empty()) return std::nullopt;
-    return toState(rows.front());
+    return toZoneState(rows.front());
 }
 
 std::vector<ZoneState> SqliteZoneStore::history(const std::string& zone) {
     Poco::Data::Session s(readers_->get());
-    std::vector<StateRow> rows;
+    std::vector<ZoneStateRow> rows;
     std::string name = zone;
-    s << "SELECT " << std::string(kStateColumns) << " FROM zone_history WHERE name = ? ORDER BY version DESC", into(rows), use(name), now;
+    s << "SELECT " << std::string(kZoneStateColumns) << " FROM zone_history WHERE name = ? ORDER BY version DESC", into(rows), use(name), now;
     std::vector<ZoneState> out;
-    for (const auto& r : rows) out.push_back(toState(r));
+    for (const auto& r : rows) out.push_back(toZoneState(r));
     return out;
 }
 
 std::vector<ZoneState> SqliteZoneStore::list(const ZoneListFilter& filter) {
     Poco::Data::Session s(readers_->get());
-    std::vector<StateRow> rows;
+    std::vector<ZoneStateRow> rows;
     std::string after = filter.after;
     Int64 limit = static_cast<Int64>(filter.limit);
     std::string where = filter.state == ZoneListFilter::State::Active    ? " AND deleted = 0"
                         : filter.state == ZoneListFilter::State::Deleted ? " AND deleted = 1"
                                                                           : "";
-    s << "SELECT " << std::string(kHeadColumns) << " FROM zones WHERE name > ?" << where << " ORDER BY name LIMIT ?", into(rows),
+    s << "SELECT " << std::string(kZoneHeadColumns) << " FROM zones WHERE name > ?" << where << " ORDER BY name LIMIT ?", into(rows),
         use(after), use(limit), now;
     std::vector<ZoneState> out;
     out.reserve(rows.size());
-    for (const auto& r : rows) out.push_back(toState(r));
+    for (const auto& r : rows) out.push_back(toZoneState(r));
     return out;
 }
 

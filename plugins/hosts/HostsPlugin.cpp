@@ -64,6 +64,7 @@ public:
         if (ttl < 1 || ttl > 2147483647) throw PermanentError("hosts: default_ttl must be 1-2147483647");
         ttl_ = static_cast<uint32_t>(ttl);
         if (c.has("nameservers")) {
+            if (!c["nameservers"].isArray()) throw PermanentError("hosts: nameservers must be a list of host names");
             for (const auto& ns : c["nameservers"].items()) {
                 std::string name = lower(ns.asString());
                 if (name.empty() || name.find_first_of(" \t\"\\;") != std::string::npos) throw PermanentError("hosts: nameservers: '" + name + "' is not a host name");

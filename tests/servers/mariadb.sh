@@ -7,6 +7,7 @@
 #
 # root connects over the socket without a password; tests create their own users.
 set -euo pipefail
+. "$(dirname "$0")/stop-pid.sh"
 
 cmd=${1:?usage: mariadb.sh start DIR PORT | stop DIR}
 dir=${2:?directory}
@@ -38,13 +39,7 @@ start)
   ;;
 stop)
   [ -f "$dir/mariadbd.pid" ] || exit 0
-  pid=$(cat "$dir/mariadbd.pid")
-  kill "$pid" 2> /dev/null || true
-  for _ in $(seq 1 300); do
-    kill -0 "$pid" 2> /dev/null || { rm -f "$dir/mariadbd.pid"; exit 0; }
-    sleep 0.1
-  done
-  kill -9 "$pid" 2> /dev/null || true
+  stop_pid "$(cat "$dir/mariadbd.pid")"
   rm -f "$dir/mariadbd.pid"
   ;;
 *)

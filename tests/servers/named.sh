@@ -6,6 +6,7 @@
 #                                          starts named, waits until rndc answers
 #   named.sh stop DIR                      stops it by the pid in DIR/named.pid
 set -euo pipefail
+. "$(dirname "$0")/stop-pid.sh"
 
 cmd=${1:?usage: named.sh start DIR PORT CONTROL_PORT | stop DIR}
 dir=${2:?directory}
@@ -55,13 +56,7 @@ RNDC
   ;;
 stop)
   [ -f "$dir/named.pid" ] || exit 0
-  pid=$(cat "$dir/named.pid")
-  kill "$pid" 2> /dev/null || true
-  for _ in $(seq 1 100); do
-    kill -0 "$pid" 2> /dev/null || exit 0
-    sleep 0.1
-  done
-  kill -9 "$pid" 2> /dev/null || true
+  stop_pid "$(cat "$dir/named.pid")"
   ;;
 *)
   echo "usage: named.sh start DIR PORT CONTROL_PORT | stop DIR" >&2

@@ -6,6 +6,7 @@
 #                                                 pdns_server, waits until the API answers
 #   pdns.sh stop DIR                              stops it by the pid in DIR/pdns_server.pid
 set -euo pipefail
+. "$(dirname "$0")/stop-pid.sh"
 
 cmd=${1:?usage: pdns.sh start DIR DNS_PORT API_PORT API_KEY | stop DIR}
 dir=${2:?directory}
@@ -61,13 +62,7 @@ CONF
   ;;
 stop)
   [ -f "$dir/pdns_server.pid" ] || exit 0
-  pid=$(cat "$dir/pdns_server.pid")
-  kill "$pid" 2> /dev/null || true
-  for _ in $(seq 1 300); do
-    kill -0 "$pid" 2> /dev/null || { rm -f "$dir/pdns_server.pid"; exit 0; }
-    sleep 0.1
-  done
-  kill -9 "$pid" 2> /dev/null || true
+  stop_pid "$(cat "$dir/pdns_server.pid")"
   rm -f "$dir/pdns_server.pid"
   ;;
 *)

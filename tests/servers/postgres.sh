@@ -8,6 +8,7 @@
 #
 # Connections from 127.0.0.1 are trusted: user postgres, no password.
 set -euo pipefail
+. "$(dirname "$0")/stop-pid.sh"
 
 cmd=${1:?usage: postgres.sh start DIR PORT | stop DIR}
 dir=${2:?directory}
@@ -32,13 +33,7 @@ start)
   ;;
 stop)
   [ -f "$dir/data/postmaster.pid" ] || exit 0
-  pid=$(head -1 "$dir/data/postmaster.pid")
-  kill -INT "$pid" 2> /dev/null || true # fast shutdown
-  for _ in $(seq 1 300); do
-    kill -0 "$pid" 2> /dev/null || exit 0
-    sleep 0.1
-  done
-  kill -9 "$pid" 2> /dev/null || true
+  stop_pid "$(head -1 "$dir/data/postmaster.pid")" INT # INT: fast shutdown
   ;;
 *)
   echo "usage: postgres.sh start DIR PORT | stop DIR" >&2

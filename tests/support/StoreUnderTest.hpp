@@ -21,4 +21,22 @@ public:
 
 StoreUnderTest& storeUnderTest();
 
+// A zone change as the REST API would submit it, and a delete.
+inline ZoneSubmission zoneChange(const std::string& name, const std::string& text = "x. 1 IN A 192.0.2.1\n", int64_t count = 1) {
+    ZoneSubmission s;
+    s.name = name;
+    s.zoneText = text;
+    s.recordCount = count;
+    s.origin = {"rest", "host", "user"};
+    return s;
+}
+
+inline ZoneSubmission zoneDeletion(const std::string& name) {
+    ZoneSubmission s;
+    s.name = name;
+    s.deleted = true;
+    s.origin = {"rest", "", ""};
+    return s;
+}
+
 } // namespace dadns::test

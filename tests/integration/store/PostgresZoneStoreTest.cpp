@@ -42,15 +42,6 @@ public:
     }
 };
 
-ZoneSubmission zone(const std::string& name, const std::string& text) {
-    ZoneSubmission s;
-    s.name = name;
-    s.zoneText = text;
-    s.recordCount = 1;
-    s.origin = {"rest", "", ""};
-    return s;
-}
-
 } // namespace
 
 test::StoreUnderTest& test::storeUnderTest() {
@@ -70,7 +61,7 @@ TEST_CASE("two instances on one database: every submission gets its own version,
         threads.emplace_back([&, t] {
             ZoneStore& store = t % 2 ? *a : *b;
             for (int i = 0; i < 25; ++i) {
-                auto out = store.submit(zone("shared.example", "t" + std::to_string(t) + "-" + std::to_string(i)));
+                auto out = store.submit(test::zoneChange("shared.example", "t" + std::to_string(t) + "-" + std::to_string(i)));
                 std::lock_guard<std::mutex> lock(m);
                 versions.insert(out.version);
             }
@@ -82,7 +73,7 @@ TEST_CASE("two instances on one database: every submission gets its own version,
     CHECK(b->current("shared.example")->version == 200);
     CHECK(a->history("shared.example").size() == 100);
     // Each instance sees the other's writes at once.
-    a->submit(zone("only-a.example", "x"));
+    a->submit(test::zoneChange("only-a.example", "x"));
     CHECK(b->current("only-a.example"));
     a->recordApplied("bind", "only-a.example", 1, 1);
     CHECK(b->backendState("bind", "only-a.example")->appliedVersion == 1);
@@ -99,7 +90,7 @@ TEST_CASE("more concurrent callers than connections wait for one instead of fail
         threads.emplace_back([&, t] {
             for (int i = 0; i < 10; ++i) {
                 try {
-                    store.submit(zone("p" + std::to_string(t) + "-" + std::to_string(i) + ".example", "x"));
+                    store.submit(test::zoneChange("p" + std::to_string(t) + "-" + std::to_string(i) + ".example", "x"));
                 } catch (const std::exception&) {
                     ++failures;
                 }

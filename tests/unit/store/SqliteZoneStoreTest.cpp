@@ -12,16 +12,6 @@ using namespace dadns;
 
 namespace {
 
-
-ZoneSubmission zone(const std::string& name, const std::string& text = "x. 1 IN A 192.0.2.1\n", int64_t count = 1) {
-    ZoneSubmission s;
-    s.name = name;
-    s.zoneText = text;
-    s.recordCount = count;
-    s.origin = {"rest", "host", "user"};
-    return s;
-}
-
 SqliteZoneStore::Options options(size_t history = 3) {
     SqliteZoneStore::Options o;
     o.historyPerZone = history;
@@ -59,7 +49,7 @@ TEST_CASE("concurrent submissions are all stored and share commits", "[store]") 
     std::vector<std::thread> threads;
     for (int t = 0; t < kThreads; ++t)
         threads.emplace_back([&, t] {
-            for (int i = 0; i < kPerThread; ++i) store.submit(zone("t" + std::to_string(t) + "-" + std::to_string(i) + ".example"));
+            for (int i = 0; i < kPerThread; ++i) store.submit(test::zoneChange("t" + std::to_string(t) + "-" + std::to_string(i) + ".example"));
         });
     for (auto& th : threads) th.join();
     CHECK(store.stats().zones == kThreads * kPerThread);
@@ -75,7 +65,7 @@ TEST_CASE("100,000 zones reopen with their state", "[store][slow]") {
         std::vector<std::thread> threads;
         for (int t = 0; t < 32; ++t)
             threads.emplace_back([&, t] {
-                for (int i = t; i < 100000; i += 32) store.submit(zone("z" + std::to_string(i) + ".example"));
+                for (int i = t; i < 100000; i += 32) store.submit(test::zoneChange("z" + std::to_string(i) + ".example"));
             });
         for (auto& th : threads) th.join();
         for (int i = 0; i < 100000; ++i) store.recordApplied("bind", "z" + std::to_string(i) + ".example", 1, 1);

@@ -11,38 +11,17 @@
 
 using namespace dadns;
 
-namespace {
-
-ZoneSubmission zone(const std::string& name, const std::string& text = "x. 1 IN A 192.0.2.1\n", int64_t count = 1) {
-    ZoneSubmission s;
-    s.name = name;
-    s.zoneText = text;
-    s.recordCount = count;
-    s.origin = {"rest", "host", "user"};
-    return s;
-}
-
-ZoneSubmission deletion(const std::string& name) {
-    ZoneSubmission s;
-    s.name = name;
-    s.deleted = true;
-    s.origin = {"rest", "", ""};
-    return s;
-}
-
-} // namespace
-
 TEST_CASE("versions grow per zone; history is kept and bounded", "[store]") {
     auto& sut = test::storeUnderTest();
     sut.reset();
     auto store = sut.open(3);
     for (int v = 1; v <= 5; ++v) {
-        auto out = store->submit(zone("a.example", "v" + std::to_string(v), v));
+        auto out = store->submit(test::zoneChange("a.example", "v" + std::to_string(v), v));
         CHECK(out.stored);
         CHECK(out.version == static_cast<uint64_t>(v));
         CHECK(out.created == (v == 1));
     }
-    CHECK(store->submit(zone("b.example")).version == 1);
+    CHECK(store->submit(test::zoneChange("b.example")).version == 1);
     auto cur = store->current("a.example");
     REQUIRE(cur);
     CHECK(cur->version == 5);
@@ -63,14 +42,14 @@ TEST_CASE("delete, then re-create continues the numbering", "[store]") {
     auto& sut = test::storeUnderTest();
     sut.reset();
     auto store = sut.open();
-    store->submit(zone("d.example"));
-    auto del = store->submit(deletion("d.example"));
+    store->submit(test::zoneChange("d.example"));
+    auto del = store->submit(test::zoneDeletion("d.example"));
     CHECK(del.stored);
     CHECK(del.version == 2);
     CHECK(store->current("d.example")->deleted);
-    CHECK_FALSE(store->submit(deletion("d.example")).stored);   // already deleted
-    CHECK_FALSE(store->submit(deletion("never.example")).stored); // unknown
-    auto again = store->submit(zone("d.example"));
+    CHECK_FALSE(store->submit(test::zoneDeletion("d.example")).stored);   // already deleted
+    CHECK_FALSE(store->submit(test::zoneDeletion("never.example")).stored); // unknown
+    auto again = store->submit(test::zoneChange("d.example"));
     CHECK(again.version == 3);
     CHECK(again.created);
     CHECK(store->stats().zones == 1);
@@ -81,10 +60,10 @@ TEST_CASE("backend progress: pending, failures, dead letters, redrive, reopen", 
     sut.reset();
     {
         auto store = sut.open();
-        store->submit(zone("p1.example"));
-        store->submit(zone("p2.example"));
-        store->submit(zone("p3.example"));
-        store->submit(deletion("p3.example")); // never applied anywhere: nothing to remove
+        store->submit(test::zoneChange("p1.example"));
+        store->submit(test::zoneChange("p2.example"));
+        store->submit(test::zoneChange("p3.example"));
+        store->submit(test::zoneDeletion("p3.example")); // never applied anywhere: nothing to remove
         auto pending = store->pending("bind");
         REQUIRE(pending.size() == 2);
         CHECK(pending[0].zone == "p1.example");
@@ -103,7 +82,7 @@ TEST_CASE("backend progress: pending, failures, dead letters, redrive, reopen", 
         store->flush();
         CHECK(store->pending("bind").empty());
         CHECK(store->deadLetters("bind").size() == 1);
-        store->submit(zone("p1.example")); // a new version is pending again
+        store->submit(test::zoneChange("p1.example")); // a new version is pending again
         CHECK(store->pending("bind").size() == 1);
         CHECK(store->pending("pdns").size() == 2); // another backend has applied nothing
     }
@@ -123,7 +102,7 @@ TEST_CASE("a backend warning on success is kept apart from errors and survives a
     sut.reset();
     {
         auto store = sut.open();
-        store->submit(zone("w1.example"));
+        store->submit(test::zoneChange("w1.example"));
         store->recordApplied("coredns", "w1.example", 1, 10, "2 record(s) of type PTR skipped");
         store->flush();
         auto st = store->backendState("coredns", "w1.example");
@@ -131,7 +110,7 @@ TEST_CASE("a backend warning on success is kept apart from errors and survives a
         CHECK(st->warning == "2 record(s) of type PTR skipped");
         CHECK(st->lastError.empty());
 
-        store->submit(zone("w1.example"));
+        store->submit(test::zoneChange("w1.example"));
         store->recordFailure("coredns", "w1.example", 2, 1, 0, "connection refused", false);
         store->flush();
         st = store->backendState("coredns", "w1.example");
@@ -156,27 +135,27 @@ TEST_CASE("replicated stamps: last writer wins, older ones are ignored", "[store
     auto& sut = test::storeUnderTest();
     sut.reset();
     auto store = sut.open();
-    auto local = store->submit(zone("r.example", "local"));
+    auto local = store->submit(test::zoneChange("r.example", "local"));
     auto parsed = Stamp::parse(local.stamp);
     REQUIRE(parsed);
     CHECK(parsed->node == "node-a");
 
-    ZoneSubmission older = zone("r.example", "older");
+    ZoneSubmission older = test::zoneChange("r.example", "older");
     older.stamp = Stamp{parsed->ms - 1000, 0, "node-b"}.toString();
     CHECK_FALSE(store->submit(older).stored);
     CHECK(store->current("r.example")->zoneText == "local");
 
-    ZoneSubmission newer = zone("r.example", "newer");
+    ZoneSubmission newer = test::zoneChange("r.example", "newer");
     Stamp future{parsed->ms + 60000, 7, "node-b"};
     newer.stamp = future.toString();
     auto out = store->submit(newer);
     CHECK(out.stored);
     CHECK(store->current("r.example")->stamp == future.toString());
     // The clock moved past the stamp it saw: the next local change is newer still.
-    auto next = Stamp::parse(store->submit(zone("r.example", "after")).stamp);
+    auto next = Stamp::parse(store->submit(test::zoneChange("r.example", "after")).stamp);
     CHECK(next->newerThan(future));
 
-    ZoneSubmission bad = zone("r.example");
+    ZoneSubmission bad = test::zoneChange("r.example");
     bad.stamp = "not-a-stamp";
     CHECK_THROWS(store->submit(bad));
     CHECK(store->current("r.example")->zoneText == "after");
@@ -186,8 +165,8 @@ TEST_CASE("list pages by name and filters by state", "[store]") {
     auto& sut = test::storeUnderTest();
     sut.reset();
     auto store = sut.open();
-    for (char c = 'a'; c <= 'e'; ++c) store->submit(zone(std::string(1, c) + ".example"));
-    store->submit(deletion("c.example"));
+    for (char c = 'a'; c <= 'e'; ++c) store->submit(test::zoneChange(std::string(1, c) + ".example"));
+    store->submit(test::zoneDeletion("c.example"));
     ZoneListFilter f;
     f.limit = 2;
     f.state = ZoneListFilter::State::Active;
@@ -207,7 +186,7 @@ TEST_CASE("SQL metacharacters are stored verbatim", "[store]") {
     auto& sut = test::storeUnderTest();
     sut.reset();
     auto store = sut.open();
-    ZoneSubmission s = zone("q.example", "text with ' and \" and ;");
+    ZoneSubmission s = test::zoneChange("q.example", "text with ' and \" and ;");
     s.origin = {"directadmin", "'; DROP TABLE zones; --", "robert'); DELETE FROM zone_history;--"};
     store->submit(s);
     auto cur = store->current("q.example");
