@@ -4,6 +4,8 @@
 // that every node computes the same way.
 #pragma once
 
+#include <dadns/sdk/stamp.hpp>
+
 #include <cstdint>
 #include <mutex>
 #include <optional>
@@ -11,17 +13,8 @@
 
 namespace dadns {
 
-struct Stamp {
-    int64_t ms = 0;
-    uint32_t counter = 0;
-    std::string node;
-
-    std::string toString() const;
-    // nullopt when text is not a stamp.
-    static std::optional<Stamp> parse(const std::string& text);
-    // Total order: ms, then counter, then node name.
-    bool newerThan(const Stamp& other) const;
-};
+// The stamp itself is the SDK's: discovery plugins compare stamps the way the store does.
+using Stamp = sdk::Stamp;
 
 class HybridClock {
 public:

@@ -10,4 +10,5 @@
 #include <dadns/sdk/record_views.hpp>
 #include <dadns/sdk/service.hpp>
 #include <dadns/sdk/settings.hpp>
+#include <dadns/sdk/stamp.hpp>
 #include <dadns/sdk/types.hpp>

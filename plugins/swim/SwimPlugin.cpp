@@ -1,0 +1,170 @@
+// The swim discovery plugin: a dadns cluster that finds its members (static seeds, UDP
+// broadcast), keeps membership with SWIM, and replicates every zone to every node. Membership
+// and zone announcements ride on authenticated UDP (SwimNode); zone contents are pulled over
+// the peers' HTTP API with the same cluster key (ZoneReplicator), so zones of any size
+// replicate. Routes: GET /api/v1/cluster, POST /api/v1/cluster/sync, and the node-to-node
+// POST /api/v1/cluster/digest and GET /api/v1/cluster/zones/{zone}.
+#include "PeerClient.hpp"
+#include "SwimNode.hpp"
+#include "SwimSettings.hpp"
+#include "ZoneReplicator.hpp"
+
+#include <dadns/sdk.hpp>
+
+#include <Poco/URI.h>
+
+#include <ctime>
+#include <memory>
+
+namespace dadns::swim {
+namespace {
+
+using namespace dadns::sdk;
+
+int64_t wallMs() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+std::string isoTime(int64_t ms) {
+    if (ms <= 0) return "";
+    std::time_t seconds = static_cast<std::time_t>(ms / 1000);
+    std::tm utc{};
+    gmtime_r(&seconds, &utc);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &utc);
+    return buf;
+}
+
+// The host's API URL as peers reach it: its own host part when it names a reachable address,
+// else this node's advertised address.
+std::string peerApiUrl(const std::string& hostApiUrl, const std::string& advertised, bool advertiseSet) {
+    Poco::URI uri(hostApiUrl);
+    if (advertiseSet || (uri.getHost() == "127.0.0.1" && advertised != "127.0.0.1")) uri.setHost(advertised);
+    return uri.toString();
+}
+
+class SwimPlugin final : public Discovery {
+public:
+    explicit SwimPlugin(const InstanceContext& ctx) : Discovery(ctx), settings_(readSwimSettings(ctx.configJson)) {
+        std::string ip = advertisedAddress(settings_);
+        apiUrl_ = peerApiUrl(host().apiUrl(), ip, !settings_.advertiseAddress.empty());
+        NodeEvents events;
+        events.zoneOffered = [this](const ZoneUpdate& z, const Member& holder) { replicator_->offer(z.zone, z.stamp, Peer{holder.id, holder.apiUrl}); };
+        events.memberUp = [this](const Member& m) { replicator_->exchangeWith(Peer{m.id, m.apiUrl}); };
+        events.pushPull = events.memberUp;
+        node_ = std::make_unique<SwimNode>(settings_, host(), ip, apiUrl_, events);
+        client_ = std::make_unique<PeerClient>(node_->auth(), settings_.nodeId, settings_.httpTimeout);
+        replicator_ = std::make_unique<ZoneReplicator>(host(), *client_, settings_.nodeId, apiUrl_);
+
+        routes().add("GET", "/api/v1/cluster", [this](const Request& req, Response& resp) { clusterStatus(req, resp); });
+        routes().add("POST", "/api/v1/cluster/sync", [this](const Request&, Response& resp) {
+            node_->syncAll();
+            resp.json(202, "{\"status\":\"success\",\"message\":\"cluster synchronization initiated\"}");
+        });
+        routes().add("POST", "/api/v1/cluster/digest", [this](const Request& req, Response& resp) { digest(req, resp); },
+                     DADNS_ROUTE_AUTH_PLUGIN);
+        routes().add("GET", "/api/v1/cluster/zones/", [this](const Request& req, Response& resp) { zone(req, resp); },
+                     DADNS_ROUTE_AUTH_PLUGIN);
+    }
+
+    ~SwimPlugin() override { stop(); }
+
+    void start() override {
+        replicator_->start();
+        node_->start();
+    }
+
+    void stop() override {
+        node_->stop();
+        replicator_->stop();
+    }
+
+    void zoneChanged(const std::string& zone, uint64_t, const std::string& stamp) override {
+        replicator_->localChanged(zone, stamp);
+        node_->announceZone(zone, stamp);
+    }
+
+    std::string describe() const override {
+        return "{\"node_id\":" + jsonQuote(settings_.nodeId) + ",\"alive_members\":" + std::to_string(node_->count(MemberState::Alive)) + "}";
+    }
+
+private:
+    // Node-to-node routes answer only to the cluster key.
+    bool authorised(const Request& req, Response& resp) {
+        std::string sender;
+        Verdict v = node_->auth().checkHttpProof(req.header(kProofHeader), req.method, req.path, req.body, wallMs(), &sender);
+        if (v == Verdict::Ok) return true;
+        host().counterAdd("dadns_swim_http_refused_total", "Node-to-node HTTP calls refused, by reason", {{"reason", verdictName(v)}});
+        resp.json(401, "{\"error\":" + jsonQuote(std::string("cluster proof refused: ") + verdictName(v)) + "}");
+        return false;
+    }
+
+    void digest(const Request& req, Response& resp) {
+        if (!authorised(req, resp)) return;
+        try {
+            replicator_->compare(std::string(req.body));
+        } catch (const Error& e) {
+            resp.json(400, "{\"error\":" + jsonQuote(e.what()) + "}");
+            return;
+        }
+        resp.json(200, replicator_->digestJson());
+    }
+
+    void zone(const Request& req, Response& resp) {
+        if (!authorised(req, resp)) return;
+        std::string name = urlDecode(req.path.substr(std::string_view("/api/v1/cluster/zones/").size()));
+        auto json = replicator_->zoneJson(name);
+        if (!json) resp.json(404, "{\"error\":" + jsonQuote("no such zone: " + name) + "}");
+        else resp.json(200, *json);
+    }
+
+    void clusterStatus(const Request& req, Response& resp) {
+        if (req.path != "/api/v1/cluster" && req.path != "/api/v1/cluster/") {
+            resp.json(404, "{\"error\":\"not found\"}");
+            return;
+        }
+        Member self = node_->self();
+        auto members = node_->members();
+        auto stats = replicator_->stats();
+        const auto& c = node_->counters();
+        size_t counts[4] = {};
+        counts[static_cast<int>(self.state)]++;
+        std::string nodes;
+        for (const auto& m : members) {
+            counts[static_cast<int>(m.state)]++;
+            if (!nodes.empty()) nodes += ",";
+            nodes += "{\"node_id\":" + jsonQuote(m.id) + ",\"ip_address\":" + jsonQuote(m.ip) + ",\"swim_port\":" + std::to_string(m.port) +
+                     ",\"api_url\":" + jsonQuote(m.apiUrl) + ",\"state\":\"" + stateName(m.state) + "\",\"incarnation\":" +
+                     std::to_string(m.incarnation) + ",\"last_seen\":" + jsonQuote(isoTime(m.lastSeenMs)) +
+                     ",\"state_since\":" + jsonQuote(isoTime(m.stateSinceMs)) + ",\"metadata\":{\"role\":\"dns-server\",\"swim_port\":" +
+                     std::to_string(m.port) + ",\"api_url\":" + jsonQuote(m.apiUrl) + "}}";
+        }
+        size_t active = counts[0] - (self.state == MemberState::Alive ? 1 : 0);
+        std::string body = "{\"status\":\"success\",\"cluster\":{\"node_id\":" + jsonQuote(self.id) + ",\"running\":true,\"address\":" +
+                           jsonQuote(self.ip + ":" + std::to_string(self.port)) + ",\"api_url\":" + jsonQuote(self.apiUrl) +
+                           ",\"incarnation\":" + std::to_string(self.incarnation) + ",\"discovered_nodes\":" + std::to_string(members.size()) +
+                           ",\"statistics\":{\"nodes_discovered\":" + std::to_string(members.size()) + ",\"nodes_active\":" +
+                           std::to_string(active) + ",\"zones_synced\":" + std::to_string(stats.zonesSynced) + ",\"sync_operations\":" +
+                           std::to_string(stats.syncOperations) + ",\"sync_failures\":" + std::to_string(stats.failures) +
+                           ",\"last_sync\":" + jsonQuote(isoTime(stats.lastSyncMs)) + ",\"packets_sent\":" + std::to_string(c.packetsSent.load()) +
+                           ",\"packets_received\":" + std::to_string(c.packetsReceived.load()) + ",\"bytes_sent\":" +
+                           std::to_string(c.bytesSent.load()) + ",\"bytes_received\":" + std::to_string(c.bytesReceived.load()) +
+                           ",\"packets_dropped\":{\"forged\":" + std::to_string(c.forged.load()) + ",\"stale\":" + std::to_string(c.stale.load()) +
+                           ",\"replayed\":" + std::to_string(c.replayed.load()) + ",\"malformed\":" + std::to_string(c.malformed.load()) +
+                           "}},\"nodes\":[" + nodes + "],\"swim_cluster\":{\"alive_members\":" + std::to_string(counts[0]) +
+                           ",\"member_counts\":{\"alive\":" + std::to_string(counts[0]) + ",\"suspect\":" + std::to_string(counts[1]) +
+                           ",\"failed\":" + std::to_string(counts[2]) + ",\"left\":" + std::to_string(counts[3]) + "}}}}";
+        resp.json(200, body);
+    }
+
+    SwimSettings settings_;
+    std::string apiUrl_;
+    std::unique_ptr<SwimNode> node_;
+    std::unique_ptr<PeerClient> client_;
+    std::unique_ptr<ZoneReplicator> replicator_;
+};
+
+} // namespace
+} // namespace dadns::swim
+
+DADNS_DISCOVERY_PLUGIN(dadns::swim::SwimPlugin, "swim", "1.0.0")

@@ -1,0 +1,85 @@
+// Keeps this node's zones in step with its peers'. Every zone has a replication stamp (hybrid
+// logical clock + origin node); the newest stamp wins on every node. A peer that gossips a
+// newer stamp, or lists one in a digest exchange, is asked for the zone over its HTTP API, and
+// the zone is submitted to this node's store with the peer's stamp (the store ignores it if a
+// newer one arrived meanwhile). Pulls and exchanges run on one worker thread.
+#pragma once
+
+#include "PeerClient.hpp"
+
+#include <dadns/sdk/host.hpp>
+
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <unordered_map>
+
+namespace dadns::swim {
+
+struct Peer {
+    std::string id;
+    std::string apiUrl;
+};
+
+struct ReplicationStats {
+    uint64_t zonesSynced = 0;    // zones taken from peers
+    uint64_t syncOperations = 0; // digest exchanges completed
+    uint64_t failures = 0;       // pulls or exchanges that failed
+    int64_t lastSyncMs = 0;
+};
+
+class ZoneReplicator {
+public:
+    ZoneReplicator(sdk::Host host, const PeerClient& client, std::string selfId, std::string selfApiUrl);
+    ~ZoneReplicator();
+
+    void start(); // reads the stamps of the local zones, starts the worker
+    void stop();
+
+    // This node's store took a new state of zone (from any source).
+    void localChanged(const std::string& zone, const std::string& stamp);
+    // peer holds zone at stamp: pull it when newer than ours.
+    void offer(const std::string& zone, const std::string& stamp, const Peer& peer);
+    // Compare digests with peer (both ways) soon.
+    void exchangeWith(const Peer& peer);
+
+    // {"node": ..., "api_url": ..., "zones": [[name, stamp, deleted], ...]}
+    std::string digestJson() const;
+    // A peer's digest: queue pulls for every zone it holds newer. Throws PermanentError when
+    // the text is not a digest.
+    void compare(const std::string& digestJson);
+    // The zone as a peer pulls it: {"name", "stamp", "deleted", "zone_text"}; nullopt when unknown.
+    std::optional<std::string> zoneJson(const std::string& zone) const;
+
+    ReplicationStats stats() const;
+
+private:
+    struct Task {
+        enum class Kind { Pull, Exchange } kind;
+        std::string zone, stamp;
+        Peer peer;
+    };
+    void run();
+    void pull(const Task& task);
+    void exchange(const Peer& peer);
+    bool newerThanLocal(const std::string& zone, const std::string& stamp) const;
+    void enqueue(Task task);
+
+    sdk::Host host_;
+    const PeerClient& client_;
+    std::string selfId_, selfApiUrl_;
+
+    mutable std::mutex mutex_;
+    std::condition_variable wake_;
+    std::unordered_map<std::string, std::string> stamps_; // zone -> stamp this node holds
+    std::deque<Task> tasks_;
+    std::map<std::string, std::string> queuedPulls_;      // zone -> newest stamp already queued
+    ReplicationStats stats_;
+    bool stopping_ = false;
+    std::thread worker_;
+};
+
+} // namespace dadns::swim

@@ -1,0 +1,194 @@
+// dadns clusters on loopback: membership, failure detection, replication of zones (pushes,
+// deletes, catch-up after downtime, concurrent pushes), refusal of a node with the wrong key,
+// broadcast discovery, and the node-to-node routes' authentication.
+#include "support/SwimCluster.hpp"
+#include "support/TestSupport.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+
+#include <thread>
+
+using namespace dadns::test;
+
+namespace {
+
+std::string zoneText(const std::string& zone, int serial, const std::string& extra = "") {
+    return "$TTL 300\n@ IN SOA ns1." + zone + ". hostmaster." + zone + ". " + std::to_string(serial) +
+           " 3600 600 86400 300\n@ IN NS ns1." + zone + ".\nwww IN A 192.0.2." + std::to_string(serial % 250 + 1) + "\n" + extra;
+}
+
+std::vector<std::string> idsExcept(SwimCluster& c, size_t except) {
+    std::vector<std::string> out;
+    for (size_t i = 0; i < c.size(); ++i)
+        if (i != except) out.push_back(c.id(i));
+    return out;
+}
+
+bool allSeeAll(SwimCluster& c) {
+    for (size_t i = 0; i < c.size(); ++i)
+        if (!c.sees(i, idsExcept(c, i), "alive")) return false;
+    return true;
+}
+
+// Every node's bind backend holds the zone with this record line.
+bool everywhere(SwimCluster& c, const std::string& zone, const std::string& line) {
+    for (size_t i = 0; i < c.size(); ++i)
+        if (c.zoneFile(i, zone).find(line) == std::string::npos) return false;
+    return true;
+}
+
+Poco::JSON::Object::Ptr clusterOf(Daemon& d) {
+    return Poco::JSON::Parser().parse(d.get("/api/v1/cluster").body).extract<Poco::JSON::Object::Ptr>()->getObject("cluster");
+}
+
+} // namespace
+
+TEST_CASE("five nodes from one seed form a cluster and replicate pushes and deletes to every backend", "[swim]") {
+    SwimCluster c;
+    c.startAll();
+    REQUIRE(eventually([&] { return allSeeAll(c); }, std::chrono::seconds(20)));
+
+    REQUIRE(c.node(0).call("PUT", "/api/v1/zones/one.example", zoneText("one.example", 1)).status == 201);
+    REQUIRE(eventually([&] { return everywhere(c, "one.example", "192.0.2.2"); }, std::chrono::seconds(10)));
+    std::string stamp = c.stamp(0, "one.example");
+    for (size_t i = 1; i < c.size(); ++i) CHECK(c.stamp(i, "one.example") == stamp);
+
+    // A change pushed to another node travels the same way.
+    REQUIRE(c.node(3).call("PUT", "/api/v1/zones/one.example", zoneText("one.example", 2, "mail IN A 192.0.2.25\n")).status < 300);
+    REQUIRE(eventually([&] { return everywhere(c, "one.example", "192.0.2.25"); }, std::chrono::seconds(10)));
+
+    // Deletes replicate.
+    REQUIRE(c.node(2).call("DELETE", "/api/v1/zones/one.example").status < 300);
+    REQUIRE(eventually([&] {
+        for (size_t i = 0; i < c.size(); ++i)
+            if (!c.zoneFile(i, "one.example").empty()) return false;
+        return true;
+    }, std::chrono::seconds(10)));
+
+    // The cluster view has what an operator needs.
+    auto cluster = clusterOf(c.node(0));
+    CHECK(cluster->getValue<std::string>("node_id") == "node1");
+    CHECK(cluster->getObject("statistics")->getValue<int>("nodes_active") == 4);
+    CHECK(cluster->getObject("swim_cluster")->getObject("member_counts")->getValue<int>("alive") == 5);
+    CHECK(c.node(0).metricSum("dadns_swim_packets_total{") > 0);
+    auto sync = c.node(1).call("POST", "/api/v1/cluster/sync");
+    CHECK(sync.status == 202);
+}
+
+TEST_CASE("a killed node is suspected then failed everywhere, and catches up when it comes back", "[swim]") {
+    SwimCluster c;
+    c.startAll();
+    REQUIRE(eventually([&] { return allSeeAll(c); }, std::chrono::seconds(20)));
+
+    const size_t victim = 2;
+    c.node(victim).kill9();
+    std::vector<bool> suspected(c.size(), false);
+    REQUIRE(eventually([&] {
+        bool allFailed = true;
+        for (size_t i = 0; i < c.size(); ++i) {
+            if (i == victim) continue;
+            std::string state = c.view(i)[c.id(victim)];
+            if (state == "suspect") suspected[i] = true;
+            allFailed = allFailed && state == "failed";
+        }
+        return allFailed;
+    }, std::chrono::seconds(15), std::chrono::milliseconds(20)));
+    for (size_t i = 0; i < c.size(); ++i)
+        if (i != victim) CHECK(suspected[i]);
+
+    // Zones pushed while it is down reach it after the restart.
+    for (int z = 0; z < 5; ++z)
+        REQUIRE(c.node(z % 2).call("PUT", "/api/v1/zones/down" + std::to_string(z) + ".example", zoneText("down" + std::to_string(z) + ".example", 7)).status == 201);
+    c.node(victim).start();
+    REQUIRE(eventually([&] { return allSeeAll(c); }, std::chrono::seconds(20)));
+    REQUIRE(eventually([&] {
+        for (int z = 0; z < 5; ++z)
+            if (c.zoneFile(victim, "down" + std::to_string(z) + ".example").find("192.0.2.8") == std::string::npos) return false;
+        return true;
+    }, std::chrono::seconds(15)));
+}
+
+TEST_CASE("concurrent different pushes of one zone to two nodes converge on one state everywhere", "[swim]") {
+    SwimCluster c;
+    c.startAll();
+    REQUIRE(eventually([&] { return allSeeAll(c); }, std::chrono::seconds(20)));
+
+    for (int round = 0; round < 3; ++round) {
+        std::thread a([&] { c.node(0).call("PUT", "/api/v1/zones/race.example", zoneText("race.example", 10 + round, "a IN A 192.0.2.101\n")); });
+        std::thread b([&] { c.node(4).call("PUT", "/api/v1/zones/race.example", zoneText("race.example", 20 + round, "b IN A 192.0.2.102\n")); });
+        a.join();
+        b.join();
+    }
+    REQUIRE(eventually([&] {
+        std::string stamp = c.stamp(0, "race.example"), file = c.zoneFile(0, "race.example");
+        if (stamp.empty() || file.empty()) return false;
+        for (size_t i = 1; i < c.size(); ++i)
+            if (c.stamp(i, "race.example") != stamp || c.zoneFile(i, "race.example") != file) return false;
+        return true;
+    }, std::chrono::seconds(15)));
+    // The winner is the newest stamp, whichever node took it.
+    std::string file = c.zoneFile(0, "race.example");
+    CHECK((file.find("192.0.2.101") != std::string::npos) != (file.find("192.0.2.102") != std::string::npos));
+}
+
+TEST_CASE("a node with the wrong cluster key never joins and its packets are counted as forged", "[swim]") {
+    SwimClusterOptions o;
+    o.nodes = 2;
+    SwimCluster c(o);
+    size_t intruder = c.add("another-key-entirely-0123456789");
+    c.startAll();
+    REQUIRE(eventually([&] { return c.sees(0, {c.id(1)}, "alive") && c.sees(1, {c.id(0)}, "alive"); }, std::chrono::seconds(20)));
+    REQUIRE(eventually([&] {
+        return clusterOf(c.node(0))->getObject("statistics")->getObject("packets_dropped")->getValue<int>("forged") > 0;
+    }));
+    CHECK(c.node(0).metricSum("dadns_swim_packets_dropped_total{") > 0);
+    std::this_thread::sleep_for(std::chrono::seconds(2));
+    CHECK(c.view(0).count(c.id(intruder)) == 0);
+    CHECK(c.view(1).count(c.id(intruder)) == 0);
+    CHECK(c.view(intruder).empty());
+    // A zone pushed to the cluster stays out of the intruder's backend.
+    REQUIRE(c.node(0).call("PUT", "/api/v1/zones/secret.example", zoneText("secret.example", 1)).status == 201);
+    REQUIRE(eventually([&] { return !c.zoneFile(1, "secret.example").empty(); }));
+    CHECK(c.zoneFile(intruder, "secret.example").empty());
+}
+
+TEST_CASE("nodes without seeds find each other by broadcast", "[swim]") {
+    SwimClusterOptions o;
+    o.nodes = 3;
+    o.broadcast = true;
+    SwimCluster c(o);
+    c.startAll();
+    REQUIRE(eventually([&] { return allSeeAll(c); }, std::chrono::seconds(20)));
+    REQUIRE(c.node(1).call("PUT", "/api/v1/zones/bc.example", zoneText("bc.example", 3)).status == 201);
+    REQUIRE(eventually([&] { return everywhere(c, "bc.example", "192.0.2.4"); }, std::chrono::seconds(10)));
+}
+
+TEST_CASE("node-to-node routes refuse calls without a valid cluster proof", "[swim]") {
+    SwimClusterOptions o;
+    o.nodes = 1;
+    SwimCluster c(o);
+    c.startAll();
+    REQUIRE(c.node(0).call("PUT", "/api/v1/zones/private.example", zoneText("private.example", 1)).status == 201);
+    HttpRequest req;
+    req.path = "/api/v1/cluster/zones/private.example";
+    auto anonymous = httpCall("127.0.0.1", c.node(0).port(), req);
+    CHECK(anonymous.status == 401);
+    CHECK(anonymous.body.find("private.example") == std::string::npos);
+    // The operator's credentials are not the cluster key either.
+    req.basicAuth = std::make_pair(std::string(Daemon::user), std::string(Daemon::password));
+    CHECK(httpCall("127.0.0.1", c.node(0).port(), req).status == 401);
+    req.headers["X-Dadns-Cluster"] = "node9 " + std::to_string(std::time(nullptr) * 1000) + " 42 00ff";
+    auto forged = httpCall("127.0.0.1", c.node(0).port(), req);
+    CHECK(forged.status == 401);
+    CHECK(forged.body.find("forged") != std::string::npos);
+    HttpRequest digest;
+    digest.method = "POST";
+    digest.path = "/api/v1/cluster/digest";
+    digest.body = "{\"node\":\"x\",\"api_url\":\"http://127.0.0.1:1\",\"zones\":[]}";
+    CHECK(httpCall("127.0.0.1", c.node(0).port(), digest).status == 401);
+    // The daemon keeps serving.
+    CHECK(c.node(0).get("/api/v1/cluster").status == 200);
+}
