@@ -35,6 +35,9 @@ PushRun pushZones(const Daemon& daemon, int count, int clients, const std::funct
 // empty), or null.
 Poco::JSON::Object::Ptr laneStatus(Daemon& daemon, const std::string& name = "");
 
+// The median of values (the mean of the middle two for an even count); 0 when empty.
+double median(std::vector<double> values);
+
 // CPU time (user + system) a process has used so far, in seconds; 0 when it is gone.
 double cpuSeconds(int pid);
 
