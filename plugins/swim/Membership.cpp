@@ -119,6 +119,11 @@ void Membership::leave() {
     queue(claimOf(self_, self_.id));
 }
 
+void Membership::reap(int64_t nowMs, int64_t retentionMs) {
+    for (auto it = members_.begin(); it != members_.end();)
+        it = gone(it->second.state) && nowMs - it->second.stateSinceMs > retentionMs ? members_.erase(it) : std::next(it);
+}
+
 std::optional<Member> Membership::nextProbeTarget() {
     for (int round = 0; round < 2; ++round) {
         while (probeIndex_ < probeOrder_.size()) {

@@ -57,6 +57,8 @@ public:
     std::vector<Transition> expireSuspicions(int64_t nowMs);
     // Graceful leave: this node announces that it left.
     void leave();
+    // Forgets members failed or left for longer than retentionMs.
+    void reap(int64_t nowMs, int64_t retentionMs);
 
     // Round-robin over alive and suspect members, reshuffled every round.
     std::optional<Member> nextProbeTarget();

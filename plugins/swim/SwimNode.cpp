@@ -141,7 +141,11 @@ void SwimNode::receiveLoop(Poco::Net::DatagramSocket& socket, bool discovery) {
         host_.counterAdd("dadns_swim_packets_total", "SWIM packets, by direction", {{"direction", "received"}});
         host_.counterAdd("dadns_swim_bytes_total", "SWIM payload bytes, by direction", {{"direction", "received"}}, n);
         (void)discovery; // announcements are ordinary sealed packets; replies go to the sender's advertised address
-        handle(std::string(buffer.data(), static_cast<size_t>(n)), source);
+        try {
+            handle(std::string(buffer.data(), static_cast<size_t>(n)), source);
+        } catch (const std::exception& e) {
+            host_.warn("swim: packet from " + source.toString() + ": " + e.what());
+        }
     }
 }
 
@@ -276,33 +280,37 @@ void SwimNode::protocolLoop() {
     nextPushPullMs_ = start + settings_.pushPullInterval.count();
     nextAnnounceMs_ = start;
     while (!stopping_) {
+        Outbox out;
         int64_t nowMs = now();
-        stepProbe(nowMs);
+        stepProbe(nowMs, out);
         if (nowMs >= nextGossipMs_) {
-            stepGossip();
+            stepGossip(out);
             nextGossipMs_ = nowMs + settings_.gossipInterval.count();
         }
         auto failed = membership_.expireSuspicions(nowMs);
+        out.transitions.insert(out.transitions.end(), failed.begin(), failed.end());
         for (auto it = forwards_.begin(); it != forwards_.end();) it = it->second.expiresMs < nowMs ? forwards_.erase(it) : std::next(it);
         if (nowMs >= nextJoinMs_) {
-            stepJoin();
+            stepJoin(out);
             nextJoinMs_ = nowMs + std::max<int64_t>(1000, settings_.probeInterval.count());
         }
         if (nowMs >= nextPushPullMs_) {
-            stepPushPull();
+            stepPushPull(nowMs, out);
             nextPushPullMs_ = nowMs + settings_.pushPullInterval.count();
         }
         if (settings_.broadcast && nowMs >= nextAnnounceMs_) {
-            announce();
+            out.announce = true;
             // Often while alone, then every broadcast_interval.
             bool alone = membership_.count(MemberState::Alive) <= 1;
             nextAnnounceMs_ = nowMs + (alone ? std::min<int64_t>(1000, settings_.broadcastInterval.count()) : settings_.broadcastInterval.count());
         }
-        if (!failed.empty()) {
-            lock.unlock();
-            react(failed);
-            lock.lock();
+        lock.unlock();
+        try {
+            flush(out);
+        } catch (const std::exception& e) {
+            host_.warn(std::string("swim: protocol step failed: ") + e.what());
         }
+        lock.lock();
         int64_t next = std::min({nextProbeMs_, nextGossipMs_, nowMs + 50});
         if (probe_.active)
             next = std::min(next, probe_.indirectSent ? probe_.startMs + settings_.probeInterval.count()
@@ -311,29 +319,29 @@ void SwimNode::protocolLoop() {
     }
 }
 
-// The sends below go out with mutex_ released: send() takes it for the piggyback.
-void SwimNode::stepProbe(int64_t nowMs) {
+void SwimNode::flush(Outbox& out) {
+    for (auto& [to, payload] : out.packets) send(to, std::move(payload));
+    for (const auto& to : out.syncs) sendSync(to, true);
+    if (out.announce) announce();
+    react(out.transitions);
+    if (events_.pushPull)
+        for (const auto& m : out.pushPulls) events_.pushPull(m);
+}
+
+void SwimNode::stepProbe(int64_t nowMs, Outbox& out) {
     if (probe_.active) {
-        if (probe_.acked) {
+        const Member* target = membership_.find(probe_.target);
+        if (probe_.acked || !target) {
             probe_.active = false;
         } else if (!probe_.indirectSent && nowMs >= probe_.startMs + settings_.probeTimeout.count()) {
             probe_.indirectSent = true;
-            const Member* target = membership_.find(probe_.target);
-            if (!target) {
-                probe_.active = false;
-                return;
-            }
             PingReq req{probe_.seq, target->id, target->ip, target->port};
-            auto helpers = membership_.randomPeers(static_cast<size_t>(settings_.indirectChecks), probe_.target, false);
-            mutex_.unlock();
-            for (const auto& h : helpers) send(addressOf(h), encode(req));
-            mutex_.lock();
+            for (const auto& helper : membership_.randomPeers(static_cast<size_t>(settings_.indirectChecks), probe_.target, false))
+                out.packets.emplace_back(addressOf(helper), encode(req));
         } else if (nowMs >= probe_.startMs + settings_.probeInterval.count()) {
             probe_.active = false;
             auto t = membership_.suspect(probe_.target, nowMs);
-            mutex_.unlock();
-            react(t);
-            mutex_.lock();
+            out.transitions.insert(out.transitions.end(), t.begin(), t.end());
         }
     }
     if (!probe_.active && nowMs >= nextProbeMs_) {
@@ -341,53 +349,41 @@ void SwimNode::stepProbe(int64_t nowMs) {
         auto target = membership_.nextProbeTarget();
         if (!target) return;
         probe_ = Probe{true, false, false, nextSeq_++, target->id, nowMs};
-        uint32_t seq = probe_.seq;
-        mutex_.unlock();
-        sendPing(*target, seq);
-        mutex_.lock();
+        out.packets.emplace_back(addressOf(*target), encode(Ping{probe_.seq, target->id}));
     }
 }
 
-void SwimNode::stepGossip() {
+void SwimNode::stepGossip(Outbox& out) {
     if (membership_.gossipPending() == 0) return;
-    auto peers = membership_.randomPeers(static_cast<size_t>(settings_.gossipFanout), "", true);
-    mutex_.unlock();
-    for (const auto& p : peers) send(addressOf(p), "");
-    mutex_.lock();
+    for (const auto& p : membership_.randomPeers(static_cast<size_t>(settings_.gossipFanout), "", true))
+        out.packets.emplace_back(addressOf(p), "");
 }
 
-void SwimNode::stepJoin() {
+void SwimNode::stepJoin(Outbox& out) {
     // While no other member is alive, knock on the seeds.
-    if (membership_.count(MemberState::Alive) > 1 || settings_.seeds.empty()) return;
-    std::string selfIp = membership_.self().ip;
-    mutex_.unlock();
+    if (membership_.count(MemberState::Alive) > 1) return;
     for (const auto& seed : settings_.seeds) {
-        if ((seed.host == selfIp || seed.host == settings_.bindAddress) && seed.port == settings_.swimPort) continue;
+        if ((seed.host == membership_.self().ip || seed.host == settings_.bindAddress) && seed.port == settings_.swimPort) continue;
         try {
-            sendSync(Poco::Net::SocketAddress(seed.host, seed.port), true);
+            out.syncs.emplace_back(seed.host, seed.port);
         } catch (const Poco::Exception& e) {
             host_.debug("swim: seed " + seed.host + ":" + std::to_string(seed.port) + ": " + e.displayText());
         }
     }
-    mutex_.lock();
 }
 
-void SwimNode::stepPushPull() {
-    auto alive = membership_.randomPeers(1, "", false);
-    // Also try one failed member: it may be back (a restarted node learns it was declared
-    // failed from our view and refutes).
+void SwimNode::stepPushPull(int64_t nowMs, Outbox& out) {
+    for (const auto& m : membership_.randomPeers(1, "", false)) {
+        out.syncs.push_back(addressOf(m));
+        out.pushPulls.push_back(m);
+    }
+    // Also try one failed member: it may be back (a restarted node learns from our view that it
+    // was declared failed, and refutes).
     std::vector<Member> failed;
     for (const auto& m : membership_.members())
         if (m.state == MemberState::Dead) failed.push_back(m);
-    std::optional<Member> retry;
-    if (!failed.empty()) retry = failed[static_cast<size_t>(now()) % failed.size()];
-    mutex_.unlock();
-    for (const auto& m : alive) {
-        sendSync(addressOf(m), true);
-        if (events_.pushPull) events_.pushPull(m);
-    }
-    if (retry) sendSync(addressOf(*retry), true);
-    mutex_.lock();
+    if (!failed.empty()) out.syncs.push_back(addressOf(failed[static_cast<size_t>(nowMs) % failed.size()]));
+    membership_.reap(nowMs, settings_.failedRetention.count());
 }
 
 void SwimNode::announce() {

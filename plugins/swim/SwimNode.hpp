@@ -75,11 +75,20 @@ private:
     void drop(Verdict v);
     int64_t now() const;
 
+    // What one turn of the protocol loop decided, sent once mutex_ is released.
+    struct Outbox {
+        std::vector<std::pair<Poco::Net::SocketAddress, std::string>> packets; // payloads, gossip added
+        std::vector<Poco::Net::SocketAddress> syncs;                           // push-pull, reply wanted
+        std::vector<Member> pushPulls;                                         // zone digest exchanges
+        std::vector<Transition> transitions;
+        bool announce = false;
+    };
+    void flush(Outbox& out);
     // Protocol steps, called from protocolLoop with mutex_ held.
-    void stepProbe(int64_t nowMs);
-    void stepGossip();
-    void stepJoin();
-    void stepPushPull();
+    void stepProbe(int64_t nowMs, Outbox& out);
+    void stepGossip(Outbox& out);
+    void stepJoin(Outbox& out);
+    void stepPushPull(int64_t nowMs, Outbox& out);
     void announce();
 
     SwimSettings settings_;

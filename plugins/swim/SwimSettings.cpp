@@ -110,6 +110,8 @@ SwimSettings readSwimSettings(const std::string& configJson) {
     s.maxPacketAge = sdk::durationSetting(c, "max_packet_age", s.maxPacketAge, "swim", std::chrono::milliseconds(1000),
                                           std::chrono::minutes(10));
     s.httpTimeout = sdk::durationSetting(c, "http_timeout", s.httpTimeout, "swim", std::chrono::milliseconds(100));
+    s.failedRetention = sdk::durationSetting(c, "failed_retention", s.failedRetention, "swim", std::chrono::seconds(1),
+                                             std::chrono::hours(24 * 365));
     s.indirectChecks = count(c, "indirect_checks", s.indirectChecks, 0, 16);
     s.gossipFanout = count(c, "gossip_fanout", s.gossipFanout, 1, 16);
     s.suspicionMult = count(c, "suspicion_mult", s.suspicionMult, 1, 100);

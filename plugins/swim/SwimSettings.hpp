@@ -35,6 +35,7 @@ struct SwimSettings {
     std::chrono::milliseconds pushPullInterval{30000};
     std::chrono::milliseconds maxPacketAge{30000}; // older (or further in the future) packets are stale
     std::chrono::milliseconds httpTimeout{5000};
+    std::chrono::milliseconds failedRetention{24 * 3600 * 1000}; // failed and left members are forgotten after this
 };
 
 // Throws sdk::PermanentError naming the key.

@@ -1,5 +1,7 @@
 #include "Wire.hpp"
 
+#include <Poco/Net/IPAddress.h>
+
 namespace dadns::swim {
 namespace {
 
@@ -60,6 +62,13 @@ private:
     const std::string& in_;
     size_t pos_, end_;
 };
+
+// Addresses are sent to, so a claim must carry a usable one.
+void checkAddress(const std::string& ip, uint16_t port) {
+    Poco::Net::IPAddress parsed;
+    if (!Poco::Net::IPAddress::tryParse(ip, parsed) || parsed.family() != Poco::Net::AddressFamily::IPv4 || port == 0)
+        throw WireError("not an IPv4 address and port: '" + ip + "':" + std::to_string(port));
+}
 
 void frame(std::string& out, Type type, const std::string& body) {
     if (body.size() > 0xffff) throw WireError("message too large");
@@ -142,6 +151,7 @@ std::vector<Message> decode(const std::string& payload) {
             p.target = r.str();
             p.ip = r.str();
             p.port = r.u16();
+            checkAddress(p.ip, p.port);
             out.emplace_back(std::move(p));
             break;
         }
@@ -156,7 +166,8 @@ std::vector<Message> decode(const std::string& payload) {
             u.port = r.u16();
             u.apiUrl = r.str();
             u.from = r.str();
-            if (u.id.empty()) throw WireError("member update without an id");
+            if (u.id.empty() || u.id.size() > 64) throw WireError("member update without a valid id");
+            checkAddress(u.ip, u.port);
             out.emplace_back(std::move(u));
             break;
         }

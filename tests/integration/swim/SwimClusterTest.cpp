@@ -111,6 +111,20 @@ TEST_CASE("a killed node is suspected then failed everywhere, and catches up whe
     }, std::chrono::seconds(15)));
 }
 
+TEST_CASE("a node stopped with SIGTERM leaves: the others mark it left, not failed", "[swim]") {
+    SwimClusterOptions o;
+    o.nodes = 3;
+    SwimCluster c(o);
+    c.startAll();
+    REQUIRE(eventually([&] { return allSeeAll(c); }, std::chrono::seconds(20)));
+    REQUIRE(c.node(1).stop() == 0);
+    REQUIRE(eventually([&] { return c.sees(0, {c.id(1)}, "left") && c.sees(2, {c.id(1)}, "left"); }, std::chrono::seconds(10)));
+    // Long enough for a suspicion to have run out: it stays left.
+    std::this_thread::sleep_for(std::chrono::seconds(2));
+    CHECK(c.sees(0, {c.id(1)}, "left"));
+    CHECK(c.sees(2, {c.id(1)}, "left"));
+}
+
 TEST_CASE("concurrent different pushes of one zone to two nodes converge on one state everywhere", "[swim]") {
     SwimCluster c;
     c.startAll();

@@ -65,6 +65,10 @@ TEST_CASE("malformed payloads are refused and unknown message types skipped", "[
     std::string unknown = std::string("\x63\x00\x02zz", 5);
     CHECK(decode(unknown + ping).size() == 1);
     CHECK_THROWS_AS(encode(ZoneUpdate{std::string(300, 'a'), "x"}), WireError);
+    // Claims must carry an address that can be sent to.
+    CHECK_THROWS_AS(decode(encode(MemberUpdate{MemberState::Alive, 0, "n2", "../x", 8890, "", "n2"})), WireError);
+    CHECK_THROWS_AS(decode(encode(MemberUpdate{MemberState::Alive, 0, "n2", "10.0.0.2", 0, "", "n2"})), WireError);
+    CHECK_THROWS_AS(decode(encode(PingReq{1, "n2", "", 8890})), WireError);
 }
 
 TEST_CASE("sealed packets open only with the key, once, and while fresh", "[swim]") {
@@ -201,6 +205,11 @@ TEST_CASE("probes go round-robin over live members, and members stay once each",
     CHECK(m.randomPeers(10, "node2", false).size() == 1);
     CHECK(m.count(MemberState::Alive) == 3);
     CHECK(m.count(MemberState::Left) == 1);
+    m.reap(1000, 5000);
+    CHECK(m.find("node4") != nullptr);
+    m.reap(6000, 5000); // left longer than the retention: forgotten
+    CHECK(m.find("node4") == nullptr);
+    CHECK(m.find("node2") != nullptr);
 }
 
 TEST_CASE("swim settings name the bad key", "[swim]") {
