@@ -27,6 +27,7 @@ public:
     size_t size() const { return nodes_.size(); }
     Daemon& node(size_t i) { return *nodes_.at(i); }
     std::string id(size_t i) const { return "node" + std::to_string(i + 1); }
+    int swimPort(size_t i) const { return swimPorts_.at(i); }
     void startAll();
     // Adds a node (not started) with its own options, e.g. another cluster key.
     size_t add(const std::string& clusterKey);

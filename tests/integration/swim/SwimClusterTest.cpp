@@ -1,12 +1,15 @@
 // dadns clusters on loopback: membership, failure detection, replication of zones (pushes,
 // deletes, catch-up after downtime, concurrent pushes), refusal of a node with the wrong key,
 // broadcast discovery, and the node-to-node routes' authentication.
+#include "PacketAuth.hpp"
+#include "Wire.hpp"
 #include "support/SwimCluster.hpp"
 #include "support/TestSupport.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <Poco/JSON/Object.h>
+#include <Poco/Net/DatagramSocket.h>
 #include <Poco/JSON/Parser.h>
 
 #include <thread>
@@ -42,6 +45,14 @@ bool everywhere(SwimCluster& c, const std::string& zone, const std::string& line
 
 Poco::JSON::Object::Ptr clusterOf(Daemon& d) {
     return Poco::JSON::Parser().parse(d.get("/api/v1/cluster").body).extract<Poco::JSON::Object::Ptr>()->getObject("cluster");
+}
+
+int dropped(Daemon& d, const std::string& reason) {
+    return clusterOf(d)->getObject("statistics")->getObject("packets_dropped")->getValue<int>(reason);
+}
+
+int64_t nowMs() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 } // namespace
@@ -178,6 +189,46 @@ TEST_CASE("nodes without seeds find each other by broadcast", "[swim]") {
     REQUIRE(eventually([&] { return allSeeAll(c); }, std::chrono::seconds(20)));
     REQUIRE(c.node(1).call("PUT", "/api/v1/zones/bc.example", zoneText("bc.example", 3)).status == 201);
     REQUIRE(eventually([&] { return everywhere(c, "bc.example", "192.0.2.4"); }, std::chrono::seconds(10)));
+}
+
+TEST_CASE("replayed, stale and malformed packets are dropped and counted, and the node keeps answering", "[swim]") {
+    SwimClusterOptions o;
+    o.nodes = 1;
+    SwimCluster c(o);
+    c.startAll();
+    dadns::swim::PacketAuth auth(o.clusterKey, std::chrono::seconds(30));
+    Poco::Net::DatagramSocket socket(Poco::Net::SocketAddress("127.0.0.1", 0), false);
+    socket.setReceiveTimeout(Poco::Timespan(2, 0));
+    Poco::Net::SocketAddress node("127.0.0.1", static_cast<uint16_t>(c.swimPort(0)));
+    auto ping = [&](uint32_t seq, int64_t at) { return auth.seal("prober", dadns::swim::encode(dadns::swim::Ping{seq, c.id(0)}), at); };
+    auto acked = [&](uint32_t seq) {
+        char buf[2048];
+        Poco::Net::SocketAddress from;
+        try {
+            while (true) {
+                int n = socket.receiveFrom(buf, sizeof buf, from);
+                auto opened = auth.open(std::string(buf, static_cast<size_t>(n)), nowMs());
+                if (opened.verdict != dadns::swim::Verdict::Ok) continue;
+                for (auto& m : dadns::swim::decode(opened.payload))
+                    if (auto* a = std::get_if<dadns::swim::Ack>(&m); a && a->seq == seq) return true;
+            }
+        } catch (const Poco::TimeoutException&) {
+            return false;
+        }
+    };
+
+    std::string first = ping(1, nowMs());
+    socket.sendTo(first.data(), static_cast<int>(first.size()), node);
+    REQUIRE(acked(1)); // a valid ping from someone with the key is answered
+    socket.sendTo(first.data(), static_cast<int>(first.size()), node);
+    std::string stale = ping(2, nowMs() - 120'000);
+    socket.sendTo(stale.data(), static_cast<int>(stale.size()), node);
+    socket.sendTo("DS\x01garbage", 10, node);
+    REQUIRE(eventually([&] { return dropped(c.node(0), "replayed") == 1 && dropped(c.node(0), "stale") == 1 && dropped(c.node(0), "malformed") == 1; }));
+    CHECK_FALSE(acked(1));
+    std::string next = ping(3, nowMs());
+    socket.sendTo(next.data(), static_cast<int>(next.size()), node);
+    CHECK(acked(3));
 }
 
 TEST_CASE("node-to-node routes refuse calls without a valid cluster proof", "[swim]") {
