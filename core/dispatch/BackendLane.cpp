@@ -92,10 +92,15 @@ void BackendLane::runTask() {
     // This thread keeps house: breaker probes, drift scans, polls of a shared store, progress
     // notifications.
     int64_t nextPollMs = store_.shared() ? nowMs() + options_.pollInterval.count() : 0;
+    int64_t nextRenewMs = nextPollMs ? nowMs() + options_.lease.count() / 3 : 0;
     while (!sleep(250)) {
         if (nextPollMs && nowMs() >= nextPollMs) {
             reloadPending(true); // changes other instances stored, and zones whose claims expired
             nextPollMs = nowMs() + options_.pollInterval.count();
+        }
+        if (nextRenewMs && nowMs() >= nextRenewMs) {
+            renewClaims();
+            nextRenewMs = nowMs() + options_.lease.count() / 3;
         }
         bool probe = false;
         {
@@ -158,6 +163,18 @@ void BackendLane::workerLoop() {
             }
         }
         lock.lock();
+    }
+}
+
+void BackendLane::renewClaims() {
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (inFlight_ == 0) return;
+    }
+    try {
+        store_.renewClaims(backend_->name(), options_.holder, options_.lease.count());
+    } catch (const std::exception& e) {
+        logger("dispatch")->warn("[{}] renewing claims failed (they may expire during long applies): {}", backend_->name(), e.what());
     }
 }
 

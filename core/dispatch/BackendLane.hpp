@@ -4,7 +4,8 @@
 // up to `parallelism` zones at once. Failures retry with backoff, then dead-letter; after
 // breaker_failures consecutive failures the backend is marked down and probed with health().
 // With a shared store (several instances), the lane also polls the store for work and claims
-// each zone before applying it, so one zone is applied to one backend by one instance at a time.
+// each zone before applying it, so one zone is applied to one backend by one instance at a time;
+// claims are renewed while applies run, so an apply longer than the lease keeps its zone.
 #pragma once
 
 #include "core/dispatch/DispatchOptions.hpp"
@@ -65,6 +66,8 @@ private:
 
     void workerLoop();
     // Shared store: takes zone for this instance; false (and the item dropped) when another has it.
+    // Extends this lane's claims while applies run, every third of the lease.
+    void renewClaims();
     bool claimOrDrop(const std::string& zone, const Item& snapshot);
     Outcome process(const std::string& zone, const Item& item);
     void applyAndVerify(const std::string& zone, const sdk::Zone& desired, Outcome& out); // throws

@@ -427,6 +427,16 @@ void PostgresZoneStore::release(const std::string& backend, const std::string& z
     });
 }
 
+size_t PostgresZoneStore::renewClaims(const std::string& backend, const std::string& holder, int64_t leaseMs) {
+    return withSession(*gate_, *pool_, "renewing claims", [&](Poco::Data::Session& s) {
+        std::string b = backend, h = holder;
+        Int64 expires = nowMs() + leaseMs, n = 0;
+        s << "WITH r AS (UPDATE leases SET expires_at_ms = $1 WHERE backend = $2 AND holder = $3 RETURNING 1) SELECT COUNT(*) FROM r",
+            into(n), use(expires), use(b), use(h), now;
+        return static_cast<size_t>(n);
+    });
+}
+
 size_t PostgresZoneStore::releaseAll(const std::string& holder) {
     return withSession(*gate_, *pool_, "releasing leases", [&](Poco::Data::Session& s) {
         std::string h = holder;

@@ -10,6 +10,7 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 
+#include <algorithm>
 #include <atomic>
 #include <set>
 #include <sstream>
@@ -114,6 +115,14 @@ TEST_CASE("a claim on a zone is held by one holder until released or expired", "
     CHECK(b->claim("bind", "c.example", "b", 1000));
     std::this_thread::sleep_for(std::chrono::milliseconds(1100));
     CHECK(a->claim("bind", "c.example", "a", 60000)); // b's expired
+    // Renewal keeps a claim past its first lease; it never takes one back from another holder.
+    CHECK(a->claim("bind", "r.example", "a", 800));
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    CHECK(a->renewClaims("bind", "a", 800) == 2);
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    CHECK_FALSE(b->claim("bind", "r.example", "b", 60000));
+    CHECK(b->renewClaims("bind", "b", 60000) == 0);
+    a->release("bind", "r.example", "a");
     CHECK(a->releaseAll("a") == 1);
     CHECK(b->releaseAll("b") == 1);
 }
@@ -166,11 +175,11 @@ namespace {
 
 // A daemon on the shared database whose backend writes into dir (shared by every instance,
 // as one BIND or PowerDNS would be).
-std::string sharedConfig(const std::string& database, const std::string& dir) {
+std::string sharedConfig(const std::string& database, const std::string& dir, int delayMs = 40, const std::string& lease = "2s") {
     std::string cfg = test::baseConfig("store:\n  type: postgresql\n  dsn: \"" + server().dsn(database) +
                                        "\"\ndns:\n  backends:\n    files:\n      type: test_backend\n      dir: " + dir +
-                                       "\n      delay_ms: 40\n      parallel: 2\n"
-                                       "dispatch:\n  poll_interval: 100ms\n  lease: 2s\n  retry_backoff: 100ms\n");
+                                       "\n      delay_ms: " + std::to_string(delayMs) + "\n      parallel: 2\n"
+                                       "dispatch:\n  poll_interval: 100ms\n  lease: " + lease + "\n  retry_backoff: 100ms\n");
     cfg.replace(cfg.find("{plugins}"), 9, "{test_plugins}");
     return cfg;
 }
@@ -240,6 +249,28 @@ TEST_CASE("three instances share one backend's work: each zone applied once, a k
     CHECK(daemons[0]->stop() == 0);
     CHECK(scalar("SELECT COUNT(*) FROM leases WHERE holder LIKE '%:" + std::to_string(pid) + ":%'", "dadns_shared") == 0);
     CHECK(test::eventually([&] { return appliedCount() == 3 * zones; }, std::chrono::seconds(60)));
+}
+
+TEST_CASE("an apply that outlasts its lease keeps its zone: the claim is renewed while it runs", "[store][postgresql]") {
+    server().recreateDatabase("dadns_renew");
+    test::TempDir shared("dadns-renew-backend");
+    // Applies take 2.5 s, claims last 1 s: without renewal the other instance would take the
+    // zones over at its next poll and apply them a second time.
+    std::string cfg = sharedConfig("dadns_renew", shared.path(), 2500, "1s");
+    test::Daemon a(cfg), b(cfg);
+    a.start();
+    b.start();
+    const int zones = 4;
+    for (int i = 0; i < zones; ++i) {
+        std::string name = "r" + std::to_string(i) + ".example";
+        REQUIRE(a.call("PUT", "/api/v1/zones/" + name, zoneText(name, i)).status == 201);
+    }
+    REQUIRE(test::eventually([&] {
+        return scalar("SELECT COUNT(*) FROM backend_state WHERE backend = 'files' AND applied_version >= 1", "dadns_renew") == zones;
+    }, std::chrono::seconds(60)));
+    std::this_thread::sleep_for(std::chrono::seconds(3)); // a duplicate apply would finish by now
+    std::string log = test::readFile(shared.path() + "/applied.log");
+    CHECK(std::count(log.begin(), log.end(), '\n') == zones);
 }
 
 TEST_CASE("--role splits API-only and worker-only instances on one database", "[store][postgresql]") {
