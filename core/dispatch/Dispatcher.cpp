@@ -106,13 +106,18 @@ DriftReport Dispatcher::scanDrift(const std::string& backend, bool force) {
 std::vector<BackendOutcome> Dispatcher::waitFor(const std::string& zone, uint64_t version, int64_t changedAtMs,
                                                 std::chrono::milliseconds timeout) {
     auto deadline = std::chrono::steady_clock::now() + timeout;
+    // An instance without backends of its own (--role=ingest) waits on the ones the dispatch
+    // instances record progress for.
+    std::vector<std::string> backends;
+    for (const auto& lane : lanes_) backends.push_back(lane->backendName());
+    if (backends.empty() && store_.shared()) backends = store_.backendNames();
     std::vector<BackendOutcome> out;
     while (true) {
         out.clear();
         bool settled = true;
-        for (const auto& lane : lanes_) {
+        for (const auto& backend : backends) {
             BackendOutcome o;
-            o.backend = lane->backendName();
+            o.backend = backend;
             auto st = store_.backendState(o.backend, zone);
             if (st) o.appliedVersion = st->appliedVersion;
             if (st && st->appliedVersion >= version) {

@@ -427,6 +427,14 @@ void PostgresZoneStore::release(const std::string& backend, const std::string& z
     });
 }
 
+std::vector<std::string> PostgresZoneStore::backendNames() {
+    return withSession(*gate_, *pool_, "listing backends", [&](Poco::Data::Session& s) {
+        std::vector<std::string> names;
+        s << "SELECT DISTINCT backend FROM backend_state ORDER BY backend", into(names), now;
+        return names;
+    });
+}
+
 size_t PostgresZoneStore::renewClaims(const std::string& backend, const std::string& holder, int64_t leaseMs) {
     return withSession(*gate_, *pool_, "renewing claims", [&](Poco::Data::Session& s) {
         std::string b = backend, h = holder;

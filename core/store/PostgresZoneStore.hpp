@@ -56,6 +56,7 @@ public:
     bool shared() const override { return true; }
     bool claim(const std::string& backend, const std::string& zone, const std::string& holder, int64_t leaseMs) override;
     void release(const std::string& backend, const std::string& zone, const std::string& holder) override;
+    std::vector<std::string> backendNames() override;
     size_t renewClaims(const std::string& backend, const std::string& holder, int64_t leaseMs) override;
     size_t releaseAll(const std::string& holder) override;
 

@@ -137,6 +137,9 @@ public:
     // Extends every live claim holder has on backend to now + lease (applies that outlast a
     // lease keep their zones); returns how many. Expired claims another holder took stay theirs.
     virtual size_t renewClaims(const std::string& /*backend*/, const std::string& /*holder*/, int64_t /*leaseMs*/) { return 0; }
+    // Backends any instance has recorded progress for (an instance without backends waits on
+    // these for ?wait).
+    virtual std::vector<std::string> backendNames() { return {}; }
     // Drops every lease of holder (a clean shutdown); returns how many it held.
     virtual size_t releaseAll(const std::string& /*holder*/) { return 0; }
 };

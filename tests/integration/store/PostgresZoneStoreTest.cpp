@@ -294,6 +294,13 @@ TEST_CASE("--role splits API-only and worker-only instances on one database", "[
     CHECK(ingest.call("POST", "/api/v1/test-ingest/plugin.example", zoneText("plugin.example", 8)).status == 200);
     CHECK(worker.call("POST", "/api/v1/test-ingest/plugin.example", zoneText("plugin.example", 9)).status == 404);
     CHECK(test::eventually([&] { return test::fileExists(shared.path() + "/plugin.example.zone"); }));
+    // ?wait on the ingest instance waits for the dispatch instances' backends.
+    auto waited = ingest.call("PUT", "/api/v1/zones/role.example?wait=20", zoneText("role.example", 10));
+    CHECK(waited.status == 200);
+    auto result = Poco::JSON::Parser().parse(waited.body).extract<Poco::JSON::Object::Ptr>();
+    REQUIRE(result->getArray("backends")->size() == 1);
+    CHECK(result->getArray("backends")->getObject(0)->getValue<std::string>("backend") == "files");
+    CHECK(result->getArray("backends")->getObject(0)->getValue<int>("applied_version") >= 2);
 
     // A split role on the embedded store is refused: nobody else could dispatch its changes.
     test::Daemon alone(test::baseConfig(""));
