@@ -8,12 +8,15 @@
 #include <Poco/Data/PostgreSQL/Connector.h>
 #include <Poco/Data/Session.h>
 #include <Poco/Data/SessionPool.h>
+#include <Poco/Data/Statement.h>
 #include <Poco/Tuple.h>
 
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
+#include <map>
 #include <mutex>
+#include <set>
 
 using namespace Poco::Data::Keywords;
 using Poco::Int64;
@@ -134,6 +137,10 @@ PostgresZoneStore::PostgresZoneStore(const std::string& dsn, Options options)
         size_t sessions = std::max<size_t>(options_.poolSize, 2);
         pool_ = std::make_unique<Poco::Data::SessionPool>("PostgreSQL", dsn, 1, static_cast<int>(sessions), 60);
         gate_ = std::make_unique<SessionGate>(sessions - 1);
+        // Batches are written by up to four callers at once (their zones' advisory locks, taken in
+        // name order, keep versions right and batches free of deadlocks).
+        submits_ = std::make_unique<GroupCommit<SubmitJob>>(256, std::min<size_t>(4, sessions - 1),
+                                                            [this](std::vector<SubmitJob*>& jobs) { writeSubmissions(jobs); });
         Poco::Data::Session s(pool_->get());
         // Several instances may start at once: one creates the schema, the others wait.
         s.begin();
@@ -167,65 +174,185 @@ PostgresZoneStore::PostgresZoneStore(const std::string& dsn, Options options)
 PostgresZoneStore::~PostgresZoneStore() = default;
 
 SubmitOutcome PostgresZoneStore::submit(const ZoneSubmission& sub) {
-    Stamp newStamp;
+    SubmitJob job;
+    job.submission = &sub;
     if (sub.stamp.empty()) {
-        newStamp = clock_.now();
+        job.stamp = clock_.now();
     } else {
         auto parsed = Stamp::parse(sub.stamp);
         if (!parsed) throw InvalidInput("malformed version stamp '" + sub.stamp + "'");
-        newStamp = *parsed;
-        clock_.observe(newStamp);
+        job.stamp = *parsed;
+        clock_.observe(job.stamp);
     }
-    return withSession(*gate_, *pool_, "storing a zone", [&](Poco::Data::Session& s) {
-        SubmitOutcome out;
-        std::string name = sub.name;
-        try {
-            s.begin();
-            s << "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", use(name), now; // one writer per zone, any instance
-            std::vector<Int64> versions;
-            std::vector<int> deleted;
-            std::vector<std::string> stamps;
-            s << "SELECT version, deleted, stamp FROM zones WHERE name = $1", into(versions), into(deleted), into(stamps), use(name), now;
-            bool exists = !versions.empty();
-            std::optional<Stamp> headStamp = exists ? Stamp::parse(stamps.front()) : std::nullopt;
-            if (headStamp) clock_.observe(*headStamp); // written by another instance, maybe
-            bool ignore = (exists && !sub.stamp.empty() && headStamp && !newStamp.newerThan(*headStamp)) || // last writer wins
-                          (sub.deleted && (!exists || deleted.front() != 0));                                 // nothing to delete
-            if (ignore) {
-                s.rollback();
-                return SubmitOutcome{false, false, exists ? static_cast<uint64_t>(versions.front()) : 0, exists ? stamps.front() : ""};
-            }
-            bool created = !exists || deleted.front() != 0;
-            Int64 version = exists ? versions.front() + 1 : 1;
-            int isDeleted = sub.deleted ? 1 : 0;
-            std::string text = sub.deleted ? std::string() : sub.zoneText;
-            Int64 count = sub.deleted ? 0 : sub.recordCount;
-            std::string stamp = newStamp.toString(), source = sub.origin.source, host = sub.origin.host, user = sub.origin.user;
-            Int64 updated = nowMs();
-            s << "INSERT INTO zones(name, version, deleted, record_count, stamp, source, origin_host, origin_user, updated_at_ms)"
-                 " VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT(name) DO UPDATE SET version = excluded.version,"
-                 " deleted = excluded.deleted, record_count = excluded.record_count, stamp = excluded.stamp, source = excluded.source,"
-                 " origin_host = excluded.origin_host, origin_user = excluded.origin_user, updated_at_ms = excluded.updated_at_ms",
-                use(name), use(version), use(isDeleted), use(count), use(stamp), use(source), use(host), use(user), use(updated), now;
-            s << "INSERT INTO zone_history(name, version, deleted, zone_text, record_count, stamp, source, origin_host, origin_user,"
-                 " updated_at_ms) VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT(name, version) DO UPDATE SET"
-                 " deleted = excluded.deleted, zone_text = excluded.zone_text, record_count = excluded.record_count,"
-                 " stamp = excluded.stamp, source = excluded.source, origin_host = excluded.origin_host,"
-                 " origin_user = excluded.origin_user, updated_at_ms = excluded.updated_at_ms",
-                use(name), use(version), use(isDeleted), use(text), use(count), use(stamp), use(source), use(host), use(user), use(updated), now;
-            Int64 pruneBelow = version - static_cast<Int64>(options_.historyPerZone) + 1;
-            if (pruneBelow > 1) s << "DELETE FROM zone_history WHERE name = $1 AND version < $2", use(name), use(pruneBelow), now;
-            s.commit();
-            out = {true, created && !sub.deleted, static_cast<uint64_t>(version), stamp};
-        } catch (...) {
+    submits_->submit(job);
+    return job.outcome;
+}
+
+void PostgresZoneStore::writeSubmissions(std::vector<SubmitJob*>& jobs) {
+    auto write = [&](std::vector<SubmitJob*>& batch) {
+        withSession(*gate_, *pool_, "storing zones", [&](Poco::Data::Session& s) {
             try {
-                s.rollback();
+                writeTransaction(s, batch);
             } catch (...) {
+                try {
+                    s.rollback();
+                } catch (...) {
+                }
+                throw;
             }
-            throw;
+            return 0;
+        });
+    };
+    try {
+        write(jobs);
+    } catch (...) {
+        if (jobs.size() == 1) throw;
+        for (SubmitJob* job : jobs) {
+            std::vector<SubmitJob*> alone{job};
+            try {
+                write(alone);
+            } catch (...) {
+                job->error = std::current_exception();
+            }
         }
-        return out;
-    });
+    }
+}
+
+namespace {
+
+// "($1, $2), ($3, $4)" for rows x columns parameters, numbered from 1.
+std::string parameterRows(size_t rows, size_t columns) {
+    std::string out;
+    size_t n = 1;
+    for (size_t r = 0; r < rows; ++r) {
+        out += r ? ", (" : "(";
+        for (size_t c = 0; c < columns; ++c) out += (c ? ", $" : "$") + std::to_string(n++);
+        out += ")";
+    }
+    return out;
+}
+
+struct ZoneRowValues {
+    std::string name;
+    Int64 version = 0;
+    int deleted = 0;
+    std::string text;
+    Int64 count = 0;
+    std::string stamp, source, host, user;
+    Int64 updated = 0;
+};
+
+} // namespace
+
+void PostgresZoneStore::writeTransaction(Poco::Data::Session& s, std::vector<SubmitJob*>& jobs) {
+    std::set<std::string> nameSet;
+    for (const SubmitJob* job : jobs) nameSet.insert(job->submission->name);
+    std::vector<std::string> names(nameSet.begin(), nameSet.end());
+
+    s.begin();
+    {
+        // One writer per zone, any instance; taken in name order so batches do not deadlock.
+        Poco::Data::Statement lock(s);
+        lock << "SELECT pg_advisory_xact_lock(hashtextextended(x, 0)) FROM (SELECT x FROM (VALUES " + parameterRows(names.size(), 1) +
+                    ") AS v(x) ORDER BY x) AS sorted";
+        for (auto& n : names) lock, use(n);
+        lock.execute();
+    }
+    struct Head {
+        bool exists = false;
+        Int64 version = 0;
+        bool deleted = false;
+        std::string stampText;
+        std::optional<Stamp> stamp;
+    };
+    std::map<std::string, Head> heads;
+    {
+        std::vector<std::string> headNames, headStamps;
+        std::vector<Int64> headVersions;
+        std::vector<int> headDeleted;
+        std::string inList = parameterRows(names.size(), 1);
+        Poco::Data::Statement read(s);
+        read << "SELECT name, version, deleted, stamp FROM zones WHERE name IN (" + inList + ")", into(headNames), into(headVersions),
+            into(headDeleted), into(headStamps);
+        for (auto& n : names) read, use(n);
+        read.execute();
+        for (size_t i = 0; i < headNames.size(); ++i) {
+            Head& h = heads[headNames[i]];
+            h = Head{true, headVersions[i], headDeleted[i] != 0, headStamps[i], Stamp::parse(headStamps[i])};
+            if (h.stamp) clock_.observe(*h.stamp); // written by another instance, maybe
+        }
+    }
+
+    // Decide every submission in order, as if written one after another.
+    std::vector<ZoneRowValues> history;
+    std::map<std::string, size_t> latest; // zone -> its last row in history
+    Int64 updated = nowMs();
+    for (SubmitJob* job : jobs) {
+        const ZoneSubmission& sub = *job->submission;
+        Head& h = heads[sub.name];
+        bool ignore = (h.exists && !sub.stamp.empty() && h.stamp && !job->stamp.newerThan(*h.stamp)) || // last writer wins
+                      (sub.deleted && (!h.exists || h.deleted));                                        // nothing to delete
+        if (ignore) {
+            job->outcome = SubmitOutcome{false, false, h.exists ? static_cast<uint64_t>(h.version) : 0, h.exists ? h.stampText : ""};
+            continue;
+        }
+        // A local change always orders after what is stored, whatever another instance's clock said.
+        if (sub.stamp.empty() && h.stamp && !job->stamp.newerThan(*h.stamp)) job->stamp = clock_.now();
+        ZoneRowValues row{sub.name, h.exists ? h.version + 1 : 1, sub.deleted ? 1 : 0, sub.deleted ? std::string() : sub.zoneText,
+                          sub.deleted ? 0 : sub.recordCount, job->stamp.toString(), sub.origin.source, sub.origin.host, sub.origin.user,
+                          updated};
+        job->outcome = SubmitOutcome{true, (!h.exists || h.deleted) && !sub.deleted, static_cast<uint64_t>(row.version), row.stamp};
+        h = Head{true, row.version, sub.deleted, row.stamp, job->stamp};
+        latest[sub.name] = history.size();
+        history.push_back(std::move(row));
+    }
+    if (history.empty()) {
+        s.rollback();
+        return;
+    }
+
+    {
+        Poco::Data::Statement upsert(s);
+        upsert << "INSERT INTO zones(name, version, deleted, record_count, stamp, source, origin_host, origin_user, updated_at_ms) VALUES " +
+                      parameterRows(latest.size(), 9) +
+                      " ON CONFLICT(name) DO UPDATE SET version = excluded.version, deleted = excluded.deleted,"
+                      " record_count = excluded.record_count, stamp = excluded.stamp, source = excluded.source,"
+                      " origin_host = excluded.origin_host, origin_user = excluded.origin_user, updated_at_ms = excluded.updated_at_ms";
+        for (auto& [name, i] : latest) {
+            ZoneRowValues& r = history[i];
+            upsert, use(r.name), use(r.version), use(r.deleted), use(r.count), use(r.stamp), use(r.source), use(r.host), use(r.user),
+                use(r.updated);
+        }
+        upsert.execute();
+    }
+    {
+        Poco::Data::Statement insert(s);
+        insert << "INSERT INTO zone_history(name, version, deleted, zone_text, record_count, stamp, source, origin_host, origin_user,"
+                  " updated_at_ms) VALUES " +
+                      parameterRows(history.size(), 10) +
+                      " ON CONFLICT(name, version) DO UPDATE SET deleted = excluded.deleted, zone_text = excluded.zone_text,"
+                      " record_count = excluded.record_count, stamp = excluded.stamp, source = excluded.source,"
+                      " origin_host = excluded.origin_host, origin_user = excluded.origin_user, updated_at_ms = excluded.updated_at_ms";
+        for (auto& r : history)
+            insert, use(r.name), use(r.version), use(r.deleted), use(r.text), use(r.count), use(r.stamp), use(r.source), use(r.host),
+                use(r.user), use(r.updated);
+        insert.execute();
+    }
+    std::vector<std::pair<std::string, Int64>> prune;
+    for (auto& [name, i] : latest) {
+        Int64 below = history[i].version - static_cast<Int64>(options_.historyPerZone) + 1;
+        if (below > 1) prune.emplace_back(name, below);
+    }
+    if (!prune.empty()) {
+        Poco::Data::Statement del(s);
+        std::string rows;
+        for (size_t i = 0; i < prune.size(); ++i)
+            rows += (i ? ", ($" : "($") + std::to_string(2 * i + 1) + ", $" + std::to_string(2 * i + 2) + "::bigint)";
+        del << "DELETE FROM zone_history AS h USING (VALUES " + rows + ") AS p(name, below) WHERE h.name = p.name AND h.version < p.below";
+        for (auto& [name, below] : prune) del, use(name), use(below);
+        del.execute();
+    }
+    s.commit();
 }
 
 std::optional<ZoneState> PostgresZoneStore::current(const std::string& zone, bool withText) {

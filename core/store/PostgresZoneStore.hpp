@@ -2,11 +2,14 @@
 // one database. Same semantics as SqliteZoneStore, but no in-memory index: another instance
 // may have written anything, so every read asks the database.
 //
-// A submission is one transaction holding a per-zone advisory lock, so versions are assigned
-// without gaps or duplicates whichever instance submits. Progress records (applied, failed)
-// go through one session with synchronous_commit off: losing one only means a re-apply.
+// Submissions are written in group commits: those that arrive while a transaction is being
+// written go together in the next one, with many rows per statement. A transaction holds the
+// advisory locks of its zones, so versions are assigned without gaps or duplicates whichever
+// instance submits. Progress records (applied, failed) go through one session with
+// synchronous_commit off: losing one only means a re-apply.
 #pragma once
 
+#include "core/store/GroupCommit.hpp"
 #include "core/store/HybridClock.hpp"
 #include "core/store/ZoneStore.hpp"
 
@@ -64,6 +67,15 @@ public:
     static std::string describe(const std::string& dsn);
 
 private:
+    struct SubmitJob : GroupCommitJob {
+        const ZoneSubmission* submission = nullptr;
+        Stamp stamp;
+        SubmitOutcome outcome;
+    };
+    // One transaction for the batch; if it fails, each submission alone, so one bad submission
+    // fails only itself.
+    void writeSubmissions(std::vector<SubmitJob*>& jobs);
+    void writeTransaction(Poco::Data::Session& s, std::vector<SubmitJob*>& jobs);
     std::vector<BackendZoneState> states(const std::string& where, const std::string& a, const std::string& b);
 
     Options options_;
@@ -72,6 +84,7 @@ private:
     class SessionGate;
     std::unique_ptr<Poco::Data::SessionPool> pool_;
     std::unique_ptr<SessionGate> gate_;
+    std::unique_ptr<GroupCommit<SubmitJob>> submits_;
     std::mutex progressMutex_;
     std::unique_ptr<Poco::Data::Session> progress_;
 };

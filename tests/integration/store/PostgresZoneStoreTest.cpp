@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <map>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -78,6 +79,42 @@ TEST_CASE("two instances on one database: every submission gets its own version,
     CHECK(b->current("only-a.example"));
     a->recordApplied("bind", "only-a.example", 1, 1);
     CHECK(b->backendState("bind", "only-a.example")->appliedVersion == 1);
+}
+
+TEST_CASE("concurrent submissions share transactions, and one the database refuses fails alone", "[store][postgresql]") {
+    server().recreateDatabase("dadns_batches");
+    PostgresZoneStore::Options o;
+    o.poolSize = 4;
+    PostgresZoneStore store(server().dsn("dadns_batches"), o);
+    std::atomic<int> failures{0};
+    std::mutex m;
+    std::map<std::string, std::set<uint64_t>> versions;
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 16; ++t)
+        threads.emplace_back([&, t] {
+            for (int i = 0; i < 20; ++i) {
+                // Several threads write the same zones, so batches hold several versions of one zone.
+                std::string zone = "b" + std::to_string((t * 20 + i) % 40) + ".example";
+                // PostgreSQL refuses text that is not UTF-8: that submission alone must fail.
+                std::string text = t == 3 && i == 7 ? "x. 1 IN TXT \"\xff\xfe\"\n" : "x. 1 IN A 192.0.2.1\n";
+                try {
+                    auto out = store.submit(test::zoneChange(zone, text));
+                    std::lock_guard<std::mutex> lock(m);
+                    CHECK(versions[zone].insert(out.version).second);
+                } catch (const std::exception&) {
+                    ++failures;
+                }
+            }
+        });
+    for (auto& th : threads) th.join();
+    CHECK(failures == 1);
+    size_t stored = 0;
+    for (auto& [zone, vs] : versions) {
+        stored += vs.size();
+        CHECK(*vs.rbegin() == vs.size()); // 1..n without gaps
+        CHECK(store.current(zone)->version == vs.size());
+    }
+    CHECK(stored == 319);
 }
 
 TEST_CASE("more concurrent callers than connections wait for one instead of failing", "[store][postgresql]") {
