@@ -536,11 +536,17 @@ bool PostgresZoneStore::claim(const std::string& backend, const std::string& zon
         std::string b = backend, z = zone, h = holder;
         Int64 at = nowMs(), expires = at + leaseMs;
         std::vector<std::string> won;
-        // One statement: the row is locked while it is decided, so two instances never both win.
-        // (As a query: Poco reads rows of SELECTs only.)
-        s << "WITH c AS (INSERT INTO leases(backend, zone, holder, expires_at_ms) VALUES($1, $2, $3, $4) ON CONFLICT(backend, zone)"
-             " DO UPDATE SET holder = excluded.holder, expires_at_ms = excluded.expires_at_ms"
-             " WHERE leases.expires_at_ms < $5 OR leases.holder = excluded.holder RETURNING holder) SELECT holder FROM c",
+        // One statement: a zone never claimed gets its lease row; an existing row is taken with
+        // SELECT ... FOR UPDATE SKIP LOCKED when its lease expired or is ours, so of two instances
+        // trying at once one locks it and the other skips it. (As a query: Poco reads rows of
+        // SELECTs only.)
+        s << "WITH fresh AS (INSERT INTO leases(backend, zone, holder, expires_at_ms) VALUES($1, $2, $3, $4)"
+             " ON CONFLICT(backend, zone) DO NOTHING RETURNING holder),"
+             " free AS (SELECT backend, zone FROM leases WHERE backend = $1 AND zone = $2 AND (expires_at_ms < $5 OR holder = $3)"
+             " FOR UPDATE SKIP LOCKED),"
+             " taken AS (UPDATE leases AS l SET holder = $3, expires_at_ms = $4 FROM free"
+             " WHERE l.backend = free.backend AND l.zone = free.zone RETURNING l.holder)"
+             " SELECT holder FROM fresh UNION ALL SELECT holder FROM taken",
             into(won), use(b), use(z), use(h), use(expires), use(at), now;
         return !won.empty();
     });

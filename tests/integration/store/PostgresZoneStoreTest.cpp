@@ -162,6 +162,24 @@ TEST_CASE("a claim on a zone is held by one holder until released or expired", "
     a->release("bind", "r.example", "a");
     CHECK(a->releaseAll("a") == 1);
     CHECK(b->releaseAll("b") == 1);
+
+    // Many holders on two instances try at once, on a zone never claimed and on one whose
+    // lease expired: exactly one wins each time.
+    for (int round = 0; round < 20; ++round) {
+        std::string zone = "race" + std::to_string(round) + ".example";
+        if (round % 2) {
+            REQUIRE(a->claim("bind", zone, "stale", 1));
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+        std::atomic<int> winners{0};
+        std::vector<std::thread> threads;
+        for (int t = 0; t < 8; ++t)
+            threads.emplace_back([&, t] {
+                if ((t % 2 ? a : b)->claim("bind", zone, "h" + std::to_string(round) + "-" + std::to_string(t), 60000)) ++winners;
+            });
+        for (auto& th : threads) th.join();
+        CHECK(winners == 1);
+    }
 }
 
 TEST_CASE("a store that cannot reach its database says where and why; the DSN's password is masked", "[store][postgresql]") {
