@@ -59,8 +59,8 @@ void BackendLane::enqueue(const std::string& zone, uint64_t version, bool delete
     wake_.notify_one();
 }
 
-void BackendLane::reloadPending(bool quiet) {
-    auto pending = store_.pending(backend_->name());
+void BackendLane::reloadPending(bool quiet, int64_t sinceMs) {
+    auto pending = sinceMs < 0 ? store_.pending(backend_->name()) : store_.pendingSince(backend_->name(), sinceMs);
     {
         std::lock_guard<std::mutex> lock(mutex_);
         int64_t now = nowMs();
@@ -93,9 +93,17 @@ void BackendLane::runTask() {
     // notifications.
     int64_t nextPollMs = store_.shared() ? nowMs() + options_.pollInterval.count() : 0;
     int64_t nextRenewMs = nextPollMs ? nowMs() + options_.lease.count() / 3 : 0;
+    // Polls look at what changed since the last one (minus a margin for the instances' clocks);
+    // once per lease a full poll also finds zones whose claims expired.
+    int64_t lastPollMs = nowMs(), nextFullPollMs = lastPollMs + options_.lease.count();
+    constexpr int64_t kClockMarginMs = 5000;
     while (!sleep(250)) {
         if (nextPollMs && nowMs() >= nextPollMs) {
-            reloadPending(true); // changes other instances stored, and zones whose claims expired
+            int64_t started = nowMs();
+            bool full = started >= nextFullPollMs;
+            reloadPending(true, full ? -1 : lastPollMs - kClockMarginMs); // changes other instances stored
+            if (full) nextFullPollMs = started + options_.lease.count();
+            lastPollMs = started;
             nextPollMs = nowMs() + options_.pollInterval.count();
         }
         if (nextRenewMs && nowMs() >= nextRenewMs) {

@@ -38,8 +38,8 @@ public:
     // A zone's desired state changed to version; parsed (optional) is that version's records.
     void enqueue(const std::string& zone, uint64_t version, bool deleted, std::shared_ptr<const sdk::Zone> parsed = nullptr);
     // Queues everything the store says this backend has not applied (start, redrive, and
-    // polls of a shared store).
-    void reloadPending(bool quiet = false);
+    // polls of a shared store); with sinceMs >= 0 only what changed since then.
+    void reloadPending(bool quiet = false, int64_t sinceMs = -1);
     // Lists the backend's zones and compares them with the store; see DriftReport.
     DriftReport scanDrift(bool force);
 

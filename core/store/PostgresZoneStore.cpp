@@ -24,7 +24,9 @@ using Poco::Int64;
 namespace dadns {
 namespace {
 
-constexpr int kSchemaVersion = 1;
+// 1: the tables; 2: indexes for incremental polls. Every statement of kSchema is idempotent, so
+// running them all brings any older schema up to date.
+constexpr int kSchemaVersion = 2;
 
 // The same tables as the SQLite store. backend_state.last_error holds the message of the last
 // outcome: the error while the current version fails (failed_version != 0), else the warning.
@@ -42,6 +44,8 @@ const char* const kSchema[] = {
     // Who applies a zone to a backend now: one instance at a time, until expires_at_ms.
     "CREATE TABLE IF NOT EXISTS leases(backend TEXT NOT NULL, zone TEXT NOT NULL, holder TEXT NOT NULL,"
     " expires_at_ms BIGINT NOT NULL, PRIMARY KEY(backend, zone))",
+    "CREATE INDEX IF NOT EXISTS zones_updated ON zones(updated_at_ms)",
+    "CREATE INDEX IF NOT EXISTS backend_state_updated ON backend_state(backend, updated_at_ms)",
 };
 
 using ProgressRow = Poco::Tuple<std::string, std::string, Int64, Int64, int, Int64, std::string, int, Int64, Int64>;
@@ -149,12 +153,19 @@ PostgresZoneStore::PostgresZoneStore(const std::string& dsn, Options options)
         for (const char* sql : kSchema) s << sql, now;
         std::vector<std::string> version;
         s << "SELECT value FROM dadns_meta WHERE key = 'schema_version'", into(version), now;
-        if (version.empty()) {
+        int found = 0;
+        try {
+            found = version.empty() ? 0 : std::stoi(version.front());
+        } catch (const std::logic_error&) {
+            found = kSchemaVersion + 1;
+        }
+        if (found > kSchemaVersion)
+            throw std::runtime_error("schema version " + version.front() + " is newer than this dadns supports (" +
+                                     std::to_string(kSchemaVersion) + "): upgrade dadns");
+        if (found < kSchemaVersion) { // created, or brought up to date by the statements above
             std::string v = std::to_string(kSchemaVersion);
-            s << "INSERT INTO dadns_meta(key, value) VALUES('schema_version', $1)", use(v), now;
-        } else if (version.front() != std::to_string(kSchemaVersion)) {
-            throw std::runtime_error("schema version " + version.front() + " is not supported by this dadns (expects " +
-                                     std::to_string(kSchemaVersion) + ")");
+            s << "INSERT INTO dadns_meta(key, value) VALUES('schema_version', $1) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                use(v), now;
         }
         s.commit();
         // Stamps issued by any instance: the clock starts past all of them.
@@ -424,19 +435,33 @@ StoreStats PostgresZoneStore::stats() {
     });
 }
 
-std::vector<PendingZone> PostgresZoneStore::pending(const std::string& backend) {
+std::vector<PendingZone> PostgresZoneStore::pending(const std::string& backend) { return pendingZones(backend, -1); }
+
+std::vector<PendingZone> PostgresZoneStore::pendingSince(const std::string& backend, int64_t sinceMs) {
+    return pendingZones(backend, std::max<int64_t>(sinceMs, 0));
+}
+
+std::vector<PendingZone> PostgresZoneStore::pendingZones(const std::string& backend, int64_t sinceMs) {
     return withSession(*gate_, *pool_, "reading pending zones", [&](Poco::Data::Session& s) {
         using Row = Poco::Tuple<std::string, Int64, int, Int64, int, Int64>;
         std::vector<Row> rows;
         std::string b = backend;
+        Int64 since = sinceMs;
         // Same rules as the SQLite store: newer than applied; a deleted zone the backend never
-        // had is not pending; dead-lettered at this version is not pending.
-        s << "SELECT z.name, z.version, z.deleted, COALESCE(b.failed_version, 0), COALESCE(b.attempts, 0), COALESCE(b.next_attempt_ms, 0)"
-             " FROM zones z LEFT JOIN backend_state b ON b.zone = z.name AND b.backend = $1"
-             " WHERE z.version > COALESCE(b.applied_version, 0)"
-             " AND NOT (z.deleted <> 0 AND COALESCE(b.applied_version, 0) = 0)"
-             " AND NOT (COALESCE(b.dead_letter, 0) <> 0 AND b.failed_version >= z.version)",
-            into(rows), use(b), now;
+        // had is not pending; dead-lettered at this version is not pending. An incremental poll
+        // looks only at zones changed since (both sides found through their updated_at indexes).
+        std::string from = sinceMs < 0 ? std::string("zones z")
+                                       : "(SELECT name FROM zones WHERE updated_at_ms >= $2 UNION SELECT zone FROM backend_state"
+                                         " WHERE backend = $1 AND updated_at_ms >= $2) AS recent JOIN zones z ON z.name = recent.name";
+        Poco::Data::Statement query(s);
+        query << "SELECT z.name, z.version, z.deleted, COALESCE(b.failed_version, 0), COALESCE(b.attempts, 0), COALESCE(b.next_attempt_ms, 0)"
+                 " FROM " + from + " LEFT JOIN backend_state b ON b.zone = z.name AND b.backend = $1"
+                 " WHERE z.version > COALESCE(b.applied_version, 0)"
+                 " AND NOT (z.deleted <> 0 AND COALESCE(b.applied_version, 0) = 0)"
+                 " AND NOT (COALESCE(b.dead_letter, 0) <> 0 AND b.failed_version >= z.version)",
+            into(rows), use(b);
+        if (sinceMs >= 0) query, use(since);
+        query.execute();
         std::vector<PendingZone> out;
         out.reserve(rows.size());
         for (const auto& r : rows) {

@@ -45,6 +45,7 @@ public:
     StoreStats stats() override;
 
     std::vector<PendingZone> pending(const std::string& backend) override;
+    std::vector<PendingZone> pendingSince(const std::string& backend, int64_t sinceMs) override;
     std::vector<BackendZoneState> backendStates(const std::string& zone) override;
     std::optional<BackendZoneState> backendState(const std::string& backend, const std::string& zone) override;
     std::vector<BackendZoneState> deadLetters(const std::string& backend) override;
@@ -76,6 +77,8 @@ private:
     // fails only itself.
     void writeSubmissions(std::vector<SubmitJob*>& jobs);
     void writeTransaction(Poco::Data::Session& s, std::vector<SubmitJob*>& jobs);
+    // sinceMs < 0: every pending zone.
+    std::vector<PendingZone> pendingZones(const std::string& backend, int64_t sinceMs);
     std::vector<BackendZoneState> states(const std::string& where, const std::string& a, const std::string& b);
 
     Options options_;

@@ -105,6 +105,9 @@ public:
     // dead-lettered at that version (a zone the backend never saw counts as applied 0; a
     // deleted zone the backend never saw is not pending).
     virtual std::vector<PendingZone> pending(const std::string& backend) = 0;
+    // The pending zones whose desired state or this backend's progress changed at or after
+    // sinceMs: a shared store's cheap poll between full ones. Defaults to all of them.
+    virtual std::vector<PendingZone> pendingSince(const std::string& backend, int64_t /*sinceMs*/) { return pending(backend); }
     virtual std::vector<BackendZoneState> backendStates(const std::string& zone) = 0;
     virtual std::optional<BackendZoneState> backendState(const std::string& backend, const std::string& zone) = 0;
     // Dead-lettered zones of a backend.

@@ -117,6 +117,41 @@ TEST_CASE("concurrent submissions share transactions, and one the database refus
     CHECK(stored == 319);
 }
 
+TEST_CASE("an incremental poll returns only zones changed since, the full one all of them", "[store][postgresql]") {
+    server().recreateDatabase("dadns_poll");
+    PostgresZoneStore store(server().dsn("dadns_poll"), PostgresZoneStore::Options{});
+    store.submit(test::zoneChange("old1.example"));
+    store.submit(test::zoneChange("old2.example"));
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    int64_t since = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    store.submit(test::zoneChange("new.example"));
+    auto names = [](const std::vector<PendingZone>& zones) {
+        std::set<std::string> out;
+        for (const auto& z : zones) out.insert(z.zone);
+        return out;
+    };
+    CHECK(names(store.pending("bind")) == std::set<std::string>{"new.example", "old1.example", "old2.example"});
+    CHECK(names(store.pendingSince("bind", since)) == std::set<std::string>{"new.example"});
+    // A backend's own progress counts as a change: a failure recorded now brings its zone back.
+    store.recordFailure("bind", "old1.example", 1, 1, 0, "refused", false);
+    CHECK(names(store.pendingSince("bind", since)) == std::set<std::string>{"new.example", "old1.example"});
+    store.recordApplied("bind", "new.example", 1, 1);
+    CHECK(names(store.pendingSince("bind", since)) == std::set<std::string>{"old1.example"});
+}
+
+TEST_CASE("the schema is brought up to date from an older version and a newer one is refused", "[store][postgresql]") {
+    server().recreateDatabase("dadns_schema");
+    { PostgresZoneStore store(server().dsn("dadns_schema"), PostgresZoneStore::Options{}); }
+    // As version 1 left it: no indexes.
+    server().exec("DROP INDEX zones_updated; DROP INDEX backend_state_updated; UPDATE dadns_meta SET value = '1' WHERE key = 'schema_version'",
+                  "dadns_schema");
+    { PostgresZoneStore store(server().dsn("dadns_schema"), PostgresZoneStore::Options{}); }
+    CHECK(server().exec("SELECT value FROM dadns_meta WHERE key = 'schema_version'", "dadns_schema").find("2") == 0);
+    CHECK(server().exec("SELECT COUNT(*) FROM pg_indexes WHERE indexname IN ('zones_updated', 'backend_state_updated')", "dadns_schema").find("2") == 0);
+    server().exec("UPDATE dadns_meta SET value = '99' WHERE key = 'schema_version'", "dadns_schema");
+    CHECK_THROWS_WITH(PostgresZoneStore(server().dsn("dadns_schema"), PostgresZoneStore::Options{}), Catch::Contains("newer than this dadns"));
+}
+
 TEST_CASE("more concurrent callers than connections wait for one instead of failing", "[store][postgresql]") {
     server().recreateDatabase("dadns_small_pool");
     PostgresZoneStore::Options o;
