@@ -294,6 +294,15 @@ void BackendLane::finish(const std::string& zone, const Outcome& outcome, double
     bool batchDone = false;
     double batchElapsed = 0;
     uint64_t batchOk = 0, batchTotal = 0;
+    // Recorded before the lane's lock (a round trip on a shared store) but while the zone is
+    // still in flight, so no later version's record can be overtaken by this one.
+    if (!outcome.nothingToDo && outcome.result.ok()) {
+        try {
+            store_.recordApplied(name, zone, outcome.version, outcome.verifiedCount, outcome.result.message);
+        } catch (const std::exception& e) {
+            log->error("[{}] {} v{} applied, but recording it failed (it will be applied again): {}", name, zone, outcome.version, e.what());
+        }
+    }
     {
         std::lock_guard<std::mutex> lock(mutex_);
         --inFlight_;
@@ -303,7 +312,6 @@ void BackendLane::finish(const std::string& zone, const Outcome& outcome, double
         bool newer = item.version > outcome.version;
         if (outcome.nothingToDo || outcome.result.ok()) {
             if (!outcome.nothingToDo) {
-                store_.recordApplied(name, zone, outcome.version, outcome.verifiedCount, outcome.result.message);
                 ++applied_;
                 ++batchOk_;
                 if (outcome.repaired) ++repaired_;
