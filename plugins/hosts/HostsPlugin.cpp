@@ -33,14 +33,6 @@ std::string today() {
     return buf;
 }
 
-std::string isoTime(int64_t ms) {
-    std::time_t seconds = static_cast<std::time_t>(ms / 1000);
-    std::tm utc{};
-    gmtime_r(&seconds, &utc);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &utc);
-    return buf;
-}
 
 std::string lower(std::string s) {
     for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -265,7 +257,7 @@ private:
             out += std::string(first ? "" : ",") + "{\"hostname\":" + jsonQuote(fqdn.substr(0, fqdn.size() - zone_.size() - 2)) +
                    ",\"fqdn\":" + jsonQuote(fqdn) + ",\"ips\":[" + ips + "],\"ttl\":" + std::to_string(record.ttl) +
                    ",\"version\":" + std::to_string(version) + ",\"status\":" + jsonQuote(status) +
-                   ",\"last_sync\":" + (status == "synced" && lastSync ? jsonQuote(isoTime(lastSync)) : "null") +
+                   ",\"last_sync\":" + (status == "synced" && lastSync ? jsonQuote(isoTimeUtc(lastSync)) : "null") +
                    ",\"errors\":[" + errors + "]}";
             first = false;
         }

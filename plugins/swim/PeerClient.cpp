@@ -1,5 +1,6 @@
 #include "PeerClient.hpp"
 
+#include <dadns/sdk/clock.hpp>
 #include <dadns/sdk/types.hpp>
 
 #include <Poco/Exception.h>
@@ -17,8 +18,7 @@ PeerReply PeerClient::call(const std::string& apiUrl, const std::string& method,
         Poco::Net::HTTPClientSession session(uri.getHost(), uri.getPort());
         session.setTimeout(Poco::Timespan(static_cast<long>(timeout_.count()) * 1000));
         Poco::Net::HTTPRequest request(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
-        int64_t nowMs = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-        request.set(kProofHeader, auth_.httpProof(selfId_, method, path, body, nowMs));
+        request.set(kProofHeader, auth_.httpProof(selfId_, method, path, body, sdk::wallClockMs()));
         request.setContentType("application/json");
         request.setContentLength(static_cast<std::streamsize>(body.size()));
         session.sendRequest(request) << body;

@@ -1,5 +1,6 @@
 #include "SwimNode.hpp"
 
+#include <dadns/sdk/clock.hpp>
 #include <dadns/sdk/types.hpp>
 
 #include <Poco/Exception.h>
@@ -12,9 +13,6 @@
 namespace dadns::swim {
 namespace {
 
-int64_t wallMs() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 MembershipTiming timingOf(const SwimSettings& s) {
     MembershipTiming t;
@@ -50,7 +48,7 @@ SwimNode::SwimNode(SwimSettings settings, sdk::Host host, std::string selfIp, st
 
 SwimNode::~SwimNode() { stop(); }
 
-int64_t SwimNode::now() const { return wallMs(); }
+int64_t SwimNode::now() const { return sdk::wallClockMs(); }
 
 void SwimNode::start() {
     Poco::Net::SocketAddress bindTo(settings_.bindAddress, settings_.swimPort);

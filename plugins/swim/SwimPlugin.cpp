@@ -13,27 +13,12 @@
 
 #include <Poco/URI.h>
 
-#include <ctime>
 #include <memory>
 
 namespace dadns::swim {
 namespace {
 
 using namespace dadns::sdk;
-
-int64_t wallMs() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
-std::string isoTime(int64_t ms) {
-    if (ms <= 0) return "";
-    std::time_t seconds = static_cast<std::time_t>(ms / 1000);
-    std::tm utc{};
-    gmtime_r(&seconds, &utc);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &utc);
-    return buf;
-}
 
 // The host's API URL as peers reach it: its own host part when it names a reachable address,
 // else this node's advertised address.
@@ -92,7 +77,7 @@ private:
     // Node-to-node routes answer only to the cluster key.
     bool authorised(const Request& req, Response& resp) {
         std::string sender;
-        Verdict v = node_->auth().checkHttpProof(req.header(kProofHeader), req.method, req.path, req.body, wallMs(), &sender);
+        Verdict v = node_->auth().checkHttpProof(req.header(kProofHeader), req.method, req.path, req.body, wallClockMs(), &sender);
         if (v == Verdict::Ok) return true;
         host().counterAdd("dadns_swim_http_refused_total", "Node-to-node HTTP calls refused, by reason", {{"reason", verdictName(v)}});
         resp.json(401, "{\"error\":" + jsonQuote(std::string("cluster proof refused: ") + verdictName(v)) + "}");
@@ -135,8 +120,8 @@ private:
             if (!nodes.empty()) nodes += ",";
             nodes += "{\"node_id\":" + jsonQuote(m.id) + ",\"ip_address\":" + jsonQuote(m.ip) + ",\"swim_port\":" + std::to_string(m.port) +
                      ",\"api_url\":" + jsonQuote(m.apiUrl) + ",\"state\":\"" + stateName(m.state) + "\",\"incarnation\":" +
-                     std::to_string(m.incarnation) + ",\"last_seen\":" + jsonQuote(isoTime(m.lastSeenMs)) +
-                     ",\"state_since\":" + jsonQuote(isoTime(m.stateSinceMs)) + ",\"metadata\":{\"role\":\"dns-server\",\"swim_port\":" +
+                     std::to_string(m.incarnation) + ",\"last_seen\":" + jsonQuote(isoTimeUtc(m.lastSeenMs)) +
+                     ",\"state_since\":" + jsonQuote(isoTimeUtc(m.stateSinceMs)) + ",\"metadata\":{\"role\":\"dns-server\",\"swim_port\":" +
                      std::to_string(m.port) + ",\"api_url\":" + jsonQuote(m.apiUrl) + "}}";
         }
         size_t active = counts[0] - (self.state == MemberState::Alive ? 1 : 0);
@@ -146,7 +131,7 @@ private:
                            ",\"statistics\":{\"nodes_discovered\":" + std::to_string(members.size()) + ",\"nodes_active\":" +
                            std::to_string(active) + ",\"zones_synced\":" + std::to_string(stats.zonesSynced) + ",\"sync_operations\":" +
                            std::to_string(stats.syncOperations) + ",\"sync_failures\":" + std::to_string(stats.failures) +
-                           ",\"last_sync\":" + jsonQuote(isoTime(stats.lastSyncMs)) + ",\"packets_sent\":" + std::to_string(c.packetsSent.load()) +
+                           ",\"last_sync\":" + jsonQuote(isoTimeUtc(stats.lastSyncMs)) + ",\"packets_sent\":" + std::to_string(c.packetsSent.load()) +
                            ",\"packets_received\":" + std::to_string(c.packetsReceived.load()) + ",\"bytes_sent\":" +
                            std::to_string(c.bytesSent.load()) + ",\"bytes_received\":" + std::to_string(c.bytesReceived.load()) +
                            ",\"packets_dropped\":{\"forged\":" + std::to_string(c.forged.load()) + ",\"stale\":" + std::to_string(c.stale.load()) +

@@ -1,5 +1,6 @@
 #include "ZoneReplicator.hpp"
 
+#include <dadns/sdk/clock.hpp>
 #include <dadns/sdk/json.hpp>
 #include <dadns/sdk/stamp.hpp>
 
@@ -11,9 +12,6 @@ namespace {
 using sdk::Json;
 using sdk::jsonQuote;
 
-int64_t wallMs() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 } // namespace
 
@@ -162,7 +160,7 @@ void ZoneReplicator::pull(const Task& task) {
     if (r.applied) {
         std::lock_guard<std::mutex> lock(mutex_);
         ++stats_.zonesSynced;
-        stats_.lastSyncMs = wallMs();
+        stats_.lastSyncMs = sdk::wallClockMs();
     }
     host_.counterAdd("dadns_swim_zone_pulls_total", "Zones pulled from peers, by whether they were newer than ours",
                      {{"result", r.applied ? "applied" : "ignored"}});
@@ -174,7 +172,7 @@ void ZoneReplicator::exchange(const Peer& peer) {
     compare(reply.body);
     std::lock_guard<std::mutex> lock(mutex_);
     ++stats_.syncOperations;
-    stats_.lastSyncMs = wallMs();
+    stats_.lastSyncMs = sdk::wallClockMs();
 }
 
 } // namespace dadns::swim
