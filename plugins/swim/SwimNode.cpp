@@ -71,8 +71,8 @@ void SwimNode::start() {
         discovery_.setReceiveTimeout(Poco::Timespan(0, 200 * 1000));
     }
     running_ = true;
-    receiver_ = std::thread([this] { receiveLoop(socket_, false); });
-    if (settings_.broadcast) discoveryReceiver_ = std::thread([this] { receiveLoop(discovery_, true); });
+    receiver_ = std::thread([this] { receiveLoop(socket_); });
+    if (settings_.broadcast) discoveryReceiver_ = std::thread([this] { receiveLoop(discovery_); });
     protocol_ = std::thread([this] { protocolLoop(); });
     host_.info("swim: node '" + settings_.nodeId + "' on " + membership_.self().ip + ":" + std::to_string(settings_.swimPort) +
                (settings_.broadcast ? ", discovery broadcasts to " + settings_.broadcastAddress + ":" + std::to_string(settings_.discoveryPort)
@@ -91,19 +91,14 @@ void SwimNode::stop() {
     if (protocol_.joinable()) protocol_.join();
     // Tell a few members directly; they spread it.
     std::vector<Member> peers;
+    std::string left;
     {
         std::lock_guard<std::mutex> lock(mutex_);
         peers = membership_.randomPeers(static_cast<size_t>(settings_.gossipFanout) + 2, "", true);
+        const Member& self = membership_.self();
+        left = encode(MemberUpdate{MemberState::Left, self.incarnation, self.id, self.ip, self.port, self.apiUrl, self.id});
     }
-    for (const auto& p : peers) {
-        std::string payload;
-        {
-            std::lock_guard<std::mutex> lock(mutex_);
-            payload = encode(MemberUpdate{MemberState::Left, membership_.self().incarnation, settings_.nodeId, membership_.self().ip,
-                                          settings_.swimPort, membership_.self().apiUrl, settings_.nodeId});
-        }
-        send(addressOf(p), payload, false);
-    }
+    for (const auto& p : peers) send(addressOf(p), left, false);
     if (receiver_.joinable()) receiver_.join();
     if (discoveryReceiver_.joinable()) discoveryReceiver_.join();
     socket_.close();
@@ -120,7 +115,7 @@ void SwimNode::drop(Verdict v) {
     host_.counterAdd("dadns_swim_packets_dropped_total", "SWIM packets refused, by reason", {{"reason", verdictName(v)}});
 }
 
-void SwimNode::receiveLoop(Poco::Net::DatagramSocket& socket, bool discovery) {
+void SwimNode::receiveLoop(Poco::Net::DatagramSocket& socket) {
     std::string buffer(65536, '\0');
     while (running_) {
         Poco::Net::SocketAddress source;
@@ -138,7 +133,6 @@ void SwimNode::receiveLoop(Poco::Net::DatagramSocket& socket, bool discovery) {
         counters_.bytesReceived += static_cast<uint64_t>(n);
         host_.counterAdd("dadns_swim_packets_total", "SWIM packets, by direction", {{"direction", "received"}});
         host_.counterAdd("dadns_swim_bytes_total", "SWIM payload bytes, by direction", {{"direction", "received"}}, n);
-        (void)discovery; // announcements are ordinary sealed packets; replies go to the sender's advertised address
         try {
             handle(std::string(buffer.data(), static_cast<size_t>(n)), source);
         } catch (const std::exception& e) {

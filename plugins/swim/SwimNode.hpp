@@ -62,7 +62,9 @@ public:
     PacketAuth& auth() { return auth_; }
 
 private:
-    void receiveLoop(Poco::Net::DatagramSocket& socket, bool discovery);
+    // Announcements on the discovery socket are ordinary sealed packets; sync replies go to the
+    // sender's advertised address either way.
+    void receiveLoop(Poco::Net::DatagramSocket& socket);
     void protocolLoop();
     void handle(const std::string& packet, const Poco::Net::SocketAddress& source);
     void react(const std::vector<Transition>& transitions);
