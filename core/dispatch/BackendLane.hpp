@@ -66,9 +66,9 @@ private:
 
     void workerLoop();
     // Shared store: takes zone for this instance; false (and the item dropped) when another has it.
-    // Extends this lane's claims while applies run, every third of the lease.
-    void renewClaims();
     bool claimOrDrop(const std::string& zone, const Item& snapshot);
+    // Shared store: extends this lane's claims while applies run, every third of the lease.
+    void renewClaims();
     Outcome process(const std::string& zone, const Item& item);
     void applyAndVerify(const std::string& zone, const sdk::Zone& desired, Outcome& out); // throws
     void finish(const std::string& zone, const Outcome& outcome, double seconds);

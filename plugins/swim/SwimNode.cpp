@@ -132,7 +132,7 @@ void SwimNode::receiveLoop(Poco::Net::DatagramSocket& socket) {
         ++counters_.packetsReceived;
         counters_.bytesReceived += static_cast<uint64_t>(n);
         host_.counterAdd("dadns_swim_packets_total", "SWIM packets, by direction", {{"direction", "received"}});
-        host_.counterAdd("dadns_swim_bytes_total", "SWIM payload bytes, by direction", {{"direction", "received"}}, n);
+        host_.counterAdd("dadns_swim_bytes_total", "SWIM UDP payload bytes, by direction", {{"direction", "received"}}, n);
         try {
             handle(std::string(buffer.data(), static_cast<size_t>(n)), source);
         } catch (const std::exception& e) {
@@ -230,14 +230,17 @@ void SwimNode::send(const Poco::Net::SocketAddress& to, std::string payload, boo
     }
     std::string packet = auth_.seal(settings_.nodeId, payload, now());
     try {
-        int n = socket_.sendTo(packet.data(), static_cast<int>(packet.size()), to);
-        ++counters_.packetsSent;
-        counters_.bytesSent += static_cast<uint64_t>(n);
-        host_.counterAdd("dadns_swim_packets_total", "SWIM packets, by direction", {{"direction", "sent"}});
-        host_.counterAdd("dadns_swim_bytes_total", "SWIM payload bytes, by direction", {{"direction", "sent"}}, n);
+        countSent(socket_.sendTo(packet.data(), static_cast<int>(packet.size()), to));
     } catch (const Poco::Exception& e) {
         host_.debug("swim: send to " + to.toString() + ": " + e.displayText());
     }
+}
+
+void SwimNode::countSent(int bytes) {
+    ++counters_.packetsSent;
+    counters_.bytesSent += static_cast<uint64_t>(bytes);
+    host_.counterAdd("dadns_swim_packets_total", "SWIM packets, by direction", {{"direction", "sent"}});
+    host_.counterAdd("dadns_swim_bytes_total", "SWIM UDP payload bytes, by direction", {{"direction", "sent"}}, bytes);
 }
 
 void SwimNode::sendSync(const Poco::Net::SocketAddress& to, bool wantReply) {
@@ -383,10 +386,8 @@ void SwimNode::announce() {
                       membership_.self().apiUrl, settings_.nodeId};
     std::string packet = auth_.seal(settings_.nodeId, encode(self) + encode(SyncMarker{true}), now());
     try {
-        discovery_.sendTo(packet.data(), static_cast<int>(packet.size()),
-                          Poco::Net::SocketAddress(settings_.broadcastAddress, settings_.discoveryPort));
-        ++counters_.packetsSent;
-        counters_.bytesSent += packet.size();
+        countSent(discovery_.sendTo(packet.data(), static_cast<int>(packet.size()),
+                                    Poco::Net::SocketAddress(settings_.broadcastAddress, settings_.discoveryPort)));
     } catch (const Poco::Exception& e) {
         host_.debug("swim: broadcast: " + e.displayText());
     }

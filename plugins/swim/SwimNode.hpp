@@ -72,6 +72,7 @@ private:
     // Seals payload (plus piggybacked gossip when there is room and gossip is set) and sends it.
     void send(const Poco::Net::SocketAddress& to, std::string payload, bool gossip = true);
     void sendSync(const Poco::Net::SocketAddress& to, bool wantReply);
+    void countSent(int bytes);
     void sendPing(const Member& target, uint32_t seq);
     Poco::Net::SocketAddress addressOf(const Member& m) const { return Poco::Net::SocketAddress(m.ip, m.port); }
     void drop(Verdict v);
