@@ -95,7 +95,9 @@ void ZoneReplicator::compare(const std::string& digestText) {
     std::lock_guard<std::mutex> lock(mutex_);
     for (const auto& entry : d["zones"].items()) {
         const auto& e = entry.items();
-        if (e.size() != 3) throw sdk::PermanentError("not a zone digest: every zone is [name, stamp, deleted]");
+        if (e.size() != 3 || e[0].type() != Json::Type::String || e[0].asString().empty() || e[1].type() != Json::Type::String ||
+            e[2].type() != Json::Type::Bool)
+            throw sdk::PermanentError("not a zone digest: every zone is [name, stamp, deleted]");
         const std::string& zone = e[0].asString();
         const std::string& stamp = e[1].asString();
         bool deleted = e[2].asBool();

@@ -34,7 +34,7 @@ public:
 
     // Member states as node i reports them (GET /api/v1/cluster): id -> "alive", "suspect", ...
     std::map<std::string, std::string> view(size_t i);
-    // True when node i sees every id in ids in state (and, with exact, no other member alive).
+    // True when node i sees every id in ids in state.
     bool sees(size_t i, const std::vector<std::string>& ids, const std::string& state);
     // The zone's stamp in node i's store; empty when unknown or deleted.
     std::string stamp(size_t i, const std::string& zone);

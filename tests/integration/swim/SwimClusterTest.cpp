@@ -65,6 +65,7 @@ TEST_CASE("five nodes from one seed form a cluster and replicate pushes and dele
     REQUIRE(c.node(0).call("PUT", "/api/v1/zones/one.example", zoneText("one.example", 1)).status == 201);
     REQUIRE(eventually([&] { return everywhere(c, "one.example", "192.0.2.2"); }, std::chrono::seconds(10)));
     std::string stamp = c.stamp(0, "one.example");
+    REQUIRE_FALSE(stamp.empty());
     for (size_t i = 1; i < c.size(); ++i) CHECK(c.stamp(i, "one.example") == stamp);
 
     // A change pushed to another node travels the same way.
@@ -173,6 +174,7 @@ TEST_CASE("a node with the wrong cluster key never joins and its packets are cou
     std::this_thread::sleep_for(std::chrono::seconds(2));
     CHECK(c.view(0).count(c.id(intruder)) == 0);
     CHECK(c.view(1).count(c.id(intruder)) == 0);
+    REQUIRE(c.node(intruder).get("/api/v1/cluster").status == 200); // so an empty view means it knows nobody
     CHECK(c.view(intruder).empty());
     // A zone pushed to the cluster stays out of the intruder's backend.
     REQUIRE(c.node(0).call("PUT", "/api/v1/zones/secret.example", zoneText("secret.example", 1)).status == 201);
@@ -260,6 +262,13 @@ TEST_CASE("node-to-node routes refuse calls without a valid cluster proof", "[sw
     digest.path = "/api/v1/cluster/digest";
     digest.body = "{\"node\":\"x\",\"api_url\":\"http://127.0.0.1:1\",\"zones\":[]}";
     CHECK(httpCall("127.0.0.1", c.node(0).port(), digest).status == 401);
+    // With the key, a body that is not a digest gets a clear 400.
+    dadns::swim::PacketAuth auth(o.clusterKey, std::chrono::seconds(30));
+    digest.body = "{\"node\":\"x\",\"api_url\":\"http://127.0.0.1:1\",\"zones\":[[1,2,3]]}";
+    digest.headers["X-Dadns-Cluster"] = auth.httpProof("x", "POST", digest.path, digest.body, nowMs());
+    auto refused = httpCall("127.0.0.1", c.node(0).port(), digest);
+    CHECK(refused.status == 400);
+    CHECK(refused.body.find("not a zone digest") != std::string::npos);
     // The daemon keeps serving.
     CHECK(c.node(0).get("/api/v1/cluster").status == 200);
 }
