@@ -125,13 +125,16 @@ private:
                      std::to_string(m.port) + ",\"api_url\":" + jsonQuote(m.apiUrl) + "}}";
         }
         size_t active = counts[0] - (self.state == MemberState::Alive ? 1 : 0);
+        std::string sameStampIdentity;
+        for (const auto& id : stats.sameStampIdentity) sameStampIdentity += (sameStampIdentity.empty() ? "" : ",") + jsonQuote(id);
         std::string body = "{\"status\":\"success\",\"cluster\":{\"node_id\":" + jsonQuote(self.id) + ",\"running\":true,\"address\":" +
                            jsonQuote(self.ip + ":" + std::to_string(self.port)) + ",\"api_url\":" + jsonQuote(self.apiUrl) +
                            ",\"incarnation\":" + std::to_string(self.incarnation) + ",\"discovered_nodes\":" + std::to_string(members.size()) +
                            ",\"statistics\":{\"nodes_discovered\":" + std::to_string(members.size()) + ",\"nodes_active\":" +
                            std::to_string(active) + ",\"zones_synced\":" + std::to_string(stats.zonesSynced) + ",\"sync_operations\":" +
                            std::to_string(stats.syncOperations) + ",\"sync_failures\":" + std::to_string(stats.failures) +
-                           ",\"last_sync\":" + jsonQuote(isoTimeUtc(stats.lastSyncMs)) + ",\"packets_sent\":" + std::to_string(c.packetsSent.load()) +
+                           ",\"last_sync\":" + jsonQuote(isoTimeUtc(stats.lastSyncMs)) + ",\"members_sharing_node_id\":[" +
+                           sameStampIdentity + "],\"packets_sent\":" + std::to_string(c.packetsSent.load()) +
                            ",\"packets_received\":" + std::to_string(c.packetsReceived.load()) + ",\"bytes_sent\":" +
                            std::to_string(c.bytesSent.load()) + ",\"bytes_received\":" + std::to_string(c.bytesReceived.load()) +
                            ",\"packets_dropped\":{\"forged\":" + std::to_string(c.forged.load()) + ",\"stale\":" + std::to_string(c.stale.load()) +

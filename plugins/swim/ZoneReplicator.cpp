@@ -7,13 +7,8 @@
 #include <chrono>
 
 namespace dadns::swim {
-namespace {
-
 using sdk::Json;
 using sdk::jsonQuote;
-
-
-} // namespace
 
 ZoneReplicator::ZoneReplicator(sdk::Host host, const PeerClient& client, std::string selfId, std::string selfApiUrl)
     : host_(host), client_(client), selfId_(std::move(selfId)), selfApiUrl_(std::move(selfApiUrl)) {}
@@ -53,10 +48,10 @@ bool ZoneReplicator::newerThanLocal(const std::string& zone, const std::string& 
 
 void ZoneReplicator::enqueue(Task task) {
     if (task.kind == Task::Kind::Pull) {
-        // One queued pull per zone, for the newest stamp heard of.
-        auto [it, fresh] = queuedPulls_.emplace(task.zone, task.stamp);
+        // One queued pull per zone, from the peer that holds the newest stamp heard of.
+        auto [it, fresh] = queuedPulls_.emplace(task.zone, task);
         if (!fresh) {
-            if (sdk::stampNewer(task.stamp, it->second)) it->second = task.stamp;
+            if (sdk::stampNewer(task.stamp, it->second.stamp)) it->second = std::move(task);
             return;
         }
     }
@@ -77,7 +72,8 @@ void ZoneReplicator::exchangeWith(const Peer& peer) {
 }
 
 std::string ZoneReplicator::digestJson() const {
-    std::string out = "{\"node\":" + jsonQuote(selfId_) + ",\"api_url\":" + jsonQuote(selfApiUrl_) + ",\"zones\":[";
+    std::string out = "{\"node\":" + jsonQuote(selfId_) + ",\"api_url\":" + jsonQuote(selfApiUrl_) +
+                      ",\"stamp_node\":" + jsonQuote(host_.nodeId()) + ",\"zones\":[";
     bool first = true;
     host_.listZones([&](const sdk::ZoneInfo& z) {
         out += first ? "[" : ",[";
@@ -93,6 +89,9 @@ void ZoneReplicator::compare(const std::string& digestText) {
         throw sdk::PermanentError("not a zone digest: needs node, api_url and zones");
     Peer peer{d.getString("node"), d.getString("api_url")};
     std::lock_guard<std::mutex> lock(mutex_);
+    if (d.getString("stamp_node") == host_.nodeId() && peer.id != selfId_ && stats_.sameStampIdentity.insert(peer.id).second)
+        host_.error("swim: member '" + peer.id + "' stamps its changes with node_id '" + host_.nodeId() +
+                    "' like this node: changes made on both at once may never converge; give every node its own node_id");
     for (const auto& entry : d["zones"].items()) {
         const auto& e = entry.items();
         if (e.size() != 3 || e[0].type() != Json::Type::String || e[0].asString().empty() || e[1].type() != Json::Type::String ||
@@ -126,8 +125,9 @@ void ZoneReplicator::run() {
         Task task = std::move(tasks_.front());
         tasks_.pop_front();
         if (task.kind == Task::Kind::Pull) {
-            task.stamp = queuedPulls_[task.zone];
-            queuedPulls_.erase(task.zone);
+            auto queued = queuedPulls_.find(task.zone);
+            task = std::move(queued->second);
+            queuedPulls_.erase(queued);
             if (!newerThanLocal(task.zone, task.stamp)) continue;
         }
         lock.unlock();

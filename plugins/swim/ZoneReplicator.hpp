@@ -13,6 +13,7 @@
 #include <deque>
 #include <map>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -29,6 +30,9 @@ struct ReplicationStats {
     uint64_t syncOperations = 0; // digest exchanges completed
     uint64_t failures = 0;       // pulls or exchanges that failed
     int64_t lastSyncMs = 0;
+    // Peers whose changes carry this node's stamp identity (the top-level node_id): their
+    // concurrent changes can tie with ours and never converge.
+    std::set<std::string> sameStampIdentity;
 };
 
 class ZoneReplicator {
@@ -46,7 +50,7 @@ public:
     // Compare digests with peer (both ways) soon.
     void exchangeWith(const Peer& peer);
 
-    // {"node": ..., "api_url": ..., "zones": [[name, stamp, deleted], ...]}
+    // {"node": ..., "api_url": ..., "stamp_node": ..., "zones": [[name, stamp, deleted], ...]}
     std::string digestJson() const;
     // A peer's digest: queue pulls for every zone it holds newer. Throws PermanentError when
     // the text is not a digest.
@@ -76,7 +80,7 @@ private:
     std::condition_variable wake_;
     std::unordered_map<std::string, std::string> stamps_; // zone -> stamp this node holds
     std::deque<Task> tasks_;
-    std::map<std::string, std::string> queuedPulls_;      // zone -> newest stamp already queued
+    std::map<std::string, Task> queuedPulls_;             // zone -> newest stamp heard of, and who holds it
     ReplicationStats stats_;
     bool stopping_ = false;
     std::thread worker_;

@@ -16,6 +16,7 @@ struct SwimClusterOptions {
     size_t nodes = 5;
     std::string clusterKey = "test-cluster-key-0123456789";
     bool broadcast = false;           // find each other by broadcast on 127.255.255.255, no seeds
+    bool sharedNodeId = false;        // every node stamps its changes with one node_id (a misconfiguration)
     std::string timing = "    probe_interval: 200ms\n    probe_timeout: 80ms\n    gossip_interval: 50ms\n"
                          "    push_pull_interval: 2s\n";
 };

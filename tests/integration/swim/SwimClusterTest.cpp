@@ -12,6 +12,7 @@
 #include <Poco/Net/DatagramSocket.h>
 #include <Poco/JSON/Parser.h>
 
+#include <set>
 #include <thread>
 
 using namespace dadns::test;
@@ -148,16 +149,50 @@ TEST_CASE("concurrent different pushes of one zone to two nodes converge on one 
         a.join();
         b.join();
     }
-    REQUIRE(eventually([&] {
+    bool converged = eventually([&] {
         std::string stamp = c.stamp(0, "race.example"), file = c.zoneFile(0, "race.example");
         if (stamp.empty() || file.empty()) return false;
         for (size_t i = 1; i < c.size(); ++i)
             if (c.stamp(i, "race.example") != stamp || c.zoneFile(i, "race.example") != file) return false;
         return true;
-    }, std::chrono::seconds(15)));
+    }, std::chrono::seconds(15));
+    if (!converged)
+        for (size_t i = 0; i < c.size(); ++i) {
+            std::string file = c.zoneFile(i, "race.example");
+            UNSCOPED_INFO(c.id(i) << ": stamp " << c.stamp(i, "race.example") << ", file has "
+                                  << (file.find("192.0.2.101") != std::string::npos ? "a" : "")
+                                  << (file.find("192.0.2.102") != std::string::npos ? "b" : ""));
+        }
+    REQUIRE(converged);
     // The winner is the newest stamp, whichever node took it.
     std::string file = c.zoneFile(0, "race.example");
     CHECK((file.find("192.0.2.101") != std::string::npos) != (file.find("192.0.2.102") != std::string::npos));
+    // Every node has its own node_id, so no stamps can tie.
+    for (size_t i = 0; i < c.size(); ++i) CHECK(clusterOf(c.node(i))->getObject("statistics")->getArray("members_sharing_node_id")->size() == 0);
+}
+
+TEST_CASE("nodes that stamp their changes with the same node_id report each other", "[swim]") {
+    SwimClusterOptions o;
+    o.nodes = 3;
+    o.sharedNodeId = true;
+    SwimCluster c(o);
+    c.startAll();
+    REQUIRE(eventually([&] { return allSeeAll(c); }, std::chrono::seconds(20)));
+    auto sharing = [&](size_t i) {
+        std::set<std::string> out;
+        auto list = clusterOf(c.node(i))->getObject("statistics")->getArray("members_sharing_node_id");
+        for (size_t k = 0; k < list->size(); ++k) out.insert(list->getElement<std::string>(static_cast<unsigned>(k)));
+        return out;
+    };
+    // Digest exchanges run when members come up and at every push-pull.
+    REQUIRE(eventually([&] {
+        for (size_t i = 0; i < c.size(); ++i) {
+            auto ids = idsExcept(c, i);
+            if (sharing(i) != std::set<std::string>(ids.begin(), ids.end())) return false;
+        }
+        return true;
+    }, std::chrono::seconds(10)));
+    CHECK(c.node(0).log().find("give every node its own node_id") != std::string::npos);
 }
 
 TEST_CASE("a node with the wrong cluster key never joins and its packets are counted as forged", "[swim]") {
