@@ -1,12 +1,14 @@
 #include "core/zone/ZoneParser.hpp"
 
 #include "core/util/Errors.hpp"
+#include "core/util/Utf8.hpp"
 #include "core/zone/ZoneName.hpp"
 
 #include <ldns/ldns.h>
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <cstring>
 #include <memory>
 #include <unordered_set>
@@ -24,6 +26,12 @@ struct Entry {
 
 // Splits text into entries. Quotes and backslash escapes protect ';', '(' and ')'.
 std::vector<Entry> splitEntries(std::string_view text) {
+    if (size_t bad = invalidUtf8At(text); bad != std::string_view::npos) {
+        char hex[8];
+        std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned char>(text[bad]));
+        throw ZoneParseError(static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(bad), '\n')) + 1,
+                             std::string("byte ") + hex + " is not UTF-8 text; write other bytes as \\DDD escapes");
+    }
     std::vector<Entry> entries;
     Entry cur;
     int line = 1;

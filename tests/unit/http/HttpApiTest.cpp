@@ -104,6 +104,7 @@ TEST_CASE("every error is a JSON body with the right status", "[http]") {
         {"PUT", "/api/v1/zones/" + std::string(64, 'a') + ".com", kZone, 400, "63"},
         {"PUT", "/api/v1/zones/example.com", "this is not a zone\n", 400, "line 1"},
         {"PUT", "/api/v1/zones/example.com", "$INCLUDE /etc/passwd\n", 400, "$INCLUDE"},
+        {"PUT", "/api/v1/zones/example.com", std::string(kZone) + "t TXT \"caf\xe9\"\n", 400, "0xE9 is not UTF-8"},
         {"DELETE", "/api/v1/zones/never.example", "", 404, "no such zone"},
         {"GET", "/api/v1/zones?limit=abc", "", 400, "limit"},
         {"POST", "/api/v1/backends/none/redrive", "", 404, "no running backend"},
