@@ -10,6 +10,11 @@ namespace dadns::swim {
 using sdk::Json;
 using sdk::jsonQuote;
 
+namespace {
+// Pulls are short HTTP calls; a few at once hide an unreachable peer's timeout.
+constexpr int kWorkers = 4;
+} // namespace
+
 ZoneReplicator::ZoneReplicator(sdk::Host host, const PeerClient& client, std::string selfId, std::string selfApiUrl)
     : host_(host), client_(client), selfId_(std::move(selfId)), selfApiUrl_(std::move(selfApiUrl)) {}
 
@@ -23,7 +28,7 @@ void ZoneReplicator::start() {
         for (auto& [zone, stamp] : stamps)
             if (sdk::stampNewer(stamp, stamps_[zone])) stamps_[zone] = stamp;
     }
-    worker_ = std::thread([this] { run(); });
+    for (int i = 0; i < kWorkers; ++i) workers_.emplace_back([this] { run(); });
 }
 
 void ZoneReplicator::stop() {
@@ -32,7 +37,9 @@ void ZoneReplicator::stop() {
         stopping_ = true;
     }
     wake_.notify_all();
-    if (worker_.joinable()) worker_.join();
+    for (auto& w : workers_)
+        if (w.joinable()) w.join();
+    workers_.clear();
 }
 
 void ZoneReplicator::localChanged(const std::string& zone, const std::string& stamp) {

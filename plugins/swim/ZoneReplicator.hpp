@@ -2,7 +2,8 @@
 // logical clock + origin node); the newest stamp wins on every node. A peer that gossips a
 // newer stamp, or lists one in a digest exchange, is asked for the zone over its HTTP API, and
 // the zone is submitted to this node's store with the peer's stamp (the store ignores it if a
-// newer one arrived meanwhile). Pulls and exchanges run on one worker thread.
+// newer one arrived meanwhile). Pulls and exchanges run on a few worker threads, so a peer that
+// stopped answering delays only the calls waiting on it.
 #pragma once
 
 #include "PeerClient.hpp"
@@ -17,6 +18,7 @@
 #include <string>
 #include <thread>
 #include <unordered_map>
+#include <vector>
 
 namespace dadns::swim {
 
@@ -83,7 +85,7 @@ private:
     std::map<std::string, Task> queuedPulls_;             // zone -> newest stamp heard of, and who holds it
     ReplicationStats stats_;
     bool stopping_ = false;
-    std::thread worker_;
+    std::vector<std::thread> workers_;
 };
 
 } // namespace dadns::swim
