@@ -86,13 +86,14 @@ private:
 
     void digest(const Request& req, Response& resp) {
         if (!authorised(req, resp)) return;
+        std::string answer;
         try {
-            replicator_->compare(std::string(req.body));
+            answer = replicator_->answerDigest(req.body);
         } catch (const Error& e) {
             resp.json(400, "{\"error\":" + jsonQuote(e.what()) + "}");
             return;
         }
-        resp.json(200, replicator_->digestJson());
+        resp.json(200, answer);
     }
 
     void zone(const Request& req, Response& resp) {

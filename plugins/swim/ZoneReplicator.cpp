@@ -7,6 +7,7 @@
 #include <chrono>
 
 namespace dadns::swim {
+
 using sdk::Json;
 using sdk::jsonQuote;
 
@@ -78,38 +79,38 @@ void ZoneReplicator::exchangeWith(const Peer& peer) {
     enqueue(Task{Task::Kind::Exchange, "", "", peer});
 }
 
-std::string ZoneReplicator::digestJson() const {
-    std::string out = "{\"node\":" + jsonQuote(selfId_) + ",\"api_url\":" + jsonQuote(selfApiUrl_) +
-                      ",\"stamp_node\":" + jsonQuote(host_.nodeId()) + ",\"zones\":[";
-    bool first = true;
-    host_.listZones([&](const sdk::ZoneInfo& z) {
-        out += first ? "[" : ",[";
-        first = false;
-        out += jsonQuote(z.name) + "," + jsonQuote(z.stamp) + (z.deleted ? ",true]" : ",false]");
-    });
-    return out + "]}";
+DigestMessage ZoneReplicator::header() const { return DigestMessage{selfId_, selfApiUrl_, host_.nodeId(), {}, false, {}}; }
+
+std::vector<DigestEntry> ZoneReplicator::localEntries() const {
+    std::vector<DigestEntry> out;
+    host_.listZones([&](const sdk::ZoneInfo& z) { out.push_back(DigestEntry{z.name, z.stamp, z.deleted}); });
+    return out;
 }
 
-void ZoneReplicator::compare(const std::string& digestText) {
-    Json d = Json::parse(digestText);
-    if (!d.isObject() || !d["zones"].isArray() || d.getString("node").empty() || d.getString("api_url").empty())
-        throw sdk::PermanentError("not a zone digest: needs node, api_url and zones");
-    Peer peer{d.getString("node"), d.getString("api_url")};
+void ZoneReplicator::consider(const DigestMessage& theirs) {
+    Peer peer{theirs.node, theirs.apiUrl};
     std::lock_guard<std::mutex> lock(mutex_);
-    if (d.getString("stamp_node") == host_.nodeId() && peer.id != selfId_ && stats_.sameStampIdentity.insert(peer.id).second)
+    if (theirs.stampNode == host_.nodeId() && peer.id != selfId_ && stats_.sameStampIdentity.insert(peer.id).second)
         host_.error("swim: member '" + peer.id + "' stamps its changes with node_id '" + host_.nodeId() +
                     "' like this node: changes made on both at once may never converge; give every node its own node_id");
-    for (const auto& entry : d["zones"].items()) {
-        const auto& e = entry.items();
-        if (e.size() != 3 || e[0].type() != Json::Type::String || e[0].asString().empty() || e[1].type() != Json::Type::String ||
-            e[2].type() != Json::Type::Bool)
-            throw sdk::PermanentError("not a zone digest: every zone is [name, stamp, deleted]");
-        const std::string& zone = e[0].asString();
-        const std::string& stamp = e[1].asString();
-        bool deleted = e[2].asBool();
-        if (deleted && !stamps_.count(zone)) continue; // gone there, never here: nothing to do
-        if (newerThanLocal(zone, stamp)) enqueue(Task{Task::Kind::Pull, zone, stamp, peer});
+    for (const auto& e : theirs.zones) {
+        if (e.deleted && !stamps_.count(e.zone)) continue; // gone there, never here: nothing to do
+        if (newerThanLocal(e.zone, e.stamp)) enqueue(Task{Task::Kind::Pull, e.zone, e.stamp, peer});
     }
+}
+
+std::string ZoneReplicator::answerDigest(std::string_view request) {
+    DigestMessage theirs = decodeDigest(request);
+    consider(theirs);
+    DigestMessage ours = header();
+    ours.hasZones = true;
+    if (!theirs.buckets.empty()) {
+        auto entries = localEntries();
+        size_t n = theirs.buckets.size();
+        ours.buckets = bucketHashes(entries, n);
+        ours.zones = entriesInBuckets(entries, differingBuckets(theirs.buckets, ours.buckets), n);
+    }
+    return encodeDigest(ours);
 }
 
 std::optional<std::string> ZoneReplicator::zoneJson(const std::string& zone) const {
@@ -176,12 +177,31 @@ void ZoneReplicator::pull(const Task& task) {
 }
 
 void ZoneReplicator::exchange(const Peer& peer) {
-    PeerReply reply = client_.call(peer.apiUrl, "POST", "/api/v1/cluster/digest", digestJson());
-    if (reply.status != 200) throw sdk::RetryableError("HTTP " + std::to_string(reply.status) + ": " + reply.body.substr(0, 200));
-    compare(reply.body);
+    // Bucket hashes first; the peer answers with its hashes and its entries in the buckets that
+    // differ; ours for those buckets follow, so each side pulls what the other holds newer.
+    auto entries = localEntries();
+    size_t n = bucketCountFor(entries.size());
+    DigestMessage ask = header();
+    ask.buckets = bucketHashes(entries, n);
+    DigestMessage theirs = decodeDigest(call(peer, encodeDigest(ask)));
+    if (theirs.buckets.size() != n)
+        throw sdk::PermanentError("peer answered " + std::to_string(theirs.buckets.size()) + " bucket hashes for " + std::to_string(n));
+    consider(theirs);
+    if (auto differ = differingBuckets(ask.buckets, theirs.buckets); !differ.empty()) {
+        DigestMessage tell = header();
+        tell.hasZones = true;
+        tell.zones = entriesInBuckets(entries, differ, n);
+        call(peer, encodeDigest(tell));
+    }
     std::lock_guard<std::mutex> lock(mutex_);
     ++stats_.syncOperations;
     stats_.lastSyncMs = sdk::wallClockMs();
+}
+
+std::string ZoneReplicator::call(const Peer& peer, const std::string& digest) {
+    PeerReply reply = client_.call(peer.apiUrl, "POST", "/api/v1/cluster/digest", digest);
+    if (reply.status != 200) throw sdk::RetryableError("HTTP " + std::to_string(reply.status) + ": " + reply.body.substr(0, 200));
+    return reply.body;
 }
 
 } // namespace dadns::swim

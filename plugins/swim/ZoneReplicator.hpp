@@ -7,6 +7,7 @@
 #pragma once
 
 #include "PeerClient.hpp"
+#include "ZoneDigest.hpp"
 
 #include <dadns/sdk/host.hpp>
 
@@ -52,11 +53,10 @@ public:
     // Compare digests with peer (both ways) soon.
     void exchangeWith(const Peer& peer);
 
-    // {"node": ..., "api_url": ..., "stamp_node": ..., "zones": [[name, stamp, deleted], ...]}
-    std::string digestJson() const;
-    // A peer's digest: queue pulls for every zone it holds newer. Throws PermanentError when
-    // the text is not a digest.
-    void compare(const std::string& digestJson);
+    // A peer's digest (POST /api/v1/cluster/digest): queue pulls for the zones it lists newer,
+    // and answer with our side (see ZoneDigest.hpp). Throws PermanentError when the text is not
+    // a digest.
+    std::string answerDigest(std::string_view request);
     // The zone as a peer pulls it: {"name", "stamp", "deleted", "zone_text"}; nullopt when unknown.
     std::optional<std::string> zoneJson(const std::string& zone) const;
 
@@ -71,6 +71,10 @@ private:
     void run();
     void pull(const Task& task);
     void exchange(const Peer& peer);
+    std::string call(const Peer& peer, const std::string& digest); // POST a digest, the answer's body
+    DigestMessage header() const;                                   // who we are, nothing compared yet
+    std::vector<DigestEntry> localEntries() const;
+    void consider(const DigestMessage& theirs);                     // queue pulls for what it holds newer
     bool newerThanLocal(const std::string& zone, const std::string& stamp) const;
     void enqueue(Task task);
 
