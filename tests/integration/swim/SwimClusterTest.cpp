@@ -97,6 +97,10 @@ TEST_CASE("a killed node is suspected then failed everywhere, and catches up whe
     REQUIRE(eventually([&] { return allSeeAll(c); }, std::chrono::seconds(20)));
 
     const size_t victim = 2;
+    // Zones it holds before it goes down: one is deleted and one changed meanwhile.
+    for (const char* zone : {"gone.example", "moved.example"})
+        REQUIRE(c.node(0).call("PUT", std::string("/api/v1/zones/") + zone, zoneText(zone, 5)).status == 201);
+    REQUIRE(eventually([&] { return everywhere(c, "gone.example", "192.0.2.6") && everywhere(c, "moved.example", "192.0.2.6"); }));
     c.node(victim).kill9();
     std::vector<bool> suspected(c.size(), false);
     REQUIRE(eventually([&] {
@@ -115,13 +119,17 @@ TEST_CASE("a killed node is suspected then failed everywhere, and catches up whe
     // Zones pushed while it is down reach it after the restart.
     for (int z = 0; z < 5; ++z)
         REQUIRE(c.node(z % 2).call("PUT", "/api/v1/zones/down" + std::to_string(z) + ".example", zoneText("down" + std::to_string(z) + ".example", 7)).status == 201);
+    REQUIRE(c.node(1).call("DELETE", "/api/v1/zones/gone.example").status == 200);
+    REQUIRE(c.node(3).call("PUT", "/api/v1/zones/moved.example", zoneText("moved.example", 9)).status == 200);
+    REQUIRE(c.zoneFile(victim, "gone.example").find("192.0.2.6") != std::string::npos); // still there while it is down
     c.node(victim).start();
     REQUIRE(eventually([&] { return allSeeAll(c); }, std::chrono::seconds(20)));
     REQUIRE(eventually([&] {
         for (int z = 0; z < 5; ++z)
             if (c.zoneFile(victim, "down" + std::to_string(z) + ".example").find("192.0.2.8") == std::string::npos) return false;
-        return true;
+        return c.zoneFile(victim, "gone.example").empty() && c.zoneFile(victim, "moved.example").find("192.0.2.10") != std::string::npos;
     }, std::chrono::seconds(15)));
+    CHECK(c.stamp(victim, "moved.example") == c.stamp(3, "moved.example"));
 }
 
 TEST_CASE("a node stopped with SIGTERM leaves: the others mark it left, not failed", "[swim]") {
