@@ -18,7 +18,8 @@ PeerReply PeerClient::call(const std::string& apiUrl, const std::string& method,
         Poco::Net::HTTPClientSession session(uri.getHost(), uri.getPort());
         session.setTimeout(Poco::Timespan(static_cast<long>(timeout_.count()) * 1000));
         Poco::Net::HTTPRequest request(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
-        request.set(kProofHeader, auth_.httpProof(selfId_, method, path, body, sdk::wallClockMs()));
+        std::string proof = auth_.httpProof(selfId_, method, path, body, sdk::wallClockMs());
+        request.set(kProofHeader, proof);
         request.setContentType("application/json");
         request.setContentLength(static_cast<std::streamsize>(body.size()));
         session.sendRequest(request) << body;
@@ -27,6 +28,11 @@ PeerReply PeerClient::call(const std::string& apiUrl, const std::string& method,
         PeerReply reply;
         reply.status = static_cast<int>(response.getStatus());
         Poco::StreamCopier::copyToString(in, reply.body);
+        if (reply.status != 401) {
+            Verdict v = auth_.checkHttpProof(response.get(kProofHeader, ""), answerScope(reply.status, proof), path, reply.body,
+                                             sdk::wallClockMs(), nullptr);
+            if (v != Verdict::Ok) throw sdk::RetryableError("peer " + apiUrl + ": answer refused, its cluster proof is " + verdictName(v));
+        }
         return reply;
     } catch (const Poco::Exception& e) {
         throw sdk::RetryableError("peer " + apiUrl + ": " + e.displayText());

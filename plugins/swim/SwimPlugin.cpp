@@ -46,9 +46,9 @@ public:
             node_->syncAll();
             resp.json(202, "{\"status\":\"success\",\"message\":\"cluster synchronization initiated\"}");
         });
-        routes().add("POST", "/api/v1/cluster/digest", [this](const Request& req, Response& resp) { digest(req, resp); },
+        routes().add("POST", "/api/v1/cluster/digest", [this](const Request& req, Response& resp) { answerPeer(req, resp, &SwimPlugin::digest); },
                      DADNS_ROUTE_AUTH_PLUGIN);
-        routes().add("GET", "/api/v1/cluster/zones/", [this](const Request& req, Response& resp) { zone(req, resp); },
+        routes().add("GET", "/api/v1/cluster/zones/", [this](const Request& req, Response& resp) { answerPeer(req, resp, &SwimPlugin::zone); },
                      DADNS_ROUTE_AUTH_PLUGIN);
     }
 
@@ -74,7 +74,6 @@ public:
     }
 
 private:
-    // Node-to-node routes answer only to the cluster key.
     bool authorised(const Request& req, Response& resp) {
         std::string sender;
         Verdict v = node_->auth().checkHttpProof(req.header(kProofHeader), req.method, req.path, req.body, wallClockMs(), &sender);
@@ -84,8 +83,15 @@ private:
         return false;
     }
 
-    void digest(const Request& req, Response& resp) {
+    // Node-to-node routes answer only to the cluster key, and sign their answer for the caller.
+    void answerPeer(const Request& req, Response& resp, void (SwimPlugin::*handler)(const Request&, Response&)) {
         if (!authorised(req, resp)) return;
+        (this->*handler)(req, resp);
+        resp.header(kProofHeader, node_->auth().httpProof(settings_.nodeId, answerScope(resp.status, req.header(kProofHeader)), req.path,
+                                                          resp.body, wallClockMs()));
+    }
+
+    void digest(const Request& req, Response& resp) {
         std::string answer;
         try {
             answer = replicator_->answerDigest(req.body);
@@ -97,7 +103,6 @@ private:
     }
 
     void zone(const Request& req, Response& resp) {
-        if (!authorised(req, resp)) return;
         std::string name = urlDecode(req.path.substr(std::string_view("/api/v1/cluster/zones/").size()));
         auto json = replicator_->zoneJson(name);
         if (!json) resp.json(404, "{\"error\":" + jsonQuote("no such zone: " + name) + "}");

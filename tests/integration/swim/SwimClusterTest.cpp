@@ -2,6 +2,7 @@
 // deletes, catch-up after downtime, concurrent pushes), refusal of a node with the wrong key,
 // broadcast discovery, and the node-to-node routes' authentication.
 #include "PacketAuth.hpp"
+#include "PeerClient.hpp"
 #include "Wire.hpp"
 #include "support/SwimCluster.hpp"
 #include "support/TestSupport.hpp"
@@ -312,6 +313,15 @@ TEST_CASE("node-to-node routes refuse calls without a valid cluster proof", "[sw
     auto refused = httpCall("127.0.0.1", c.node(0).port(), digest);
     CHECK(refused.status == 400);
     CHECK(refused.body.find("not a zone digest") != std::string::npos);
+    // With the key, the zone comes back with the node's proof over the answer, bound to this request.
+    req.headers["X-Dadns-Cluster"] = auth.httpProof("x", "GET", req.path, "", nowMs());
+    auto answer = httpCall("127.0.0.1", c.node(0).port(), req);
+    REQUIRE(answer.status == 200);
+    CHECK(answer.body.find("private.example") != std::string::npos);
+    std::string scope = dadns::swim::answerScope(200, req.headers["X-Dadns-Cluster"]);
+    CHECK(auth.checkHttpProof(answer.headers["x-dadns-cluster"], scope, req.path, answer.body, nowMs(), nullptr) == dadns::swim::Verdict::Ok);
+    CHECK(auth.checkHttpProof(answer.headers["x-dadns-cluster"], scope, req.path, answer.body + " ", nowMs(), nullptr) ==
+          dadns::swim::Verdict::Forged);
     // The daemon keeps serving.
     CHECK(c.node(0).get("/api/v1/cluster").status == 200);
 }
