@@ -33,7 +33,6 @@ std::string today() {
     return buf;
 }
 
-
 std::string lower(std::string s) {
     for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return s;

@@ -8,15 +8,22 @@ namespace {
 
 bool gone(MemberState s) { return s == MemberState::Dead || s == MemberState::Left; }
 
+Member memberOf(const MemberUpdate& c, int64_t nowMs) {
+    Member m;
+    m.id = c.id;
+    m.ip = c.ip;
+    m.port = c.port;
+    m.apiUrl = c.apiUrl;
+    m.state = c.state;
+    m.incarnation = c.incarnation;
+    m.stateSinceMs = nowMs;
+    return m;
+}
+
 } // namespace
 
-Membership::Membership(const MemberUpdate& self, MembershipTiming timing) : timing_(timing) {
-    self_.id = self.id;
-    self_.ip = self.ip;
-    self_.port = self.port;
-    self_.apiUrl = self.apiUrl;
-    self_.incarnation = self.incarnation;
-    queue(claimOf(self_, self_.id));
+Membership::Membership(const MemberUpdate& self, MembershipTiming timing) : self_(memberOf(self, 0)), timing_(timing) {
+    queue(selfClaim());
 }
 
 MemberUpdate Membership::claimOf(const Member& m, const std::string& from) const {
@@ -27,7 +34,7 @@ void Membership::queue(const MemberUpdate& claim) { gossip_.push("m:" + claim.id
 
 void Membership::refute(uint32_t seenIncarnation) {
     self_.incarnation = std::max(self_.incarnation, seenIncarnation) + 1;
-    queue(claimOf(self_, self_.id));
+    queue(selfClaim());
 }
 
 std::vector<Transition> Membership::apply(const MemberUpdate& c, int64_t nowMs) {
@@ -42,14 +49,7 @@ std::vector<Transition> Membership::apply(const MemberUpdate& c, int64_t nowMs) 
     auto it = members_.find(c.id);
     if (it == members_.end()) {
         if (gone(c.state)) return {}; // news of the end of a node we never knew
-        Member m;
-        m.id = c.id;
-        m.ip = c.ip;
-        m.port = c.port;
-        m.apiUrl = c.apiUrl;
-        m.state = c.state;
-        m.incarnation = c.incarnation;
-        m.stateSinceMs = nowMs;
+        Member m = memberOf(c, nowMs);
         if (c.state == MemberState::Suspect) m.suspectors.insert(c.from);
         members_.emplace(c.id, m);
         queue(c);
@@ -116,7 +116,7 @@ std::vector<Transition> Membership::expireSuspicions(int64_t nowMs) {
 
 void Membership::leave() {
     self_.state = MemberState::Left;
-    queue(claimOf(self_, self_.id));
+    queue(selfClaim());
 }
 
 void Membership::reap(int64_t nowMs, int64_t retentionMs) {
@@ -162,7 +162,7 @@ std::vector<Member> Membership::members() const {
 }
 
 std::vector<MemberUpdate> Membership::fullState() const {
-    std::vector<MemberUpdate> out{claimOf(self_, self_.id)};
+    std::vector<MemberUpdate> out{selfClaim()};
     for (const auto& [id, m] : members_) out.push_back(claimOf(m, self_.id));
     return out;
 }

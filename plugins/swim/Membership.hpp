@@ -46,6 +46,8 @@ public:
     Membership(const MemberUpdate& self, MembershipTiming timing);
 
     const Member& self() const { return self_; }
+    // What this node says of itself (alive, or left after leave()), to announce or send on leaving.
+    MemberUpdate selfClaim() const { return claimOf(self_, self_.id); }
 
     // A claim received from a peer (gossip, sync or announcement). Claims about this node that
     // say it is suspect or failed are refuted with a higher incarnation.

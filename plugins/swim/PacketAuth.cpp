@@ -18,7 +18,6 @@ public:
 
 constexpr char kMagic[2] = {'D', 'S'};
 constexpr uint8_t kVersion = 1;
-constexpr size_t kMacBytes = 32;
 
 uint64_t randomNonce() {
     thread_local std::mt19937_64 rng{std::random_device{}()};
@@ -95,12 +94,11 @@ std::string PacketAuth::seal(std::string_view sender, std::string_view payload, 
 
 PacketAuth::Opened PacketAuth::open(std::string_view packet, int64_t nowMs) {
     Opened r;
-    constexpr size_t fixed = 2 + 1 + 8 + 8 + 1;
-    if (packet.size() < fixed + kMacBytes || packet[0] != kMagic[0] || packet[1] != kMagic[1] ||
+    if (packet.size() < kSealHeaderBytes + kMacBytes || packet[0] != kMagic[0] || packet[1] != kMagic[1] ||
         static_cast<uint8_t>(packet[2]) != kVersion)
         return r;
-    size_t senderLen = static_cast<unsigned char>(packet[fixed - 1]);
-    if (packet.size() < fixed + senderLen + kMacBytes) return r;
+    size_t senderLen = static_cast<unsigned char>(packet[kSealHeaderBytes - 1]);
+    if (packet.size() < kSealHeaderBytes + senderLen + kMacBytes) return r;
     std::string_view signedPart = packet.substr(0, packet.size() - kMacBytes);
     if (!sameBytes(hmacSha256(key_, signedPart), packet.substr(packet.size() - kMacBytes))) {
         r.verdict = Verdict::Forged;
@@ -114,8 +112,8 @@ PacketAuth::Opened PacketAuth::open(std::string_view packet, int64_t nowMs) {
         r.verdict = Verdict::Replayed;
         return r;
     }
-    r.sender = std::string(packet.substr(fixed, senderLen));
-    r.payload = std::string(signedPart.substr(fixed + senderLen));
+    r.sender = std::string(packet.substr(kSealHeaderBytes, senderLen));
+    r.payload = std::string(signedPart.substr(kSealHeaderBytes + senderLen));
     r.verdict = Verdict::Ok;
     return r;
 }

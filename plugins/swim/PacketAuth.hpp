@@ -19,9 +19,15 @@ std::string hmacSha256(std::string_view key, std::string_view data);
 enum class Verdict { Ok, Malformed, Forged, Stale, Replayed };
 const char* verdictName(Verdict v);
 
-// Bytes a sealed packet adds around its payload, at most (with a 64-byte sender id).
-constexpr size_t kMaxSealOverhead = 2 + 1 + 8 + 8 + 1 + 64 + 32;
+// A sealed packet: header (magic, version, timestamp, nonce, sender length), sender id,
+// payload, MAC.
+constexpr size_t kSealHeaderBytes = 2 + 1 + 8 + 8 + 1;
+constexpr size_t kMacBytes = 32;
+constexpr size_t kMaxSenderBytes = 64;
+constexpr size_t kMaxSealOverhead = kSealHeaderBytes + kMaxSenderBytes + kMacBytes;
 constexpr size_t kMaxPacketBytes = 1400;
+// Room for the payload of a packet from sender that stays within kMaxPacketBytes.
+constexpr size_t payloadBudget(size_t senderBytes) { return kMaxPacketBytes - kSealHeaderBytes - senderBytes - kMacBytes; }
 
 class PacketAuth {
 public:

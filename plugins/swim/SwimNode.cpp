@@ -13,7 +13,6 @@
 namespace dadns::swim {
 namespace {
 
-
 MembershipTiming timingOf(const SwimSettings& s) {
     MembershipTiming t;
     t.probeIntervalMs = s.probeInterval.count();
@@ -23,8 +22,6 @@ MembershipTiming timingOf(const SwimSettings& s) {
     t.retransmitMult = s.retransmitMult;
     return t;
 }
-
-size_t payloadBudget(const std::string& sender) { return kMaxPacketBytes - (kMaxSealOverhead - 64 + sender.size()); }
 
 } // namespace
 
@@ -95,8 +92,7 @@ void SwimNode::stop() {
     {
         std::lock_guard<std::mutex> lock(mutex_);
         peers = membership_.randomPeers(static_cast<size_t>(settings_.gossipFanout) + 2, "", true);
-        const Member& self = membership_.self();
-        left = encode(MemberUpdate{MemberState::Left, self.incarnation, self.id, self.ip, self.port, self.apiUrl, self.id});
+        left = encode(membership_.selfClaim());
     }
     for (const auto& p : peers) send(addressOf(p), left, false);
     if (receiver_.joinable()) receiver_.join();
@@ -224,7 +220,7 @@ void SwimNode::react(const std::vector<Transition>& transitions) {
 void SwimNode::send(const Poco::Net::SocketAddress& to, std::string payload, bool gossip) {
     if (gossip) {
         std::lock_guard<std::mutex> lock(mutex_);
-        size_t budget = payloadBudget(settings_.nodeId);
+        size_t budget = payloadBudget(settings_.nodeId.size());
         if (payload.size() < budget)
             for (auto& g : membership_.takeGossip(budget - payload.size())) payload += g;
     }
@@ -250,7 +246,7 @@ void SwimNode::sendSync(const Poco::Net::SocketAddress& to, bool wantReply) {
         state = membership_.fullState();
     }
     // The whole view, split over as many packets as it takes; the marker rides in the last.
-    size_t budget = payloadBudget(settings_.nodeId);
+    size_t budget = payloadBudget(settings_.nodeId.size());
     std::string marker = encode(SyncMarker{wantReply});
     std::string payload;
     for (size_t i = 0; i < state.size(); ++i) {
@@ -294,7 +290,7 @@ void SwimNode::protocolLoop() {
             nextPushPullMs_ = nowMs + settings_.pushPullInterval.count();
         }
         if (settings_.broadcast && nowMs >= nextAnnounceMs_) {
-            out.announce = true;
+            out.announcement = encode(membership_.selfClaim()) + encode(SyncMarker{true});
             // Often while alone, then every broadcast_interval.
             bool alone = membership_.count(MemberState::Alive) <= 1;
             nextAnnounceMs_ = nowMs + (alone ? std::min<int64_t>(1000, settings_.broadcastInterval.count()) : settings_.broadcastInterval.count());
@@ -317,7 +313,7 @@ void SwimNode::protocolLoop() {
 void SwimNode::flush(Outbox& out) {
     for (auto& [to, payload] : out.packets) send(to, std::move(payload));
     for (const auto& to : out.syncs) sendSync(to, true);
-    if (out.announce) announce();
+    if (!out.announcement.empty()) announce(out.announcement);
     react(out.transitions);
     if (events_.pushPull)
         for (const auto& m : out.pushPulls) events_.pushPull(m);
@@ -381,10 +377,8 @@ void SwimNode::stepPushPull(int64_t nowMs, Outbox& out) {
     membership_.reap(nowMs, settings_.failedRetention.count());
 }
 
-void SwimNode::announce() {
-    MemberUpdate self{MemberState::Alive, membership_.self().incarnation, settings_.nodeId, membership_.self().ip, settings_.swimPort,
-                      membership_.self().apiUrl, settings_.nodeId};
-    std::string packet = auth_.seal(settings_.nodeId, encode(self) + encode(SyncMarker{true}), now());
+void SwimNode::announce(const std::string& payload) {
+    std::string packet = auth_.seal(settings_.nodeId, payload, now());
     try {
         countSent(discovery_.sendTo(packet.data(), static_cast<int>(packet.size()),
                                     Poco::Net::SocketAddress(settings_.broadcastAddress, settings_.discoveryPort)));

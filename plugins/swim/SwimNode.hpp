@@ -84,7 +84,7 @@ private:
         std::vector<Poco::Net::SocketAddress> syncs;                           // push-pull, reply wanted
         std::vector<Member> pushPulls;                                         // zone digest exchanges
         std::vector<Transition> transitions;
-        bool announce = false;
+        std::string announcement;                                              // broadcast payload; empty: none
     };
     void flush(Outbox& out);
     // Protocol steps, called from protocolLoop with mutex_ held.
@@ -92,7 +92,7 @@ private:
     void stepGossip(Outbox& out);
     void stepJoin(Outbox& out);
     void stepPushPull(int64_t nowMs, Outbox& out);
-    void announce();
+    void announce(const std::string& payload);
 
     SwimSettings settings_;
     sdk::Host host_;

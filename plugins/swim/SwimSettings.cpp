@@ -7,6 +7,7 @@
 #include <Poco/Net/IPAddress.h>
 
 #include <algorithm>
+#include <cctype>
 #include <unistd.h>
 
 namespace dadns::swim {
@@ -52,7 +53,7 @@ PeerAddress parsePeerAddress(const std::string& text, uint16_t defaultPort) {
     p.port = defaultPort;
     if (colon != std::string::npos) {
         std::string digits = text.substr(colon + 1);
-        if (digits.empty() || digits.size() > 5 || !std::all_of(digits.begin(), digits.end(), ::isdigit) || std::stoi(digits) < 1 ||
+        if (digits.empty() || digits.size() > 5 || !std::all_of(digits.begin(), digits.end(), [](unsigned char ch) { return std::isdigit(ch); }) || std::stoi(digits) < 1 ||
             std::stoi(digits) > 65535)
             refuse("seed '" + text + "': the port must be 1-65535");
         p.port = static_cast<uint16_t>(std::stoi(digits));
