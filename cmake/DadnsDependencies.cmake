@@ -16,6 +16,8 @@ if(NOT TARGET MySQL::client)
 endif()
 
 find_package(Poco REQUIRED COMPONENTS Foundation Util Net NetSSL Crypto JSON Data DataSQLite DataMySQL DataPostgreSQL)
+# The API's event loop speaks TLS through OpenSSL directly (non-blocking sessions).
+find_package(OpenSSL REQUIRED)
 find_package(spdlog REQUIRED)
 find_package(yaml-cpp REQUIRED)
 pkg_check_modules(LDNS REQUIRED IMPORTED_TARGET ldns)

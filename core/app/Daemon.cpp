@@ -58,16 +58,23 @@ void Daemon::start() {
     intake_ = std::make_unique<ChangeIntake>(*store_, metrics_);
 
     ApiServerOptions http;
-    http.address = config_.listenAddress;
-    http.port = config_.listenPort;
-    http.threads = config_.httpThreads;
-    http.queue = config_.httpQueue;
-    http.maxBodyBytes = config_.maxBodyBytes;
     http.publicStatus = config_.publicStatus;
-    http.timeout = config_.httpTimeout;
-    http.tlsPort = config_.tlsPort;
-    http.tlsCert = config_.tlsCert;
-    http.tlsKey = config_.tlsKey;
+    HttpFrontEndOptions& c = http.connections;
+    c.address = config_.listenAddress;
+    c.port = config_.listenPort;
+    c.tlsPort = config_.tlsPort;
+    c.tlsCert = config_.tlsCert;
+    c.tlsKey = config_.tlsKey;
+    c.limits.maxBodyBytes = config_.maxBodyBytes;
+    c.readThreads = static_cast<size_t>(config_.httpThreads);
+    c.mutationThreads = static_cast<size_t>(config_.httpMutationThreads);
+    c.queue = static_cast<size_t>(config_.httpQueue);
+    c.maxConnections = static_cast<size_t>(config_.httpMaxConnections);
+    c.maxConnectionsPerClient = static_cast<size_t>(config_.httpMaxConnectionsPerClient);
+    c.keepAliveRequests = static_cast<uint32_t>(config_.httpKeepAliveRequests);
+    c.headerTimeout = config_.httpHeaderTimeout;
+    c.keepAliveTimeout = config_.httpKeepAliveTimeout;
+    c.ioTimeout = config_.httpTimeout;
     server_ = std::make_unique<ApiServer>(http, Credentials(config_.authUsername, config_.authPassword), router_, metrics_);
 
     HostServices services;

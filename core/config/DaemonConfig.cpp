@@ -156,7 +156,9 @@ std::vector<std::string> DaemonConfig::knownKeys() {
             "app.auth_username", "app.auth_password", "app.listen_port", "app.listen_address",
             "app.tls_port", "app.tls_cert", "app.tls_key",
             "dns.default_backend", "plugins.dir", "store.engine", "store.type", "store.dsn", "store.pool_size", "store.history_per_zone",
-            "http.threads", "http.queue", "http.max_body_bytes", "http.public_status", "http.timeout_seconds",
+            "http.threads", "http.mutation_threads", "http.queue", "http.max_body_bytes", "http.public_status", "http.timeout_seconds",
+            "http.header_timeout_seconds", "http.keepalive_timeout_seconds", "http.keepalive_requests", "http.max_connections",
+            "http.max_connections_per_client",
             "dispatch.retry_backoff", "dispatch.retry_backoff_max", "dispatch.max_attempts",
             "dispatch.breaker_failures", "dispatch.drift_interval", "dispatch.remove_unknown_zones",
             "dispatch.max_delete_fraction", "dispatch.poll_interval", "dispatch.lease"};
@@ -231,6 +233,13 @@ DaemonConfig DaemonConfig::fromTree(const ConfigTree& tree) {
     c.maxBodyBytes = static_cast<size_t>(r.integer("http.max_body_bytes", static_cast<long long>(c.maxBodyBytes), 1024, 1LL << 32));
     c.publicStatus = r.boolean("http.public_status", true);
     c.httpTimeout = std::chrono::milliseconds(r.integer("http.timeout_seconds", 30, 1, 3600) * 1000);
+    c.httpMutationThreads = static_cast<int>(r.integer("http.mutation_threads", c.httpMutationThreads, 1, 1024));
+    c.httpHeaderTimeout = std::chrono::milliseconds(r.integer("http.header_timeout_seconds", 10, 1, 3600) * 1000);
+    c.httpKeepAliveTimeout = std::chrono::milliseconds(r.integer("http.keepalive_timeout_seconds", 15, 1, 3600) * 1000);
+    c.httpKeepAliveRequests = static_cast<int>(r.integer("http.keepalive_requests", c.httpKeepAliveRequests, 1, 1000000));
+    c.httpMaxConnections = static_cast<int>(r.integer("http.max_connections", c.httpMaxConnections, 16, 1000000));
+    c.httpMaxConnectionsPerClient =
+        static_cast<int>(r.integer("http.max_connections_per_client", c.httpMaxConnectionsPerClient, 1, 1000000));
 
     c.retryBackoff = r.duration("dispatch.retry_backoff", c.retryBackoff);
     c.retryBackoffMax = r.duration("dispatch.retry_backoff_max", c.retryBackoffMax);

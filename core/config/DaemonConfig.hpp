@@ -57,11 +57,17 @@ struct DaemonConfig {
     size_t storePoolSize = 16;              // postgresql: connections
     size_t historyPerZone = 10;
 
-    int httpThreads = 32;
-    int httpQueue = 256;
+    int httpThreads = 32;                 // workers for reads (GET, HEAD, OPTIONS)
+    int httpMutationThreads = 16;         // workers for everything else
+    int httpQueue = 256;                  // requests waiting per worker pool before 503
     size_t maxBodyBytes = 8 * 1024 * 1024;
     bool publicStatus = true;
-    std::chrono::milliseconds httpTimeout{30000};
+    std::chrono::milliseconds httpTimeout{30000};         // a body or an answer may pause this long
+    std::chrono::milliseconds httpHeaderTimeout{10000};   // a request head must arrive within this
+    std::chrono::milliseconds httpKeepAliveTimeout{15000}; // idle time between requests
+    int httpKeepAliveRequests = 1000;
+    int httpMaxConnections = 10000;
+    int httpMaxConnectionsPerClient = 256;
 
     std::chrono::milliseconds retryBackoff{1000};     // first retry delay, doubled each attempt
     std::chrono::milliseconds retryBackoffMax{300000};

@@ -1,70 +1,62 @@
-// The HTTP API server: Poco's HTTPServer with a bounded thread pool and queue, one request
-// handler that routes, authenticates, limits bodies, maps errors to JSON and counts metrics.
+// The HTTP API server: the event-driven connection layer (HttpFrontEnd) serving the router.
+// It screens each request's head on the loop thread (route, method, credentials) so a refused
+// request's body is never read, and runs handlers on workers, mapping errors to JSON and
+// counting metrics.
 #pragma once
 
 #include "core/http/BasicAuth.hpp"
+#include "core/http/HttpFrontEnd.hpp"
 #include "core/http/Router.hpp"
 #include "core/metrics/MetricsRegistry.hpp"
 
-#include <atomic>
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
-
-namespace Poco {
-class ThreadPool;
-namespace Net {
-class HTTPServer;
-class HTTPServerParams;
-} // namespace Net
-} // namespace Poco
 
 namespace dadns {
 
 struct ApiServerOptions {
-    std::string address = "127.0.0.1";
-    int port = 2222;
-    int threads = 16;
-    int queue = 256;
-    size_t maxBodyBytes = 8 * 1024 * 1024;
+    HttpFrontEndOptions connections;
     bool publicStatus = true;
-    std::chrono::milliseconds timeout{30000};
-    // HTTPS listener on the same address, same routes: on when tlsPort >= 0 (0 = any free port).
-    int tlsPort = -1;
-    std::string tlsCert; // PEM certificate (chain) file
-    std::string tlsKey;  // PEM private key file
 };
 
-class ApiServer {
+class ApiServer final : private HttpService {
 public:
     ApiServer(ApiServerOptions options, Credentials credentials, Router& router, MetricsRegistry& metrics);
-    ~ApiServer();
+    ~ApiServer() override;
 
     // Binds and starts serving; throws std::runtime_error with a clear reason (port in use).
     void start();
     // Stops accepting, then waits up to grace for requests in flight.
     void stop(std::chrono::milliseconds grace);
 
-    int port() const { return boundPort_; }
-    int tlsPort() const { return boundTlsPort_; }
+    int port() const { return frontEnd_.port(); }
+    int tlsPort() const { return frontEnd_.tlsPort(); }
     const Credentials& credentials() const { return credentials_; }
-    size_t inFlight() const { return inFlight_.load(); }
-
-    class Handler;
+    size_t inFlight() const { return frontEnd_.handling(); }
 
 private:
-    Poco::Net::HTTPServerParams* params() const;
+    // What the route table and the credentials say about a request.
+    struct Admission {
+        std::optional<RouteMatch> match;
+        std::string routeLabel = "unmatched";
+        std::string authUser;
+        std::optional<ApiResponse> refusal;
+    };
+    Admission admit(const std::string& method, const std::string& path, const std::string& authorization) const;
+
+    std::optional<ApiResponse> screen(const HttpRequestHead& head, const std::string& peer) override;
+    ApiResponse handle(const HttpRequestHead& head, std::string body, const std::string& peer) override;
+    void answeredLocally(const std::string& method, int status) override;
+    void count(const std::string& route, const std::string& method, int status, double seconds);
 
     ApiServerOptions options_;
     Credentials credentials_;
     Router& router_;
     MetricsRegistry& metrics_;
-    std::unique_ptr<Poco::ThreadPool> pool_;
-    std::unique_ptr<Poco::Net::HTTPServer> server_;
-    std::unique_ptr<Poco::Net::HTTPServer> tlsServer_;
-    std::atomic<size_t> inFlight_{0};
-    int boundPort_ = 0;
-    int boundTlsPort_ = -1;
+    HttpFrontEnd frontEnd_;
+    bool started_ = false;
 };
 
 } // namespace dadns

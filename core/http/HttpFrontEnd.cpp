@@ -1,0 +1,509 @@
+#include "core/http/HttpFrontEnd.hpp"
+
+#include "core/http/HttpConnection.hpp"
+#include "core/http/HttpResponseText.hpp"
+#include "core/http/TlsContext.hpp"
+#include "core/log/Logging.hpp"
+#include "core/util/WallClock.hpp"
+
+#include <Poco/Net/NetException.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace dadns {
+namespace {
+
+constexpr uint64_t kWakeId = 0;        // epoll id of the wake-up eventfd; listeners are 1 + index
+constexpr int kTickMs = 100;           // deadlines are checked this often
+constexpr int64_t kLingerMs = 2000;    // how long a closing connection's late bytes are discarded
+constexpr size_t kReadBuffer = 256 * 1024; // unparsed bytes read ahead per connection
+
+const char* const kConnectionsHelp = "API connections closed by the server, by reason.";
+
+bool safeMethod(const std::string& m) { return m == "GET" || m == "HEAD" || m == "OPTIONS"; }
+
+std::string peerAddress(const sockaddr_storage& addr) {
+    char buf[INET6_ADDRSTRLEN] = "";
+    if (addr.ss_family == AF_INET) inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in&>(addr).sin_addr, buf, sizeof buf);
+    else if (addr.ss_family == AF_INET6) inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6&>(addr).sin6_addr, buf, sizeof buf);
+    return buf;
+}
+
+// Raises the open-files limit to its hard maximum: every connection is a descriptor.
+size_t raiseFileLimit() {
+    rlimit lim{};
+    if (getrlimit(RLIMIT_NOFILE, &lim) != 0) return 1024;
+    if (lim.rlim_cur < lim.rlim_max) {
+        rlimit raised = lim;
+        raised.rlim_cur = lim.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &raised) == 0) lim = raised;
+    }
+    return lim.rlim_cur == RLIM_INFINITY ? SIZE_MAX : static_cast<size_t>(lim.rlim_cur);
+}
+
+void listenOn(Poco::Net::ServerSocket& socket, const std::string& address, int port) {
+    try {
+        socket.bind(Poco::Net::SocketAddress(address, static_cast<Poco::UInt16>(port)), true, false);
+        socket.listen(1024);
+        socket.setBlocking(false);
+    } catch (const Poco::Exception& e) {
+        throw std::runtime_error("cannot listen on " + address + ":" + std::to_string(port) + ": " + e.displayText());
+    }
+}
+
+ApiResponse errorResponse(int status, const std::string& message) {
+    ApiResponse r;
+    r.json(status, jsonError(message));
+    return r;
+}
+
+// The answer to a connection past a limit: written once, best effort, then the socket closes.
+void refuseConnection(int fd) {
+    static const std::string busy = renderHttpResponse(errorResponse(503, "too many connections; retry later"), false, false);
+    (void)!::send(fd, busy.data(), busy.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    ::close(fd);
+}
+
+} // namespace
+
+HttpFrontEnd::HttpFrontEnd(HttpFrontEndOptions options, HttpService& service, MetricsRegistry& metrics)
+    : options_(std::move(options)), service_(service), metrics_(metrics) {}
+
+HttpFrontEnd::~HttpFrontEnd() { stop(); }
+
+void HttpFrontEnd::start() {
+    size_t files = raiseFileLimit();
+    size_t usable = files > 256 ? files - 256 : 64; // leave room for the store, plugins and backends
+    if (options_.maxConnections > usable) {
+        logger("http")->warn("http.max_connections {} exceeds what the open-files limit ({}) allows; using {}", options_.maxConnections,
+                             files, usable);
+        options_.maxConnections = usable;
+    }
+    if (options_.tlsPort >= 0) tls_ = std::make_unique<TlsContext>(options_.tlsCert, options_.tlsKey);
+    listeners_.resize(tls_ ? 2 : 1);
+    listenOn(listeners_[0].socket, options_.address, options_.port);
+    port_ = listeners_[0].socket.address().port();
+    if (tls_) {
+        listeners_[1].tls = true;
+        listenOn(listeners_[1].socket, options_.address, options_.tlsPort);
+        tlsPort_ = listeners_[1].socket.address().port();
+    }
+    epoll_ = epoll_create1(EPOLL_CLOEXEC);
+    wakeFd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (epoll_ < 0 || wakeFd_ < 0) throw std::runtime_error(std::string("cannot create the API's event loop: ") + std::strerror(errno));
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.u64 = kWakeId;
+    epoll_ctl(epoll_, EPOLL_CTL_ADD, wakeFd_, &ev);
+    setListening(true);
+    reads_ = std::make_unique<WorkerPool>("http-read", options_.readThreads, options_.queue);
+    mutations_ = std::make_unique<WorkerPool>("http-mutate", options_.mutationThreads, options_.queue);
+    thread_ = std::thread([this] { loop(); });
+}
+
+void HttpFrontEnd::setListening(bool on) {
+    for (size_t i = 0; i < listeners_.size(); ++i) {
+        Listener& l = listeners_[i];
+        if (l.registered == on) continue;
+        epoll_event ev{};
+        ev.events = EPOLLIN;
+        ev.data.u64 = 1 + i;
+        epoll_ctl(epoll_, on ? EPOLL_CTL_ADD : EPOLL_CTL_DEL, l.socket.impl()->sockfd(), &ev);
+        l.registered = on;
+    }
+}
+
+void HttpFrontEnd::stopAccepting() {
+    accepting_ = false;
+    if (wakeFd_ >= 0) (void)!::eventfd_write(wakeFd_, 1);
+}
+
+void HttpFrontEnd::stop() {
+    if (thread_.joinable()) {
+        stopping_ = true;
+        (void)!::eventfd_write(wakeFd_, 1);
+        thread_.join();
+    }
+    if (reads_) reads_->stop();
+    if (mutations_) mutations_->stop();
+    for (auto& l : listeners_) l.socket.close();
+    listeners_.clear();
+    if (epoll_ >= 0) ::close(epoll_);
+    if (wakeFd_ >= 0) ::close(wakeFd_);
+    epoll_ = wakeFd_ = -1;
+}
+
+void HttpFrontEnd::loop() {
+    std::vector<epoll_event> events(256);
+    while (!stopping_) {
+        int n = epoll_wait(epoll_, events.data(), static_cast<int>(events.size()), kTickMs);
+        int64_t now = nowMs();
+        for (int i = 0; i < n; ++i) {
+            uint64_t id = events[static_cast<size_t>(i)].data.u64;
+            if (id == kWakeId) {
+                eventfd_t ignored;
+                (void)!::eventfd_read(wakeFd_, &ignored);
+                continue;
+            }
+            if (id <= listeners_.size()) {
+                acceptFrom(listeners_[id - 1], now);
+                continue;
+            }
+            auto it = connections_.find(id);
+            if (it == connections_.end()) continue; // closed earlier in this round
+            try {
+                onEvent(*it->second, events[static_cast<size_t>(i)].events, now);
+            } catch (const std::exception& e) { // e.g. out of memory: that client loses, the loop goes on
+                logger("http")->error("connection from {}: {}", it->second->peer(), e.what());
+                close(*it->second, "error");
+            }
+        }
+        drainCompletions(now);
+        if (!accepting_) setListening(false);
+        else if (acceptPausedUntilMs_ && now >= acceptPausedUntilMs_) {
+            acceptPausedUntilMs_ = 0;
+            setListening(true);
+        }
+        if (now - lastSweepMs_ >= kTickMs) {
+            lastSweepMs_ = now;
+            expire(now);
+        }
+    }
+    connections_.clear();
+    perClient_.clear();
+    open_ = 0;
+}
+
+void HttpFrontEnd::acceptFrom(Listener& listener, int64_t now) {
+    while (accepting_) {
+        sockaddr_storage addr{};
+        socklen_t len = sizeof addr;
+        int fd = ::accept4(listener.socket.impl()->sockfd(), reinterpret_cast<sockaddr*>(&addr), &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd < 0) {
+            if (errno == EINTR || errno == ECONNABORTED) continue;
+            if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+                // Out of descriptors: free an idle one and stop accepting briefly rather than spin.
+                logger("http")->warn("cannot accept API connections: {}", std::strerror(errno));
+                closeOldestIdle("");
+                setListening(false);
+                acceptPausedUntilMs_ = now + 100;
+            }
+            return;
+        }
+        std::string peer = peerAddress(addr);
+        if (!admitConnection(peer)) {
+            refuseConnection(fd);
+            service_.answeredLocally("", 503);
+            continue;
+        }
+        int one = 1;
+        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        SSL* session = nullptr;
+        if (listener.tls && !(session = tls_->newSession(fd))) {
+            ::close(fd);
+            continue;
+        }
+        auto c = std::make_unique<HttpConnection>(nextId_++, fd, session, peer, options_.limits, now);
+        HttpConnection& conn = *c;
+        connections_.emplace(conn.id(), std::move(c));
+        ++perClient_[peer];
+        open_ = connections_.size();
+        conn.deadlineMs = now + options_.headerTimeout.count(); // the TLS handshake and the first head
+        watch(conn);
+    }
+}
+
+bool HttpFrontEnd::admitConnection(const std::string& peer) {
+    auto it = perClient_.find(peer);
+    if (it != perClient_.end() && it->second >= options_.maxConnectionsPerClient && !closeOldestIdle(peer)) {
+        metrics_.counterAdd("dadns_http_connections_refused_total", "API connections refused at a limit, by limit.",
+                            {{"limit", "per_client"}});
+        return false;
+    }
+    if (connections_.size() >= options_.maxConnections && !closeOldestIdle("")) {
+        metrics_.counterAdd("dadns_http_connections_refused_total", "API connections refused at a limit, by limit.", {{"limit", "total"}});
+        return false;
+    }
+    return true;
+}
+
+// Closes the connection (of peer, or of anyone when empty) that has waited longest between
+// requests; false when none is idle.
+bool HttpFrontEnd::closeOldestIdle(const std::string& peer) {
+    HttpConnection* oldest = nullptr;
+    for (auto& [id, c] : connections_) {
+        bool idle = c->stage == HttpConnection::Stage::Reading && c->requestStartedMs == 0 && c->in().empty() && c->out().empty();
+        if (!idle || (!peer.empty() && c->peer() != peer)) continue;
+        if (!oldest || c->lastActiveMs < oldest->lastActiveMs) oldest = c.get();
+    }
+    if (!oldest) return false;
+    close(*oldest, "evicted_idle");
+    return true;
+}
+
+void HttpFrontEnd::onEvent(HttpConnection& c, uint32_t events, int64_t now) {
+    using Stage = HttpConnection::Stage;
+    if (c.stage == Stage::Handling) {
+        // Nothing is read while a worker has the request; a hang-up is remembered and the
+        // socket leaves the epoll set so it cannot report it again and again.
+        if (events & (EPOLLHUP | EPOLLERR)) {
+            c.peerClosed = true;
+            epoll_ctl(epoll_, EPOLL_CTL_DEL, c.fd(), nullptr);
+            c.registered = false;
+        }
+        return;
+    }
+    if (c.stage == Stage::Lingering) {
+        if (c.discard() == HttpConnection::Io::Closed) close(c, "closed");
+        return;
+    }
+    if (c.stage == Stage::Handshake) {
+        auto r = c.handshake();
+        if (r == HttpConnection::Io::Closed) return close(c, "tls_failed");
+        if (r == HttpConnection::Io::WouldBlock) return watch(c);
+        c.lastActiveMs = now;
+    }
+    if (c.stage == Stage::Writing) return writeOut(c, now);
+    if ((events & EPOLLOUT) && !c.out().empty() && c.flush() == HttpConnection::Io::Closed) return close(c, "closed");
+    readAndAdvance(c, now);
+}
+
+void HttpFrontEnd::readAndAdvance(HttpConnection& c, int64_t now) {
+    // Answers given while parsing return here instead of recursing (pipelined requests).
+    struct Advancing {
+        bool& flag;
+        bool was;
+        ~Advancing() { flag = was; }
+    } advancing{advancing_, advancing_};
+    advancing_ = true;
+    while (c.stage == HttpConnection::Stage::Reading) {
+        if (!c.in().empty()) {
+            advance(c, now);
+            if (c.stage != HttpConnection::Stage::Reading) break;
+        }
+        auto r = c.fill(kReadBuffer);
+        if (r == HttpConnection::Io::WouldBlock) break;
+        if (r == HttpConnection::Io::Closed) {
+            // The client stopped sending. A request already complete is still answered (a
+            // half-closed client waits for it); anything incomplete is dropped unhandled.
+            c.peerClosed = true;
+            if (!c.in().empty()) advance(c, now);
+            if (c.stage == HttpConnection::Stage::Reading) return close(c, "closed");
+            c.closeAfterWrite = true;
+            return;
+        }
+        c.lastActiveMs = now;
+    }
+    if (c.stage != HttpConnection::Stage::Reading) return;
+    if (!c.out().empty() && c.flush() == HttpConnection::Io::Closed) return close(c, "closed"); // an interim 100 Continue
+    refreshDeadline(c, now);
+    watch(c);
+}
+
+void HttpFrontEnd::advance(HttpConnection& c, int64_t now) {
+    HttpRequestParser& parser = c.parser();
+    try {
+        while (c.stage == HttpConnection::Stage::Reading) {
+            if (c.requestStartedMs == 0 && !c.in().empty()) c.requestStartedMs = now;
+            auto progress = parser.parse(c.in());
+            if (progress == HttpRequestParser::Progress::NeedMore) return;
+            if (!c.screened) {
+                c.screened = true;
+                if (auto refusal = service_.screen(parser.head(), c.peer())) {
+                    // The body (if any) is not read: the connection closes after the answer.
+                    return answer(c, *refusal, progress != HttpRequestParser::Progress::Complete, now);
+                }
+                if (progress == HttpRequestParser::Progress::HeadReady && parser.head().expectContinue)
+                    c.out() += "HTTP/1.1 100 Continue\r\n\r\n";
+            }
+            if (progress == HttpRequestParser::Progress::Complete) return dispatch(c);
+        }
+    } catch (const HttpParseError& e) {
+        std::string method = parser.head().method;
+        service_.answeredLocally(method, e.status);
+        answer(c, errorResponse(e.status, e.what()), true, now);
+    }
+}
+
+void HttpFrontEnd::dispatch(HttpConnection& c) {
+    HttpRequestParser& parser = c.parser();
+    auto head = std::make_shared<HttpRequestHead>(parser.head());
+    auto body = std::make_shared<std::string>(std::move(parser.body()));
+    bool headOnly = head->method == "HEAD";
+    bool keepAlive = head->keepAlive && !c.peerClosed && c.served + 1 < options_.keepAliveRequests;
+    parser.reset();
+    c.screened = false;
+    c.requestStartedMs = 0;
+    WorkerPool& pool = safeMethod(head->method) ? *reads_ : *mutations_;
+    uint64_t id = c.id();
+    std::string peer = c.peer();
+    bool queued = pool.trySubmit([this, id, head, body, peer, headOnly, keepAlive] {
+        ApiResponse response;
+        try {
+            response = service_.handle(*head, std::move(*body), peer);
+        } catch (const std::exception& e) {
+            response = errorResponse(500, std::string("internal error: ") + e.what());
+        }
+        bool keep = keepAlive;
+        for (const auto& [name, value] : response.headers)
+            if (name == "Connection" && value == "close") keep = false;
+        Completion done{id, renderHttpResponse(response, headOnly, keep), keep};
+        {
+            std::lock_guard<std::mutex> lock(completionsMutex_);
+            completions_.push_back(std::move(done));
+        }
+        (void)!::eventfd_write(wakeFd_, 1);
+    });
+    if (!queued) {
+        service_.answeredLocally(head->method, 503);
+        ApiResponse busy = errorResponse(503, "the API is busy; retry later");
+        c.out() += renderHttpResponse(busy, headOnly, keepAlive);
+        c.closeAfterWrite = !keepAlive;
+        ++c.served;
+        c.stage = HttpConnection::Stage::Writing;
+        return writeOut(c, c.lastActiveMs);
+    }
+    ++handling_;
+    c.stage = HttpConnection::Stage::Handling;
+    c.deadlineMs = 0;
+    watch(c);
+}
+
+void HttpFrontEnd::answer(HttpConnection& c, const ApiResponse& response, bool close, int64_t now) {
+    const HttpRequestHead& head = c.parser().head();
+    bool keepAlive = !close && head.keepAlive && !c.peerClosed && c.served + 1 < options_.keepAliveRequests;
+    c.out() += renderHttpResponse(response, head.method == "HEAD", keepAlive);
+    c.closeAfterWrite = !keepAlive;
+    ++c.served;
+    c.parser().reset();
+    c.screened = false;
+    c.requestStartedMs = 0;
+    c.stage = HttpConnection::Stage::Writing;
+    writeOut(c, now);
+}
+
+void HttpFrontEnd::writeOut(HttpConnection& c, int64_t now) {
+    auto r = c.flush();
+    if (r == HttpConnection::Io::Closed) return close(c, "closed");
+    c.lastActiveMs = now;
+    if (r == HttpConnection::Io::WouldBlock) {
+        refreshDeadline(c, now);
+        return watch(c);
+    }
+    if (c.closeAfterWrite || stopping_ || !accepting_) {
+        if (c.peerClosed) return close(c, "closed");
+        c.shutdownSending();
+        c.deadlineMs = now + kLingerMs;
+        return watch(c);
+    }
+    c.stage = HttpConnection::Stage::Reading; // the next request may already be buffered
+    if (!advancing_) readAndAdvance(c, now);
+}
+
+void HttpFrontEnd::drainCompletions(int64_t now) {
+    std::vector<Completion> done;
+    {
+        std::lock_guard<std::mutex> lock(completionsMutex_);
+        done.swap(completions_);
+    }
+    for (auto& d : done) {
+        --handling_;
+        auto it = connections_.find(d.connection);
+        if (it == connections_.end()) continue;
+        HttpConnection& c = *it->second;
+        if (c.peerClosed && !c.registered) {
+            close(c, "closed");
+            continue;
+        }
+        c.out() += d.bytes;
+        c.closeAfterWrite = c.closeAfterWrite || !d.keepAlive;
+        ++c.served;
+        c.stage = HttpConnection::Stage::Writing;
+        try {
+            writeOut(c, now);
+        } catch (const std::exception& e) {
+            logger("http")->error("connection from {}: {}", c.peer(), e.what());
+            close(c, "error");
+        }
+    }
+}
+
+void HttpFrontEnd::refreshDeadline(HttpConnection& c, int64_t now) {
+    using Stage = HttpConnection::Stage;
+    switch (c.stage) {
+    case Stage::Handshake:
+        break; // set at accept
+    case Stage::Reading:
+        if (c.requestStartedMs == 0 && c.in().empty())
+            c.deadlineMs = now + (c.served == 0 ? options_.headerTimeout : options_.keepAliveTimeout).count();
+        else if (c.screened)
+            c.deadlineMs = now + options_.ioTimeout.count(); // the body: may pause, not stall
+        else
+            c.deadlineMs = c.requestStartedMs + options_.headerTimeout.count(); // not moved by each byte
+        break;
+    case Stage::Handling:
+        c.deadlineMs = 0;
+        break;
+    case Stage::Writing:
+        c.deadlineMs = now + options_.ioTimeout.count();
+        break;
+    case Stage::Lingering:
+        break;
+    }
+}
+
+void HttpFrontEnd::expire(int64_t now) {
+    std::vector<HttpConnection*> late;
+    for (auto& [id, c] : connections_)
+        if (c->deadlineMs && now >= c->deadlineMs) late.push_back(c.get());
+    for (HttpConnection* c : late) {
+        bool midRequest = c->stage == HttpConnection::Stage::Reading && c->requestStartedMs != 0;
+        if (midRequest) { // tell the client why, best effort, then close
+            service_.answeredLocally(c->parser().head().method, 408);
+            c->out() += renderHttpResponse(errorResponse(408, "request not received in time"), false, false);
+            (void)c->flush();
+        }
+        using Stage = HttpConnection::Stage;
+        close(*c, midRequest                    ? "request_timeout"
+                  : c->stage == Stage::Reading   ? "idle_timeout"
+                  : c->stage == Stage::Lingering ? "closed"
+                                                 : "io_timeout");
+    }
+}
+
+void HttpFrontEnd::watch(HttpConnection& c) {
+    uint32_t want = c.interest();
+    if (c.registered && want == c.watched) return;
+    epoll_event ev{};
+    ev.events = want;
+    ev.data.u64 = c.id();
+    epoll_ctl(epoll_, c.registered ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, c.fd(), &ev);
+    c.registered = true;
+    c.watched = want;
+}
+
+void HttpFrontEnd::close(HttpConnection& c, const char* reason) {
+    if (std::strcmp(reason, "closed") != 0) metrics_.counterAdd("dadns_http_connections_closed_total", kConnectionsHelp, {{"reason", reason}});
+    if (c.stage == HttpConnection::Stage::Handling) { // the worker's answer finds it gone and closes it
+        c.peerClosed = true;
+        if (c.registered) epoll_ctl(epoll_, EPOLL_CTL_DEL, c.fd(), nullptr);
+        c.registered = false;
+        return;
+    }
+    auto pc = perClient_.find(c.peer());
+    if (pc != perClient_.end() && --pc->second == 0) perClient_.erase(pc);
+    connections_.erase(c.id()); // closes the socket, which also leaves the epoll set
+    open_ = connections_.size();
+}
+
+} // namespace dadns

@@ -1,0 +1,18 @@
+// An API response as the bytes of an HTTP/1.1 answer.
+#pragma once
+
+#include "core/http/ApiExchange.hpp"
+
+#include <string>
+
+namespace dadns {
+
+// Status line, Date, Server, Content-Type, Content-Length, Connection and the response's own
+// headers; the body unless headOnly (HEAD). Every 503 carries Retry-After (1 s unless the
+// response set one): a client told "busy" is always told when to come back.
+std::string renderHttpResponse(const ApiResponse& response, bool headOnly, bool keepAlive);
+
+// The reason phrase of a status code ("Not Found").
+std::string httpReason(int status);
+
+} // namespace dadns
