@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 
 namespace dadns {
@@ -69,7 +70,7 @@ ApiResponse errorResponse(int status, const std::string& message) {
 
 // The answer to a connection past a limit: written once, best effort, then the socket closes.
 void refuseConnection(int fd) {
-    static const std::string busy = renderHttpResponse(errorResponse(503, "too many connections; retry later"), false, false);
+    std::string busy = renderHttpResponse(errorResponse(503, "too many connections; retry later"), false, false);
     (void)!::send(fd, busy.data(), busy.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
     ::close(fd);
 }
@@ -144,6 +145,12 @@ void HttpFrontEnd::stop() {
 }
 
 void HttpFrontEnd::loop() {
+    // OpenSSL writes with write(2): a client that reset its connection would raise SIGPIPE and
+    // end the process. Blocked here, in the only thread that writes to clients, it becomes EPIPE.
+    sigset_t pipe;
+    sigemptyset(&pipe);
+    sigaddset(&pipe, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &pipe, nullptr);
     std::vector<epoll_event> events(256);
     while (!stopping_) {
         int n = epoll_wait(epoll_, events.data(), static_cast<int>(events.size()), kTickMs);

@@ -5,6 +5,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <Poco/Net/Context.h>
+#include <Poco/Net/SecureStreamSocket.h>
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -278,4 +281,34 @@ TEST_CASE("a saturated worker pool answers 503 with Retry-After, and reads go on
     CHECK(busy >= 1); // one running, one queued: the rest are told to come back
     CHECK(ok >= 1);
     CHECK(busy + ok == 4);
+}
+
+TEST_CASE("TLS clients are served, and one that resets before its answer harms nothing", "[http][connections]") {
+    TempDir certs("dadns-tls");
+    auto made = runCommand({"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1", "-keyout",
+                            certs.file("key.pem"), "-out", certs.file("cert.pem")});
+    REQUIRE(made.status == 0);
+    int tlsPort = freePort();
+    std::string cfg = fewWorkers();
+    cfg.replace(cfg.find("app:\n") + 5, 0,
+                "  tls_port: " + std::to_string(tlsPort) + "\n  tls_cert: " + certs.file("cert.pem") + "\n  tls_key: " + certs.file("key.pem") + "\n");
+    Daemon d(cfg);
+    d.start();
+    for (int i = 0; i < 10; ++i) CHECK(rawHttp(tlsPort, "GET /health HTTP/1.0\r\n\r\n", true).status == 200);
+    Poco::Net::Context::Params params;
+    params.verificationMode = Poco::Net::Context::VERIFY_NONE;
+    Poco::Net::Context::Ptr context = new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, params);
+    for (int i = 0; i < 30; ++i) { // the answer is written to a connection the client has reset
+        Poco::Net::SecureStreamSocket s(Poco::Net::SocketAddress("127.0.0.1", static_cast<Poco::UInt16>(tlsPort)), context);
+        std::string req = "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n";
+        s.sendBytes(req.data(), static_cast<int>(req.size()));
+        s.setLinger(true, 0);
+        s.close();
+    }
+    RawClient garbage(tlsPort); // not TLS at all
+    garbage.send("GET / HTTP/1.1\r\n\r\n");
+    garbage.receive(std::chrono::seconds(3));
+    CHECK(garbage.closedByServer());
+    CHECK(rawHttp(tlsPort, "GET /health HTTP/1.0\r\n\r\n", true).status == 200);
+    CHECK(d.running());
 }
