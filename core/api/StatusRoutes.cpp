@@ -23,6 +23,10 @@ Poco::JSON::Object::Ptr laneJson(const LaneStatus& lane) {
     o->set("dead_letters", lane.deadLetters);
     o->set("consecutive_failures", lane.consecutiveFailures);
     o->set("last_error", lane.lastError);
+    if (!lane.houseKeepingError.empty()) {
+        o->set("house_keeping_error", lane.houseKeepingError);
+        o->set("house_keeping_error_at_ms", lane.houseKeepingErrorAtMs);
+    }
     o->set("progress", lane.progress);
     auto d = jsonObject();
     d->set("scanned_at_ms", lane.drift.atMs);
@@ -100,6 +104,7 @@ void addStatusRoutes(Router& router, ApiContext& ctx) {
                         ++running;
                         if (l.up) ++up;
                         else reasons->add("backend '" + l.backend + "' is down: " + l.downReason);
+                        if (!l.houseKeepingError.empty()) reasons->add("backend '" + l.backend + "': " + l.houseKeepingError);
                         if (l.deadLetters) reasons->add("backend '" + l.backend + "' has " + std::to_string(l.deadLetters) + " dead letter(s)");
                     }
                     for (const auto& r : ctx.loader.reports())
