@@ -43,6 +43,22 @@ Poco::JSON::Object::Ptr laneJson(const LaneStatus& lane) {
     return o;
 }
 
+// The store's figures; a store that cannot answer now is a reason, not a failed status call.
+Poco::JSON::Object::Ptr storeJson(ZoneStore& zoneStore, Poco::JSON::Array& reasons) {
+    auto store = jsonObject();
+    try {
+        StoreStats stats = zoneStore.stats();
+        store->set("engine", stats.engine);
+        store->set("location", stats.location);
+        store->set("zones", static_cast<Poco::UInt64>(stats.zones));
+        store->set("deleted_zones", static_cast<Poco::UInt64>(stats.deletedZones));
+    } catch (const std::exception& e) {
+        store->set("error", std::string(e.what()));
+        reasons.add("store: " + std::string(e.what()));
+    }
+    return store;
+}
+
 Poco::JSON::Array::Ptr pluginsJson(const PluginLoader& loader) {
     auto arr = jsonArray();
     for (const auto& r : loader.reports()) {
@@ -109,6 +125,7 @@ void addStatusRoutes(Router& router, ApiContext& ctx) {
                     }
                     for (const auto& r : ctx.loader.reports())
                         if (!r.loaded) reasons->add("plugin " + r.path + " refused: " + r.reason);
+                    auto store = storeJson(ctx.store, *reasons);
                     std::string status = "ok";
                     if (reasons->size() > 0) status = "degraded";
                     if (enabledBackends > 0 && up == 0) status = "error";
@@ -119,12 +136,6 @@ void addStatusRoutes(Router& router, ApiContext& ctx) {
                     o->set("role", ctx.config.role);
                     o->set("uptime_seconds",
                            std::chrono::duration<double>(std::chrono::steady_clock::now() - ctx.startedAt).count());
-                    StoreStats stats = ctx.store.stats();
-                    auto store = jsonObject();
-                    store->set("engine", stats.engine);
-                    store->set("location", stats.location);
-                    store->set("zones", static_cast<Poco::UInt64>(stats.zones));
-                    store->set("deleted_zones", static_cast<Poco::UInt64>(stats.deletedZones));
                     o->set("store", store);
                     o->set("plugins", pluginsJson(ctx.loader));
                     o->set("instances", instancesJson(ctx.instances));

@@ -5,6 +5,7 @@
 #include <Poco/NObserver.h>
 
 #include <algorithm>
+#include <optional>
 
 namespace dadns {
 
@@ -196,7 +197,12 @@ std::vector<BackendOutcome> Dispatcher::waitFor(const std::string& zone, uint64_
         for (const auto& backend : backends) {
             BackendOutcome o;
             o.backend = backend;
-            auto st = store_.backendState(o.backend, zone);
+            std::optional<BackendZoneState> st;
+            try {
+                st = store_.backendState(o.backend, zone);
+            } catch (const std::exception& e) { // not known yet: the change is stored either way
+                o.error = std::string("the store could not be read: ") + e.what();
+            }
             if (st) o.appliedVersion = st->appliedVersion;
             if (st && st->appliedVersion >= version) {
                 o.state = "applied";

@@ -117,3 +117,20 @@ TEST_CASE("a lane whose task ends is shown down with the reason and started agai
     CHECK(test::eventually([&] { return h.lane().up; }, 5s));
     CHECK(h.store.refused() == 2);
 }
+
+TEST_CASE("waiting for the backends shows a store that cannot be read as pending, not as a failed call", "[dispatch]") {
+    LaneHarness h(fastOptions());
+    h.dispatcher->start();
+    h.submit("waited.example", true);
+    REQUIRE(test::eventually([&] { return h.applied("waited.example"); }, 10s));
+    h.store.failReads(test::FlakyStore::BackendStates);
+    std::vector<BackendOutcome> outcomes;
+    REQUIRE_NOTHROW(outcomes = h.dispatcher->waitFor("waited.example", 1, 0, 200ms));
+    REQUIRE(outcomes.size() == 1);
+    CHECK(outcomes[0].state == "pending");
+    CHECK_THAT(outcomes[0].error, Catch::Contains("store busy"));
+    h.store.failReads(0);
+    outcomes = h.dispatcher->waitFor("waited.example", 1, 0, 5s);
+    REQUIRE(outcomes.size() == 1);
+    CHECK(outcomes[0].state == "applied");
+}
