@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <memory>
+#include <stdexcept>
 #include <string>
 
 namespace dadns::test {
@@ -21,6 +22,8 @@ public:
     void failReads(unsigned which) { failing_ = which; }
     // The next n calls of pending() throw, whatever failReads says.
     void failNextPending(int n) { pendingFailures_ = n; }
+    // recordFailure throws while set (a progress write the store refuses).
+    void failRecords(bool fail) { failRecords_ = fail; }
     // Reads refused so far.
     int refused() const { return refused_; }
 
@@ -68,6 +71,7 @@ public:
     }
     void recordFailure(const std::string& backend, const std::string& zone, uint64_t version, int attempts, int64_t nextAttemptMs,
                        const std::string& error, bool deadLetter) override {
+        if (failRecords_) throw std::runtime_error("store: recording a failure failed (test)");
         inner_->recordFailure(backend, zone, version, attempts, nextAttemptMs, error, deadLetter);
     }
     size_t redrive(const std::string& backend) override { return inner_->redrive(backend); }
@@ -86,6 +90,7 @@ private:
     std::atomic<unsigned> failing_{0};
     std::atomic<int> pendingFailures_{0};
     std::atomic<int> refused_{0};
+    std::atomic<bool> failRecords_{false};
 };
 
 } // namespace dadns::test

@@ -12,6 +12,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <cstdio>
 #include <thread>
 
 using namespace dadns;
@@ -28,12 +29,12 @@ struct LaneHarness {
     PluginLoader loader{[this](const std::string& path) { return bridge.pluginTable(path); }};
     std::unique_ptr<Dispatcher> dispatcher;
 
-    explicit LaneHarness(DispatchOptions options) {
+    explicit LaneHarness(DispatchOptions options, const std::string& backendSettings = "") {
         loader.loadDirectory(test::testPluginDir());
         const LoadedPlugin* plugin = loader.find("test_backend");
         REQUIRE(plugin);
         auto backend = std::make_shared<BackendInstance>(*plugin, bridge.instanceContext("files", "test_backend"), "files",
-                                                         "{\"dir\":\"" + dir.path() + "/files\"}");
+                                                         "{\"dir\":\"" + dir.path() + "/files\"" + backendSettings + "}");
         dispatcher = std::make_unique<Dispatcher>(store, metrics, options);
         dispatcher->addBackend(backend, 2);
     }
@@ -133,4 +134,20 @@ TEST_CASE("waiting for the backends shows a store that cannot be read as pending
     outcomes = h.dispatcher->waitFor("waited.example", 1, 0, 5s);
     REQUIRE(outcomes.size() == 1);
     CHECK(outcomes[0].state == "applied");
+}
+
+TEST_CASE("a failure the store refuses to record does not end the worker", "[dispatch]") {
+    test::TempDir flags;
+    std::string failFile = flags.file("fail");
+    test::writeFile(failFile, "");
+    DispatchOptions options = fastOptions();
+    options.maxAttempts = 1000; // never a dead letter here
+    LaneHarness h(options, ",\"fail_file\":\"" + failFile + "\""); // applies fail while the file exists
+    h.store.failRecords(true);
+    h.dispatcher->start();
+    h.submit("refused.example", true);
+    REQUIRE(test::eventually([&] { return h.lane().failed >= 2; }, 10s)); // the worker went on after the first
+    h.store.failRecords(false);
+    std::remove(failFile.c_str());
+    CHECK(test::eventually([&] { return h.applied("refused.example"); }, 10s));
 }
