@@ -253,8 +253,11 @@ void BackendLane::work(const std::string& zone, const Item& snapshot) {
 
 void BackendLane::requeue(const std::string& zone, const std::string& why) {
     int64_t delay = options_.retryBackoff.count();
+    bool again = false;
     {
         std::lock_guard<std::mutex> lock(mutex_);
+        again = lastRequeueReason_ == why;
+        lastRequeueReason_ = why;
         lastError_ = zone + ": " + why;
         auto it = items_.find(zone);
         if (it != items_.end() && it->second.inFlight) { // else finish() had settled it
@@ -263,7 +266,9 @@ void BackendLane::requeue(const std::string& zone, const std::string& why) {
             schedule(zone, it->second, nowMs() + delay);
         }
     }
-    logger("dispatch")->warn("[{}] {}: {} (tried again in {} ms)", backend_->name(), zone, why, delay);
+    // Once per distinct reason: a store that is down for a while does not log every queued zone.
+    logger("dispatch")->log(again ? spdlog::level::debug : spdlog::level::warn, "[{}] {}: {} (tried again in {} ms)", backend_->name(),
+                            zone, why, delay);
     wake_.notify_one();
 }
 
@@ -420,6 +425,7 @@ void BackendLane::finish(const std::string& zone, const Outcome& outcome, double
                            outcome.verifiedCount);
             }
             consecutiveFailures_ = 0;
+            lastRequeueReason_.clear(); // the next requeue is news again
             if (newer) {
                 item.attempts = 0;
                 schedule(zone, item, 0);

@@ -115,6 +115,7 @@ private:
     int64_t nextProbeMs_ = 0;
     int probeFailures_ = 0;
     std::string lastError_;
+    std::string lastRequeueReason_;
     std::string houseKeepingStep_, houseKeepingError_;
     int64_t houseKeepingErrorAtMs_ = 0;
     uint64_t applied_ = 0, failed_ = 0, repaired_ = 0, deadLetters_ = 0;
