@@ -23,6 +23,10 @@ Poco::JSON::Object::Ptr laneJson(const LaneStatus& lane) {
     o->set("dead_letters", lane.deadLetters);
     o->set("consecutive_failures", lane.consecutiveFailures);
     o->set("last_error", lane.lastError);
+    if (!lane.houseKeepingError.empty()) {
+        o->set("house_keeping_error", lane.houseKeepingError);
+        o->set("house_keeping_error_at_ms", lane.houseKeepingErrorAtMs);
+    }
     o->set("progress", lane.progress);
     auto d = jsonObject();
     d->set("scanned_at_ms", lane.drift.atMs);
@@ -37,6 +41,22 @@ Poco::JSON::Object::Ptr laneJson(const LaneStatus& lane) {
     if (!lane.drift.error.empty()) d->set("error", lane.drift.error);
     o->set("drift", d);
     return o;
+}
+
+// The store's figures; a store that cannot answer now is a reason, not a failed status call.
+Poco::JSON::Object::Ptr storeJson(ZoneStore& zoneStore, Poco::JSON::Array& reasons) {
+    auto store = jsonObject();
+    try {
+        StoreStats stats = zoneStore.stats();
+        store->set("engine", stats.engine);
+        store->set("location", stats.location);
+        store->set("zones", static_cast<Poco::UInt64>(stats.zones));
+        store->set("deleted_zones", static_cast<Poco::UInt64>(stats.deletedZones));
+    } catch (const std::exception& e) {
+        store->set("error", std::string(e.what()));
+        reasons.add("store: " + std::string(e.what()));
+    }
+    return store;
 }
 
 Poco::JSON::Array::Ptr pluginsJson(const PluginLoader& loader) {
@@ -100,10 +120,12 @@ void addStatusRoutes(Router& router, ApiContext& ctx) {
                         ++running;
                         if (l.up) ++up;
                         else reasons->add("backend '" + l.backend + "' is down: " + l.downReason);
+                        if (!l.houseKeepingError.empty()) reasons->add("backend '" + l.backend + "': " + l.houseKeepingError);
                         if (l.deadLetters) reasons->add("backend '" + l.backend + "' has " + std::to_string(l.deadLetters) + " dead letter(s)");
                     }
                     for (const auto& r : ctx.loader.reports())
                         if (!r.loaded) reasons->add("plugin " + r.path + " refused: " + r.reason);
+                    auto store = storeJson(ctx.store, *reasons);
                     std::string status = "ok";
                     if (reasons->size() > 0) status = "degraded";
                     if (enabledBackends > 0 && up == 0) status = "error";
@@ -114,12 +136,6 @@ void addStatusRoutes(Router& router, ApiContext& ctx) {
                     o->set("role", ctx.config.role);
                     o->set("uptime_seconds",
                            std::chrono::duration<double>(std::chrono::steady_clock::now() - ctx.startedAt).count());
-                    StoreStats stats = ctx.store.stats();
-                    auto store = jsonObject();
-                    store->set("engine", stats.engine);
-                    store->set("location", stats.location);
-                    store->set("zones", static_cast<Poco::UInt64>(stats.zones));
-                    store->set("deleted_zones", static_cast<Poco::UInt64>(stats.deletedZones));
                     o->set("store", store);
                     o->set("plugins", pluginsJson(ctx.loader));
                     o->set("instances", instancesJson(ctx.instances));

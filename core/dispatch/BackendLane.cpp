@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 #include <unordered_set>
 
 namespace dadns {
@@ -85,50 +86,114 @@ void BackendLane::reloadPending(bool quiet, int64_t sinceMs) {
     wake_.notify_all();
 }
 
+// When the house-keeping thread's periodic steps run next (0: never).
+struct BackendLane::Timers {
+    int64_t nextPollMs = 0, nextRenewMs = 0, lastPollMs = 0, nextFullPollMs = 0;
+};
+
 void BackendLane::runTask() {
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        stopping_ = false; // the dispatcher may run a lane again after it ended
+    }
+    // Not guarded: a lane that cannot read its work does not start; the dispatcher shows it down
+    // with the reason and starts it again.
     reloadPending();
     std::vector<std::thread> workers;
-    for (uint32_t i = 0; i < parallelism_; ++i) workers.emplace_back([this] { workerLoop(); });
+    // However runTask ends, the workers are stopped and joined (a joinable std::thread destroyed
+    // by an exception would terminate the process).
+    struct Joiner {
+        BackendLane& lane;
+        std::vector<std::thread>& workers;
+        ~Joiner() { lane.stopWorkers(workers); }
+    } joiner{*this, workers};
+    for (uint32_t i = 0; i < parallelism_; ++i) workers.emplace_back([this] { runWorker(); });
     // This thread keeps house: breaker probes, drift scans, polls of a shared store, progress
     // notifications.
-    int64_t nextPollMs = store_.shared() ? nowMs() + options_.pollInterval.count() : 0;
-    int64_t nextRenewMs = nextPollMs ? nowMs() + options_.lease.count() / 3 : 0;
-    // Polls look at what changed since the last one (minus a margin for the instances' clocks);
-    // once per lease a full poll also finds zones whose claims expired.
-    int64_t lastPollMs = nowMs(), nextFullPollMs = lastPollMs + options_.lease.count();
-    constexpr int64_t kClockMarginMs = 5000;
-    while (!sleep(250)) {
-        if (nextPollMs && nowMs() >= nextPollMs) {
-            int64_t started = nowMs();
-            bool full = started >= nextFullPollMs;
-            reloadPending(true, full ? -1 : lastPollMs - kClockMarginMs); // changes other instances stored
-            if (full) nextFullPollMs = started + options_.lease.count();
-            lastPollMs = started;
-            nextPollMs = nowMs() + options_.pollInterval.count();
+    Timers timers;
+    int64_t now = nowMs();
+    timers.nextPollMs = store_.shared() ? now + options_.pollInterval.count() : 0;
+    timers.nextRenewMs = timers.nextPollMs ? now + options_.lease.count() / 3 : 0;
+    timers.lastPollMs = now;
+    timers.nextFullPollMs = now + options_.lease.count();
+    while (!sleep(250)) keepHouse(timers);
+    stopWorkers(workers);
+    guarded("publish", [this] { publish(); });
+}
+
+void BackendLane::keepHouse(Timers& t) {
+    if (t.nextPollMs && nowMs() >= t.nextPollMs) {
+        // Polls look at what changed since the last successful one (minus a margin for the
+        // instances' clocks); once per lease a full poll also finds zones whose claims expired.
+        constexpr int64_t kClockMarginMs = 5000;
+        int64_t started = nowMs();
+        bool full = started >= t.nextFullPollMs;
+        if (guarded("store poll", [&] { reloadPending(true, full ? -1 : t.lastPollMs - kClockMarginMs); })) {
+            if (full) t.nextFullPollMs = started + options_.lease.count();
+            t.lastPollMs = started;
         }
-        if (nextRenewMs && nowMs() >= nextRenewMs) {
-            renewClaims();
-            nextRenewMs = nowMs() + options_.lease.count() / 3;
-        }
-        bool probe = false;
-        {
-            std::lock_guard<std::mutex> lock(mutex_);
-            probe = !up_ && nowMs() >= nextProbeMs_;
-        }
-        if (probe) probeHealth();
-        if (nextDriftMs_ && nowMs() >= nextDriftMs_) {
-            scanDrift(false);
-            nextDriftMs_ = nowMs() + options_.driftInterval.count();
-        }
-        publish();
+        t.nextPollMs = nowMs() + options_.pollInterval.count();
     }
+    if (t.nextRenewMs && nowMs() >= t.nextRenewMs) {
+        guarded("claim renewal", [this] { renewClaims(); });
+        t.nextRenewMs = nowMs() + options_.lease.count() / 3;
+    }
+    bool probe = false;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        probe = !up_ && nowMs() >= nextProbeMs_;
+    }
+    if (probe) guarded("health probe", [this] { probeHealth(); });
+    if (nextDriftMs_ && nowMs() >= nextDriftMs_) {
+        guarded("drift scan", [this] { scanDrift(false); });
+        nextDriftMs_ = nowMs() + options_.driftInterval.count();
+    }
+    guarded("publish", [this] { publish(); });
+}
+
+bool BackendLane::guarded(const std::string& step, const std::function<void()>& fn) {
+    std::string error;
+    try {
+        fn();
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (houseKeepingStep_ == step) { // it works again
+            houseKeepingStep_.clear();
+            houseKeepingError_.clear();
+            houseKeepingErrorAtMs_ = 0;
+        }
+        return true;
+    } catch (const std::exception& e) {
+        error = step + " failed: " + e.what();
+    } catch (...) {
+        error = step + " failed: unknown error";
+    }
+    bool again = false;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        again = houseKeepingError_ == error;
+        houseKeepingStep_ = step;
+        houseKeepingError_ = error;
+        houseKeepingErrorAtMs_ = nowMs();
+    }
+    // Once per distinct error: a store that stays down does not flood the log.
+    if (again) logger("dispatch")->debug("[{}] {}", backend_->name(), error);
+    else logger("dispatch")->error("[{}] {} (the lane goes on)", backend_->name(), error);
+    return false;
+}
+
+void BackendLane::stopWorkers(std::vector<std::thread>& workers) {
     {
         std::lock_guard<std::mutex> lock(mutex_);
         stopping_ = true;
     }
     wake_.notify_all();
-    for (auto& w : workers) w.join();
-    publish();
+    for (auto& w : workers)
+        if (w.joinable()) w.join();
+    workers.clear();
+}
+
+void BackendLane::runWorker() {
+    while (!guarded("worker", [this] { workerLoop(); })) std::this_thread::sleep_for(std::chrono::milliseconds(100));
 }
 
 void BackendLane::workerLoop() {
@@ -155,23 +220,56 @@ void BackendLane::workerLoop() {
         ++inFlight_;
         Item snapshot = item;
         lock.unlock();
-        if (store_.shared() && !claimOrDrop(zone, snapshot)) {
-            lock.lock();
-            continue;
+        work(zone, snapshot);
+        lock.lock();
+    }
+}
+
+void BackendLane::work(const std::string& zone, const Item& snapshot) {
+    bool claimed = false;
+    try {
+        if (store_.shared()) {
+            if (!claimOrDrop(zone, snapshot)) return;
+            claimed = true;
         }
         auto started = std::chrono::steady_clock::now();
         Outcome outcome = process(zone, snapshot);
         double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-        finish(zone, outcome, seconds);
-        if (store_.shared()) {
-            try {
-                store_.release(backend_->name(), zone, options_.holder);
-            } catch (const std::exception& e) {
-                logger("dispatch")->warn("[{}] {}: releasing the claim failed (it expires): {}", backend_->name(), zone, e.what());
-            }
-        }
-        lock.lock();
+        // The store, not the backend, failed: no attempt counted, no breaker, no record.
+        if (outcome.storeError) requeue(zone, outcome.result.message);
+        else finish(zone, outcome, seconds);
+    } catch (const std::exception& e) {
+        requeue(zone, std::string("processing failed: ") + e.what());
+    } catch (...) {
+        requeue(zone, "processing failed: unknown error");
     }
+    if (!claimed) return;
+    try {
+        store_.release(backend_->name(), zone, options_.holder);
+    } catch (const std::exception& e) {
+        logger("dispatch")->warn("[{}] {}: releasing the claim failed (it expires): {}", backend_->name(), zone, e.what());
+    }
+}
+
+void BackendLane::requeue(const std::string& zone, const std::string& why) {
+    int64_t delay = options_.retryBackoff.count();
+    bool again = false;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        again = lastRequeueReason_ == why;
+        lastRequeueReason_ = why;
+        lastError_ = zone + ": " + why;
+        auto it = items_.find(zone);
+        if (it != items_.end() && it->second.inFlight) { // else finish() had settled it
+            it->second.inFlight = false;
+            --inFlight_;
+            schedule(zone, it->second, nowMs() + delay);
+        }
+    }
+    // Once per distinct reason: a store that is down for a while does not log every queued zone.
+    logger("dispatch")->log(again ? spdlog::level::debug : spdlog::level::warn, "[{}] {}: {} (tried again in {} ms)", backend_->name(),
+                            zone, why, delay);
+    wake_.notify_one();
 }
 
 void BackendLane::renewClaims() {
@@ -228,12 +326,19 @@ BackendLane::Outcome BackendLane::process(const std::string& zone, const Item& i
             applyAndVerify(zone, *item.parsed, out);
             return out;
         }
-        auto state = store_.current(zone, !item.deleted);
+        std::optional<ZoneState> state;
+        try {
+            state = store_.current(zone, !item.deleted);
+            if (state && !state->deleted && state->zoneText.empty()) state = store_.current(zone, true); // a newer, undeleted version
+        } catch (const std::exception& e) {
+            out.storeError = true;
+            out.result = {DADNS_ERR_RETRYABLE, std::string("reading the zone from the store failed: ") + e.what()};
+            return out;
+        }
         if (!state) {
             out.nothingToDo = true;
             return out;
         }
-        if (!state->deleted && state->zoneText.empty()) state = store_.current(zone, true); // a newer, undeleted version
         out.version = state->version; // the latest wins
         if (state->deleted) {
             out.result = backend_->remove(zone);
@@ -320,6 +425,7 @@ void BackendLane::finish(const std::string& zone, const Outcome& outcome, double
                            outcome.verifiedCount);
             }
             consecutiveFailures_ = 0;
+            lastRequeueReason_.clear(); // the next requeue is news again
             if (newer) {
                 item.attempts = 0;
                 schedule(zone, item, 0);
@@ -337,7 +443,7 @@ void BackendLane::finish(const std::string& zone, const Outcome& outcome, double
                 ++item.attempts;
                 bool dead = outcome.result.code == DADNS_ERR_PERMANENT || retry_.exhausted(item.attempts);
                 if (dead) {
-                    store_.recordFailure(name, zone, outcome.version, item.attempts, 0, outcome.result.message, true);
+                    recordFailure(zone, outcome.version, item.attempts, 0, outcome.result.message, true);
                     ++deadLetters_;
                     ++batchFailed_;
                     metrics_.counterAdd("dadns_dead_letters_total", "Zones given up on (dead letters), by backend.", {{"backend", name}});
@@ -346,7 +452,7 @@ void BackendLane::finish(const std::string& zone, const Outcome& outcome, double
                     items_.erase(it);
                 } else {
                     int64_t due = nowMs() + retry_.delayAfter(item.attempts).count();
-                    store_.recordFailure(name, zone, outcome.version, item.attempts, due, outcome.result.message, false);
+                    recordFailure(zone, outcome.version, item.attempts, due, outcome.result.message, false);
                     log->warn("[{}] {} v{}: {} (attempt {}/{}, retry in {} ms)", name, zone, outcome.version, outcome.result.message,
                               item.attempts, retry_.maxAttempts(), due - nowMs());
                     schedule(zone, item, due);
@@ -374,6 +480,16 @@ void BackendLane::finish(const std::string& zone, const Outcome& outcome, double
                   static_cast<double>(batchTotal) / std::max(batchElapsed, 0.001));
     wake_.notify_one();
     if (onResult_) onResult_();
+}
+
+void BackendLane::recordFailure(const std::string& zone, uint64_t version, int attempts, int64_t dueMs, const std::string& error,
+                                bool dead) {
+    try {
+        store_.recordFailure(backend_->name(), zone, version, attempts, dueMs, error, dead);
+    } catch (const std::exception& e) {
+        logger("dispatch")->error("[{}] {} v{}: recording the failure failed (the lane still retries it): {}", backend_->name(), zone,
+                                  version, e.what());
+    }
 }
 
 void BackendLane::probeHealth() {
@@ -479,6 +595,8 @@ LaneStatus BackendLane::snapshot() const {
     s.deadLetters = deadLetters_;
     s.consecutiveFailures = consecutiveFailures_;
     s.lastError = lastError_;
+    s.houseKeepingError = houseKeepingError_;
+    s.houseKeepingErrorAtMs = houseKeepingErrorAtMs_;
     uint64_t done = batchOk_ + batchFailed_;
     s.progress = batchOpen_ ? static_cast<double>(done) / static_cast<double>(done + items_.size()) : 1.0;
     s.drift = drift_;

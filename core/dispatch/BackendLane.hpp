@@ -24,6 +24,7 @@
 #include <set>
 #include <thread>
 #include <unordered_map>
+#include <vector>
 
 namespace dadns {
 
@@ -62,9 +63,24 @@ private:
         int64_t verifiedCount = -1;
         bool repaired = false;
         bool nothingToDo = false;
+        bool storeError = false;   // the zone could not be read: nothing was tried on the backend
     };
 
     void workerLoop();
+    // A worker's loop, resumed when something escapes it: no exception ends a worker thread.
+    void runWorker();
+    // One zone from claim to release; never throws (see requeue).
+    void work(const std::string& zone, const Item& snapshot);
+    // A zone whose processing threw goes back to the queue, due after the retry backoff.
+    void requeue(const std::string& zone, const std::string& why);
+    // Runs one house-keeping step; an exception is logged and kept as the lane's
+    // houseKeepingError instead of ending the lane. Returns whether the step succeeded.
+    bool guarded(const std::string& step, const std::function<void()>& fn);
+    // The periodic steps of runTask's loop, each guarded.
+    struct Timers;
+    void keepHouse(Timers& timers);
+    // Stops and joins the workers (runTask's end, however it ends).
+    void stopWorkers(std::vector<std::thread>& workers);
     // Shared store: takes zone for this instance; false (and the item dropped) when another has it.
     bool claimOrDrop(const std::string& zone, const Item& snapshot);
     // Shared store: extends this lane's claims while applies run, every third of the lease.
@@ -72,6 +88,8 @@ private:
     Outcome process(const std::string& zone, const Item& item);
     void applyAndVerify(const std::string& zone, const sdk::Zone& desired, Outcome& out); // throws
     void finish(const std::string& zone, const Outcome& outcome, double seconds);
+    // store_.recordFailure, logged instead of thrown (mutex held: finish must complete).
+    void recordFailure(const std::string& zone, uint64_t version, int attempts, int64_t dueMs, const std::string& error, bool dead);
     void schedule(const std::string& zone, Item& item, int64_t dueMs); // mutex held
     void probeHealth();
     void publish();
@@ -97,6 +115,9 @@ private:
     int64_t nextProbeMs_ = 0;
     int probeFailures_ = 0;
     std::string lastError_;
+    std::string lastRequeueReason_;
+    std::string houseKeepingStep_, houseKeepingError_;
+    int64_t houseKeepingErrorAtMs_ = 0;
     uint64_t applied_ = 0, failed_ = 0, repaired_ = 0, deadLetters_ = 0;
     // The current batch: from the first zone queued on an idle lane until the lane is idle.
     bool batchOpen_ = false;

@@ -4,10 +4,14 @@
 
 #include <Poco/NObserver.h>
 
+#include <algorithm>
+#include <optional>
+
 namespace dadns {
 
 Dispatcher::Dispatcher(ZoneStore& store, MetricsRegistry& metrics, DispatchOptions options)
-    : store_(store), metrics_(metrics), options_(options) {
+    : store_(store), metrics_(metrics), options_(options),
+      restartDelay_(options.retryBackoff, std::min<std::chrono::milliseconds>(options.retryBackoffMax, std::chrono::seconds(30)), 0) {
     metrics_.addCollector([this](MetricsRegistry& m) {
         for (const auto& lane : lanes()) {
             Labels l{{"backend", lane.backend}};
@@ -37,15 +41,28 @@ void Dispatcher::start() {
     tasks_ = std::make_unique<Poco::TaskManager>(*pool_);
     tasks_->addObserver(Poco::NObserver<Dispatcher, Poco::TaskCustomNotification<LaneStatus>>(*this, &Dispatcher::onLaneStatus));
     tasks_->addObserver(Poco::NObserver<Dispatcher, Poco::TaskFailedNotification>(*this, &Dispatcher::onTaskFailed));
+    tasks_->addObserver(Poco::NObserver<Dispatcher, Poco::TaskFinishedNotification>(*this, &Dispatcher::onTaskFinished));
+    {
+        std::lock_guard<std::mutex> lock(restartMutex_);
+        stopping_ = false;
+        for (auto& lane : lanes_) restarts_[lane->backendName()].startedAt = std::chrono::steady_clock::now();
+    }
     for (auto& lane : lanes_) {
         lane->duplicate(); // the TaskManager takes its own reference
         tasks_->start(lane.get());
     }
+    restarter_ = std::thread([this] { restartLanes(); });
 }
 
 void Dispatcher::stop() {
     if (!started_) return;
     started_ = false;
+    {
+        std::lock_guard<std::mutex> lock(restartMutex_);
+        stopping_ = true;
+    }
+    restartWake_.notify_all();
+    restarter_.join();
     tasks_->cancelAll();
     tasks_->joinAll(); // the lanes finish what they have in flight
     try {
@@ -56,6 +73,7 @@ void Dispatcher::stop() {
     }
     tasks_->removeObserver(Poco::NObserver<Dispatcher, Poco::TaskCustomNotification<LaneStatus>>(*this, &Dispatcher::onLaneStatus));
     tasks_->removeObserver(Poco::NObserver<Dispatcher, Poco::TaskFailedNotification>(*this, &Dispatcher::onTaskFailed));
+    tasks_->removeObserver(Poco::NObserver<Dispatcher, Poco::TaskFinishedNotification>(*this, &Dispatcher::onTaskFinished));
     waitChanged_.notify_all();
 }
 
@@ -71,6 +89,67 @@ void Dispatcher::onLaneStatus(const Poco::AutoPtr<Poco::TaskCustomNotification<L
 
 void Dispatcher::onTaskFailed(const Poco::AutoPtr<Poco::TaskFailedNotification>& n) {
     logger("dispatch")->critical("lane {} stopped: {}", n->task()->name(), n->reason().displayText());
+    auto* lane = dynamic_cast<BackendLane*>(n->task());
+    if (!lane) return;
+    std::lock_guard<std::mutex> lock(restartMutex_);
+    restarts_[lane->backendName()].reason = n->reason().displayText();
+}
+
+// Posted once the TaskManager let go of the task, so it can be started again.
+void Dispatcher::onTaskFinished(const Poco::AutoPtr<Poco::TaskFinishedNotification>& n) {
+    auto* lane = dynamic_cast<BackendLane*>(n->task());
+    if (!lane) return;
+    const std::string& name = lane->backendName();
+    std::string why;
+    std::chrono::milliseconds delay{0};
+    {
+        std::lock_guard<std::mutex> lock(restartMutex_);
+        if (stopping_) return;
+        Restart& r = restarts_[name];
+        auto now = std::chrono::steady_clock::now();
+        if (now - r.startedAt > std::chrono::minutes(1)) r.count = 0; // it ran a while: not a crash loop
+        delay = restartDelay_.delayAfter(++r.count);
+        why = "lane stopped: " + (r.reason.empty() ? std::string("its task ended") : r.reason) + "; restarting";
+        r.reason.clear();
+        r.due = now + delay;
+        r.pending = true;
+    }
+    {
+        std::lock_guard<std::mutex> lock(statusMutex_);
+        LaneStatus& st = published_[name];
+        st.up = false;
+        st.downReason = why;
+    }
+    logger("dispatch")->error("[{}] {} in {} ms", name, why, delay.count());
+    restartWake_.notify_all();
+}
+
+void Dispatcher::restartLanes() {
+    std::unique_lock<std::mutex> lock(restartMutex_);
+    while (!stopping_) {
+        auto now = std::chrono::steady_clock::now();
+        auto next = now + std::chrono::seconds(1);
+        for (auto& [name, r] : restarts_) {
+            if (!r.pending) continue;
+            if (r.due > now) {
+                next = std::min(next, r.due);
+                continue;
+            }
+            BackendLane* lane = find(name);
+            try {
+                lane->reset();
+                lane->duplicate(); // the TaskManager takes its own reference (and drops it if start throws)
+                tasks_->start(lane);
+                r.pending = false;
+                r.startedAt = now;
+                logger("dispatch")->warn("[{}] lane started again", name);
+            } catch (const std::exception& e) {
+                r.due = now + std::chrono::seconds(1);
+                logger("dispatch")->error("[{}] starting the lane again failed (tried again): {}", name, e.what());
+            }
+        }
+        restartWake_.wait_until(lock, next);
+    }
 }
 
 std::vector<LaneStatus> Dispatcher::lanes() const {
@@ -118,7 +197,12 @@ std::vector<BackendOutcome> Dispatcher::waitFor(const std::string& zone, uint64_
         for (const auto& backend : backends) {
             BackendOutcome o;
             o.backend = backend;
-            auto st = store_.backendState(o.backend, zone);
+            std::optional<BackendZoneState> st;
+            try {
+                st = store_.backendState(o.backend, zone);
+            } catch (const std::exception& e) { // not known yet: the change is stored either way
+                o.error = std::string("the store could not be read: ") + e.what();
+            }
             if (st) o.appliedVersion = st->appliedVersion;
             if (st && st->appliedVersion >= version) {
                 o.state = "applied";

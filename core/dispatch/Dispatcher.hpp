@@ -1,6 +1,8 @@
 // Applies the store's desired state to every enabled backend: one BackendLane per backend
 // instance, run by a Poco::TaskManager, so a slow or failing backend never holds another back.
-// Lanes publish their status through TaskManager notifications; status reads those.
+// Lanes publish their status through TaskManager notifications; status reads those. A lane
+// whose task ends while the dispatcher runs (an exception escaped it) is shown down with the
+// reason and started again after a backoff.
 #pragma once
 
 #include "core/dispatch/BackendLane.hpp"
@@ -18,6 +20,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace dadns {
@@ -59,6 +62,9 @@ public:
 private:
     void onLaneStatus(const Poco::AutoPtr<Poco::TaskCustomNotification<LaneStatus>>& n);
     void onTaskFailed(const Poco::AutoPtr<Poco::TaskFailedNotification>& n);
+    void onTaskFinished(const Poco::AutoPtr<Poco::TaskFinishedNotification>& n);
+    // The restarter thread: starts lanes whose restart is due, until stop().
+    void restartLanes();
     BackendLane* find(const std::string& name) const;
 
     ZoneStore& store_;
@@ -71,6 +77,20 @@ private:
 
     mutable std::mutex statusMutex_;
     std::map<std::string, LaneStatus> published_;
+
+    // Lanes that ended unexpectedly: why, when to start them again, and how many times in a row.
+    struct Restart {
+        std::string reason;
+        std::chrono::steady_clock::time_point due{}, startedAt{};
+        int count = 0;
+        bool pending = false;
+    };
+    std::mutex restartMutex_;
+    std::condition_variable restartWake_;
+    std::map<std::string, Restart> restarts_;
+    bool stopping_ = false; // guarded by restartMutex_: lanes ending now end on purpose
+    std::thread restarter_;
+    RetryPolicy restartDelay_;
 
     std::mutex waitMutex_;
     std::condition_variable waitChanged_; // a lane finished a zone

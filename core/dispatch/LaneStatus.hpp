@@ -34,6 +34,10 @@ struct LaneStatus {
     uint64_t deadLetters = 0;    // since start
     int consecutiveFailures = 0;
     std::string lastError;
+    // The last failed house-keeping step (store poll, drift scan, claim renewal, health probe,
+    // a worker's loop) and when; cleared when that step next succeeds.
+    std::string houseKeepingError;
+    int64_t houseKeepingErrorAtMs = 0;
     double progress = 1.0;       // of the current batch
     DriftReport drift;
 };

@@ -1,6 +1,7 @@
 #include "core/store/PostgresZoneStore.hpp"
 
 #include "core/log/Logging.hpp"
+#include "core/store/SessionGate.hpp"
 #include "core/store/ZoneStateRow.hpp"
 #include "core/util/Errors.hpp"
 #include "core/util/WallClock.hpp"
@@ -13,7 +14,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <condition_variable>
 #include <map>
 #include <mutex>
 #include <set>
@@ -66,50 +66,6 @@ BackendZoneState toProgress(const ProgressRow& r) {
     return s;
 }
 
-// Runs fn with a pooled session, turning Poco's errors into std::runtime_error.
-} // namespace
-
-// Poco's SessionPool throws when every session is in use; callers wait here for one instead.
-class PostgresZoneStore::SessionGate {
-public:
-    explicit SessionGate(size_t sessions) : free_(sessions) {}
-    void enter() {
-        std::unique_lock<std::mutex> lock(mutex_);
-        freed_.wait(lock, [&] { return free_ > 0; });
-        --free_;
-    }
-    void leave() {
-        {
-            std::lock_guard<std::mutex> lock(mutex_);
-            ++free_;
-        }
-        freed_.notify_one();
-    }
-
-private:
-    std::mutex mutex_;
-    std::condition_variable freed_;
-    size_t free_;
-};
-
-namespace {
-
-// Runs fn with a pooled session (waiting for one), turning Poco's errors into std::runtime_error.
-template <class Gate, class Fn>
-auto withSession(Gate& gate, Poco::Data::SessionPool& pool, const char* what, Fn&& fn) {
-    gate.enter();
-    struct Leave {
-        Gate& gate;
-        ~Leave() { gate.leave(); }
-    } leave{gate};
-    try {
-        Poco::Data::Session s(pool.get());
-        return fn(s);
-    } catch (const Poco::Exception& e) {
-        throw std::runtime_error(std::string("store: ") + what + " failed: " + e.displayText());
-    }
-}
-
 } // namespace
 
 std::string PostgresZoneStore::describe(const std::string& dsn) {
@@ -140,7 +96,7 @@ PostgresZoneStore::PostgresZoneStore(const std::string& dsn, Options options)
         // One session is the progress writer's; the others are shared through the gate.
         size_t sessions = std::max<size_t>(options_.poolSize, 2);
         pool_ = std::make_unique<Poco::Data::SessionPool>("PostgreSQL", dsn, 1, static_cast<int>(sessions), 60);
-        gate_ = std::make_unique<SessionGate>(sessions - 1);
+        gate_ = std::make_unique<SessionGate>(sessions - 1, options_.sessionWait);
         // Batches are written by up to four callers at once (their zones' advisory locks, taken in
         // name order, keep versions right and batches free of deadlocks).
         submits_ = std::make_unique<GroupCommit<SubmitJob>>(256, std::min<size_t>(4, sessions - 1),
@@ -216,6 +172,8 @@ void PostgresZoneStore::writeSubmissions(std::vector<SubmitJob*>& jobs) {
     };
     try {
         write(jobs);
+    } catch (const Unavailable&) {
+        throw; // no session: one by one would wait as long again for each
     } catch (...) {
         if (jobs.size() == 1) throw;
         for (SubmitJob* job : jobs) {

@@ -11,15 +11,11 @@
 
 #include "core/store/GroupCommit.hpp"
 #include "core/store/HybridClock.hpp"
+#include "core/store/SessionGate.hpp"
 #include "core/store/ZoneStore.hpp"
 
 #include <memory>
 #include <mutex>
-
-namespace Poco::Data {
-class Session;
-class SessionPool;
-} // namespace Poco::Data
 
 namespace dadns {
 
@@ -29,6 +25,7 @@ public:
         size_t historyPerZone = 10;
         std::string nodeId = "local";
         size_t poolSize = 16;
+        std::chrono::milliseconds sessionWait = kDefaultSessionWait; // then a call throws Unavailable
     };
 
     // dsn: a libpq connection string ("host=... port=... dbname=... user=... password=...")
@@ -84,7 +81,6 @@ private:
     Options options_;
     std::string location_;
     HybridClock clock_;
-    class SessionGate;
     std::unique_ptr<Poco::Data::SessionPool> pool_;
     std::unique_ptr<SessionGate> gate_;
     std::unique_ptr<GroupCommit<SubmitJob>> submits_;

@@ -1,6 +1,7 @@
 #include "core/store/SqliteZoneStore.hpp"
 
 #include "core/log/Logging.hpp"
+#include "core/store/SessionGate.hpp"
 #include "core/store/ZoneStateRow.hpp"
 #include "core/util/Errors.hpp"
 #include "core/util/WallClock.hpp"
@@ -23,6 +24,7 @@ namespace dadns {
 namespace {
 
 constexpr int kSchemaVersion = 1;
+constexpr int kReadSessions = 8;
 
 // backend_state.last_error holds the message of the last outcome: the error while the current
 // version fails (failed_version != 0), else the warning of the last success.
@@ -141,7 +143,8 @@ SqliteZoneStore::SqliteZoneStore(const std::string& directory, Options options)
             throw std::runtime_error("schema version " + version + " is not supported by this dadns (expects " +
                                      std::to_string(kSchemaVersion) + ")");
         }
-        readers_ = std::make_unique<Poco::Data::SessionPool>("SQLite", path_, 1, 8, 60);
+        readers_ = std::make_unique<Poco::Data::SessionPool>("SQLite", path_, 1, kReadSessions, 60);
+        readerGate_ = std::make_unique<SessionGate>(kReadSessions, options_.sessionWait);
         loadIndex();
     } catch (const Poco::Exception& e) {
         throw std::runtime_error("store: cannot open " + path_ + ": " + e.displayText());
@@ -463,54 +466,60 @@ void SqliteZoneStore::flush() {
 }
 
 std::optional<ZoneState> SqliteZoneStore::current(const std::string& zone, bool withText) {
-    Poco::Data::Session s(readers_->get());
-    std::vector<ZoneStateRow> rows;
-    std::string name = zone;
-    if (withText) {
-        s << "SELECT " << std::string(kCurrentWithTextColumns)
-          << " FROM zones z JOIN zone_history h ON h.name = z.name AND h.version = z.version WHERE z.name = ?",
-            into(rows), use(name), now;
-    } else {
-        s << "SELECT " << std::string(kZoneHeadColumns) << " FROM zones WHERE name = ?", into(rows), use(name), now;
-    }
-    if (rows.empty()) return std::nullopt;
-    return toZoneState(rows.front());
+    return withSession(*readerGate_, *readers_, "reading a zone", [&](Poco::Data::Session& s) -> std::optional<ZoneState> {
+        std::vector<ZoneStateRow> rows;
+        std::string name = zone;
+        if (withText) {
+            s << "SELECT " << std::string(kCurrentWithTextColumns)
+              << " FROM zones z JOIN zone_history h ON h.name = z.name AND h.version = z.version WHERE z.name = ?",
+                into(rows), use(name), now;
+        } else {
+            s << "SELECT " << std::string(kZoneHeadColumns) << " FROM zones WHERE name = ?", into(rows), use(name), now;
+        }
+        if (rows.empty()) return std::nullopt;
+        return toZoneState(rows.front());
+    });
 }
 
 std::optional<ZoneState> SqliteZoneStore::version(const std::string& zone, uint64_t version) {
-    Poco::Data::Session s(readers_->get());
-    std::vector<ZoneStateRow> rows;
-    std::string name = zone;
-    Int64 v = static_cast<Int64>(version);
-    s << "SELECT " << std::string(kZoneStateColumns) << " FROM zone_history WHERE name = ? AND version = ?", into(rows), use(name), use(v), now;
-    if (rows.empty()) return std::nullopt;
-    return toZoneState(rows.front());
+    return withSession(*readerGate_, *readers_, "reading a zone version", [&](Poco::Data::Session& s) -> std::optional<ZoneState> {
+        std::vector<ZoneStateRow> rows;
+        std::string name = zone;
+        Int64 v = static_cast<Int64>(version);
+        s << "SELECT " << std::string(kZoneStateColumns) << " FROM zone_history WHERE name = ? AND version = ?", into(rows), use(name),
+            use(v), now;
+        if (rows.empty()) return std::nullopt;
+        return toZoneState(rows.front());
+    });
 }
 
 std::vector<ZoneState> SqliteZoneStore::history(const std::string& zone) {
-    Poco::Data::Session s(readers_->get());
-    std::vector<ZoneStateRow> rows;
-    std::string name = zone;
-    s << "SELECT " << std::string(kZoneStateColumns) << " FROM zone_history WHERE name = ? ORDER BY version DESC", into(rows), use(name), now;
-    std::vector<ZoneState> out;
-    for (const auto& r : rows) out.push_back(toZoneState(r));
-    return out;
+    return withSession(*readerGate_, *readers_, "reading history", [&](Poco::Data::Session& s) {
+        std::vector<ZoneStateRow> rows;
+        std::string name = zone;
+        s << "SELECT " << std::string(kZoneStateColumns) << " FROM zone_history WHERE name = ? ORDER BY version DESC", into(rows), use(name),
+            now;
+        std::vector<ZoneState> out;
+        for (const auto& r : rows) out.push_back(toZoneState(r));
+        return out;
+    });
 }
 
 std::vector<ZoneState> SqliteZoneStore::list(const ZoneListFilter& filter) {
-    Poco::Data::Session s(readers_->get());
-    std::vector<ZoneStateRow> rows;
-    std::string after = filter.after;
-    Int64 limit = static_cast<Int64>(filter.limit);
-    std::string where = filter.state == ZoneListFilter::State::Active    ? " AND deleted = 0"
-                        : filter.state == ZoneListFilter::State::Deleted ? " AND deleted = 1"
-                                                                          : "";
-    s << "SELECT " << std::string(kZoneHeadColumns) << " FROM zones WHERE name > ?" << where << " ORDER BY name LIMIT ?", into(rows),
-        use(after), use(limit), now;
-    std::vector<ZoneState> out;
-    out.reserve(rows.size());
-    for (const auto& r : rows) out.push_back(toZoneState(r));
-    return out;
+    return withSession(*readerGate_, *readers_, "listing zones", [&](Poco::Data::Session& s) {
+        std::vector<ZoneStateRow> rows;
+        std::string after = filter.after;
+        Int64 limit = static_cast<Int64>(filter.limit);
+        std::string where = filter.state == ZoneListFilter::State::Active    ? " AND deleted = 0"
+                            : filter.state == ZoneListFilter::State::Deleted ? " AND deleted = 1"
+                                                                              : "";
+        s << "SELECT " << std::string(kZoneHeadColumns) << " FROM zones WHERE name > ?" << where << " ORDER BY name LIMIT ?", into(rows),
+            use(after), use(limit), now;
+        std::vector<ZoneState> out;
+        out.reserve(rows.size());
+        for (const auto& r : rows) out.push_back(toZoneState(r));
+        return out;
+    });
 }
 
 StoreStats SqliteZoneStore::stats() {

@@ -5,10 +5,11 @@
 // returns only after its transaction committed. Versions and stamps are assigned in the
 // writer from an in-memory index of every zone's head and every backend's progress, loaded
 // at open; zone texts stay on disk. Reads use a small pool of read sessions (WAL readers do
-// not block the writer).
+// not block the writer), taken through a SessionGate: a read waits for a free one, bounded.
 #pragma once
 
 #include "core/store/HybridClock.hpp"
+#include "core/store/SessionGate.hpp"
 #include "core/store/ZoneStore.hpp"
 
 #include <atomic>
@@ -20,11 +21,6 @@
 #include <thread>
 #include <unordered_map>
 
-namespace Poco::Data {
-class Session;
-class SessionPool;
-} // namespace Poco::Data
-
 namespace dadns {
 
 class SqliteZoneStore final : public ZoneStore {
@@ -32,6 +28,7 @@ public:
     struct Options {
         size_t historyPerZone = 10;
         std::string nodeId = "local";
+        std::chrono::milliseconds sessionWait = kDefaultSessionWait; // then a read throws Unavailable
     };
 
     // Creates the directory and database when absent. Throws std::runtime_error.
@@ -76,6 +73,7 @@ private:
     HybridClock clock_;
     std::unique_ptr<Poco::Data::Session> writer_;
     std::unique_ptr<Poco::Data::SessionPool> readers_;
+    std::unique_ptr<SessionGate> readerGate_;             // every use of readers_ passes it
     std::unique_ptr<Index> index_;       // guarded by indexMutex_
     mutable std::mutex indexMutex_;
 

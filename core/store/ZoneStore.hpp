@@ -2,6 +2,9 @@
 //
 // This interface is the seam between the core and a storage engine (SQLite embedded by default,
 // PostgreSQL shared later): no SQL dialect detail leaks through it. Every method is thread safe.
+// A call that finds the store saturated (no database session within its bound) throws
+// Unavailable (core/util/Errors.hpp); other failures throw std::runtime_error. An empty
+// optional always means "not stored", never "could not read".
 #pragma once
 
 #include <cstdint>

@@ -31,6 +31,14 @@ struct ConfigError : std::runtime_error {
     std::string key;
 };
 
+// Temporarily unavailable (HTTP 503 with Retry-After): the store or the server is saturated
+// and the same request can succeed later. retryAfterSeconds is the caller's hint for when.
+struct Unavailable : std::runtime_error {
+    explicit Unavailable(const std::string& what, int retryAfterSeconds = 1)
+        : std::runtime_error(what), retryAfterSeconds(retryAfterSeconds) {}
+    int retryAfterSeconds;
+};
+
 // An error with an explicit HTTP status (409 conflict, 413 too large, 503 unavailable, ...).
 struct HttpError : std::runtime_error {
     HttpError(int status, const std::string& what) : std::runtime_error(what), status(status) {}

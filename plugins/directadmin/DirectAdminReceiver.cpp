@@ -81,10 +81,13 @@ private:
                 resp.text(200, errorReply("Unknown action '" + action + "': dadns accepts exists, rawsave and delete"), kFormType);
             }
         } catch (const Error& e) {
+            // A store that cannot be read or written answers an error: never "exists=0" for a
+            // zone that may well exist, so DirectAdmin does not act on a wrong answer.
             count(action, "error");
             std::string what = e.what();
-            resp.text(200, errorReply(e.code() == DADNS_ERR_PERMANENT ? what : "dadns could not store the change, try again: " + what),
-                      kFormType);
+            if (e.code() != DADNS_ERR_PERMANENT)
+                what = (action == "exists" ? "dadns could not look the domain up, try again: " : "dadns could not store the change, try again: ") + what;
+            resp.text(200, errorReply(what), kFormType);
         }
     }
 

@@ -70,13 +70,18 @@ public:
             watcher_ = std::make_unique<FileWatcher>(hostsFile_, durationSetting(c, "hosts_file_interval", std::chrono::seconds(2), "hosts"),
                                                      [this](const std::string& text) { return hostsFileChanged(text); });
 
-        routes().add("POST", "/api/v1/hosts", [this](const Request& req, Response& resp) { registerHost(req, resp); });
-        routes().add("DELETE", "/api/v1/hosts/", [this](const Request& req, Response& resp) { deleteHost(req, resp); });
-        routes().add("GET", "/api/v1/hosts", [this](const Request& req, Response& resp) { listHosts(req, resp); });
+        routes().add("POST", "/api/v1/hosts", [this](const Request& req, Response& resp) { answer(req, resp, &HostsPlugin::registerHost); });
+        routes().add("DELETE", "/api/v1/hosts/", [this](const Request& req, Response& resp) { answer(req, resp, &HostsPlugin::deleteHost); });
+        routes().add("GET", "/api/v1/hosts", [this](const Request& req, Response& resp) { answer(req, resp, &HostsPlugin::listHosts); });
     }
 
     void start() override {
-        edit(zone_, [](ZoneLines&) { return false; }); // creates the zone when missing
+        try {
+            edit(zone_, [](ZoneLines&) { return false; }); // creates the zone when missing
+        } catch (const Error& e) {
+            if (e.code() == DADNS_ERR_PERMANENT) throw;
+            host().warn("hosts: " + zone_ + " not checked at start (the first change creates it if missing): " + e.what());
+        }
         if (watcher_) watcher_->start();
     }
 
@@ -89,8 +94,23 @@ public:
     }
 
 private:
+    // Runs a route's handler. A store that cannot be read or written now answers 503 with
+    // Retry-After: the client tries again, and nothing is built afresh over a zone that could
+    // not be read.
+    void answer(const Request& req, Response& resp, void (HostsPlugin::*handler)(const Request&, Response&)) {
+        try {
+            (this->*handler)(req, resp);
+        } catch (const Error& e) {
+            if (e.code() == DADNS_ERR_PERMANENT) throw;
+            resp = Response();
+            resp.header("Retry-After", "1");
+            error(resp, 503, std::string("the zone store is not available, try again: ") + e.what());
+        }
+    }
+
     // Reads zone (a fresh one when missing), lets change edit it, and submits it with the next
-    // serial when change returns true. Returns the zone's version afterwards.
+    // serial when change returns true. Returns the zone's version afterwards. A failed read
+    // throws (RetryableError): never taken for a missing zone.
     uint64_t edit(const std::string& zone, const std::function<bool(ZoneLines&)>& change) {
         auto current = host().readZone(zone);
         bool missing = !current || current->deleted;

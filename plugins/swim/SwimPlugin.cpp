@@ -96,7 +96,8 @@ private:
         try {
             answer = replicator_->answerDigest(req.body);
         } catch (const Error& e) {
-            resp.json(400, "{\"error\":" + jsonQuote(e.what()) + "}");
+            if (e.code() == DADNS_ERR_PERMANENT) resp.json(400, "{\"error\":" + jsonQuote(e.what()) + "}");
+            else storeUnavailable(resp, e); // our zones could not be listed: not the peer's fault
             return;
         }
         resp.json(200, answer);
@@ -104,9 +105,21 @@ private:
 
     void zone(const Request& req, Response& resp) {
         std::string name = urlDecode(req.path.substr(std::string_view("/api/v1/cluster/zones/").size()));
-        auto json = replicator_->zoneJson(name);
+        std::optional<std::string> json;
+        try {
+            json = replicator_->zoneJson(name);
+        } catch (const Error& e) {
+            storeUnavailable(resp, e); // never a 404: the peer would take the zone for gone
+            return;
+        }
         if (!json) resp.json(404, "{\"error\":" + jsonQuote("no such zone: " + name) + "}");
         else resp.json(200, *json);
+    }
+
+    // The store could not be read: the peer's pull fails and is tried again at a later exchange.
+    static void storeUnavailable(Response& resp, const Error& e) {
+        resp.json(503, "{\"error\":" + jsonQuote(e.what()) + "}");
+        resp.header("Retry-After", "1");
     }
 
     void clusterStatus(const Request& req, Response& resp) {

@@ -58,6 +58,7 @@ public:
     // a digest.
     std::string answerDigest(std::string_view request);
     // The zone as a peer pulls it: {"name", "stamp", "deleted", "zone_text"}; nullopt when unknown.
+    // Throws RetryableError when the store cannot be read (never nullopt for that).
     std::optional<std::string> zoneJson(const std::string& zone) const;
 
     ReplicationStats stats() const;

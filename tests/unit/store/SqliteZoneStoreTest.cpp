@@ -6,6 +6,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <atomic>
+#include <mutex>
 #include <thread>
 
 using namespace dadns;
@@ -56,6 +58,34 @@ TEST_CASE("concurrent submissions are all stored and share commits", "[store]") 
     CHECK(store.submissions() == kThreads * kPerThread);
     CHECK(store.commits() < store.submissions());
     WARN(store.submissions() << " submissions in " << store.commits() << " commits");
+}
+
+TEST_CASE("many concurrent reads all succeed: a read waits for a session instead of failing", "[store]") {
+    test::TempDir dir;
+    SqliteZoneStore store(dir.path(), options());
+    store.submit(test::zoneChange("busy.example"));
+    constexpr int kThreads = 64, kReads = 20;
+    std::atomic<int> answered{0};
+    std::mutex failuresMutex;
+    std::vector<std::string> failures;
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t)
+        threads.emplace_back([&] {
+            for (int i = 0; i < kReads; ++i) {
+                try {
+                    auto z = store.current("busy.example");
+                    auto listed = store.list(ZoneListFilter{});
+                    if (z && z->version == 1 && !z->zoneText.empty() && listed.size() == 1) ++answered;
+                } catch (const std::exception& e) {
+                    std::lock_guard<std::mutex> lock(failuresMutex);
+                    failures.push_back(e.what());
+                }
+            }
+        });
+    for (auto& th : threads) th.join();
+    INFO((failures.empty() ? std::string() : failures.front()));
+    CHECK(failures.empty());
+    CHECK(answered == kThreads * kReads);
 }
 
 TEST_CASE("100,000 zones reopen with their state", "[store][slow]") {

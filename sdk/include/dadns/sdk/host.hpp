@@ -80,11 +80,18 @@ public:
         return submit(c);
     }
 
+    // The zone's current state (deleted zones included); nullopt when the store does not know
+    // it. Throws RetryableError when the store could not be read (busy, unreachable): a failed
+    // read is never "no such zone".
     std::optional<ZoneInfo> readZone(std::string_view zone) const {
         std::optional<ZoneInfo> out;
         dadns_status st{};
-        api_->read_zone(ctx_, str(zone), &out, &Host::collectInfo, &st);
-        return out;
+        int32_t code = api_->read_zone(ctx_, str(zone), &out, &Host::collectInfo, &st);
+        // abi.h: an unknown zone is DADNS_ERR_PERMANENT with no call of the sink.
+        if (code == DADNS_OK || (code == DADNS_ERR_PERMANENT && !out)) return out;
+        std::string why = "cannot read zone " + std::string(zone) + ": " + std::string(statusMessage(st));
+        if (code == DADNS_ERR_PERMANENT) throw PermanentError(why);
+        throw RetryableError(why);
     }
     void listZones(const std::function<void(const ZoneInfo&)>& fn) const {
         dadns_status st{};
