@@ -45,10 +45,4 @@ struct HttpError : std::runtime_error {
     int status;
 };
 
-// Temporarily unable to serve (HTTP 503 with Retry-After): the store is busy, a pool is full.
-struct Unavailable : std::runtime_error {
-    Unavailable(const std::string& what, int retryAfterSeconds = 1) : std::runtime_error(what), retryAfterSeconds(retryAfterSeconds) {}
-    int retryAfterSeconds;
-};
-
 } // namespace dadns
