@@ -22,7 +22,7 @@ HttpConnection::HttpConnection(uint64_t id, int fd, SSL* tls, std::string peer, 
 
 HttpConnection::~HttpConnection() {
     if (tls_) {
-        if (stage != Stage::Handshake && stage != Stage::Lingering) SSL_shutdown(tls_); // best effort, never waits
+        if (stage == Stage::Reading || stage == Stage::Writing) SSL_shutdown(tls_); // best effort, never waits
         SSL_free(tls_);
     }
     ::close(fd_);
@@ -47,6 +47,9 @@ uint32_t HttpConnection::interest() const {
         break;
     case Stage::Lingering:
         events = EPOLLIN;
+        break;
+    case Stage::Closed:
+        events = 0;
         break;
     }
     return events;

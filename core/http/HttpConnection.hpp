@@ -19,8 +19,9 @@ public:
         Reading,   // waiting for (more of) a request
         Handling,  // a worker runs the handler; nothing is read meanwhile
         Writing,   // an answer is being written
-        Lingering  // answered and closing: our side is shut, the client's bytes are discarded
+        Lingering, // answered and closing: our side is shut, the client's bytes are discarded
                    // until it closes, so a close with unread data cannot reset the answer away
+        Closed     // done; the loop frees it once the current round is over
     };
     enum class Io { Progress, WouldBlock, Closed };
 

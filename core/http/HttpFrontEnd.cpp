@@ -185,6 +185,7 @@ void HttpFrontEnd::loop() {
             lastSweepMs_ = now;
             expire(now);
         }
+        reap();
     }
     connections_.clear();
     perClient_.clear();
@@ -237,7 +238,7 @@ bool HttpFrontEnd::admitConnection(const std::string& peer) {
                             {{"limit", "per_client"}});
         return false;
     }
-    if (connections_.size() >= options_.maxConnections && !closeOldestIdle("")) {
+    if (connections_.size() - closed_.size() >= options_.maxConnections && !closeOldestIdle("")) {
         metrics_.counterAdd("dadns_http_connections_refused_total", "API connections refused at a limit, by limit.", {{"limit", "total"}});
         return false;
     }
@@ -260,6 +261,7 @@ bool HttpFrontEnd::closeOldestIdle(const std::string& peer) {
 
 void HttpFrontEnd::onEvent(HttpConnection& c, uint32_t events, int64_t now) {
     using Stage = HttpConnection::Stage;
+    if (c.stage == Stage::Closed) return;
     if (c.stage == Stage::Handling) {
         // Nothing is read while a worker has the request; a hang-up is remembered and the
         // socket leaves the epoll set so it cannot report it again and again.
@@ -426,8 +428,9 @@ void HttpFrontEnd::drainCompletions(int64_t now) {
     for (auto& d : done) {
         --handling_;
         auto it = connections_.find(d.connection);
-        if (it == connections_.end()) continue;
+        if (it == connections_.end() || it->second->stage == HttpConnection::Stage::Closed) continue;
         HttpConnection& c = *it->second;
+        c.stage = HttpConnection::Stage::Writing; // the worker is done with it
         if (c.peerClosed && !c.registered) {
             close(c, "closed");
             continue;
@@ -435,7 +438,6 @@ void HttpFrontEnd::drainCompletions(int64_t now) {
         c.out() += d.bytes;
         c.closeAfterWrite = c.closeAfterWrite || !d.keepAlive;
         ++c.served;
-        c.stage = HttpConnection::Stage::Writing;
         try {
             writeOut(c, now);
         } catch (const std::exception& e) {
@@ -459,6 +461,7 @@ void HttpFrontEnd::refreshDeadline(HttpConnection& c, int64_t now) {
             c.deadlineMs = c.requestStartedMs + options_.headerTimeout.count(); // not moved by each byte
         break;
     case Stage::Handling:
+    case Stage::Closed:
         c.deadlineMs = 0;
         break;
     case Stage::Writing:
@@ -499,17 +502,26 @@ void HttpFrontEnd::watch(HttpConnection& c) {
     c.watched = want;
 }
 
+// Callers up the stack may still hold c: it is only marked here and freed by reap().
 void HttpFrontEnd::close(HttpConnection& c, const char* reason) {
+    if (c.stage == HttpConnection::Stage::Closed) return;
     if (std::strcmp(reason, "closed") != 0) metrics_.counterAdd("dadns_http_connections_closed_total", kConnectionsHelp, {{"reason", reason}});
+    if (c.registered) epoll_ctl(epoll_, EPOLL_CTL_DEL, c.fd(), nullptr);
+    c.registered = false;
     if (c.stage == HttpConnection::Stage::Handling) { // the worker's answer finds it gone and closes it
         c.peerClosed = true;
-        if (c.registered) epoll_ctl(epoll_, EPOLL_CTL_DEL, c.fd(), nullptr);
-        c.registered = false;
         return;
     }
+    c.stage = HttpConnection::Stage::Closed;
+    c.deadlineMs = 0;
     auto pc = perClient_.find(c.peer());
     if (pc != perClient_.end() && --pc->second == 0) perClient_.erase(pc);
-    connections_.erase(c.id()); // closes the socket, which also leaves the epoll set
+    closed_.push_back(c.id());
+}
+
+void HttpFrontEnd::reap() {
+    for (uint64_t id : closed_) connections_.erase(id); // closes the sockets
+    closed_.clear();
     open_ = connections_.size();
 }
 

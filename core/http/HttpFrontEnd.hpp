@@ -113,6 +113,7 @@ private:
     void refreshDeadline(HttpConnection& c, int64_t now);
     void watch(HttpConnection& c);
     void close(HttpConnection& c, const char* reason);
+    void reap();
     void setListening(bool on);
 
     HttpFrontEndOptions options_;
@@ -126,6 +127,7 @@ private:
     // Loop thread only.
     std::unordered_map<uint64_t, std::unique_ptr<HttpConnection>> connections_;
     std::unordered_map<std::string, size_t> perClient_;
+    std::vector<uint64_t> closed_; // closed this round, freed at its end
     uint64_t nextId_ = 16; // ids below are the wake-up fd and the listeners
     int64_t acceptPausedUntilMs_ = 0;
     int64_t lastSweepMs_ = 0;
