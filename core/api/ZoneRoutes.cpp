@@ -70,9 +70,20 @@ std::chrono::milliseconds waitParam(const ApiRequest& in) {
 }
 
 // Answers a change: 200/201 at once, or with ?wait the backends' outcome: 200 all applied,
-// 207 some, 502 none.
-void answerChange(ApiContext& ctx, const ApiRequest& in, ApiResponse& out, const ChangeOutcome& change, bool deleted,
-                  int64_t changedAtMs, int immediateStatus) {
+// 207 some, 502 none. Made before the change, so a bad parameter is refused while nothing
+// has changed yet.
+class ChangeAnswer {
+public:
+    ChangeAnswer(ApiContext& ctx, const ApiRequest& in) : ctx_(ctx), wait_(waitParam(in)), atMs_(nowMs()) {}
+    void send(ApiResponse& out, const ChangeOutcome& change, bool deleted, int immediateStatus) const;
+
+private:
+    ApiContext& ctx_;
+    std::chrono::milliseconds wait_;
+    int64_t atMs_;
+};
+
+void ChangeAnswer::send(ApiResponse& out, const ChangeOutcome& change, bool deleted, int immediateStatus) const {
     auto o = jsonObject();
     o->set("zone", change.zone);
     o->set("version", change.version);
@@ -81,9 +92,8 @@ void answerChange(ApiContext& ctx, const ApiRequest& in, ApiResponse& out, const
     if (!deleted) o->set("records", change.recordCount);
     o->set("stamp", change.stamp);
     int status = change.stored ? immediateStatus : 200;
-    auto wait = waitParam(in);
-    if (wait.count() >= 0 && change.stored) {
-        auto outcomes = ctx.dispatcher.waitFor(change.zone, change.version, changedAtMs, wait);
+    if (wait_.count() >= 0 && change.stored) {
+        auto outcomes = ctx_.dispatcher.waitFor(change.zone, change.version, atMs_, wait_);
         auto arr = jsonArray();
         size_t applied = 0;
         for (const auto& b : outcomes) {
@@ -126,7 +136,7 @@ Poco::JSON::Object::Ptr stateJson(const ZoneState& z) {
 void addZoneRoutes(Router& router, ApiContext& ctx) {
     router.add({"PUT", "/api/v1/zones/{zone}", RouteAccess::Mutate,
                 [&ctx](ApiRequest& in, ApiResponse& out) {
-                    int64_t at = nowMs();
+                    ChangeAnswer answer(ctx, in); // parameters checked before anything changes
                     ChangeRequest req;
                     req.zone = in.pathParams["zone"];
                     req.origin = restOrigin(in);
@@ -138,32 +148,32 @@ void addZoneRoutes(Router& router, ApiContext& ctx) {
                         req.zoneText = in.body;
                     }
                     ChangeOutcome change = ctx.intake.submit(req);
-                    answerChange(ctx, in, out, change, false, at, change.created ? 201 : 200);
+                    answer.send(out, change, false, change.created ? 201 : 200);
                 },
                 ""});
 
     router.add({"DELETE", "/api/v1/zones/{zone}", RouteAccess::Mutate,
                 [&ctx](ApiRequest& in, ApiResponse& out) {
-                    int64_t at = nowMs();
+                    ChangeAnswer answer(ctx, in); // parameters checked before anything changes
                     ChangeRequest req;
                     req.kind = ChangeRequest::Kind::Delete;
                     req.zone = in.pathParams["zone"];
                     req.origin = restOrigin(in);
-                    answerChange(ctx, in, out, ctx.intake.submit(req), true, at, 200);
+                    answer.send(out, ctx.intake.submit(req), true, 200);
                 },
                 ""});
 
     router.add({"POST", "/api/v1/zones/{zone}/records", RouteAccess::Mutate,
                 [&ctx](ApiRequest& in, ApiResponse& out) {
-                    int64_t at = nowMs();
+                    ChangeAnswer answer(ctx, in); // parameters checked before anything changes
                     auto change = ctx.intake.addRecords(in.pathParams["zone"], recordsFromBody(in.body, true), restOrigin(in));
-                    answerChange(ctx, in, out, change, false, at, 200);
+                    answer.send(out, change, false, 200);
                 },
                 ""});
 
     router.add({"DELETE", "/api/v1/zones/{zone}/records", RouteAccess::Mutate,
                 [&ctx](ApiRequest& in, ApiResponse& out) {
-                    int64_t at = nowMs();
+                    ChangeAnswer answer(ctx, in); // parameters checked before anything changes
                     std::vector<sdk::Record> matchers;
                     if (!in.body.empty()) {
                         matchers = recordsFromBody(in.body, false);
@@ -183,7 +193,7 @@ void addZoneRoutes(Router& router, ApiContext& ctx) {
                         m.rdata = probe.records.at(0).rdata;
                     }
                     auto change = ctx.intake.removeRecords(zone, matchers, restOrigin(in));
-                    answerChange(ctx, in, out, change, false, at, 200);
+                    answer.send(out, change, false, 200);
                 },
                 ""});
 
@@ -254,7 +264,7 @@ void addZoneRoutes(Router& router, ApiContext& ctx) {
 
     router.add({"POST", "/api/v1/zones/{zone}/rollback", RouteAccess::Mutate,
                 [&ctx](ApiRequest& in, ApiResponse& out) {
-                    int64_t at = nowMs();
+                    ChangeAnswer answer(ctx, in); // parameters checked before anything changes
                     std::string zone = normalizeZoneName(in.pathParams["zone"]);
                     uint64_t version = 0;
                     try {
@@ -273,7 +283,7 @@ void addZoneRoutes(Router& router, ApiContext& ctx) {
                         req.kind = ChangeRequest::Kind::ZoneText;
                         req.zoneText = target->zoneText;
                     }
-                    answerChange(ctx, in, out, ctx.intake.submit(req), target->deleted, at, 200);
+                    answer.send(out, ctx.intake.submit(req), target->deleted, 200);
                 },
                 ""});
 }

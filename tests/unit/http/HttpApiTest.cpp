@@ -181,3 +181,17 @@ TEST_CASE("secrets never appear in status, plugins or logs", "[http]") {
     CHECK(d.log().find("topsecret-key") == std::string::npos);
     CHECK(d.log().find("hunter2-pass") == std::string::npos);
 }
+
+TEST_CASE("a change refused for a bad parameter has changed nothing", "[http]") {
+    Daemon d(baseConfig());
+    d.start();
+    REQUIRE(d.call("PUT", "/api/v1/zones/param.example", kZone).status == 201);
+    CHECK(d.call("DELETE", "/api/v1/zones/param.example?wait=abc").status == 400);
+    CHECK(d.call("PUT", "/api/v1/zones/param.example?wait=-1", kZone).status == 400);
+    CHECK(d.call("POST", "/api/v1/zones/param.example/records?wait=1e9",
+                 R"({"records":[{"name":"new","type":"A","ttl":300,"data":"192.0.2.99"}]})", "application/json")
+              .status == 400);
+    auto state = json(d.get("/api/v1/zones/param.example").body);
+    CHECK(state->getValue<int>("version") == 1);
+    CHECK_FALSE(state->getValue<bool>("deleted"));
+}
