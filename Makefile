@@ -7,7 +7,7 @@ CONFIG ?= etc/dadns.yml
 # Sanitizer builds run the unit tests only: skip what they do not need.
 SANITIZER_BUILD = -DDADNS_BUILD_INTEGRATION_TESTS=OFF -DDADNS_BUILD_BENCH=OFF
 
-.PHONY: all deps deps-build build run test test-unit test-asan test-tsan install clean
+.PHONY: all deps deps-build build run test test-unit test-asan test-tsan soak install clean
 
 all: build
 
@@ -45,6 +45,10 @@ test-tsan: deps
 	cmake -S . -B $(TSAN_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDADNS_SANITIZE=thread $(SANITIZER_BUILD)
 	cmake --build $(TSAN_DIR) -j$(JOBS)
 	cd $(TSAN_DIR) && TSAN_OPTIONS=halt_on_error=1 ctest --output-on-failure -j$(JOBS) -L unit
+
+# 30 minutes of mixed load with injected faults against real named, MariaDB and pdns_server.
+soak: deps build
+	$(BUILD_DIR)/bin/soak_test --duration=30m --fault-interval=60s
 
 install: build
 	cmake --install $(BUILD_DIR) $(if $(PREFIX),--prefix $(PREFIX),)

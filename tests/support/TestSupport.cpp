@@ -341,6 +341,19 @@ HttpResponse rawHttp(int port, const std::string& request, bool tls) {
     if (response.size() > 12) r.status = std::stoi(response.substr(9, 3));
     auto split = response.find("\r\n\r\n");
     if (split != std::string::npos) r.body = response.substr(split + 4);
+    // Header lines between the status line and the blank line, names in lower case.
+    for (size_t pos = response.find("\r\n"); pos != std::string::npos && pos < split;) {
+        size_t end = response.find("\r\n", pos + 2);
+        std::string line = response.substr(pos + 2, end - pos - 2);
+        auto colon = line.find(':');
+        if (colon != std::string::npos) {
+            std::string name = line.substr(0, colon);
+            std::transform(name.begin(), name.end(), name.begin(), ::tolower);
+            size_t value = line.find_first_not_of(' ', colon + 1);
+            r.headers[name] = value == std::string::npos ? "" : line.substr(value);
+        }
+        pos = end;
+    }
     return r;
 }
 

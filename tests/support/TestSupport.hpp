@@ -90,7 +90,7 @@ HttpResponse httpCall(const std::string& host, int port, const HttpRequest& requ
 
 // Sends request bytes exactly as given to 127.0.0.1:port and reads until the server closes
 // (for HTTP/1.0 clients such as DirectAdmin), over TLS when tls is set (any certificate is
-// accepted). Status and body are parsed from the reply.
+// accepted). Status, headers and body are parsed from the reply.
 HttpResponse rawHttp(int port, const std::string& request, bool tls = false);
 
 std::string base64(const std::string& data);
