@@ -68,7 +68,12 @@ public:
         bool includeCurrent = readInclude(includePath_) == zones_;
         signaller_ = std::make_unique<NamedSignaller>(
             splitCommand(c.getString("rndc_command")), std::chrono::milliseconds(c.getInt("reload_batch_ms", 200)),
-            [this] { writeInclude(); }, [this](const std::string& line) { host().warn(line); });
+            [this] { writeInclude(); },
+            [this](const std::string& zone) {
+                std::lock_guard<std::mutex> lock(mutex_);
+                return zones_.count(zone) != 0;
+            },
+            [this](const std::string& line) { host().warn(line); });
         if (!includeCurrent) signaller_->zoneAdded(""); // rewrite the include, reconfig named
         host().info("bind: " + std::to_string(zones_.size()) + " zone(s) in " + zonesDir_ + ", include " + includePath_ +
                     (checker_ ? ", files checked by named-checkconf -z before they go live" : ""));

@@ -11,8 +11,8 @@ constexpr size_t kReloadAllAbove = 64; // more changed zones than this: one `rnd
 }
 
 NamedSignaller::NamedSignaller(std::vector<std::string> rndc, std::chrono::milliseconds batch, std::function<void()> writeInclude,
-                               std::function<void(const std::string&)> log)
-    : rndc_(std::move(rndc)), batch_(batch), writeInclude_(std::move(writeInclude)), log_(std::move(log)) {
+                               std::function<bool(const std::string&)> wanted, std::function<void(const std::string&)> log)
+    : rndc_(std::move(rndc)), batch_(batch), writeInclude_(std::move(writeInclude)), wanted_(std::move(wanted)), log_(std::move(log)) {
     thread_ = std::thread([this] { loop(); });
 }
 
@@ -29,21 +29,21 @@ NamedSignaller::~NamedSignaller() {
 void NamedSignaller::zoneAdded(const std::string& zone) {
     std::lock_guard<std::mutex> lock(mutex_);
     includeDirty_ = reconfig_ = true;
-    added_.insert(zone);
+    if (removed_.count(zone)) reloads_.insert(zone); // named may still hold its old content
     wake_.notify_all();
 }
 
 void NamedSignaller::zoneRemoved(const std::string& zone) {
     std::lock_guard<std::mutex> lock(mutex_);
     includeDirty_ = reconfig_ = true;
-    added_.erase(zone);
+    removed_.insert(zone);
     reloads_.erase(zone);
     wake_.notify_all();
 }
 
 void NamedSignaller::zoneChanged(const std::string& zone) {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (!added_.count(zone)) reloads_.insert(zone); // an added zone is loaded by the reconfig
+    reloads_.insert(zone); // after the batch's reconfig, if any: a zone added meanwhile is known by then
     wake_.notify_all();
 }
 
@@ -68,6 +68,22 @@ bool NamedSignaller::rndc(const std::vector<std::string>& args, std::string& err
     return false;
 }
 
+std::set<std::string> NamedSignaller::reload(const std::set<std::string>& zones, std::string& error, bool& namedLacksZone) {
+    if (zones.size() > kReloadAllAbove) {
+        if (rndc({"reload"}, error)) return {};
+        return zones;
+    }
+    std::set<std::string> failed;
+    for (const auto& zone : zones) { // one zone's failure does not hold back the others
+        std::string why;
+        if (rndc({"reload", zone}, why)) continue;
+        failed.insert(zone);
+        if (why.find("no matching zone") != std::string::npos || why.find("not found") != std::string::npos) namedLacksZone = true;
+        if (error.empty()) error = why;
+    }
+    return failed;
+}
+
 void NamedSignaller::loop() {
     std::unique_lock<std::mutex> lock(mutex_);
     std::chrono::milliseconds backoff(0);
@@ -77,10 +93,9 @@ void NamedSignaller::loop() {
         // Collect what else arrives within the batch window (or the retry delay).
         wake_.wait_for(lock, std::max(batch_, backoff), [&] { return stopping_; });
         bool include = includeDirty_, reconfig = reconfig_;
-        std::set<std::string> reloads;
+        std::set<std::string> reloads, removedBefore = removed_;
         reloads.swap(reloads_);
         includeDirty_ = reconfig_ = false;
-        added_.clear();
         busy_ = true;
         lock.unlock();
 
@@ -93,30 +108,25 @@ void NamedSignaller::loop() {
             }
         }
         bool reconfigDone = !reconfig || rndc_.empty() || (error.empty() && rndc({"reconfig"}, error));
-        bool reloadsDone = reloads.empty() || rndc_.empty();
-        if (!reloadsDone && error.empty()) {
-            if (reloads.size() > kReloadAllAbove) {
-                reloadsDone = rndc({"reload"}, error);
-            } else {
-                reloadsDone = true;
-                for (auto it = reloads.begin(); it != reloads.end();) {
-                    if (rndc({"reload", *it}, error)) {
-                        it = reloads.erase(it);
-                    } else {
-                        reloadsDone = false;
-                        break;
-                    }
-                }
-            }
-        }
+        std::set<std::string> failedReloads = reloads;
+        bool namedLacksZone = false;
+        if (rndc_.empty()) failedReloads.clear();
+        else if (error.empty()) failedReloads = reload(reloads, error, namedLacksZone);
+        std::erase_if(failedReloads, [&](const std::string& zone) { return !wanted_(zone); }); // removed since
 
         lock.lock();
         busy_ = false;
-        if (!error.empty()) {
-            // Keep what did not go out; try again after a growing delay.
-            includeDirty_ = includeDirty_ || (include && error.rfind("cannot write", 0) == 0);
-            reconfig_ = reconfig_ || !reconfigDone;
-            if (!reloadsDone) reloads_.insert(reloads.begin(), reloads.end());
+        if (reconfig && reconfigDone)
+            for (const auto& zone : removedBefore) removed_.erase(zone); // named has dropped them, or they were reloaded
+        bool includeFailed = include && error.rfind("cannot write", 0) == 0;
+        bool retry = includeFailed || !reconfigDone || namedLacksZone || !failedReloads.empty();
+        if (!error.empty() && !retry) log_(error + " (the zone was removed since; not retried)");
+        if (retry) {
+            // Keep what did not go out; try again after a growing delay. A zone named does not
+            // know (it restarted with an older include, a reconfig was lost) needs a reconfig.
+            includeDirty_ = includeDirty_ || includeFailed;
+            reconfig_ = reconfig_ || !reconfigDone || namedLacksZone;
+            reloads_.insert(failedReloads.begin(), failedReloads.end());
             backoff = std::min<std::chrono::milliseconds>(std::max<std::chrono::milliseconds>(backoff * 2, std::chrono::milliseconds(250)),
                                                           std::chrono::seconds(10));
             if (error != lastError_) log_(error);
@@ -126,7 +136,7 @@ void NamedSignaller::loop() {
             lastError_.clear();
         }
         wake_.notify_all();
-        if (stopping_ && !error.empty()) return; // do not retry forever on the way out
+        if (stopping_ && retry) return; // do not retry forever on the way out
     }
 }
 

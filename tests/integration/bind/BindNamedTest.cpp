@@ -151,3 +151,22 @@ TEST_CASE("a 1,000-zone burst is served in full", "[bind]") {
     INFO("daemon log tail: " << rndcRuns.substr(rndcRuns.size() > 2000 ? rndcRuns.size() - 2000 : 0));
     CHECK(json(d.get("/api/v1/status").body)->getValue<std::string>("status") == "ok");
 }
+
+TEST_CASE("a zone deleted and pushed again before named dropped it is served with its new content", "[bind]") {
+    NamedServer named;
+    named.start();
+    std::string cfg = bindConfig(named, named.dir() + "/zones");
+    cfg.replace(cfg.find("reload_batch_ms: 100"), 20, "reload_batch_ms: 1500"); // both changes fall into one batch window
+    Daemon d(cfg);
+    d.start();
+    for (int round = 1; round <= 3; ++round) {
+        std::string zone = "again" + std::to_string(round) + ".example";
+        REQUIRE(d.call("PUT", "/api/v1/zones/" + zone + "?wait=10", zoneText(zone, 1, "192.0.2.10")).status == 200);
+        REQUIRE(eventually([&] { return named.query("www." + zone, "A") == std::vector<std::string>{"192.0.2.10"}; }));
+        REQUIRE(d.call("DELETE", "/api/v1/zones/" + zone + "?wait=10").status == 200);
+        REQUIRE(d.call("PUT", "/api/v1/zones/" + zone + "?wait=10", zoneText(zone, 2, "192.0.2.77")).status == 200);
+        INFO(zone);
+        CHECK(eventually([&] { return named.query("www." + zone, "A") == std::vector<std::string>{"192.0.2.77"}; },
+                         std::chrono::seconds(15)));
+    }
+}
