@@ -72,9 +72,11 @@ void ApiServer::stop(std::chrono::milliseconds grace) {
     started_ = false;
     frontEnd_.stopAccepting();
     auto deadline = std::chrono::steady_clock::now() + grace;
-    while (frontEnd_.handling() > 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(150)); // one loop round: writes in progress are counted
+    while (frontEnd_.unfinished() > 0 && std::chrono::steady_clock::now() < deadline)
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    if (frontEnd_.handling() > 0) logger("http")->warn("{} request(s) still running after the shutdown grace period", frontEnd_.handling());
+    if (frontEnd_.unfinished() > 0)
+        logger("http")->warn("{} request(s) still running or being answered after the shutdown grace period", frontEnd_.unfinished());
     frontEnd_.stop();
 }
 

@@ -29,6 +29,9 @@ HttpConnection::~HttpConnection() {
 }
 
 uint32_t HttpConnection::interest() const {
+    // What TLS asked for counts only while the loop drives the session: in Handling a stale
+    // "wants read" would report readable data that nobody consumes, again and again.
+    if (stage == Stage::Handling || stage == Stage::Closed) return 0;
     uint32_t events = 0;
     if (tlsWantsRead_) events |= EPOLLIN;
     if (tlsWantsWrite_) events |= EPOLLOUT;
@@ -40,16 +43,14 @@ uint32_t HttpConnection::interest() const {
         events |= EPOLLIN;
         if (written_ < out_.size()) events |= EPOLLOUT; // an interim "100 Continue"
         break;
-    case Stage::Handling:
-        break; // nothing read until the answer is there; hang-ups are reported anyway
+    case Stage::Handling: // nothing read until the answer is there; hang-ups are reported anyway
+    case Stage::Closed:
+        break;
     case Stage::Writing:
         if (written_ < out_.size()) events |= EPOLLOUT;
         break;
     case Stage::Lingering:
         events = EPOLLIN;
-        break;
-    case Stage::Closed:
-        events = 0;
         break;
     }
     return events;

@@ -154,42 +154,61 @@ void HttpFrontEnd::loop() {
     std::vector<epoll_event> events(256);
     while (!stopping_) {
         int n = epoll_wait(epoll_, events.data(), static_cast<int>(events.size()), kTickMs);
-        int64_t now = nowMs();
-        for (int i = 0; i < n; ++i) {
-            uint64_t id = events[static_cast<size_t>(i)].data.u64;
-            if (id == kWakeId) {
-                eventfd_t ignored;
-                (void)!::eventfd_read(wakeFd_, &ignored);
-                continue;
-            }
-            if (id <= listeners_.size()) {
-                acceptFrom(listeners_[id - 1], now);
-                continue;
-            }
-            auto it = connections_.find(id);
-            if (it == connections_.end()) continue; // closed earlier in this round
-            try {
-                onEvent(*it->second, events[static_cast<size_t>(i)].events, now);
-            } catch (const std::exception& e) { // e.g. out of memory: that client loses, the loop goes on
-                logger("http")->error("connection from {}: {}", it->second->peer(), e.what());
-                close(*it->second, "error");
-            }
+        try {
+            round(events.data(), n, nowMs());
+        } catch (const std::exception& e) { // out of memory, most likely: the loop goes on
+            logger("http")->error("API event loop: {}", e.what());
+        } catch (...) {
+            logger("http")->error("API event loop: unknown exception");
         }
-        drainCompletions(now);
-        if (!accepting_) setListening(false);
-        else if (acceptPausedUntilMs_ && now >= acceptPausedUntilMs_) {
-            acceptPausedUntilMs_ = 0;
-            setListening(true);
-        }
-        if (now - lastSweepMs_ >= kTickMs) {
-            lastSweepMs_ = now;
-            expire(now);
-        }
-        reap();
     }
     connections_.clear();
     perClient_.clear();
     open_ = 0;
+}
+
+// One round of the loop: the ready sockets, the workers' answers, listeners, deadlines.
+void HttpFrontEnd::round(const epoll_event* events, int n, int64_t now) {
+    for (int i = 0; i < n; ++i) {
+        uint64_t id = events[i].data.u64;
+        if (id == kWakeId) {
+            eventfd_t ignored;
+            (void)!::eventfd_read(wakeFd_, &ignored);
+            continue;
+        }
+        if (id <= listeners_.size()) {
+            acceptFrom(listeners_[id - 1], now);
+            continue;
+        }
+        auto it = connections_.find(id);
+        if (it == connections_.end()) continue; // closed earlier in this round
+        try {
+            onEvent(*it->second, events[i].events, now);
+        } catch (const std::exception& e) { // e.g. out of memory: that client loses, the loop goes on
+            logger("http")->error("connection from {}: {}", it->second->peer(), e.what());
+            close(*it->second, "error");
+        }
+    }
+    drainCompletions(now);
+    if (!accepting_) {
+        closeListeners();
+        size_t writing = 0;
+        for (const auto& [id, c] : connections_) writing += c->stage == HttpConnection::Stage::Writing;
+        writing_ = writing;
+    } else if (acceptPausedUntilMs_ && now >= acceptPausedUntilMs_) {
+        acceptPausedUntilMs_ = 0;
+        setListening(true);
+    }
+    if (now - lastSweepMs_ >= kTickMs) {
+        lastSweepMs_ = now;
+        expire(now);
+    }
+    reap();
+}
+
+void HttpFrontEnd::closeListeners() {
+    setListening(false);
+    for (auto& l : listeners_) l.socket.close();
 }
 
 void HttpFrontEnd::acceptFrom(Listener& listener, int64_t now) {
@@ -303,12 +322,11 @@ void HttpFrontEnd::readAndAdvance(HttpConnection& c, int64_t now) {
         auto r = c.fill(kReadBuffer);
         if (r == HttpConnection::Io::WouldBlock) break;
         if (r == HttpConnection::Io::Closed) {
-            // The client stopped sending. A request already complete is still answered (a
-            // half-closed client waits for it); anything incomplete is dropped unhandled.
+            // The client stopped sending. Requests already complete are still answered (a
+            // half-closed client waits for them); anything incomplete is dropped unhandled.
             c.peerClosed = true;
             if (!c.in().empty()) advance(c, now);
             if (c.stage == HttpConnection::Stage::Reading) return close(c, "closed");
-            c.closeAfterWrite = true;
             return;
         }
         c.lastActiveMs = now;
@@ -330,12 +348,13 @@ void HttpFrontEnd::advance(HttpConnection& c, int64_t now) {
                 c.screened = true;
                 if (auto refusal = service_.screen(parser.head(), c.peer())) {
                     // The body (if any) is not read: the connection closes after the answer.
-                    return answer(c, *refusal, progress != HttpRequestParser::Progress::Complete, now);
+                    answer(c, *refusal, progress != HttpRequestParser::Progress::Complete, now);
+                    continue; // a pipelined request may follow
                 }
                 if (progress == HttpRequestParser::Progress::HeadReady && parser.head().expectContinue)
                     c.out() += "HTTP/1.1 100 Continue\r\n\r\n";
             }
-            if (progress == HttpRequestParser::Progress::Complete) return dispatch(c);
+            if (progress == HttpRequestParser::Progress::Complete) dispatch(c, now);
         }
     } catch (const HttpParseError& e) {
         std::string method = parser.head().method;
@@ -344,12 +363,12 @@ void HttpFrontEnd::advance(HttpConnection& c, int64_t now) {
     }
 }
 
-void HttpFrontEnd::dispatch(HttpConnection& c) {
+void HttpFrontEnd::dispatch(HttpConnection& c, int64_t now) {
     HttpRequestParser& parser = c.parser();
     auto head = std::make_shared<HttpRequestHead>(parser.head());
     auto body = std::make_shared<std::string>(std::move(parser.body()));
     bool headOnly = head->method == "HEAD";
-    bool keepAlive = head->keepAlive && !c.peerClosed && c.served + 1 < options_.keepAliveRequests;
+    bool keepAlive = head->keepAlive && c.served + 1 < options_.keepAliveRequests;
     parser.reset();
     c.screened = false;
     c.requestStartedMs = 0;
@@ -357,20 +376,23 @@ void HttpFrontEnd::dispatch(HttpConnection& c) {
     uint64_t id = c.id();
     std::string peer = c.peer();
     bool queued = pool.trySubmit([this, id, head, body, peer, headOnly, keepAlive] {
-        ApiResponse response;
+        // Always completes: a connection left in Handling would never close.
+        Completion done{id, {}, false};
         try {
-            response = service_.handle(*head, std::move(*body), peer);
-        } catch (const std::exception& e) {
-            response = errorResponse(500, std::string("internal error: ") + e.what());
+            ApiResponse response;
+            try {
+                response = service_.handle(*head, std::move(*body), peer);
+            } catch (const std::exception& e) {
+                response = errorResponse(500, std::string("internal error: ") + e.what());
+            }
+            done.keepAlive = keepAlive && !wantsClose(response);
+            done.bytes = renderHttpResponse(response, headOnly, done.keepAlive);
+        } catch (...) {
+            done.bytes.clear(); // no answer can be made (out of memory): the connection closes
+            done.keepAlive = false;
         }
-        bool keep = keepAlive;
-        for (const auto& [name, value] : response.headers)
-            if (name == "Connection" && value == "close") keep = false;
-        Completion done{id, renderHttpResponse(response, headOnly, keep), keep};
-        {
-            std::lock_guard<std::mutex> lock(completionsMutex_);
-            completions_.push_back(std::move(done));
-        }
+        std::lock_guard<std::mutex> lock(completionsMutex_);
+        completions_.push_back(std::move(done));
         (void)!::eventfd_write(wakeFd_, 1);
     });
     if (!queued) {
@@ -380,7 +402,7 @@ void HttpFrontEnd::dispatch(HttpConnection& c) {
         c.closeAfterWrite = !keepAlive;
         ++c.served;
         c.stage = HttpConnection::Stage::Writing;
-        return writeOut(c, c.lastActiveMs);
+        return writeOut(c, now);
     }
     ++handling_;
     c.stage = HttpConnection::Stage::Handling;
@@ -390,7 +412,7 @@ void HttpFrontEnd::dispatch(HttpConnection& c) {
 
 void HttpFrontEnd::answer(HttpConnection& c, const ApiResponse& response, bool close, int64_t now) {
     const HttpRequestHead& head = c.parser().head();
-    bool keepAlive = !close && head.keepAlive && !c.peerClosed && c.served + 1 < options_.keepAliveRequests;
+    bool keepAlive = !close && head.keepAlive && c.served + 1 < options_.keepAliveRequests;
     c.out() += renderHttpResponse(response, head.method == "HEAD", keepAlive);
     c.closeAfterWrite = !keepAlive;
     ++c.served;
@@ -435,10 +457,10 @@ void HttpFrontEnd::drainCompletions(int64_t now) {
             close(c, "closed");
             continue;
         }
-        c.out() += d.bytes;
-        c.closeAfterWrite = c.closeAfterWrite || !d.keepAlive;
-        ++c.served;
         try {
+            c.out() += d.bytes;
+            c.closeAfterWrite = c.closeAfterWrite || !d.keepAlive;
+            ++c.served;
             writeOut(c, now);
         } catch (const std::exception& e) {
             logger("http")->error("connection from {}: {}", c.peer(), e.what());
@@ -453,7 +475,8 @@ void HttpFrontEnd::refreshDeadline(HttpConnection& c, int64_t now) {
     case Stage::Handshake:
         break; // set at accept
     case Stage::Reading:
-        if (c.requestStartedMs == 0 && c.in().empty())
+        if (c.requestStartedMs == 0 && !c.in().empty()) c.requestStartedMs = now; // a pipelined request waits
+        if (c.requestStartedMs == 0)
             c.deadlineMs = now + (c.served == 0 ? options_.headerTimeout : options_.keepAliveTimeout).count();
         else if (c.screened)
             c.deadlineMs = now + options_.ioTimeout.count(); // the body: may pause, not stall

@@ -33,6 +33,8 @@
 #include <unordered_map>
 #include <vector>
 
+struct epoll_event;
+
 namespace dadns {
 
 class HttpConnection;
@@ -76,14 +78,19 @@ public:
     // Binds the listeners and starts the loop and the workers; throws std::runtime_error with
     // a clear reason (port in use, unusable certificate).
     void start();
-    // Closes the listeners; connections already open are still served.
+    // Closes the listeners (new clients are refused); connections already open are served,
+    // each closed after its current answer.
     void stopAccepting();
-    // Closes every connection and stops the loop, then the workers (after their current job).
+    // Closes every connection and stops the loop, then the workers (after their current job;
+    // queued requests are dropped unanswered).
     void stop();
 
     int port() const { return port_; }
     int tlsPort() const { return tlsPort_; }
     size_t handling() const { return handling_.load(); }
+    // Requests being handled or answers being written (after stopAccepting: what a graceful
+    // stop waits for).
+    size_t unfinished() const { return handling_.load() + writing_.load(); }
     size_t openConnections() const { return open_.load(); }
 
 private:
@@ -105,7 +112,9 @@ private:
     void onEvent(HttpConnection& c, uint32_t events, int64_t now);
     void readAndAdvance(HttpConnection& c, int64_t now);
     void advance(HttpConnection& c, int64_t now);
-    void dispatch(HttpConnection& c);
+    void dispatch(HttpConnection& c, int64_t now);
+    void round(const epoll_event* events, int n, int64_t now);
+    void closeListeners();
     void answer(HttpConnection& c, const ApiResponse& response, bool close, int64_t now);
     void writeOut(HttpConnection& c, int64_t now);
     void drainCompletions(int64_t now);
@@ -135,7 +144,7 @@ private:
 
     std::mutex completionsMutex_;
     std::vector<Completion> completions_;
-    std::atomic<size_t> handling_{0}, open_{0};
+    std::atomic<size_t> handling_{0}, writing_{0}, open_{0};
     std::atomic<bool> accepting_{true}, stopping_{false};
     std::thread thread_;
     // Last members: destroyed (joined) first, while everything their jobs touch still exists.

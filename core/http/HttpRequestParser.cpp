@@ -149,6 +149,8 @@ void HttpRequestParser::parseHeaderLine(const std::string& line) {
     if (colon == std::string::npos) throw HttpParseError(400, "header line without a colon");
     std::string name = line.substr(0, colon);
     if (!isToken(name)) throw HttpParseError(400, "malformed header name");
+    for (unsigned char c : line.substr(colon + 1)) // a bare CR would end the line for some proxies and not for us
+        if ((c < 0x20 && c != '\t') || c == 0x7f) throw HttpParseError(400, "control character in a header value");
     if (head_.headers.size() >= limits_.maxHeaders)
         throw HttpParseError(431, "more than " + std::to_string(limits_.maxHeaders) + " header fields");
     head_.headers.emplace_back(std::move(name), trimmed(line.substr(colon + 1)));
@@ -161,17 +163,19 @@ void HttpRequestParser::finishHead() {
     if (http11 && iequals(head_.header("Expect"), "100-continue")) head_.expectContinue = true;
 
     std::string length;
+    bool hasLength = false; // present counts, even empty: "Content-Length:" is malformed, not absent
     std::vector<std::string> codings;
     for (const auto& [k, v] : head_.headers) {
         if (iequals(k, "Content-Length")) {
-            if (!length.empty() && length != v) throw HttpParseError(400, "conflicting Content-Length headers");
+            if (hasLength && length != v) throw HttpParseError(400, "conflicting Content-Length headers");
             length = v;
+            hasLength = true;
         } else if (iequals(k, "Transfer-Encoding")) {
             for (auto& c : listMembers(v)) codings.push_back(c);
         }
     }
     if (!codings.empty()) {
-        if (!length.empty()) throw HttpParseError(400, "both Content-Length and Transfer-Encoding");
+        if (hasLength) throw HttpParseError(400, "both Content-Length and Transfer-Encoding");
         if (codings != std::vector<std::string>{"chunked"}) throw HttpParseError(501, "only the chunked transfer coding is supported");
         if (!http11) throw HttpParseError(400, "Transfer-Encoding in an HTTP/1.0 request");
         head_.chunked = true;
@@ -179,13 +183,13 @@ void HttpRequestParser::finishHead() {
         stage_ = Stage::ChunkSize;
         return;
     }
-    if (!length.empty()) {
-        if (length.size() > 18 || !std::all_of(length.begin(), length.end(), [](unsigned char c) { return std::isdigit(c); }))
+    if (hasLength) {
+        if (length.empty() || length.size() > 18 || !std::all_of(length.begin(), length.end(), [](unsigned char c) { return std::isdigit(c); }))
             throw HttpParseError(400, "malformed Content-Length");
         head_.contentLength = std::stoll(length);
         if (static_cast<unsigned long long>(head_.contentLength) > limits_.maxBodyBytes)
             throw HttpParseError(413, "request body larger than http.max_body_bytes (" + std::to_string(limits_.maxBodyBytes) + " bytes)");
-        body_.reserve(static_cast<size_t>(head_.contentLength));
+        body_.reserve(std::min<size_t>(static_cast<size_t>(head_.contentLength), 1 << 20)); // before auth: not all of it
     }
     stage_ = head_.contentLength > 0 ? Stage::Body : Stage::Done;
 }

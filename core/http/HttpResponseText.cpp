@@ -24,23 +24,49 @@ std::string httpDate() {
 
 } // namespace
 
+bool wantsClose(const ApiResponse& response) {
+    for (const auto& [name, value] : response.headers)
+        if (strcasecmp(name.c_str(), "Connection") == 0 && strcasecmp(value.c_str(), "close") == 0) return true;
+    return false;
+}
+
+namespace {
+
+bool splitsHead(const std::string& s) { return s.find_first_of("\r\n") != std::string::npos; }
+
+// Headers the framing below owns: a handler (or plugin) setting them would desynchronise the client.
+bool framingHeader(const std::string& name) {
+    for (const char* owned : {"Connection", "Content-Length", "Transfer-Encoding", "Date", "Server"})
+        if (strcasecmp(name.c_str(), owned) == 0) return true;
+    return false;
+}
+
+} // namespace
+
 std::string renderHttpResponse(const ApiResponse& response, bool headOnly, bool keepAlive) {
+    // Interim (1xx) statuses cannot be a final answer, and 204/304 carry no body: an answer
+    // that says otherwise is a handler's bug, sent as a 500 rather than as broken framing.
+    int status = response.status;
+    bool noBody = status == 204 || status == 304;
+    if (status < 200 || status > 599 || (noBody && !response.body.empty())) status = 500;
+    bool bodyless = status == 204 || status == 304;
+    static const std::string none;
+    const std::string& body = status == response.status ? response.body : none;
     std::string out;
-    out.reserve(256 + (headOnly ? 0 : response.body.size()));
-    out += "HTTP/1.1 " + std::to_string(response.status) + " " + httpReason(response.status) + "\r\n";
+    out.reserve(256 + (headOnly ? 0 : body.size()));
+    out += "HTTP/1.1 " + std::to_string(status) + " " + httpReason(status) + "\r\n";
     out += "Date: " + httpDate() + "\r\nServer: dadns\r\n";
-    if (!response.contentType.empty()) out += "Content-Type: " + response.contentType + "\r\n";
-    out += "Content-Length: " + std::to_string(response.body.size()) + "\r\n";
+    if (!response.contentType.empty() && !splitsHead(response.contentType)) out += "Content-Type: " + response.contentType + "\r\n";
+    if (!bodyless) out += "Content-Length: " + std::to_string(body.size()) + "\r\n";
     bool retryAfter = false;
     for (const auto& [name, value] : response.headers) {
-        if (strcasecmp(name.c_str(), "Connection") == 0 || strcasecmp(name.c_str(), "Content-Length") == 0) continue;
-        if ((name + value).find_first_of("\r\n") != std::string::npos) continue; // never split the head
+        if (framingHeader(name) || splitsHead(name) || splitsHead(value)) continue; // never split or reframe the head
         if (strcasecmp(name.c_str(), "Retry-After") == 0) retryAfter = true;
         out += name + ": " + value + "\r\n";
     }
-    if (response.status == 503 && !retryAfter) out += "Retry-After: 1\r\n";
+    if (status == 503 && !retryAfter) out += "Retry-After: 1\r\n";
     out += keepAlive ? "Connection: keep-alive\r\n\r\n" : "Connection: close\r\n\r\n";
-    if (!headOnly) out += response.body;
+    if (!headOnly) out += body;
     return out;
 }
 

@@ -12,6 +12,9 @@ namespace dadns {
 // response set one): a client told "busy" is always told when to come back.
 std::string renderHttpResponse(const ApiResponse& response, bool headOnly, bool keepAlive);
 
+// The response asks for the connection to close ("Connection: close", any case).
+bool wantsClose(const ApiResponse& response);
+
 // The reason phrase of a status code ("Not Found").
 std::string httpReason(int status);
 

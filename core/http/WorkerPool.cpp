@@ -30,6 +30,7 @@ void WorkerPool::stop() {
     {
         std::lock_guard<std::mutex> lock(mutex_);
         stopping_ = true;
+        jobs_.clear();
     }
     wake_.notify_all();
     for (auto& t : threads_)

@@ -17,12 +17,14 @@ namespace dadns {
 class WorkerPool {
 public:
     WorkerPool(std::string name, size_t threads, size_t maxQueued);
-    ~WorkerPool(); // stops: runs what is queued, then joins
+    ~WorkerPool(); // stops
 
     // False when maxQueued jobs are already waiting (or the pool is stopping).
     bool trySubmit(std::function<void()> job);
     // Jobs queued or running.
     size_t load() const;
+    // Drops what is queued (nobody waits for those answers any more), lets running jobs
+    // finish and joins the threads.
     void stop();
 
 private:

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <future>
+#include <sstream>
 #include <memory>
 #include <thread>
 
@@ -208,6 +209,18 @@ TEST_CASE("Expect: 100-continue, pipelining and a refused body", "[http][connect
     REQUIRE(second != std::string::npos);
     CHECK(both.find("continue.example", second) != std::string::npos);
 
+    // Requests answered on the loop (404, 401) and by workers, pipelined in one write, then a
+    // half-close: every one is answered, in order.
+    RawClient mixed(d.port());
+    mixed.send("GET /nope HTTP/1.1\r\nHost: x\r\n\r\nDELETE /api/v1/zones/a.example HTTP/1.1\r\nHost: x\r\n\r\n"
+               "GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
+    mixed.shutdownWrite();
+    std::string answers = mixed.drain();
+    size_t at404 = answers.find("HTTP/1.1 404"), at401 = answers.find("HTTP/1.1 401"), at200 = answers.find("HTTP/1.1 200");
+    CHECK(at404 == 0);
+    CHECK((at401 != std::string::npos && at401 > at404));
+    CHECK((at200 != std::string::npos && at200 > at401));
+
     // Without credentials the body is not read: 401 at once, and the connection closes.
     RawClient anonymous(d.port());
     anonymous.send("PUT /api/v1/zones/x.example HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 100000\r\n\r\n");
@@ -311,4 +324,49 @@ TEST_CASE("TLS clients are served, and one that resets before its answer harms n
     CHECK(garbage.closedByServer());
     CHECK(rawHttp(tlsPort, "GET /health HTTP/1.0\r\n\r\n", true).status == 200);
     CHECK(d.running());
+}
+
+TEST_CASE("a TLS client waiting for a slow answer costs no CPU", "[http][connections]") {
+    TempDir certs("dadns-tls");
+    auto made = runCommand({"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1", "-keyout",
+                            certs.file("key.pem"), "-out", certs.file("cert.pem")});
+    REQUIRE(made.status == 0);
+    int tlsPort = freePort();
+    std::string cfg = fewWorkers() + "dns:\n  backends:\n    slow:\n      type: test_backend\n      dir: {dir}/slow\n      delay_ms: 3000\n";
+    cfg.replace(cfg.find("{plugins}"), 9, "{test_plugins}");
+    cfg.replace(cfg.find("app:\n") + 5, 0,
+                "  tls_port: " + std::to_string(tlsPort) + "\n  tls_cert: " + certs.file("cert.pem") + "\n  tls_key: " + certs.file("key.pem") + "\n");
+    Daemon d(cfg);
+    d.start();
+    Poco::Net::Context::Params params;
+    params.verificationMode = Poco::Net::Context::VERIFY_NONE;
+    Poco::Net::SecureStreamSocket s(Poco::Net::SocketAddress("127.0.0.1", static_cast<Poco::UInt16>(tlsPort)),
+                                    new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, params));
+    // A slow PUT, and a pipelined GET waiting behind it while the worker runs.
+    std::string req = "PUT /api/v1/zones/tls.example?wait=10 HTTP/1.1\r\nHost: x\r\n" + authHeader() +
+                      "Content-Length: " + std::to_string(kZone.size()) + "\r\n\r\n" + kZone + "GET /health HTTP/1.1\r\nHost: x\r\n\r\n";
+    s.sendBytes(req.data(), static_cast<int>(req.size()));
+    auto cpuSeconds = [&] { // utime + stime of the daemon, from /proc
+        std::string stat = readFile("/proc/" + std::to_string(d.pid()) + "/stat");
+        std::istringstream fields(stat.substr(stat.rfind(')') + 2));
+        std::string f;
+        long ticks = 0;
+        for (int i = 3; i <= 15 && fields >> f; ++i)
+            if (i == 14 || i == 15) ticks += std::stol(f);
+        return static_cast<double>(ticks) / static_cast<double>(sysconf(_SC_CLK_TCK));
+    };
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    double before = cpuSeconds();
+    std::this_thread::sleep_for(std::chrono::seconds(2)); // the apply takes 3 s
+    double spent = cpuSeconds() - before;
+    CHECK(spent < 1.0); // a spinning event loop burns the whole 2 s of a core
+    char buf[4096];
+    std::string got;
+    s.setReceiveTimeout(Poco::Timespan(10, 0));
+    while (got.find("HTTP/1.1 200", got.find("HTTP/1.1 20") + 1) == std::string::npos) {
+        int n = s.receiveBytes(buf, sizeof buf);
+        if (n <= 0) break;
+        got.append(buf, static_cast<size_t>(n));
+    }
+    CHECK(got.rfind("HTTP/1.1 20", 0) == 0);
 }

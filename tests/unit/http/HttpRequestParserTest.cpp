@@ -131,5 +131,11 @@ TEST_CASE("malformed, smuggling and oversized requests get the status that says 
     std::string many = "GET / HTTP/1.1\r\n";
     for (int i = 0; i < 25; ++i) many += "X" + std::to_string(i) + ": y\r\n";
     CHECK(statusOf(many + "\r\n") == 431);
+    CHECK(statusOf("PUT / HTTP/1.1\r\nContent-Length:\r\nTransfer-Encoding: chunked\r\n\r\n") == 400); // empty still counts
+    CHECK(statusOf("PUT / HTTP/1.1\r\nContent-Length: \r\nContent-Length: 5\r\n\r\n") == 400);
+    CHECK(statusOf("PUT / HTTP/1.1\r\nContent-Length:\r\n\r\n") == 400);
+    CHECK(statusOf("GET / HTTP/1.1\r\nX-A: 1\rTransfer-Encoding: chunked\r\n\r\n") == 400); // bare CR
+    CHECK(statusOf("GET / HTTP/1.1\r\nX-A: a\x1b[31m\r\n\r\n") == 400);
+    CHECK(statusOf("GET / HTTP/1.1\r\nX-A: tab\tinside\r\n\r\n") == 0);
     CHECK(statusOf("PUT / HTTP/1.1\r\nContent-Length: 1024\r\n\r\n") == 0); // exactly at the limit
 }
