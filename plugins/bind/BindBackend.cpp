@@ -64,6 +64,9 @@ public:
         auto slash = includePath_.rfind('/');
         if (slash != std::string::npos && slash > 0) makeDirectories(includePath_.substr(0, slash));
 
+        size_t leftovers = removeLeftovers(zonesDir_);
+        if (slash != std::string::npos) leftovers += removeLeftovers(includePath_.substr(0, slash), includePath_.substr(slash + 1));
+        if (leftovers) host().info("bind: removed " + std::to_string(leftovers) + " temporary file(s) left by writes a crash cut short");
         zones_ = zonesOnDisk();
         bool includeCurrent = readInclude(includePath_) == zones_;
         signaller_ = std::make_unique<NamedSignaller>(

@@ -1,6 +1,7 @@
 #include "ZoneFiles.hpp"
 
 #include <cerrno>
+#include <dirent.h>
 #include <cstring>
 #include <fcntl.h>
 #include <fstream>
@@ -47,6 +48,22 @@ void writeAll(int fd, const std::string& content, const std::string& path) {
 }
 
 } // namespace
+
+size_t removeLeftovers(const std::string& dir, const std::string& prefix) {
+    size_t removed = 0;
+    DIR* d = opendir(dir.c_str());
+    if (!d) return 0;
+    while (dirent* e = readdir(d)) {
+        std::string name = e->d_name;
+        size_t tmp = name.rfind(".tmp-");
+        bool temp = tmp != std::string::npos && tmp + 5 < name.size() &&
+                    name.find_first_not_of("0123456789", tmp + 5) == std::string::npos && name.compare(0, prefix.size(), prefix) == 0;
+        bool check = prefix.empty() && name.rfind(".dadns-check-", 0) == 0;
+        if ((temp || check) && ::unlink((dir + "/" + name).c_str()) == 0) ++removed;
+    }
+    closedir(d);
+    return removed;
+}
 
 void writeFileAtomically(const std::string& path, const std::string& content, unsigned mode,
                          const std::function<std::string(const std::string&)>& check) {

@@ -23,6 +23,11 @@ std::string renderZoneFile(const sdk::Zone& zone);
 void writeFileAtomically(const std::string& path, const std::string& content, unsigned mode,
                          const std::function<std::string(const std::string&)>& check = nullptr);
 
+// Removes what writes cut short by a crash leave in dir: temp files of writeFileAtomically
+// (<name>.tmp-<n>, for names starting with prefix when given) and named-checkconf inputs
+// (.dadns-check-*). Only safe while nothing writes there (at start); returns how many.
+size_t removeLeftovers(const std::string& dir, const std::string& prefix = "");
+
 // Records in a zone file dadns wrote (lines that are not blank, comments or $ directives).
 int64_t countRecords(const std::string& path);
 

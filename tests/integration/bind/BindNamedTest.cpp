@@ -170,3 +170,25 @@ TEST_CASE("a zone deleted and pushed again before named dropped it is served wit
                          std::chrono::seconds(15)));
     }
 }
+
+TEST_CASE("temporary files a crash left behind are removed at start, zone files are kept", "[bind]") {
+    TempDir dir("dadns-bind-leftovers");
+    std::string zones = dir.file("zones");
+    runCommand({"mkdir", "-p", zones});
+    writeFile(zones + "/kept.example.db", zoneText("kept.example", 1, "192.0.2.1"));
+    writeFile(zones + "/kept.example.db.tmp-123456789", "half a zone");
+    writeFile(zones + "/other.example.db.tmp-42", "");
+    writeFile(zones + "/.dadns-check-987.conf", "zone {}");
+    writeFile(zones + "/notes.tmp-x", "not ours: the suffix is not a number");
+    writeFile(dir.file("named.conf.include.tmp-77"), "");
+    Daemon d(baseConfig("dns:\n  backends:\n    bind:\n      zones_dir: " + zones + "\n      named_conf: " + dir.file("named.conf.include") +
+                        "\n      rndc_command: \"\"\n      checkzone: false\n"));
+    d.start();
+    CHECK(fileExists(zones + "/kept.example.db"));
+    CHECK_FALSE(fileExists(zones + "/kept.example.db.tmp-123456789"));
+    CHECK_FALSE(fileExists(zones + "/other.example.db.tmp-42"));
+    CHECK_FALSE(fileExists(zones + "/.dadns-check-987.conf"));
+    CHECK_FALSE(fileExists(dir.file("named.conf.include.tmp-77")));
+    CHECK(fileExists(zones + "/notes.tmp-x"));
+    CHECK_THAT(d.log(), Catch::Contains("removed 4 temporary file(s)"));
+}
