@@ -124,29 +124,45 @@ void Dispatcher::onTaskFinished(const Poco::AutoPtr<Poco::TaskFinishedNotificati
     restartWake_.notify_all();
 }
 
+// Decides under restartMutex_ which lanes are due, starts them after letting go of it: starting
+// a task takes the task's lock, and a task posting a notification holds that lock while
+// onTaskFailed takes restartMutex_ (the reverse order would deadlock).
 void Dispatcher::restartLanes() {
     std::unique_lock<std::mutex> lock(restartMutex_);
     while (!stopping_) {
         auto now = std::chrono::steady_clock::now();
         auto next = now + std::chrono::seconds(1);
+        std::vector<std::string> due;
         for (auto& [name, r] : restarts_) {
             if (!r.pending) continue;
             if (r.due > now) {
                 next = std::min(next, r.due);
                 continue;
             }
-            BackendLane* lane = find(name);
+            r.pending = false; // before it runs: a lane that ends at once is pending again
+            r.startedAt = now;
+            due.push_back(name);
+        }
+        std::vector<std::pair<std::string, std::string>> failed;
+        lock.unlock();
+        for (const auto& name : due) {
             try {
+                BackendLane* lane = find(name);
                 lane->reset();
                 lane->duplicate(); // the TaskManager takes its own reference (and drops it if start throws)
                 tasks_->start(lane);
-                r.pending = false;
-                r.startedAt = now;
                 logger("dispatch")->warn("[{}] lane started again", name);
             } catch (const std::exception& e) {
-                r.due = now + std::chrono::seconds(1);
-                logger("dispatch")->error("[{}] starting the lane again failed (tried again): {}", name, e.what());
+                failed.emplace_back(name, e.what());
             }
+        }
+        lock.lock();
+        for (const auto& [name, why] : failed) {
+            Restart& r = restarts_[name];
+            r.pending = true;
+            r.due = now + std::chrono::seconds(1);
+            next = std::min(next, r.due);
+            logger("dispatch")->error("[{}] starting the lane again failed (tried again): {}", name, why);
         }
         restartWake_.wait_until(lock, next);
     }
