@@ -1,10 +1,10 @@
-// Idle and slow connections: 1,000 idle keep-alive connections (from 127.0.0.2, each having
+// Idle and slow connections: 1,000 idle keep-alive connections (from 127.0.0.2-5, each having
 // made one request) and 200 connections sending their request head one byte a second (from
-// 127.0.0.3) are held open; meanwhile a client on 127.0.0.1 measures a PUT and a GET /health,
+// the next address, 127.0.0.6) are held open; meanwhile a client on 127.0.0.1 measures a PUT and a GET /health,
 // median of 21 each. The source addresses keep per-client connection limits off the measured
 // client. The daemon: SQLite store, the bind backend writing zone files (no named).
 //
-//   build/bench/idle_conn_bench [--idle=1000] [--slow=200] [--samples=21] [--settle=5]
+//   build/bench/idle_conn_bench [--idle=1000] [--slow=200] [--samples=21] [--settle=5] [--idle-sources=4]
 //
 // The bench raises its open-files limit before it starts dadns, which inherits it.
 #include "support/BenchLoad.hpp"
@@ -34,11 +34,13 @@ struct Held {
     }
 };
 
-// Connections that each make one keep-alive request and then stay idle.
-Held openIdle(int port, int count) {
+// Connections that each make one keep-alive request and then stay idle, spread over
+// `sources` client addresses 127.0.0.2, 127.0.0.3, ... (as many clients would be; one address
+// alone would meet http.max_connections_per_client).
+Held openIdle(int port, int count, int sources) {
     Held h;
     for (int i = 0; i < count; ++i) {
-        int fd = connectFrom("127.0.0.2", port);
+        int fd = connectFrom("127.0.0." + std::to_string(2 + i % sources), port);
         if (fd < 0 || !sendAll(fd, "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")) {
             ++h.failed;
             if (fd >= 0) ::close(fd);
@@ -61,10 +63,10 @@ Held openIdle(int port, int count) {
 }
 
 // Connections whose request head never ends: one more byte a second on each.
-Held openSlow(int port, int count) {
+Held openSlow(int port, int count, const std::string& source) {
     Held h;
     for (int i = 0; i < count; ++i) {
-        int fd = connectFrom("127.0.0.3", port);
+        int fd = connectFrom(source, port);
         if (fd < 0) ++h.failed;
         else h.fds.push_back(fd);
     }
@@ -123,16 +125,20 @@ int main(int argc, char** argv) {
     int slowCount = std::stoi(benchArg(argc, argv, "slow", "200"));
     int samples = std::stoi(benchArg(argc, argv, "samples", "21"));
     int settle = std::stoi(benchArg(argc, argv, "settle", "5"));
+    int sources = std::stoi(benchArg(argc, argv, "idle-sources", "4"));
+    std::string slowSource = "127.0.0." + std::to_string(2 + sources);
     long limit = raiseOpenFilesLimit(65536);
     Daemon d(baseConfig("dns:\n  backends:\n    bind:\n      zones_dir: {dir}/zones\n      named_conf: {dir}/named.conf.include\n"
                         "      rndc_command: \"\"\n"));
     d.start();
-    std::printf("open-files limit %ld (dadns inherits it); %d idle from 127.0.0.2, %d slow from 127.0.0.3\n", limit, idle, slowCount);
-    Held idleConns = openIdle(d.port(), idle);
-    Held slow = openSlow(d.port(), slowCount);
+    std::printf("open-files limit %ld (dadns inherits it); %d idle from 127.0.0.2-%d, %d slow from %s\n", limit, idle, 1 + sources,
+                slowCount, slowSource.c_str());
+    Held idleConns = openIdle(d.port(), idle, sources);
+    Held slow = openSlow(d.port(), slowCount, slowSource);
     std::atomic<bool> stop{false};
     std::thread drip([&] { dripBytes(slow, stop); });
     std::this_thread::sleep_for(std::chrono::seconds(settle));
+    std::printf("held while measuring: %d idle, %d slow still open\n", idleConns.stillOpen(), slow.stillOpen());
     Timed put = measure(d, samples, true);
     Timed health = measure(d, samples, false);
     stop = true;
