@@ -2,8 +2,11 @@
 // GET /api/v1/zones/{zone} at the same moment; answers are counted by status (target: no 500).
 // The daemon: SQLite store, the bind backend writing zone files (no named).
 //
-//   build/bench/concurrent_read_bench [--readers=1000] [--rounds=3]
+//   build/bench/concurrent_read_bench [--readers=1000] [--rounds=3] [--per-client=1024]
 //
+// Every reader connects from 127.0.0.1, so --per-client sets http.max_connections_per_client
+// (default 256 in dadns): above the readers every one is served; at 256 the rest are answered
+// 503 with Retry-After.
 // The bench raises its open-files limit before it starts dadns, which inherits it.
 #include "support/BenchLoad.hpp"
 #include "support/LoadSockets.hpp"
@@ -62,13 +65,16 @@ Round readAtOnce(int port, int readers, const std::string& zone) {
 int main(int argc, char** argv) {
     int readers = std::stoi(benchArg(argc, argv, "readers", "1000"));
     int rounds = std::stoi(benchArg(argc, argv, "rounds", "3"));
+    std::string perClient = benchArg(argc, argv, "per-client", "1024");
     long limit = raiseOpenFilesLimit(65536);
     Daemon d(baseConfig("dns:\n  backends:\n    bind:\n      zones_dir: {dir}/zones\n      named_conf: {dir}/named.conf.include\n"
-                        "      rndc_command: \"\"\n"));
+                        "      rndc_command: \"\"\n"
+                        "http:\n  max_connections_per_client: " + perClient + "\n"));
     d.start();
     const std::string zone = "read.example";
     int put = d.call("PUT", "/api/v1/zones/" + zone, benchZoneText(zone, 1, "192.0.2.80")).status;
-    std::printf("open-files limit %ld (dadns inherits it); zone stored: %d; %d readers at once, %d rounds\n", limit, put, readers, rounds);
+    std::printf("open-files limit %ld (dadns inherits it); zone stored: %d; %d readers at once, %d rounds; per-client limit %s\n", limit,
+                put, readers, rounds, perClient.c_str());
     int total500 = 0;
     for (int r = 0; r < rounds; ++r) {
         Round round = readAtOnce(d.port(), readers, zone);

@@ -59,7 +59,7 @@ struct DaemonConfig {
 
     int httpThreads = 32;                 // workers for reads (GET, HEAD, OPTIONS)
     int httpMutationThreads = 16;         // workers for everything else
-    int httpQueue = 256;                  // requests waiting per worker pool before 503
+    int httpQueue = 1024;                 // requests waiting per worker pool before 503
     size_t maxBodyBytes = 8 * 1024 * 1024;
     bool publicStatus = true;
     std::chrono::milliseconds httpTimeout{30000};         // a body or an answer may pause this long

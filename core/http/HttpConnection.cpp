@@ -6,6 +6,7 @@
 #include <openssl/ssl.h>
 
 #include <sys/epoll.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -26,6 +27,13 @@ HttpConnection::~HttpConnection() {
         SSL_free(tls_);
     }
     ::close(fd_);
+}
+
+bool HttpConnection::idleBetweenRequests() const {
+    if (stage != Stage::Reading || served == 0 || requestStartedMs != 0 || !in_.empty() || written_ < out_.size()) return false;
+    if (tls_ && SSL_pending(tls_) > 0) return false;
+    int unread = 0;
+    return ::ioctl(fd_, FIONREAD, &unread) == 0 && unread == 0;
 }
 
 uint32_t HttpConnection::interest() const {

@@ -43,6 +43,9 @@ public:
     bool tls() const { return tls_ != nullptr; }
     const std::string& peer() const { return peer_; }
     const std::string& error() const { return error_; }
+    // Between two requests of a keep-alive connection, with nothing of the next one arrived
+    // (not even in the socket's buffer): closing it now loses nothing and resets nothing.
+    bool idleBetweenRequests() const;
     // The readiness the next step needs (EPOLLIN / EPOLLOUT bits), from the stage and TLS.
     uint32_t interest() const;
 
@@ -54,6 +57,7 @@ public:
     int64_t deadlineMs = 0;      // closed when the loop sees this passed
     int64_t lastActiveMs = 0;    // for choosing which idle connection to close first
     bool screened = false;       // the current request's head was admitted
+    bool refused = false;        // over a connection limit: its first request is answered 503
     bool closeAfterWrite = false;
     bool peerClosed = false;     // read side ended (EOF) while the request was incomplete or handled
     uint32_t served = 0;         // requests answered on this connection

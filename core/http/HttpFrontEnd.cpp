@@ -28,6 +28,7 @@ constexpr uint64_t kWakeId = 0;        // epoll id of the wake-up eventfd; liste
 constexpr int kTickMs = 100;           // deadlines are checked this often
 constexpr int64_t kLingerMs = 2000;    // how long a closing connection's late bytes are discarded
 constexpr size_t kReadBuffer = 256 * 1024; // unparsed bytes read ahead per connection
+constexpr size_t kRefusalSlots = 256;      // connections over the limit kept just to answer 503
 
 const char* const kConnectionsHelp = "API connections closed by the server, by reason.";
 
@@ -84,7 +85,7 @@ HttpFrontEnd::~HttpFrontEnd() { stop(); }
 
 void HttpFrontEnd::start() {
     size_t files = raiseFileLimit();
-    size_t usable = files > 256 ? files - 256 : 64; // leave room for the store, plugins and backends
+    size_t usable = files > 512 ? files - 512 : 64; // room for the store, plugins, backends and refusals
     if (options_.maxConnections > usable) {
         logger("http")->warn("http.max_connections {} exceeds what the open-files limit ({}) allows; using {}", options_.maxConnections,
                              files, usable);
@@ -228,8 +229,9 @@ void HttpFrontEnd::acceptFrom(Listener& listener, int64_t now) {
             return;
         }
         std::string peer = peerAddress(addr);
-        if (!admitConnection(peer)) {
-            refuseConnection(fd);
+        bool admitted = admitConnection(peer);
+        if (!admitted && connections_.size() - closed_.size() >= options_.maxConnections + kRefusalSlots) {
+            refuseConnection(fd); // a flood: no descriptor is kept for an answer
             service_.answeredLocally("", 503);
             continue;
         }
@@ -246,6 +248,10 @@ void HttpFrontEnd::acceptFrom(Listener& listener, int64_t now) {
         ++perClient_[peer];
         open_ = connections_.size();
         conn.deadlineMs = now + options_.headerTimeout.count(); // the TLS handshake and the first head
+        if (!admitted) { // answered 503 once its request is read (a close before it would reset the answer away)
+            conn.refused = true;
+            conn.deadlineMs = now + kLingerMs;
+        }
         watch(conn);
     }
 }
@@ -269,8 +275,7 @@ bool HttpFrontEnd::admitConnection(const std::string& peer) {
 bool HttpFrontEnd::closeOldestIdle(const std::string& peer) {
     HttpConnection* oldest = nullptr;
     for (auto& [id, c] : connections_) {
-        bool idle = c->stage == HttpConnection::Stage::Reading && c->requestStartedMs == 0 && c->in().empty() && c->out().empty();
-        if (!idle || (!peer.empty() && c->peer() != peer)) continue;
+        if ((!peer.empty() && c->peer() != peer) || !c->idleBetweenRequests()) continue;
         if (!oldest || c->lastActiveMs < oldest->lastActiveMs) oldest = c.get();
     }
     if (!oldest) return false;
@@ -346,6 +351,11 @@ void HttpFrontEnd::advance(HttpConnection& c, int64_t now) {
             if (progress == HttpRequestParser::Progress::NeedMore) return;
             if (!c.screened) {
                 c.screened = true;
+                if (c.refused) {
+                    service_.answeredLocally(parser.head().method, 503);
+                    answer(c, errorResponse(503, "too many connections; retry later"), true, now);
+                    continue;
+                }
                 if (auto refusal = service_.screen(parser.head(), c.peer())) {
                     // The body (if any) is not read: the connection closes after the answer.
                     answer(c, *refusal, progress != HttpRequestParser::Progress::Complete, now);

@@ -48,7 +48,7 @@ struct HttpFrontEndOptions {
     HttpParserLimits limits;
     size_t readThreads = 16;
     size_t mutationThreads = 16;
-    size_t queue = 256;          // requests waiting per pool before 503
+    size_t queue = 1024;         // requests waiting per pool before 503
     size_t maxConnections = 10000;
     size_t maxConnectionsPerClient = 256;
     uint32_t keepAliveRequests = 1000;

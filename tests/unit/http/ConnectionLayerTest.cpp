@@ -257,6 +257,7 @@ TEST_CASE("connection limits close the longest-idle connection first, then answe
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
     RawClient refused(d.port());
+    refused.send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
     std::string answer = refused.receive(std::chrono::seconds(5));
     CHECK(statusOf(answer) == 503);
     CHECK(answer.find("Retry-After: ") != std::string::npos);
