@@ -9,6 +9,8 @@
 #include <Poco/Exception.h>
 #include <Poco/String.h>
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 
 namespace dadns {
@@ -25,8 +27,16 @@ sdk::Record recordFromJson(const Poco::JSON::Object::Ptr& o, bool requireData) {
     if (!o) throw InvalidInput("each record must be a JSON object");
     r.owner = o->optValue<std::string>("name", "@");
     r.type = Poco::toUpper(o->optValue<std::string>("type", ""));
+    // Each field becomes one token of a master-file line: anything that would end or split
+    // the token (a newline in "type" made a second record) is refused, not passed on.
+    if (!std::all_of(r.type.begin(), r.type.end(), [](unsigned char c) { return std::isalnum(c); }))
+        throw InvalidInput("record type must be letters and digits (A, MX, TYPE65534): '" + r.type + "'");
+    if (r.owner.empty() || r.owner.find_first_of(" \t\r\n;()\"") != std::string::npos || r.owner.find('\0') != std::string::npos)
+        throw InvalidInput("record name must be one owner name without spaces, quotes, ';' or parentheses");
     if (o->has("ttl")) {
-        long long ttl = o->getValue<long long>("ttl");
+        Poco::Dynamic::Var ttlValue = o->get("ttl");
+        if (!ttlValue.isInteger() || ttlValue.isBoolean()) throw InvalidInput("ttl must be a whole number of seconds");
+        long long ttl = ttlValue.convert<long long>();
         if (ttl < 0 || ttl > 2147483647) throw InvalidInput("ttl out of range");
         r.ttl = static_cast<uint32_t>(ttl);
     } else {

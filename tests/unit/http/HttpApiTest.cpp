@@ -195,3 +195,23 @@ TEST_CASE("a change refused for a bad parameter has changed nothing", "[http]") 
     CHECK(state->getValue<int>("version") == 1);
     CHECK_FALSE(state->getValue<bool>("deleted"));
 }
+
+TEST_CASE("JSON record fields that would split or bend a master-file line are refused", "[http]") {
+    Daemon d(baseConfig());
+    d.start();
+    REQUIRE(d.call("PUT", "/api/v1/zones/fields.example", kZone).status == 201);
+    auto post = [&](const std::string& record) {
+        return d.call("POST", "/api/v1/zones/fields.example/records", R"({"records":[)" + record + "]}", "application/json");
+    };
+    CHECK(post(R"({"name":"a","type":"A 192.0.2.7\nevil IN A","ttl":300,"data":"192.0.2.8"})").status == 400);
+    CHECK(post(R"({"name":"a b","type":"A","ttl":300,"data":"192.0.2.8"})").status == 400);
+    CHECK(post(R"({"name":"a;x","type":"A","ttl":300,"data":"192.0.2.8"})").status == 400);
+    CHECK(post(R"({"name":"a","type":"A","ttl":true,"data":"192.0.2.8"})").status == 400);
+    CHECK(post(R"({"name":"a","type":"A","ttl":"300","data":"192.0.2.8"})").status == 400);
+    CHECK(post(R"({"name":"a","type":"A","ttl":300.7,"data":"192.0.2.8"})").status == 400);
+    auto state = json(d.get("/api/v1/zones/fields.example").body);
+    CHECK(state->getValue<int>("version") == 1); // nothing was stored
+    auto ok = post(R"({"name":"a","type":"a","ttl":300,"data":"192.0.2.8"})");
+    CHECK(ok.status == 200);
+    CHECK(json(d.get("/api/v1/zones/fields.example").body)->getValue<int>("records") == 4);
+}
