@@ -30,12 +30,12 @@ sdk::Record recordFromJson(const Poco::JSON::Object::Ptr& o, bool requireData) {
     // Each field becomes one token of a master-file line: anything that would end or split
     // the token (a newline in "type" made a second record) is refused, not passed on.
     if (!std::all_of(r.type.begin(), r.type.end(), [](unsigned char c) { return std::isalnum(c); }))
-        throw InvalidInput("record type must be letters and digits (A, MX, TYPE65534): '" + r.type + "'");
+        throw InvalidInput("bad record: type must be letters and digits (A, MX, TYPE65534): '" + r.type + "'");
     if (r.owner.empty() || r.owner.find_first_of(" \t\r\n;()\"") != std::string::npos || r.owner.find('\0') != std::string::npos)
-        throw InvalidInput("record name must be one owner name without spaces, quotes, ';' or parentheses");
+        throw InvalidInput("bad record: name must be one owner name without spaces, quotes, ';' or parentheses");
     if (o->has("ttl")) {
         Poco::Dynamic::Var ttlValue = o->get("ttl");
-        if (!ttlValue.isInteger() || ttlValue.isBoolean()) throw InvalidInput("ttl must be a whole number of seconds");
+        if (!ttlValue.isInteger() || ttlValue.isBoolean()) throw InvalidInput("bad record: ttl must be a whole number of seconds");
         long long ttl = ttlValue.convert<long long>();
         if (ttl < 0 || ttl > 2147483647) throw InvalidInput("ttl out of range");
         r.ttl = static_cast<uint32_t>(ttl);
