@@ -13,7 +13,7 @@
 //   at once instead of leaving the client waiting;
 // - a body that is cut short or stalls never reaches a handler.
 // Connection limits: maxConnections in all and maxConnectionsPerClient per client address;
-// past them a new connection gets 503 and is closed.
+// past them a new connection's request is answered 503 with Retry-After, then it is closed.
 #pragma once
 
 #include "core/http/ApiExchange.hpp"
