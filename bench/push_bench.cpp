@@ -18,7 +18,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <thread>
@@ -35,15 +34,6 @@ std::string zoneText(const std::string& zone, int n) {
     t += "_dmarc IN TXT \"v=DMARC1; p=none\"\nns1 IN A 192.0.2.4\nns2 IN A 192.0.2.5\n";
     return t; // 12 records
 }
-
-long rssKb(int pid) {
-    std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-    for (std::string line; std::getline(in, line);)
-        if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
-    return 0;
-}
-
-
 
 } // namespace
 
@@ -94,7 +84,7 @@ int main(int argc, char** argv) {
         return l && l->getValue<Poco::UInt64>("applied") >= static_cast<Poco::UInt64>(zones) && l->getValue<int>("queued") == 0;
     }, std::chrono::seconds(600), std::chrono::milliseconds(10));
     double e2eSeconds = std::chrono::duration<double>(Clock::now() - started).count();
-    long rss = rssKb(d.pid());
+    long rss = residentKb(d.pid());
 
 
     std::printf("backend=%s store=%s zones=%d clients=%d failures=%d\n", backend.c_str(), storeType.c_str(), zones, clients, push.failures);
@@ -111,7 +101,7 @@ int main(int argc, char** argv) {
         auto l = laneStatus(d);
         std::printf("restart with %d zones stored: answering after %.0f ms (polled every 50 ms), %d queued\n", zones, ready,
                     l ? l->getValue<int>("queued") : -1);
-        std::printf("daemon resident memory after restart: %.1f MB\n", static_cast<double>(rssKb(d.pid())) / 1024.0);
+        std::printf("daemon resident memory after restart: %.1f MB\n", static_cast<double>(residentKb(d.pid())) / 1024.0);
     }
     d.stop();
     return push.failures == 0 ? 0 : 1;

@@ -29,8 +29,11 @@ HttpConnection::~HttpConnection() {
     ::close(fd_);
 }
 
-bool HttpConnection::idleBetweenRequests() const {
-    if (stage != Stage::Reading || served == 0 || requestStartedMs != 0 || !in_.empty() || written_ < out_.size()) return false;
+bool HttpConnection::betweenRequests() const {
+    return stage == Stage::Reading && served > 0 && requestStartedMs == 0 && in_.empty() && written_ >= out_.size();
+}
+
+bool HttpConnection::nothingArrived() const {
     if (tls_ && SSL_pending(tls_) > 0) return false;
     int unread = 0;
     return ::ioctl(fd_, FIONREAD, &unread) == 0 && unread == 0;

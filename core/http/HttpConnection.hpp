@@ -43,9 +43,11 @@ public:
     bool tls() const { return tls_ != nullptr; }
     const std::string& peer() const { return peer_; }
     const std::string& error() const { return error_; }
-    // Between two requests of a keep-alive connection, with nothing of the next one arrived
-    // (not even in the socket's buffer): closing it now loses nothing and resets nothing.
-    bool idleBetweenRequests() const;
+    // Between two requests of a keep-alive connection, nothing of the next one read or being
+    // written. Closing it then loses nothing, once nothingArrived() also holds.
+    bool betweenRequests() const;
+    // Not even a byte of a next request waits in the socket (or the TLS session).
+    bool nothingArrived() const;
     // The readiness the next step needs (EPOLLIN / EPOLLOUT bits), from the stage and TLS.
     uint32_t interest() const;
 

@@ -17,6 +17,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -271,16 +272,19 @@ bool HttpFrontEnd::admitConnection(const std::string& peer) {
 }
 
 // Closes the connection (of peer, or of anyone when empty) that has waited longest between
-// requests; false when none is idle.
+// requests; false when none is idle. Candidates are checked for arrived bytes (a system call)
+// oldest first, so usually only one is.
 bool HttpFrontEnd::closeOldestIdle(const std::string& peer) {
-    HttpConnection* oldest = nullptr;
-    for (auto& [id, c] : connections_) {
-        if ((!peer.empty() && c->peer() != peer) || !c->idleBetweenRequests()) continue;
-        if (!oldest || c->lastActiveMs < oldest->lastActiveMs) oldest = c.get();
+    std::vector<HttpConnection*> idle;
+    for (auto& [id, c] : connections_)
+        if ((peer.empty() || c->peer() == peer) && c->betweenRequests()) idle.push_back(c.get());
+    std::sort(idle.begin(), idle.end(), [](const HttpConnection* a, const HttpConnection* b) { return a->lastActiveMs < b->lastActiveMs; });
+    for (HttpConnection* c : idle) {
+        if (!c->nothingArrived()) continue;
+        close(*c, "evicted_idle");
+        return true;
     }
-    if (!oldest) return false;
-    close(*oldest, "evicted_idle");
-    return true;
+    return false;
 }
 
 void HttpFrontEnd::onEvent(HttpConnection& c, uint32_t events, int64_t now) {

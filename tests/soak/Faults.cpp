@@ -1,19 +1,8 @@
 #include "soak/Faults.hpp"
 
-#include <fstream>
+#include "support/TestSupport.hpp"
 
 namespace dadns::soak {
-namespace {
-
-long rssKb(int pid) {
-    std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-    for (std::string line; std::getline(in, line);)
-        if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
-    return 0;
-}
-
-} // namespace
-
 FaultInjector::FaultInjector(const SoakOptions& options, SoakCluster& cluster, Recorder& recorder, Verdict& verdict, ExpectedState& expected)
     : options_(options), cluster_(cluster), recorder_(recorder), verdict_(verdict), expected_(expected) {}
 
@@ -73,7 +62,7 @@ void FaultInjector::watchdog() {
         if (!exited.empty()) verdict_.fail(exited + " at t=" + std::to_string(static_cast<int>(recorder_.now())) + "s; log tail:\n" +
                                            cluster_.daemonLogTail());
         int pid = cluster_.daemonPid();
-        long kb = rssKb(pid);
+        long kb = test::residentKb(pid);
         if (kb > 0) {
             std::lock_guard<std::mutex> lock(mutex_);
             rss_.push_back({recorder_.now(), pid, kb});

@@ -54,6 +54,13 @@ TempDir::~TempDir() {
     if (!std::getenv("DADNS_KEEP_TEST_DIRS")) fs::remove_all(path_, ec);
 }
 
+long residentKb(int pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+    for (std::string line; std::getline(in, line);)
+        if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+    return 0;
+}
+
 int freePort() {
     // Bind port 0 on TCP, then check the same number is free on UDP too (SWIM, DNS).
     for (int attempt = 0; attempt < 50; ++attempt) {

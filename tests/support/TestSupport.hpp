@@ -33,6 +33,9 @@ private:
 // A TCP (and UDP) port on 127.0.0.1 that nothing listens on right now.
 int freePort();
 
+// Resident memory of process pid in KiB (VmRSS), 0 when unknown.
+long residentKb(int pid);
+
 void writeFile(const std::string& path, const std::string& content);
 std::string readFile(const std::string& path);
 bool fileExists(const std::string& path);

@@ -104,6 +104,16 @@ std::string putZone(const std::string& zone, const std::string& body, size_t dec
            "\r\n\r\n" + body;
 }
 
+// cfg with an HTTPS listener on tlsPort, and a fresh self-signed certificate in certs.
+std::string withTls(std::string cfg, const TempDir& certs, int tlsPort) {
+    auto made = runCommand({"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1", "-keyout",
+                            certs.file("key.pem"), "-out", certs.file("cert.pem")});
+    REQUIRE(made.status == 0);
+    cfg.replace(cfg.find("app:\n") + 5, 0,
+                "  tls_port: " + std::to_string(tlsPort) + "\n  tls_cert: " + certs.file("cert.pem") + "\n  tls_key: " + certs.file("key.pem") + "\n");
+    return cfg;
+}
+
 std::string fewWorkers(const std::string& extra = "") {
     return baseConfig("http:\n  threads: 2\n  mutation_threads: 2\n  header_timeout_seconds: 2\n  timeout_seconds: 2\n" + extra);
 }
@@ -299,13 +309,9 @@ TEST_CASE("a saturated worker pool answers 503 with Retry-After, and reads go on
 
 TEST_CASE("TLS clients are served, and one that resets before its answer harms nothing", "[http][connections]") {
     TempDir certs("dadns-tls");
-    auto made = runCommand({"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1", "-keyout",
-                            certs.file("key.pem"), "-out", certs.file("cert.pem")});
-    REQUIRE(made.status == 0);
     int tlsPort = freePort();
     std::string cfg = fewWorkers();
-    cfg.replace(cfg.find("app:\n") + 5, 0,
-                "  tls_port: " + std::to_string(tlsPort) + "\n  tls_cert: " + certs.file("cert.pem") + "\n  tls_key: " + certs.file("key.pem") + "\n");
+    cfg = withTls(cfg, certs, tlsPort);
     Daemon d(cfg);
     d.start();
     for (int i = 0; i < 10; ++i) CHECK(rawHttp(tlsPort, "GET /health HTTP/1.0\r\n\r\n", true).status == 200);
@@ -329,14 +335,10 @@ TEST_CASE("TLS clients are served, and one that resets before its answer harms n
 
 TEST_CASE("a TLS client waiting for a slow answer costs no CPU", "[http][connections]") {
     TempDir certs("dadns-tls");
-    auto made = runCommand({"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1", "-keyout",
-                            certs.file("key.pem"), "-out", certs.file("cert.pem")});
-    REQUIRE(made.status == 0);
     int tlsPort = freePort();
     std::string cfg = fewWorkers() + "dns:\n  backends:\n    slow:\n      type: test_backend\n      dir: {dir}/slow\n      delay_ms: 3000\n";
     cfg.replace(cfg.find("{plugins}"), 9, "{test_plugins}");
-    cfg.replace(cfg.find("app:\n") + 5, 0,
-                "  tls_port: " + std::to_string(tlsPort) + "\n  tls_cert: " + certs.file("cert.pem") + "\n  tls_key: " + certs.file("key.pem") + "\n");
+    cfg = withTls(cfg, certs, tlsPort);
     Daemon d(cfg);
     d.start();
     Poco::Net::Context::Params params;
