@@ -3,6 +3,7 @@
 #include "core/util/Errors.hpp"
 #include "core/zone/ZoneName.hpp"
 #include "core/zone/ZoneParser.hpp"
+#include "core/zone/ZoneRules.hpp"
 #include "core/zone/ZoneWriter.hpp"
 
 #include <algorithm>
@@ -83,6 +84,7 @@ ChangeOutcome ChangeIntake::submit(const ChangeRequest& request) {
 }
 
 ChangeOutcome ChangeIntake::store(ZoneSubmission submission, std::shared_ptr<sdk::Zone> parsed) {
+    if (parsed) checkZoneRules(*parsed); // every path ends here: no source stores a zone named could not load
     SubmitOutcome stored = store_.submit(submission);
     ChangeOutcome out{submission.name, stored.stored, stored.created, stored.version, submission.recordCount, stored.stamp};
     if (stored.stored) {

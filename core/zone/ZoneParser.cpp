@@ -97,6 +97,8 @@ std::vector<Entry> splitEntries(std::string_view text) {
     return entries;
 }
 
+constexpr size_t kMaxRdataText = 65535;
+
 std::vector<std::string> tokens(const std::string& s, size_t max) {
     std::vector<std::string> out;
     size_t i = 0;
@@ -236,7 +238,11 @@ Zone parseZoneText(std::string_view text, const std::string& zoneName) {
                 break;
             }
         }
-        std::string line = owner + " " + std::to_string(ttl) + " IN " + afterTokens(rest, consumed);
+        std::string typeAndData = afterTokens(rest, consumed);
+        // ldns reads at most 65,535 characters of record data and silently drops the rest.
+        if (afterTokens(typeAndData, 1).size() > kMaxRdataText)
+            throw ZoneParseError(e.line, "record data longer than 65,535 characters (the most a record can hold)");
+        std::string line = owner + " " + std::to_string(ttl) + " IN " + typeAndData;
         ldns_rr* raw = nullptr;
         ldns_status status = ldns_rr_new_frm_str(&raw, line.c_str(), ttl, originRdf.get(), nullptr);
         std::unique_ptr<ldns_rr, RrDeleter> rr(raw);
@@ -257,8 +263,9 @@ Zone parseZoneText(std::string_view text, const std::string& zoneName) {
         for (size_t i = 0; i < n; ++i) rec.rdata.push_back(owned(ldns_rdf2str(ldns_rr_rdf(rr.get(), i))));
         if (n == 0) throw ZoneParseError(e.line, "record has no data");
 
-        // Exact duplicates (same owner, type and data) are kept once.
-        std::string key = rec.owner + '\x01' + rec.type;
+        // Exact duplicates (same owner, TTL, type and data) are kept once; the same data with
+        // another TTL stays, for the zone rules to refuse the mixed-TTL RRset.
+        std::string key = rec.owner + '\x01' + std::to_string(rec.ttl) + '\x01' + rec.type;
         for (const auto& f : rec.rdata) key += '\x01' + f;
         if (!seen.insert(std::move(key)).second) continue;
         zone.records.push_back(std::move(rec));

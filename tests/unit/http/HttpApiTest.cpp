@@ -215,3 +215,59 @@ TEST_CASE("JSON record fields that would split or bend a master-file line are re
     CHECK(ok.status == 200);
     CHECK(json(d.get("/api/v1/zones/fields.example").body)->getValue<int>("records") == 4);
 }
+
+TEST_CASE("zones that break the zone rules are refused on every REST path and change nothing", "[http]") {
+    Daemon d(baseConfig());
+    d.start();
+    auto refused = [&](const HttpResponse& r, const std::string& why) {
+        INFO(r.body);
+        CHECK(r.status == 400);
+        CHECK(r.body.find(why) != std::string::npos);
+    };
+    // Whole zones, as text and as JSON records.
+    refused(d.call("PUT", "/api/v1/zones/rules.example", "$TTL 300\n@ NS ns1.example.com.\nwww A 192.0.2.1\n"), "no SOA record");
+    refused(d.call("PUT", "/api/v1/zones/rules.example", std::string(kZone) + "@ SOA ns2.example.com. h.example.com. 2 3600 600 86400 300\n"),
+            "more than one SOA");
+    refused(d.call("PUT", "/api/v1/zones/rules.example",
+                   R"({"records":[{"name":"@","type":"SOA","ttl":300,"data":"ns1.example.com. h.example.com. 1 3600 600 86400 300"}]})",
+                   "application/json"),
+            "no NS record");
+    refused(d.call("PUT", "/api/v1/zones/rules.example", std::string(kZone) + "www CNAME other.example.\n"), "has a CNAME and a A record");
+    CHECK(d.get("/api/v1/zones/rules.example").status == 404);
+
+    // Record edits of a valid zone.
+    REQUIRE(d.call("PUT", "/api/v1/zones/rules.example", kZone).status == 201);
+    refused(d.call("DELETE", "/api/v1/zones/rules.example/records?name=@&type=SOA"), "no SOA record");
+    refused(d.call("DELETE", "/api/v1/zones/rules.example/records?name=@&type=NS"), "no NS record");
+    auto post = [&](const std::string& record) {
+        return d.call("POST", "/api/v1/zones/rules.example/records", R"({"records":[)" + record + "]}", "application/json");
+    };
+    refused(post(R"({"name":"www","type":"A","ttl":60,"data":"192.0.2.10"})"), "different TTLs");
+    refused(post(R"({"name":"www","type":"A","ttl":60,"data":"192.0.2.11"})"), "different TTLs");
+    refused(post(R"({"name":"www","type":"CNAME","ttl":300,"data":"other.example."})"), "has a CNAME");
+    refused(post(R"({"name":"@","type":"SOA","ttl":300,"data":"ns1.example.com. h.example.com. 9 3600 600 86400 300"})"), "more than one SOA");
+    refused(post(R"({"name":"mail","name":"www","type":"A","ttl":300,"data":"192.0.2.12"})"), "appears twice");
+    CHECK(json(d.get("/api/v1/zones/rules.example").body)->getValue<int>("version") == 1);
+    CHECK(post(R"({"name":"www","type":"A","ttl":300,"data":"192.0.2.11"})").status == 200);
+}
+
+TEST_CASE("record data the parser would cut is refused, not stored short", "[http]") {
+    Daemon d(baseConfig());
+    d.start();
+    auto txt = [](int strings) {
+        std::string record = "big TXT";
+        for (int i = 0; i < strings; ++i) record += " \"" + std::string(255, 'a' + i % 26) + "\"";
+        return record + "\n";
+    };
+    auto cut = d.call("PUT", "/api/v1/zones/txt.example", std::string(kZone) + txt(257));
+    CHECK(cut.status == 400);
+    CHECK(cut.body.find("longer than 65,535") != std::string::npos);
+    CHECK(d.get("/api/v1/zones/txt.example").status == 404);
+    // 254 strings of 255 octets fit (65,024 octets of RDATA) and are all kept.
+    REQUIRE(d.call("PUT", "/api/v1/zones/txt.example", std::string(kZone) + txt(254)).status == 201);
+    auto text = json(d.get("/api/v1/zones/txt.example").body)->getValue<std::string>("zone_text");
+    CHECK(text.find(std::string(255, 'a' + 253 % 26)) != std::string::npos);
+    size_t strings = 0;
+    for (size_t at = text.find(" \""); at != std::string::npos; at = text.find(" \"", at + 1)) ++strings;
+    CHECK(strings == 254);
+}
