@@ -1,6 +1,7 @@
-// The bind backend: each zone is a file <zones_dir>/<zone>.db written atomically (checked
-// with named-checkzone before it goes live), listed in an include file named reads, and named
-// is told in batches (NamedSignaller).
+// The bind backend: each zone is a file <zones_dir>/<zone>.db (zoneFilePath: names too long
+// for one file name get a directory) written atomically (checked with named-checkzone before it
+// goes live), listed in an include file named reads, and named is told in batches
+// (NamedSignaller).
 //
 // The zone files are the source of truth: at start the instance rebuilds its zone set from
 // them, so an include file lost to a crash is rewritten. apply returns once the file is live;
@@ -15,7 +16,6 @@
 
 #include <cerrno>
 #include <cstring>
-#include <dirent.h>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -64,10 +64,11 @@ public:
         auto slash = includePath_.rfind('/');
         if (slash != std::string::npos && slash > 0) makeDirectories(includePath_.substr(0, slash));
 
-        size_t leftovers = removeLeftovers(zonesDir_);
+        size_t leftovers = 0;
+        for (const auto& dir : zoneFileDirectories(zonesDir_)) leftovers += removeLeftovers(dir);
         if (slash != std::string::npos) leftovers += removeLeftovers(includePath_.substr(0, slash), includePath_.substr(slash + 1));
         if (leftovers) host().info("bind: removed " + std::to_string(leftovers) + " temporary file(s) left by writes a crash cut short");
-        zones_ = zonesOnDisk();
+        zones_ = zonesOnDisk(zonesDir_);
         bool includeCurrent = readInclude(includePath_) == zones_;
         signaller_ = std::make_unique<NamedSignaller>(
             splitCommand(c.getString("rndc_command")), std::chrono::milliseconds(c.getInt("reload_batch_ms", 200)),
@@ -91,7 +92,11 @@ public:
         checkName(zone.name);
         std::function<std::string(const std::string&)> check;
         if (checker_) check = [&](const std::string& tmp) { return checker_->check(zone.name, tmp); };
-        writeFileAtomically(file(zone.name), renderZoneFile(zone), fileMode_, check);
+        std::string path = file(zone.name);
+        std::string dir = path.substr(0, path.rfind('/'));
+        if (dir != zonesDir_ && ::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST)
+            throw RetryableError("cannot create " + dir + ": " + std::strerror(errno));
+        writeFileAtomically(path, renderZoneFile(zone), fileMode_, check);
         bool added;
         {
             std::lock_guard<std::mutex> lock(mutex_);
@@ -106,8 +111,10 @@ public:
 
     void remove(const std::string& zone) override {
         checkName(zone);
-        if (::unlink(file(zone).c_str()) != 0 && errno != ENOENT)
-            throw RetryableError("cannot remove " + file(zone) + ": " + std::strerror(errno));
+        std::string path = file(zone);
+        if (::unlink(path.c_str()) != 0 && errno != ENOENT) throw RetryableError("cannot remove " + path + ": " + std::strerror(errno));
+        std::string dir = path.substr(0, path.rfind('/'));
+        if (dir != zonesDir_) ::rmdir(dir.c_str()); // a split name's directory, when now empty
         bool removed;
         {
             std::lock_guard<std::mutex> lock(mutex_);
@@ -138,23 +145,10 @@ public:
     uint32_t parallelism() const override { return parallel_; }
 
 private:
-    std::string file(const std::string& zone) const { return zonesDir_ + "/" + zone + ".db"; }
+    std::string file(const std::string& zone) const { return zoneFilePath(zonesDir_, zone); }
 
     static void checkName(const std::string& zone) {
         if (!safeZoneName(zone)) throw PermanentError("bind: refusing unsafe zone name '" + zone + "'");
-    }
-
-    std::set<std::string> zonesOnDisk() const {
-        std::set<std::string> zones;
-        if (DIR* d = opendir(zonesDir_.c_str())) {
-            while (dirent* e = readdir(d)) {
-                std::string name = e->d_name;
-                if (name.size() > 3 && name.compare(name.size() - 3, 3, ".db") == 0 && safeZoneName(name.substr(0, name.size() - 3)))
-                    zones.insert(name.substr(0, name.size() - 3));
-            }
-            closedir(d);
-        }
-        return zones;
     }
 
     void writeInclude() {

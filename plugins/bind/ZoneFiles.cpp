@@ -19,6 +19,59 @@ bool safeZoneName(const std::string& zone) {
     return true;
 }
 
+namespace {
+
+constexpr size_t kMaxFileStem = 200;
+
+bool endsWith(const std::string& s, const std::string& tail) {
+    return s.size() > tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+}
+
+bool isDirectory(const std::string& path) {
+    struct stat st {};
+    return lstat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+std::vector<std::string> entries(const std::string& dir) {
+    std::vector<std::string> names;
+    if (DIR* d = opendir(dir.c_str())) {
+        while (dirent* e = readdir(d)) names.emplace_back(e->d_name);
+        closedir(d);
+    }
+    return names;
+}
+
+} // namespace
+
+std::string zoneFilePath(const std::string& zonesDir, const std::string& zone) {
+    if (zone.size() <= kMaxFileStem) return zonesDir + "/" + zone + ".db";
+    // Labels are at most 63 octets, so a dot lies within the last 201 octets.
+    size_t split = zone.find('.', zone.size() - kMaxFileStem - 1);
+    if (split == std::string::npos) return zonesDir + "/" + zone + ".db";
+    return zonesDir + "/" + zone.substr(0, split + 1) + "/" + zone.substr(split + 1) + ".db";
+}
+
+std::vector<std::string> zoneFileDirectories(const std::string& zonesDir) {
+    std::vector<std::string> dirs{zonesDir};
+    for (const auto& name : entries(zonesDir))
+        if (name.size() > 1 && name.back() == '.' && safeZoneName(name.substr(0, name.size() - 1)) && isDirectory(zonesDir + "/" + name))
+            dirs.push_back(zonesDir + "/" + name);
+    return dirs;
+}
+
+std::set<std::string> zonesOnDisk(const std::string& zonesDir) {
+    std::set<std::string> zones;
+    for (const auto& dir : zoneFileDirectories(zonesDir)) {
+        std::string prefix = dir == zonesDir ? "" : dir.substr(zonesDir.size() + 1);
+        for (const auto& name : entries(dir)) {
+            if (!endsWith(name, ".db")) continue;
+            std::string zone = prefix + name.substr(0, name.size() - 3);
+            if (safeZoneName(zone) && zoneFilePath(zonesDir, zone) == dir + "/" + name) zones.insert(zone);
+        }
+    }
+    return zones;
+}
+
 std::string renderZoneFile(const sdk::Zone& zone) {
     std::string text = "; managed by dadns: changes here are overwritten\n$ORIGIN " + zone.name + ".\n";
     text.reserve(text.size() + zone.records.size() * 64);
@@ -106,7 +159,7 @@ int64_t countRecords(const std::string& path) {
 
 std::string renderInclude(const std::set<std::string>& zones, const std::string& zonesDir) {
     std::string text = "// managed by dadns: changes here are overwritten\n";
-    for (const auto& z : zones) text += "zone \"" + z + "\" { type master; file \"" + zonesDir + "/" + z + ".db\"; };\n";
+    for (const auto& z : zones) text += "zone \"" + z + "\" { type master; file \"" + zoneFilePath(zonesDir, z) + "\"; };\n";
     return text;
 }
 

@@ -6,12 +6,25 @@
 #include <functional>
 #include <set>
 #include <string>
+#include <vector>
 
 namespace dadns::bind {
 
 // Zone names arrive validated by the host; this is a second line of defence, because they
 // become file names: lower-case LDH/underscore labels, no "..", no '/', no leading '.'.
 bool safeZoneName(const std::string& zone);
+
+// A zone's file: <zonesDir>/<zone>.db. A name too long for one file name (over 200 octets:
+// with ".db" and writeFileAtomically's temp suffix it would pass the 255-octet limit) is split
+// at a label boundary into a directory "<leading labels>." holding "<other labels>.db", so
+// every valid DNS name has a file and the zone name reads back from the path.
+std::string zoneFilePath(const std::string& zonesDir, const std::string& zone);
+
+// Where zone files live: zonesDir and its split-name directories.
+std::vector<std::string> zoneFileDirectories(const std::string& zonesDir);
+
+// The zones that have a file under zonesDir, in either form.
+std::set<std::string> zonesOnDisk(const std::string& zonesDir);
 
 // Master file text for named: absolute owners, one record per line.
 std::string renderZoneFile(const sdk::Zone& zone);

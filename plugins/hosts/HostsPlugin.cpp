@@ -171,9 +171,11 @@ private:
             error(resp, 400, "ip must be an IPv4 or IPv6 address, got '" + body.getString("ip") + "'");
             return;
         }
-        long long ttl = body.getInt("ttl", ttl_);
-        if (ttl < 1 || ttl > 2147483647) {
-            error(resp, 400, "ttl must be 1-2147483647");
+        // A JSON integer: "300", 300.7 or true are refused, not read as some number.
+        const Json& given = body["ttl"];
+        double ttl = given.isNull() ? ttl_ : given.type() == Json::Type::Number ? given.asNumber() : 0;
+        if (ttl < 1 || ttl > 2147483647 || ttl != static_cast<double>(static_cast<long long>(ttl))) {
+            error(resp, 400, "ttl must be an integer 1-2147483647");
             return;
         }
         std::lock_guard<std::mutex> lock(mutex_);

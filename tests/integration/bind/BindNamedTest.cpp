@@ -78,7 +78,8 @@ TEST_CASE("named serves exactly the zones pushed through the API", "[bind]") {
         CHECK_FALSE(fileExists(named.dir() + "/zones/beta.example.db"));
     }
     SECTION("a zone named would reject never replaces the good one") {
-        std::string bad = zoneText("gamma.example", 3, "192.0.2.77") + "www IN CNAME elsewhere.example.\n";
+        // Valid DNS, so the core stores it, but named wants an address for an in-zone server.
+        std::string bad = zoneText("gamma.example", 3, "192.0.2.77") + "@ IN NS ns9.gamma.example.\n";
         auto r = d.call("PUT", "/api/v1/zones/gamma.example?wait=10", bad);
         CHECK(r.status == 502);
         auto backend = json(r.body)->getArray("backends")->getObject(0);
@@ -191,4 +192,52 @@ TEST_CASE("temporary files a crash left behind are removed at start, zone files 
     CHECK_FALSE(fileExists(dir.file("named.conf.include.tmp-77")));
     CHECK(fileExists(zones + "/notes.tmp-x"));
     CHECK_THAT(d.log(), Catch::Contains("removed 4 temporary file(s)"));
+}
+
+namespace {
+
+// A valid DNS name of exactly len octets under "example" (labels of at most 63 octets).
+std::string nameOfLength(size_t len) {
+    std::string name = "example";
+    while (name.size() < len) {
+        size_t room = len - name.size() - 1; // octets left for the next label
+        size_t label = std::min<size_t>(63, room);
+        if (room - label == 1) --label;      // never leave room for a label of zero octets
+        name = std::string(label, static_cast<char>('a' + name.size() % 26)) + "." + name;
+    }
+    return name;
+}
+
+} // namespace
+
+TEST_CASE("zone names up to 253 octets have files, are served, and are found again at start", "[bind]") {
+    NamedServer named;
+    named.start();
+    std::string zonesDir = named.dir() + "/zones";
+    Daemon d(bindConfig(named, zonesDir));
+    d.start();
+    std::vector<std::string> zones;
+    for (size_t len : {200, 201, 228, 240, 253}) {
+        zones.push_back(nameOfLength(len));
+        REQUIRE(zones.back().size() == len);
+    }
+    for (const auto& zone : zones) {
+        INFO(zone.size() << " octets: " << zone);
+        std::string text = "$TTL 300\n@ SOA ns.example. h.example. 1 3600 600 86400 300\n@ NS ns.example.\n@ TXT \"" +
+                           std::to_string(zone.size()) + "\"\n";
+        auto put = d.call("PUT", "/api/v1/zones/" + zone + "?wait=10", text);
+        CHECK(put.status == 200);
+        CHECK(eventually([&] { return named.query(zone, "TXT") == std::vector<std::string>{"\"" + std::to_string(zone.size()) + "\""}; }));
+    }
+    CHECK(fileExists(zonesDir + "/" + zones[0] + ".db")); // 200 octets: one file name
+    CHECK_FALSE(fileExists(zonesDir + "/" + zones[1] + ".db"));
+
+    // A restart finds every zone on disk: nothing is rewritten or dropped.
+    REQUIRE(d.stop() == 0);
+    d.start();
+    CHECK_THAT(d.log(), Catch::Contains("bind: " + std::to_string(zones.size()) + " zone(s) in"));
+    for (const auto& zone : zones) REQUIRE(d.call("DELETE", "/api/v1/zones/" + zone + "?wait=10").status == 200);
+    for (const auto& zone : zones) CHECK(eventually([&] { return named.query(zone, "TXT").empty(); }));
+    // Deleting a split name's zone removes its directory too: only the include remains.
+    CHECK(runCommand({"find", zonesDir, "-mindepth", "1", "-not", "-name", "*.conf"}).output == "");
 }

@@ -132,6 +132,10 @@ TEST_CASE("hosts registered over the API and from a hosts file answer by dig", "
                                                {hostJson("ok", "192.0.2.300"), "IPv4 or IPv6"},
                                                {hostJson("ok", ""), "IPv4 or IPv6"},
                                                {"{\"hostname\":\"ok\",\"ip\":\"192.0.2.1\",\"ttl\":0}", "ttl must be"},
+                                               {"{\"hostname\":\"ok\",\"ip\":\"192.0.2.1\",\"ttl\":\"abc\"}", "ttl must be an integer"},
+                                               {"{\"hostname\":\"ok\",\"ip\":\"192.0.2.1\",\"ttl\":\"300\"}", "ttl must be an integer"},
+                                               {"{\"hostname\":\"ok\",\"ip\":\"192.0.2.1\",\"ttl\":300.7}", "ttl must be an integer"},
+                                               {"{\"hostname\":\"ok\",\"ip\":\"192.0.2.1\",\"ttl\":true}", "ttl must be an integer"},
                                                {"not json", "JSON object"},
                                                {"{\"hostname\":\"\\uZZZZ\",\"ip\":\"192.0.2.1\"}", "JSON object"},
                                                {"[1,2]", "JSON object"}}) {
