@@ -1,23 +1,25 @@
 #include "core/dispatch/BackendLane.hpp"
 
+#include "core/dispatch/DriftScan.hpp"
 #include "core/log/Logging.hpp"
 #include "core/util/WallClock.hpp"
-#include "core/zone/ZoneParser.hpp"
 
 #include <Poco/TaskNotification.h>
 
 #include <algorithm>
 #include <chrono>
-#include <optional>
-#include <unordered_set>
 
 namespace dadns {
 namespace {
 
-constexpr size_t kMaxParsedQueued = 10000; // zones whose parsed records a lane keeps
-
-const char* resultLabel(const BackendResult& r) {
-    return r.ok() ? "ok" : r.code == DADNS_ERR_PERMANENT ? "permanent" : "retryable";
+const char* resultLabel(ApplyKind kind) {
+    switch (kind) {
+    case ApplyKind::Applied: return "ok";
+    case ApplyKind::NothingToDo: return "skipped";
+    case ApplyKind::Retryable: return "retryable";
+    case ApplyKind::Permanent: return "permanent";
+    }
+    return "unknown";
 }
 
 } // namespace
@@ -25,37 +27,19 @@ const char* resultLabel(const BackendResult& r) {
 BackendLane::BackendLane(std::shared_ptr<BackendInstance> backend, uint32_t parallelism, ZoneStore& store,
                          MetricsRegistry& metrics, const DispatchOptions& options, std::function<void()> onResult)
     : Poco::Task("lane:" + backend->name()), backend_(std::move(backend)), parallelism_(std::max<uint32_t>(parallelism, 1)),
-      store_(store), metrics_(metrics), options_(options), onResult_(std::move(onResult)),
+      store_(store), metrics_(metrics), options_(options), onResult_(std::move(onResult)), apply_(*backend_, store_, metrics_),
       retry_(options.retryBackoff, options.retryBackoffMax, options.maxAttempts) {
     if (options_.driftInterval.count() > 0) nextDriftMs_ = nowMs() + options_.driftInterval.count();
 }
 
 BackendLane::~BackendLane() = default;
 
-void BackendLane::schedule(const std::string& zone, Item& item, int64_t dueMs) {
-    due_.erase({item.dueMs, zone});
-    item.dueMs = dueMs;
-    if (!item.inFlight) due_.insert({dueMs, zone});
-}
-
 void BackendLane::enqueue(const std::string& zone, uint64_t version, bool deleted, std::shared_ptr<const sdk::Zone> parsed) {
     {
         std::lock_guard<std::mutex> lock(mutex_);
-        if (!batchOpen_) {
-            batchOpen_ = true;
-            batchStartMs_ = nowMs();
-            batchOk_ = batchFailed_ = 0;
-        }
-        auto [it, inserted] = items_.try_emplace(zone);
-        Item& item = it->second;
-        if (!inserted && item.version > version) return; // an older notification
-        if (inserted) item.sinceMs = nowMs();
-        if (version > item.version) item.attempts = 0; // a new version starts a new retry count
-        item.version = version;
-        item.deleted = deleted;
-        // Kept while the queue is short; a long backlog re-reads from the store to bound memory.
-        item.parsed = items_.size() <= kMaxParsedQueued ? std::move(parsed) : nullptr;
-        schedule(zone, item, 0);
+        int64_t now = nowMs();
+        batch_.opened(now);
+        queue_.offer(zone, ZoneWork{version, deleted, 0, 0, std::move(parsed)}, now);
     }
     wake_.notify_one();
 }
@@ -65,25 +49,25 @@ void BackendLane::reloadPending(bool quiet, int64_t sinceMs) {
     {
         std::lock_guard<std::mutex> lock(mutex_);
         int64_t now = nowMs();
-        if (!pending.empty() && !batchOpen_ && !quiet) { // polls of a shared store are not batches of this lane
-            batchOpen_ = true;
-            batchStartMs_ = now;
-            batchOk_ = batchFailed_ = 0;
-        }
-        for (const auto& p : pending) {
-            auto [it, inserted] = items_.try_emplace(p.zone);
-            Item& item = it->second;
-            if (!inserted && item.version >= p.version) continue;
-            item.version = p.version;
-            item.deleted = p.deleted;
-            item.attempts = p.attempts;
-            item.parsed.reset();
-            if (inserted) item.sinceMs = now;
-            schedule(p.zone, item, p.nextAttemptMs);
-        }
+        if (!pending.empty()) batch_.opened(now, quiet); // polls of a shared store are not batches of this lane
+        for (const auto& p : pending) queue_.offer(p.zone, ZoneWork{p.version, p.deleted, p.attempts, p.nextAttemptMs, nullptr}, now);
     }
     if (!pending.empty() && !quiet) logger("dispatch")->info("[{}] {} zone(s) pending from the store", backend_->name(), pending.size());
     wake_.notify_all();
+}
+
+void BackendLane::loadDeadLetters() {
+    auto dead = store_.deadLetters(backend_->name());
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (const auto& d : dead) queue_.park(d.zone, d.failedVersion);
+}
+
+void BackendLane::redrive() {
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        queue_.redrive();
+    }
+    reloadPending();
 }
 
 // When the house-keeping thread's periodic steps run next (0: never).
@@ -98,6 +82,7 @@ void BackendLane::runTask() {
     }
     // Not guarded: a lane that cannot read its work does not start; the dispatcher shows it down
     // with the reason and starts it again.
+    loadDeadLetters();
     reloadPending();
     std::vector<std::thread> workers;
     // However runTask ends, the workers are stopped and joined (a joinable std::thread destroyed
@@ -108,8 +93,6 @@ void BackendLane::runTask() {
         ~Joiner() { lane.stopWorkers(workers); }
     } joiner{*this, workers};
     for (uint32_t i = 0; i < parallelism_; ++i) workers.emplace_back([this] { runWorker(); });
-    // This thread keeps house: breaker probes, drift scans, polls of a shared store, progress
-    // notifications.
     Timers timers;
     int64_t now = nowMs();
     timers.nextPollMs = store_.shared() ? now + options_.pollInterval.count() : 0;
@@ -141,7 +124,7 @@ void BackendLane::keepHouse(Timers& t) {
     bool probe = false;
     {
         std::lock_guard<std::mutex> lock(mutex_);
-        probe = !up_ && nowMs() >= nextProbeMs_;
+        probe = breaker_.open && nowMs() >= nextProbeMs_;
     }
     if (probe) guarded("health probe", [this] { probeHealth(); });
     if (nextDriftMs_ && nowMs() >= nextDriftMs_) {
@@ -199,49 +182,38 @@ void BackendLane::runWorker() {
 void BackendLane::workerLoop() {
     std::unique_lock<std::mutex> lock(mutex_);
     while (!stopping_) {
-        if (!up_ || due_.empty()) {
-            wake_.wait_for(lock, std::chrono::milliseconds(500));
-            continue;
-        }
         int64_t now = nowMs();
-        auto first = due_.begin();
-        if (first->first > now) {
-            wake_.wait_for(lock, std::chrono::milliseconds(std::min<int64_t>(first->first - now, 500)));
+        auto taken = breaker_.open ? std::nullopt : queue_.takeDue(now);
+        if (!taken) {
+            auto due = breaker_.open ? std::nullopt : queue_.nextDueMs();
+            wake_.wait_for(lock, std::chrono::milliseconds(due ? std::clamp<int64_t>(*due - now, 1, 500) : 500));
             continue;
         }
-        std::string zone = first->second;
-        due_.erase(first);
-        if (batchOpen_ && !batchAnnounced_) {
-            batchAnnounced_ = true;
-            logger("dispatch")->info("[{}] batch started: {} zone(s) queued", backend_->name(), items_.size());
-        }
-        Item& item = items_[zone];
-        item.inFlight = true;
-        ++inFlight_;
-        Item snapshot = item;
+        auto announced = batch_.started(queue_.size());
         lock.unlock();
-        work(zone, snapshot);
+        logBatchLine(announced);
+        work(taken->first, taken->second.work);
         lock.lock();
     }
 }
 
-void BackendLane::work(const std::string& zone, const Item& snapshot) {
+void BackendLane::work(const std::string& zone, const ZoneWork& queued) {
     bool claimed = false;
     try {
         if (store_.shared()) {
-            if (!claimOrDrop(zone, snapshot)) return;
+            if (!claimOrDrop(zone, queued.version)) return;
             claimed = true;
         }
         auto started = std::chrono::steady_clock::now();
-        Outcome outcome = process(zone, snapshot);
+        ApplyOutcome outcome = apply_.run(zone, queued);
         double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
         // The store, not the backend, failed: no attempt counted, no breaker, no record.
-        if (outcome.storeError) requeue(zone, outcome.result.message);
-        else finish(zone, outcome, seconds);
+        if (outcome.storeError) putBack(zone, outcome.result.message);
+        else finish(zone, queued, outcome, seconds);
     } catch (const std::exception& e) {
-        requeue(zone, std::string("processing failed: ") + e.what());
+        putBack(zone, std::string("processing failed: ") + e.what());
     } catch (...) {
-        requeue(zone, "processing failed: unknown error");
+        putBack(zone, "processing failed: unknown error");
     }
     if (!claimed) return;
     try {
@@ -251,20 +223,98 @@ void BackendLane::work(const std::string& zone, const Item& snapshot) {
     }
 }
 
-void BackendLane::requeue(const std::string& zone, const std::string& why) {
+void BackendLane::finish(const std::string& zone, const ZoneWork& queued, const ApplyOutcome& outcome, double seconds) {
+    const std::string& name = backend_->name();
+    metrics_.counterAdd("dadns_applies_total", "Backend applies, by backend and result.", {{"backend", name}, {"result", resultLabel(outcome.kind)}});
+    metrics_.histogramObserve("dadns_apply_duration_seconds", "Time to apply and verify one zone, by backend.", {{"backend", name}}, seconds);
+    // Attempts count per version: a newer version read from the store starts afresh.
+    int attemptsBefore = outcome.version == queued.version ? queued.attempts : 0;
+    ZoneDecision decision = decideZone(outcome.kind, attemptsBefore, retry_);
+    recordOutcome(zone, outcome, decision);
+
+    std::optional<std::string> batchLine;
+    bool opened = false;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        int64_t now = nowMs();
+        queue_.settle(zone, outcome.version, decision, now);
+        bool wasOpen = breaker_.open;
+        breaker_ = breakerAfter(breaker_, outcome.kind, options_.breakerFailures);
+        if (breaker_.open && !wasOpen) {
+            opened = true;
+            downReason_ = outcome.result.message;
+            probeFailures_ = 0;
+            nextProbeMs_ = now + options_.retryBackoff.count();
+        }
+        if (outcome.kind == ApplyKind::Applied) {
+            ++applied_;
+            if (outcome.repaired) ++repaired_;
+            lastPutBackReason_.clear(); // the next put-back is news again
+            batch_.succeeded();
+        } else if (outcome.kind != ApplyKind::NothingToDo) {
+            ++failed_;
+            lastError_ = zone + ": " + outcome.result.message;
+            if (decision.next == ZoneDecision::Next::DeadLetter) batch_.failed();
+        }
+        batchLine = batch_.closeIfIdle(queue_.empty(), now);
+    }
+
+    logOutcome(zone, outcome, decision, seconds);
+    if (opened)
+        logger("dispatch")->error("[{}] marked down after {} consecutive retryable failures: {}", name, options_.breakerFailures,
+                                  outcome.result.message);
+    logBatchLine(batchLine);
+    wake_.notify_one();
+    if (onResult_) onResult_();
+}
+
+void BackendLane::logOutcome(const std::string& zone, const ApplyOutcome& outcome, const ZoneDecision& decision, double seconds) {
+    const std::string& name = backend_->name();
+    auto log = logger("dispatch");
+    switch (decision.next) {
+    case ZoneDecision::Next::Done:
+        if (outcome.kind == ApplyKind::Applied) {
+            if (!outcome.result.message.empty()) log->warn("[{}] {} v{}: {}", name, zone, outcome.version, outcome.result.message);
+            log->debug("[{}] {} v{} applied in {:.1f} ms ({} records verified)", name, zone, outcome.version, seconds * 1000,
+                       outcome.verifiedCount);
+        }
+        break;
+    case ZoneDecision::Next::RetryLater:
+        log->warn("[{}] {} v{}: {} (attempt {}/{}, retry in {} ms)", name, zone, outcome.version, outcome.result.message, decision.attempts,
+                  retry_.maxAttempts(), decision.retryIn.count());
+        break;
+    case ZoneDecision::Next::DeadLetter:
+        metrics_.counterAdd("dadns_dead_letters_total", "Zones given up on (dead letters), by backend.", {{"backend", name}});
+        log->error("[{}] {} v{}: {} ({} attempt(s)); dead letter until redriven or changed", name, zone, outcome.version,
+                   outcome.result.message, decision.attempts);
+        break;
+    }
+}
+
+void BackendLane::recordOutcome(const std::string& zone, const ApplyOutcome& outcome, const ZoneDecision& decision) {
+    const std::string& name = backend_->name();
+    try {
+        if (outcome.kind == ApplyKind::Applied)
+            store_.recordApplied(name, zone, outcome.version, outcome.verifiedCount, outcome.result.message);
+        else if (decision.next == ZoneDecision::Next::RetryLater)
+            store_.recordFailure(name, zone, outcome.version, decision.attempts, nowMs() + decision.retryIn.count(), outcome.result.message, false);
+        else if (decision.next == ZoneDecision::Next::DeadLetter)
+            store_.recordFailure(name, zone, outcome.version, decision.attempts, 0, outcome.result.message, true);
+    } catch (const std::exception& e) {
+        // The lane goes on from its own queue; after a restart the zone is simply tried again.
+        logger("dispatch")->error("[{}] {} v{}: recording the outcome in the store failed: {}", name, zone, outcome.version, e.what());
+    }
+}
+
+void BackendLane::putBack(const std::string& zone, const std::string& why) {
     int64_t delay = options_.retryBackoff.count();
     bool again = false;
     {
         std::lock_guard<std::mutex> lock(mutex_);
-        again = lastRequeueReason_ == why;
-        lastRequeueReason_ = why;
+        again = lastPutBackReason_ == why;
+        lastPutBackReason_ = why;
         lastError_ = zone + ": " + why;
-        auto it = items_.find(zone);
-        if (it != items_.end() && it->second.inFlight) { // else finish() had settled it
-            it->second.inFlight = false;
-            --inFlight_;
-            schedule(zone, it->second, nowMs() + delay);
-        }
+        queue_.putBack(zone, nowMs() + delay);
     }
     // Once per distinct reason: a store that is down for a while does not log every queued zone.
     logger("dispatch")->log(again ? spdlog::level::debug : spdlog::level::warn, "[{}] {}: {} (tried again in {} ms)", backend_->name(),
@@ -275,7 +325,7 @@ void BackendLane::requeue(const std::string& zone, const std::string& why) {
 void BackendLane::renewClaims() {
     {
         std::lock_guard<std::mutex> lock(mutex_);
-        if (inFlight_ == 0) return;
+        if (queue_.inFlight() == 0) return;
     }
     try {
         store_.renewClaims(backend_->name(), options_.holder, options_.lease.count());
@@ -284,14 +334,14 @@ void BackendLane::renewClaims() {
     }
 }
 
-bool BackendLane::claimOrDrop(const std::string& zone, const Item& snapshot) {
+bool BackendLane::claimOrDrop(const std::string& zone, uint64_t version) {
     bool mine = false;
     try {
         mine = store_.claim(backend_->name(), zone, options_.holder, options_.lease.count());
         // Another instance may have applied this version and let go since this one queued it.
         if (mine) {
             auto state = store_.backendState(backend_->name(), zone);
-            if (state && state->appliedVersion >= snapshot.version) {
+            if (state && state->appliedVersion >= version) {
                 store_.release(backend_->name(), zone, options_.holder);
                 mine = false;
             }
@@ -300,204 +350,22 @@ bool BackendLane::claimOrDrop(const std::string& zone, const Item& snapshot) {
         logger("dispatch")->warn("[{}] {}: claiming it failed, tried again at the next poll: {}", backend_->name(), zone, e.what());
     }
     if (mine) return true;
+    std::optional<std::string> batchLine;
     {
         std::lock_guard<std::mutex> lock(mutex_);
-        --inFlight_;
-        auto it = items_.find(zone);
-        if (it != items_.end()) {
-            it->second.inFlight = false;
-            if (it->second.version > snapshot.version) schedule(zone, it->second, 0); // a newer version came meanwhile
-            else items_.erase(it); // another instance has it; the poll brings it back if that one fails
-        }
-        if (batchOpen_ && idle()) {
-            batchOpen_ = false;
-            batchAnnounced_ = false;
-        }
+        queue_.drop(zone, version); // another instance has it; the poll brings it back if that one fails
+        batchLine = batch_.closeIfIdle(queue_.empty(), nowMs());
     }
+    logBatchLine(batchLine);
     wake_.notify_one();
     return false;
-}
-
-BackendLane::Outcome BackendLane::process(const std::string& zone, const Item& item) {
-    Outcome out;
-    out.version = item.version;
-    try {
-        if (item.parsed && !item.deleted && item.parsed->version == item.version) {
-            applyAndVerify(zone, *item.parsed, out);
-            return out;
-        }
-        std::optional<ZoneState> state;
-        try {
-            state = store_.current(zone, !item.deleted);
-            if (state && !state->deleted && state->zoneText.empty()) state = store_.current(zone, true); // a newer, undeleted version
-        } catch (const std::exception& e) {
-            out.storeError = true;
-            out.result = {DADNS_ERR_RETRYABLE, std::string("reading the zone from the store failed: ") + e.what()};
-            return out;
-        }
-        if (!state) {
-            out.nothingToDo = true;
-            return out;
-        }
-        out.version = state->version; // the latest wins
-        if (state->deleted) {
-            out.result = backend_->remove(zone);
-            out.verifiedCount = 0;
-            return out;
-        }
-        sdk::Zone desired = parseZoneText(state->zoneText, zone);
-        desired.version = state->version;
-        applyAndVerify(zone, desired, out);
-    } catch (const std::exception& e) {
-        out.result = {DADNS_ERR_RETRYABLE, e.what()};
-    }
-    return out;
-}
-
-void BackendLane::applyAndVerify(const std::string& zone, const sdk::Zone& desired, Outcome& out) {
-    int64_t expected = 0;
-    out.result = backend_->apply(desired, expected);
-    if (!out.result.ok()) return;
-    std::string warning = out.result.message;
-    int64_t counted = 0;
-    BackendResult counting = backend_->count(zone, counted);
-    if (!counting.ok()) {
-        out.result = counting;
-        out.result.message = "count after apply failed: " + counting.message;
-        return;
-    }
-    if (counted != expected) {
-        logger("dispatch")->warn("[{}] {} v{}: backend counts {} record(s), expected {}; reconciling", backend_->name(), zone,
-                                 out.version, counted, expected);
-        BackendResult rec = backend_->reconcile(desired);
-        if (rec.ok()) rec = backend_->count(zone, counted);
-        if (!rec.ok()) {
-            out.result = rec;
-            return;
-        }
-        if (counted != expected) {
-            metrics_.counterAdd("dadns_verifications_total", "Record count checks after apply, by backend and result.",
-                                {{"backend", backend_->name()}, {"result", "mismatch"}});
-            out.result = {DADNS_ERR_RETRYABLE, "record count mismatch after reconcile: backend has " + std::to_string(counted) +
-                                                   ", expected " + std::to_string(expected)};
-            return;
-        }
-        out.repaired = true;
-    }
-    metrics_.counterAdd("dadns_verifications_total", "Record count checks after apply, by backend and result.",
-                        {{"backend", backend_->name()}, {"result", out.repaired ? "repaired" : "ok"}});
-    out.verifiedCount = counted;
-    out.result.message = warning;
-}
-
-void BackendLane::finish(const std::string& zone, const Outcome& outcome, double seconds) {
-    const std::string& name = backend_->name();
-    auto log = logger("dispatch");
-    std::string label = outcome.nothingToDo ? "skipped" : resultLabel(outcome.result);
-    metrics_.counterAdd("dadns_applies_total", "Backend applies, by backend and result.", {{"backend", name}, {"result", label}});
-    metrics_.histogramObserve("dadns_apply_duration_seconds", "Time to apply and verify one zone, by backend.", {{"backend", name}}, seconds);
-    bool batchDone = false;
-    double batchElapsed = 0;
-    uint64_t batchOk = 0, batchTotal = 0;
-    // Recorded before the lane's lock (a round trip on a shared store) but while the zone is
-    // still in flight, so no later version's record can be overtaken by this one.
-    if (!outcome.nothingToDo && outcome.result.ok()) {
-        try {
-            store_.recordApplied(name, zone, outcome.version, outcome.verifiedCount, outcome.result.message);
-        } catch (const std::exception& e) {
-            log->error("[{}] {} v{} applied, but recording it failed (it will be applied again): {}", name, zone, outcome.version, e.what());
-        }
-    }
-    {
-        std::lock_guard<std::mutex> lock(mutex_);
-        --inFlight_;
-        auto it = items_.find(zone);
-        Item& item = it->second;
-        item.inFlight = false;
-        bool newer = item.version > outcome.version;
-        if (outcome.nothingToDo || outcome.result.ok()) {
-            if (!outcome.nothingToDo) {
-                ++applied_;
-                ++batchOk_;
-                if (outcome.repaired) ++repaired_;
-                if (!outcome.result.message.empty()) log->warn("[{}] {} v{}: {}", name, zone, outcome.version, outcome.result.message);
-                log->debug("[{}] {} v{} applied in {:.1f} ms ({} records verified)", name, zone, outcome.version, seconds * 1000,
-                           outcome.verifiedCount);
-            }
-            consecutiveFailures_ = 0;
-            lastRequeueReason_.clear(); // the next requeue is news again
-            if (newer) {
-                item.attempts = 0;
-                schedule(zone, item, 0);
-            } else {
-                items_.erase(it);
-            }
-        } else {
-            ++failed_;
-            ++consecutiveFailures_;
-            lastError_ = zone + ": " + outcome.result.message;
-            if (newer) {
-                item.attempts = 0; // the failed version is superseded
-                schedule(zone, item, 0);
-            } else {
-                ++item.attempts;
-                bool dead = outcome.result.code == DADNS_ERR_PERMANENT || retry_.exhausted(item.attempts);
-                if (dead) {
-                    recordFailure(zone, outcome.version, item.attempts, 0, outcome.result.message, true);
-                    ++deadLetters_;
-                    ++batchFailed_;
-                    metrics_.counterAdd("dadns_dead_letters_total", "Zones given up on (dead letters), by backend.", {{"backend", name}});
-                    log->error("[{}] {} v{}: {} ({} attempt(s)); dead letter until redriven or changed", name, zone, outcome.version,
-                               outcome.result.message, item.attempts);
-                    items_.erase(it);
-                } else {
-                    int64_t due = nowMs() + retry_.delayAfter(item.attempts).count();
-                    recordFailure(zone, outcome.version, item.attempts, due, outcome.result.message, false);
-                    log->warn("[{}] {} v{}: {} (attempt {}/{}, retry in {} ms)", name, zone, outcome.version, outcome.result.message,
-                              item.attempts, retry_.maxAttempts(), due - nowMs());
-                    schedule(zone, item, due);
-                }
-            }
-            if (up_ && consecutiveFailures_ >= options_.breakerFailures) {
-                up_ = false;
-                downReason_ = outcome.result.message;
-                probeFailures_ = 0;
-                nextProbeMs_ = nowMs() + options_.retryBackoff.count();
-                log->error("[{}] marked down after {} consecutive failures: {}", name, consecutiveFailures_, downReason_);
-            }
-        }
-        if (batchOpen_ && idle()) {
-            batchOpen_ = false;
-            batchAnnounced_ = false;
-            batchDone = true;
-            batchElapsed = static_cast<double>(nowMs() - batchStartMs_) / 1000.0;
-            batchOk = batchOk_;
-            batchTotal = batchOk_ + batchFailed_;
-        }
-    }
-    if (batchDone && batchTotal > 0)
-        log->info("[{}] batch complete: {}/{} zone(s) succeeded in {:.2f}s ({:.1f} zones/s)", name, batchOk, batchTotal, batchElapsed,
-                  static_cast<double>(batchTotal) / std::max(batchElapsed, 0.001));
-    wake_.notify_one();
-    if (onResult_) onResult_();
-}
-
-void BackendLane::recordFailure(const std::string& zone, uint64_t version, int attempts, int64_t dueMs, const std::string& error,
-                                bool dead) {
-    try {
-        store_.recordFailure(backend_->name(), zone, version, attempts, dueMs, error, dead);
-    } catch (const std::exception& e) {
-        logger("dispatch")->error("[{}] {} v{}: recording the failure failed (the lane still retries it): {}", backend_->name(), zone,
-                                  version, e.what());
-    }
 }
 
 void BackendLane::probeHealth() {
     BackendResult r = backend_->health();
     std::lock_guard<std::mutex> lock(mutex_);
     if (r.ok()) {
-        up_ = true;
-        consecutiveFailures_ = 0;
+        breaker_ = BreakerState{};
         downReason_.clear();
         logger("dispatch")->info("[{}] health check passed; backend is up again", backend_->name());
         wake_.notify_all();
@@ -510,63 +378,18 @@ void BackendLane::probeHealth() {
 
 DriftReport BackendLane::scanDrift(bool force) {
     std::lock_guard<std::mutex> scanning(driftMutex_);
-    const std::string& name = backend_->name();
-    DriftReport report;
-    report.atMs = nowMs();
-    std::vector<std::string> onBackend;
-    BackendResult listed = backend_->listZones(onBackend);
-    if (!listed.ok()) {
-        report.error = "list zones failed: " + listed.message;
-    } else {
-        report.backendZones = onBackend.size();
-        std::unordered_set<std::string> present(onBackend.begin(), onBackend.end());
-        std::unordered_set<std::string> known;
-        ZoneListFilter filter;
-        filter.limit = 1000;
-        while (true) {
-            auto page = store_.list(filter);
-            for (const auto& z : page) {
-                if (!z.deleted) known.insert(z.name);
-                bool there = present.count(z.name) != 0;
-                if (z.deleted == there) { // missing an active zone, or still holding a deleted one
-                    ++report.missing;
-                    enqueue(z.name, z.version, z.deleted);
-                }
-            }
-            if (page.size() < filter.limit) break;
-            filter.after = page.back().name;
-        }
-        std::vector<std::string> unknown;
-        for (const auto& z : onBackend) {
-            if (known.count(z)) continue;
-            auto state = store_.current(z, false);
-            if (!state) unknown.push_back(z);
-        }
-        report.unknownTotal = unknown.size();
-        for (size_t i = 0; i < unknown.size() && i < 100; ++i) report.unknown.push_back(unknown[i]);
-        if (report.missing)
-            metrics_.counterAdd("dadns_drift_repairs_total", "Drift found by scans and re-queued or removed, by backend and kind.",
-                                {{"backend", name}, {"kind", "requeued"}}, static_cast<double>(report.missing));
-        if (!unknown.empty()) {
-            logger("dispatch")->warn("[{}] drift: {} zone(s) on the backend are unknown to the store (e.g. {})", name, unknown.size(),
-                                     unknown.front());
-            if (options_.removeUnknownZones) {
-                double limit = options_.maxDeleteFraction * static_cast<double>(onBackend.size());
-                if (!force && static_cast<double>(unknown.size()) > limit) {
-                    report.refused = "removing " + std::to_string(unknown.size()) + " of " + std::to_string(onBackend.size()) +
-                                     " zones exceeds dispatch.max_delete_fraction; run the scan with force to proceed";
-                    logger("dispatch")->error("[{}] drift: {}", name, report.refused);
-                } else {
-                    for (const auto& z : unknown)
-                        if (backend_->remove(z).ok()) ++report.removed;
-                    metrics_.counterAdd("dadns_drift_repairs_total", "Drift found by scans and re-queued or removed, by backend and kind.",
-                                        {{"backend", name}, {"kind", "removed"}}, static_cast<double>(report.removed));
-                }
-            }
-        }
-        if (report.missing)
-            logger("dispatch")->warn("[{}] drift: {} zone(s) missing or stale on the backend; re-queued", name, report.missing);
-    }
+    DriftPolicy policy{options_.removeUnknownZones, options_.maxDeleteFraction};
+    bool queued = false;
+    DriftReport report = dadns::scanDrift(*backend_, store_, metrics_, policy, force, [&](const std::string& zone, uint64_t version, bool deleted) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (queue_.parked(zone, version)) return false;
+        int64_t now = nowMs();
+        batch_.opened(now);
+        queue_.offer(zone, ZoneWork{version, deleted, 0, 0, nullptr}, now);
+        queued = true;
+        return true;
+    });
+    if (queued) wake_.notify_all();
     std::lock_guard<std::mutex> lock(mutex_);
     drift_ = report;
     return report;
@@ -577,28 +400,23 @@ LaneStatus BackendLane::snapshot() const {
     LaneStatus s;
     s.backend = backend_->name();
     s.plugin = backend_->pluginName();
-    s.up = up_;
+    s.up = !breaker_.open;
     s.downReason = downReason_;
     s.parallelism = parallelism_;
-    s.queued = items_.size();
-    s.inFlight = inFlight_;
+    s.queued = queue_.size();
+    s.inFlight = queue_.inFlight();
+    s.retrying = queue_.retrying();
     int64_t now = nowMs();
-    int64_t oldest = now;
-    for (const auto& [zone, item] : items_) {
-        if (item.attempts > 0 && !item.inFlight) ++s.retrying;
-        oldest = std::min(oldest, item.sinceMs);
-    }
-    s.oldestPendingMs = items_.empty() ? 0 : now - oldest;
+    s.oldestPendingMs = now - queue_.oldestSinceMs().value_or(now);
     s.applied = applied_;
     s.failed = failed_;
     s.repaired = repaired_;
-    s.deadLetters = deadLetters_;
-    s.consecutiveFailures = consecutiveFailures_;
+    s.deadLetters = queue_.deadLetters();
+    s.consecutiveFailures = breaker_.consecutiveFailures;
     s.lastError = lastError_;
     s.houseKeepingError = houseKeepingError_;
     s.houseKeepingErrorAtMs = houseKeepingErrorAtMs_;
-    uint64_t done = batchOk_ + batchFailed_;
-    s.progress = batchOpen_ ? static_cast<double>(done) / static_cast<double>(done + items_.size()) : 1.0;
+    s.progress = batch_.progress(queue_.size());
     s.drift = drift_;
     return s;
 }
@@ -607,6 +425,10 @@ void BackendLane::publish() {
     // Progress travels inside the status notification: Task::setProgress would take the task's
     // lock and then the TaskManager's, the reverse of TaskManager::start's order.
     postNotification(new Poco::TaskCustomNotification<LaneStatus>(this, snapshot()));
+}
+
+void BackendLane::logBatchLine(const std::optional<std::string>& line) const {
+    if (line) logger("dispatch")->info("[{}] {}", backend_->name(), *line);
 }
 
 } // namespace dadns

@@ -1,16 +1,24 @@
 // One backend's lane: a long-lived Poco::Task that keeps one backend instance converging to
-// the store's desired state. Its work is every zone whose current version is newer than the
-// version the backend applied; a zone is in flight at most once; the latest version wins;
-// up to `parallelism` zones at once. Failures retry with backoff, then dead-letter; after
-// breaker_failures consecutive failures the backend is marked down and probed with health().
-// With a shared store (several instances), the lane also polls the store for work and claims
-// each zone before applying it, so one zone is applied to one backend by one instance at a time;
-// claims are renewed while applies run, so an apply longer than the lease keeps its zone.
+// the store's desired state, up to `parallelism` zones at once. The rules live in its parts:
+//   ZoneQueue      which zones are due, latest version wins, dead letters parked;
+//   ApplyStep      one apply (or remove) and its record-count verification;
+//   OutcomePolicy  what an outcome means for the zone (done, retry, dead letter) and the breaker;
+//   BatchProgress  the batch log lines and progress;
+//   DriftScan      the backend's zones against the store.
+// What remains here is threads and wiring: workers take due zones, the house-keeping thread
+// probes a backend whose breaker is open, scans for drift, polls a shared store and publishes
+// status. Store round trips happen outside the lane's lock, while the zone is still in
+// flight, so no record of an older version can overtake a newer one's.
+// With a shared store (several instances) a zone is claimed before it is applied, so one zone
+// is applied to one backend by one instance at a time; claims are renewed while applies run.
 #pragma once
 
+#include "core/dispatch/ApplyStep.hpp"
+#include "core/dispatch/BatchProgress.hpp"
 #include "core/dispatch/DispatchOptions.hpp"
 #include "core/dispatch/LaneStatus.hpp"
 #include "core/dispatch/RetryPolicy.hpp"
+#include "core/dispatch/ZoneQueue.hpp"
 #include "core/metrics/MetricsRegistry.hpp"
 #include "core/plugin/BackendInstance.hpp"
 #include "core/store/ZoneStore.hpp"
@@ -21,9 +29,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
-#include <set>
 #include <thread>
-#include <unordered_map>
 #include <vector>
 
 namespace dadns {
@@ -41,59 +47,41 @@ public:
     // Queues everything the store says this backend has not applied (start, redrive, and
     // polls of a shared store); with sinceMs >= 0 only what changed since then.
     void reloadPending(bool quiet = false, int64_t sinceMs = -1);
-    // Lists the backend's zones and compares them with the store; see DriftReport.
+    // After the store cleared this backend's dead letters: un-park them and queue them again.
+    void redrive();
+    // Lists the backend's zones and compares them with the store; see DriftScan.
     DriftReport scanDrift(bool force);
 
     LaneStatus snapshot() const;
     const std::string& backendName() const { return backend_->name(); }
 
 private:
-    struct Item {
-        uint64_t version = 0;
-        bool deleted = false;
-        int attempts = 0;          // failed attempts at this version
-        int64_t dueMs = 0;
-        int64_t sinceMs = 0;       // when the oldest unapplied change arrived
-        bool inFlight = false;
-        std::shared_ptr<const sdk::Zone> parsed; // this version's records, when the intake gave them
-    };
-    struct Outcome {
-        BackendResult result;
-        uint64_t version = 0;
-        int64_t verifiedCount = -1;
-        bool repaired = false;
-        bool nothingToDo = false;
-        bool storeError = false;   // the zone could not be read: nothing was tried on the backend
-    };
-
-    void workerLoop();
     // A worker's loop, resumed when something escapes it: no exception ends a worker thread.
     void runWorker();
-    // One zone from claim to release; never throws (see requeue).
-    void work(const std::string& zone, const Item& snapshot);
-    // A zone whose processing threw goes back to the queue, due after the retry backoff.
-    void requeue(const std::string& zone, const std::string& why);
+    void workerLoop();
+    // One zone from claim to release; never throws.
+    void work(const std::string& zone, const ZoneWork& work);
+    // Records the outcome in the store, then settles the zone, the breaker and the counts.
+    void finish(const std::string& zone, const ZoneWork& work, const ApplyOutcome& outcome, double seconds);
+    void recordOutcome(const std::string& zone, const ApplyOutcome& outcome, const ZoneDecision& decision);
+    void logOutcome(const std::string& zone, const ApplyOutcome& outcome, const ZoneDecision& decision, double seconds);
+    // A zone whose processing failed before any outcome goes back, due after the retry backoff.
+    void putBack(const std::string& zone, const std::string& why);
+    // Parks the store's dead letters (start).
+    void loadDeadLetters();
     // Runs one house-keeping step; an exception is logged and kept as the lane's
     // houseKeepingError instead of ending the lane. Returns whether the step succeeded.
     bool guarded(const std::string& step, const std::function<void()>& fn);
-    // The periodic steps of runTask's loop, each guarded.
     struct Timers;
     void keepHouse(Timers& timers);
-    // Stops and joins the workers (runTask's end, however it ends).
     void stopWorkers(std::vector<std::thread>& workers);
-    // Shared store: takes zone for this instance; false (and the item dropped) when another has it.
-    bool claimOrDrop(const std::string& zone, const Item& snapshot);
+    // Shared store: takes zone for this instance; false (and the zone dropped) when another has it.
+    bool claimOrDrop(const std::string& zone, uint64_t version);
     // Shared store: extends this lane's claims while applies run, every third of the lease.
     void renewClaims();
-    Outcome process(const std::string& zone, const Item& item);
-    void applyAndVerify(const std::string& zone, const sdk::Zone& desired, Outcome& out); // throws
-    void finish(const std::string& zone, const Outcome& outcome, double seconds);
-    // store_.recordFailure, logged instead of thrown (mutex held: finish must complete).
-    void recordFailure(const std::string& zone, uint64_t version, int attempts, int64_t dueMs, const std::string& error, bool dead);
-    void schedule(const std::string& zone, Item& item, int64_t dueMs); // mutex held
     void probeHealth();
     void publish();
-    bool idle() const { return items_.empty(); } // mutex held
+    void logBatchLine(const std::optional<std::string>& line) const;
 
     std::shared_ptr<BackendInstance> backend_;
     uint32_t parallelism_;
@@ -101,31 +89,26 @@ private:
     MetricsRegistry& metrics_;
     DispatchOptions options_;
     std::function<void()> onResult_;
-
-    mutable std::mutex mutex_;
-    std::condition_variable wake_;
-    std::unordered_map<std::string, Item> items_;
-    std::set<std::pair<int64_t, std::string>> due_; // (dueMs, zone) of items not in flight
-    size_t inFlight_ = 0;
+    ApplyStep apply_;
     RetryPolicy retry_;
+
+    mutable std::mutex mutex_; // guards everything below but the drift members
+    std::condition_variable wake_;
+    ZoneQueue queue_;
+    BatchProgress batch_;
+    BreakerState breaker_;
     bool stopping_ = false;
-    bool up_ = true;
     std::string downReason_;
-    int consecutiveFailures_ = 0;
     int64_t nextProbeMs_ = 0;
     int probeFailures_ = 0;
     std::string lastError_;
-    std::string lastRequeueReason_;
+    std::string lastPutBackReason_;
     std::string houseKeepingStep_, houseKeepingError_;
     int64_t houseKeepingErrorAtMs_ = 0;
-    uint64_t applied_ = 0, failed_ = 0, repaired_ = 0, deadLetters_ = 0;
-    // The current batch: from the first zone queued on an idle lane until the lane is idle.
-    bool batchOpen_ = false;
-    bool batchAnnounced_ = false;
-    int64_t batchStartMs_ = 0;
-    uint64_t batchOk_ = 0, batchFailed_ = 0;
-    std::mutex driftMutex_;
-    DriftReport drift_;
+    uint64_t applied_ = 0, failed_ = 0, repaired_ = 0;
+
+    std::mutex driftMutex_; // one scan at a time
+    DriftReport drift_;     // guarded by mutex_
     int64_t nextDriftMs_ = 0;
 };
 

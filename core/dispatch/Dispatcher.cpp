@@ -187,7 +187,7 @@ size_t Dispatcher::redrive(const std::string& backend) {
     BackendLane* lane = find(backend);
     if (!lane) return 0;
     size_t n = store_.redrive(backend);
-    lane->reloadPending();
+    lane->redrive();
     logger("dispatch")->info("[{}] redrive: {} dead-lettered zone(s) queued again", backend, n);
     return n;
 }

@@ -11,6 +11,7 @@ struct DriftReport {
     int64_t atMs = 0;            // when the scan ran; 0 = never
     size_t backendZones = 0;
     size_t missing = 0;          // in the store, not on the backend: re-queued
+    size_t deadLettered = 0;     // differ too, but dead letters at that version: not re-queued
     std::vector<std::string> unknown; // on the backend, not in the store (first 100)
     size_t unknownTotal = 0;
     size_t removed = 0;
@@ -31,7 +32,7 @@ struct LaneStatus {
     uint64_t applied = 0;        // since start
     uint64_t failed = 0;
     uint64_t repaired = 0;       // verification mismatches repaired by reconcile
-    uint64_t deadLetters = 0;    // since start
+    size_t deadLetters = 0;      // zones dead-lettered now (until changed or redriven)
     int consecutiveFailures = 0;
     std::string lastError;
     // The last failed house-keeping step (store poll, drift scan, claim renewal, health probe,

@@ -1,8 +1,9 @@
 // When to try a failed zone again: exponential backoff with full jitter, capped; and when to
-// give up (dead letter).
+// give up (dead letter). Thread safe: a lane's workers share one.
 #pragma once
 
 #include <chrono>
+#include <mutex>
 #include <random>
 
 namespace dadns {
@@ -22,6 +23,7 @@ private:
     std::chrono::milliseconds base_;
     std::chrono::milliseconds max_;
     int maxAttempts_;
+    std::mutex randomMutex_;
     std::mt19937_64 random_{std::random_device{}()};
 };
 

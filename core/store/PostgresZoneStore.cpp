@@ -62,6 +62,7 @@ BackendZoneState toProgress(const ProgressRow& r) {
     s.nextAttemptMs = r.get<5>();
     (r.get<8>() != 0 ? s.lastError : s.warning) = r.get<6>();
     s.deadLetter = r.get<7>() != 0;
+    s.failedVersion = static_cast<uint64_t>(r.get<8>());
     s.updatedAtMs = r.get<9>();
     return s;
 }

@@ -570,6 +570,7 @@ BackendZoneState stateOf(const std::string& backend, const std::string& zone, co
     s.nextAttemptMs = p.nextAttemptMs;
     (p.failedVersion != 0 ? s.lastError : s.warning) = message;
     s.deadLetter = p.dead;
+    s.failedVersion = p.failedVersion;
     s.updatedAtMs = p.updatedAtMs;
     return s;
 }

@@ -61,6 +61,7 @@ struct BackendZoneState {
     std::string lastError;         // why the current version failed (attempts > 0 or dead letter)
     std::string warning;           // what the backend said about its last successful apply
     bool deadLetter = false;
+    uint64_t failedVersion = 0;    // the version attempts and deadLetter refer to; 0 when none
     int64_t updatedAtMs = 0;
 };
 

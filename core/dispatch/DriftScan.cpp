@@ -1,0 +1,84 @@
+#include "core/dispatch/DriftScan.hpp"
+
+#include "core/log/Logging.hpp"
+#include "core/util/WallClock.hpp"
+
+#include <unordered_set>
+
+namespace dadns {
+namespace {
+
+constexpr const char* kRepairsHelp = "Drift found by scans and re-queued or removed, by backend and kind.";
+
+// Store zones that differ from what the backend holds: requeued, or counted as dead letters.
+void compareWithStore(ZoneStore& store, const std::unordered_set<std::string>& present, const DriftRequeue& requeue, DriftReport& report,
+                      std::unordered_set<std::string>& known) {
+    ZoneListFilter filter;
+    filter.limit = 1000;
+    while (true) {
+        auto page = store.list(filter);
+        for (const auto& z : page) {
+            if (!z.deleted) known.insert(z.name);
+            bool there = present.count(z.name) != 0;
+            if (z.deleted != there) continue; // in step: active and there, or deleted and gone
+            if (requeue(z.name, z.version, z.deleted)) ++report.missing;
+            else ++report.deadLettered;
+        }
+        if (page.size() < filter.limit) return;
+        filter.after = page.back().name;
+    }
+}
+
+void removeUnknown(BackendInstance& backend, MetricsRegistry& metrics, const DriftPolicy& policy, bool force,
+                   const std::vector<std::string>& unknown, size_t backendZones, DriftReport& report) {
+    double limit = policy.maxDeleteFraction * static_cast<double>(backendZones);
+    if (!force && static_cast<double>(unknown.size()) > limit) {
+        report.refused = "removing " + std::to_string(unknown.size()) + " of " + std::to_string(backendZones) +
+                         " zones exceeds dispatch.max_delete_fraction; run the scan with force to proceed";
+        logger("dispatch")->error("[{}] drift: {}", backend.name(), report.refused);
+        return;
+    }
+    for (const auto& z : unknown)
+        if (backend.remove(z).ok()) ++report.removed;
+    metrics.counterAdd("dadns_drift_repairs_total", kRepairsHelp, {{"backend", backend.name()}, {"kind", "removed"}},
+                       static_cast<double>(report.removed));
+}
+
+} // namespace
+
+DriftReport scanDrift(BackendInstance& backend, ZoneStore& store, MetricsRegistry& metrics, const DriftPolicy& policy, bool force,
+                      const DriftRequeue& requeue) {
+    const std::string& name = backend.name();
+    DriftReport report;
+    report.atMs = nowMs();
+    std::vector<std::string> onBackend;
+    BackendResult listed = backend.listZones(onBackend);
+    if (!listed.ok()) {
+        report.error = "list zones failed: " + listed.message;
+        return report;
+    }
+    report.backendZones = onBackend.size();
+    std::unordered_set<std::string> known;
+    compareWithStore(store, std::unordered_set<std::string>(onBackend.begin(), onBackend.end()), requeue, report, known);
+    std::vector<std::string> unknown;
+    for (const auto& z : onBackend)
+        if (!known.count(z) && !store.current(z, false)) unknown.push_back(z);
+    report.unknownTotal = unknown.size();
+    for (size_t i = 0; i < unknown.size() && i < 100; ++i) report.unknown.push_back(unknown[i]);
+    if (report.missing) {
+        metrics.counterAdd("dadns_drift_repairs_total", kRepairsHelp, {{"backend", name}, {"kind", "requeued"}},
+                           static_cast<double>(report.missing));
+        logger("dispatch")->warn("[{}] drift: {} zone(s) missing or stale on the backend; re-queued", name, report.missing);
+    }
+    if (report.deadLettered)
+        logger("dispatch")->info("[{}] drift: {} dead-lettered zone(s) differ on the backend; left for a change or a redrive", name,
+                                 report.deadLettered);
+    if (!unknown.empty()) {
+        logger("dispatch")->warn("[{}] drift: {} zone(s) on the backend are unknown to the store (e.g. {})", name, unknown.size(),
+                                 unknown.front());
+        if (policy.removeUnknownZones) removeUnknown(backend, metrics, policy, force, unknown, onBackend.size(), report);
+    }
+    return report;
+}
+
+} // namespace dadns
