@@ -5,7 +5,8 @@
 // Config: dir (required), delay_ms, fail ("" | "retryable" | "permanent"), fail_file (applies
 // fail while it exists), fail_first (first N applies of each zone fail), count_offset (added
 // to counts until a reconcile of that zone), parallel, health_file (health fails while it
-// exists), throw_std (failures thrown as std::runtime_error instead of SDK errors), targets
+// exists), throw_std (failures thrown as std::runtime_error instead of SDK errors), poison_file
+// (while it exists, zones whose name starts with "poison" fail permanently), targets
 // (name -> settings that override the others: one target, and lane, per entry).
 // Every successful apply appends "<zone> <version>" to <dir>/applied.log.
 #include <dadns/sdk.hpp>
@@ -45,6 +46,7 @@ public:
         parallel_ = static_cast<uint32_t>(c.getInt("parallel", 4));
         healthFile_ = c.getString("health_file");
         throwStd_ = c.getBool("throw_std", false);
+        poisonFile_ = c.getString("poison_file");
     }
 
     static std::vector<Target> targets(const std::string&, const std::string& configJson) {
@@ -69,6 +71,7 @@ public:
             if (failFirst_ > 0 && attempts_[zone.name]++ < failFirst_) failWith("retryable", "fail_first");
         }
         if (!fail_.empty()) failWith(fail_, "configured to fail");
+        if (zone.name.rfind("poison", 0) == 0 && exists(poisonFile_)) failWith("permanent", "would reject zone " + zone.name);
         if (exists(failFile_)) failWith("retryable", "fail_file exists");
         std::string text;
         for (const auto& r : zone.records) {
@@ -146,7 +149,7 @@ private:
         throw RetryableError("test_backend: " + why);
     }
 
-    std::string dir_, fail_, failFile_, healthFile_;
+    std::string dir_, fail_, failFile_, healthFile_, poisonFile_;
     int64_t delayMs_ = 0, countOffset_ = 0;
     int failFirst_ = 0;
     uint32_t parallel_ = 4;
