@@ -3,6 +3,7 @@
 #include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <mutex>
 
@@ -83,8 +84,13 @@ void append(spdlog::memory_buf_t& dest, std::string_view s) { dest.append(s.data
 class EscapedPayload final : public spdlog::custom_flag_formatter {
 public:
     void format(const spdlog::details::log_msg& msg, const std::tm&, spdlog::memory_buf_t& dest) override {
+        std::string_view payload(msg.payload.data(), msg.payload.size());
+        if (std::all_of(payload.begin(), payload.end(), [](char c) { return c >= 0x20 && c < 0x7f; })) {
+            append(dest, payload); // the usual message: printable ASCII, nothing to escape
+            return;
+        }
         std::string escaped;
-        escapeInto(escaped, std::string_view(msg.payload.data(), msg.payload.size()), false);
+        escapeInto(escaped, payload, false);
         append(dest, escaped);
     }
     std::unique_ptr<custom_flag_formatter> clone() const override { return std::make_unique<EscapedPayload>(); }
