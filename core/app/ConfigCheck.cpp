@@ -10,15 +10,15 @@ std::unique_ptr<PluginLoader> makeOfflineLoader() {
     return std::make_unique<PluginLoader>([](const std::string& path) { return bridge.pluginTable(path); });
 }
 
-std::vector<std::string> configPluginProblems(const DaemonConfig& config, const PluginLoader& loader) {
-    std::vector<std::string> problems;
+std::vector<InstanceProblem> configPluginProblems(const DaemonConfig& config, const PluginLoader& loader) {
+    std::vector<InstanceProblem> problems;
     std::vector<const PluginInstanceConfig*> all;
     for (const auto& b : config.backends) all.push_back(&b);
     for (const auto& s : config.services) all.push_back(&s);
     for (const auto* inst : all) {
         if (!inst->enabled) continue;
         std::string problem = instanceProblem(*inst, loader);
-        if (!problem.empty()) problems.push_back(inst->key() + ".type: " + problem);
+        if (!problem.empty()) problems.push_back({inst->key() + ".type", problem, inst->optional});
     }
     return problems;
 }

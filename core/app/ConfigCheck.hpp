@@ -14,7 +14,13 @@ namespace dadns {
 // A loader whose plugins get a host table with no store or server behind it.
 std::unique_ptr<PluginLoader> makeOfflineLoader();
 
-// "dns.backends.x.type: plugin 'x' not found", one per enabled instance that cannot be created.
-std::vector<std::string> configPluginProblems(const DaemonConfig& config, const PluginLoader& loader);
+struct InstanceProblem {
+    std::string key;     // "dns.backends.x.type"
+    std::string problem; // "plugin 'x' not found"
+    bool optional = false;
+};
+
+// One per enabled instance whose plugin is missing, refused or of the wrong kind.
+std::vector<InstanceProblem> configPluginProblems(const DaemonConfig& config, const PluginLoader& loader);
 
 } // namespace dadns

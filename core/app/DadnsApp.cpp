@@ -51,17 +51,27 @@ std::string DadnsApp::resolveConfigPath() const {
 
 int DadnsApp::checkConfig(const std::string& path) {
     try {
+        // The start loads the same way (loadConfig, loadConfiguredPlugins) and refuses the
+        // same instances (Daemon::start); only the plugins' host table differs.
         DaemonConfig config = loadConfig(path);
         auto loader = makeOfflineLoader();
         loadConfiguredPlugins(config, *loader);
-        auto problems = configPluginProblems(config, *loader);
-        if (!problems.empty()) {
-            for (const auto& p : problems) std::cerr << path << ": " << p << "\n";
-            return 1;
+        int errors = 0;
+        for (const auto& p : configPluginProblems(config, *loader)) {
+            if (p.optional) {
+                std::cout << path << ": " << p.key << ": " << p.problem << " (optional: dadns runs without it)\n";
+            } else {
+                std::cerr << path << ": " << p.key << ": " << p.problem << "\n";
+                ++errors;
+            }
         }
+        if (errors > 0) return 1;
         std::cout << path << ": ok (" << config.backends.size() << " backend(s), " << config.services.size()
                   << " ingestion/discovery instance(s))\n";
         return 0;
+    } catch (const ConfigFileError& e) {
+        std::cerr << e.what() << "\n";
+        return 1;
     } catch (const std::exception& e) {
         std::cerr << path << ": " << e.what() << "\n";
         return 1;
@@ -78,8 +88,11 @@ int DadnsApp::listPlugins(const std::string& path) {
             else std::cout << "refused  " << r.path << ": " << r.reason << "\n";
         }
         return 0;
-    } catch (const std::exception& e) {
+    } catch (const ConfigFileError& e) {
         std::cerr << "dadns: " << e.what() << "\n";
+        return 1;
+    } catch (const std::exception& e) {
+        std::cerr << "dadns: " << path << ": " << e.what() << "\n";
         return 1;
     }
 }

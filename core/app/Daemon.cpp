@@ -1,5 +1,6 @@
 #include "core/app/Daemon.hpp"
 
+#include "core/config/ConfigLoader.hpp"
 #include "core/log/Logging.hpp"
 #include "core/metrics/ProcessMetrics.hpp"
 #include "core/store/PostgresZoneStore.hpp"
@@ -27,7 +28,11 @@ std::string defaultPluginDir() {
 
 void loadConfiguredPlugins(const DaemonConfig& config, PluginLoader& loader) {
     std::string dir = config.pluginDir.empty() ? defaultPluginDir() : config.pluginDir;
-    loader.loadDirectory(dir);
+    try {
+        loader.loadDirectory(dir);
+    } catch (const std::runtime_error& e) {
+        throw ConfigFileError(config.source, "plugins.dir", e.what());
+    }
     for (const auto& path : config.pluginExtraPaths) {
         Poco::File f(path);
         if (f.exists() && f.isDirectory()) loader.loadDirectory(path);
@@ -100,6 +105,7 @@ void Daemon::start() {
     if (config_.role == "ingest") instanceConfig.backends.clear();
     if (config_.role == "dispatch") instanceConfig.services.clear();
     instances_.create(instanceConfig, *loader_, *bridge_);
+    refuseFailedInstances();
 
     DispatchOptions dispatch;
     dispatch.retryBackoff = config_.retryBackoff;
@@ -140,12 +146,28 @@ void Daemon::start() {
 
     server_->start();
     dispatcher_->start();
-    instances_.startServices();
     running_ = true;
+    instances_.startServices();
+    if (!instances_.failedRequired().empty()) {
+        stop();
+        refuseFailedInstances();
+    }
     StoreStats stats = store_->stats();
     log->info("dadns listening on {}:{} (node {}, role {}, {} zone(s) stored, {} backend(s))", config_.listenAddress, server_->port(),
               config_.nodeId, config_.role, stats.zones, instances_.backends().size());
     if (server_->tlsPort() >= 0) log->info("dadns listening for HTTPS on {}:{}", config_.listenAddress, server_->tlsPort());
+}
+
+void Daemon::refuseFailedInstances() const {
+    auto failed = instances_.failedRequired();
+    if (failed.empty()) return;
+    // As --check-config says it: the file, the key, the problem.
+    std::string what;
+    for (const auto& st : failed) {
+        if (!what.empty()) what += "; ";
+        what += config_.source + ": " + st.errorKey + ": " + st.error;
+    }
+    throw std::runtime_error(what + " (an instance the daemon may run without says optional: true)");
 }
 
 void Daemon::stop() {

@@ -22,7 +22,7 @@ namespace dadns {
 std::string defaultPluginDir();
 
 // Loads plugins.dir and plugins.extra_paths with a host table from bridge. Throws
-// std::runtime_error when the plugin directory is missing.
+// ConfigFileError (plugins.dir) when the plugin directory is missing.
 void loadConfiguredPlugins(const DaemonConfig& config, PluginLoader& loader);
 
 class Daemon {
@@ -38,6 +38,9 @@ public:
     int port() const { return server_ ? server_->port() : 0; }
 
 private:
+    // Throws naming each enabled instance that failed and is not optional.
+    void refuseFailedInstances() const;
+
     DaemonConfig config_;
     MetricsRegistry metrics_;
     Router router_;

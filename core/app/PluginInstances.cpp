@@ -78,12 +78,15 @@ void PluginInstances::create(const DaemonConfig& config, const PluginLoader& loa
         st.kind = kindName(expectedKind(*inst));
         st.plugin = inst->type;
         st.enabled = inst->enabled;
+        st.optional = inst->optional;
+        st.errorKey = inst->key();
         if (!inst->enabled) {
             record(st, "disabled");
             continue;
         }
         st.error = instanceProblem(*inst, loader);
         if (!st.error.empty()) {
+            st.errorKey = inst->key() + ".type";
             record(st, "failed");
             continue;
         }
@@ -123,9 +126,17 @@ void PluginInstances::record(InstanceStatus st, const std::string& state) {
     st.state = state;
     auto log = logger("plugins");
     if (state == "running") log->info("{} '{}' created from plugin {}", st.kind, st.name, st.plugin);
+    else if (state == "failed" && st.optional) log->error("{} '{}' failed (optional: running without it): {}", st.kind, st.name, st.error);
     else if (state == "failed") log->error("{} '{}' failed: {}", st.kind, st.name, st.error);
     std::lock_guard<std::mutex> lock(statusMutex_);
     statuses_.push_back(std::move(st));
+}
+
+std::vector<InstanceStatus> PluginInstances::failedRequired() const {
+    std::vector<InstanceStatus> out;
+    for (const auto& st : statuses())
+        if (st.enabled && !st.optional && st.state == "failed") out.push_back(st);
+    return out;
 }
 
 std::vector<InstanceStatus> PluginInstances::statuses() const {

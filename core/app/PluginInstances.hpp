@@ -21,8 +21,10 @@ struct InstanceStatus {
     std::string kind;       // "backend", "ingestion", "discovery"
     std::string plugin;
     bool enabled = true;
+    bool optional = false;  // the daemon runs without it when it fails
     std::string state;      // "running", "failed", "disabled"
     std::string error;
+    std::string errorKey;   // the key the error is about ("dns.backends.bind.type", "dns.backends.bind")
 };
 
 // Why an instance cannot be created from what is loaded: "" when it can.
@@ -30,8 +32,11 @@ std::string instanceProblem(const PluginInstanceConfig& inst, const PluginLoader
 
 class PluginInstances {
 public:
-    // Creates every enabled instance; a failure is recorded, never thrown.
+    // Creates every enabled instance; a failure is recorded, never thrown (see failedRequired).
     void create(const DaemonConfig& config, const PluginLoader& loader, HostBridge& bridge);
+    // Enabled instances that failed to be created or started and are not optional: the daemon
+    // must not run without them.
+    std::vector<InstanceStatus> failedRequired() const;
 
     const std::vector<std::shared_ptr<BackendInstance>>& backends() const { return backends_; }
     const std::vector<std::shared_ptr<ServiceInstance>>& services() const { return services_; }

@@ -20,24 +20,37 @@ void flatten(const YAML::Node& node, const std::string& key, std::map<std::strin
     int line = node.Mark().line >= 0 ? node.Mark().line + 1 : 0;
     switch (node.Type()) {
     case YAML::NodeType::Map:
-        if (node.size() == 0 && !key.empty()) out[key] = {"", ConfigValue::Kind::EmptyMap, line};
-        for (const auto& item : node) {
-            std::string name = item.first.as<std::string>();
-            if (name.empty() || name.find('.') != std::string::npos)
-                throw ConfigError(key.empty() ? name : key + "." + name, "keys must be non-empty and contain no '.'");
-            flatten(item.second, key.empty() ? name : key + "." + name, out);
+        if (node.size() == 0 && !key.empty()) out[key] = {"", ConfigValue::Kind::EmptyMap, line, {}};
+        {
+            // yaml-cpp keeps both entries of a repeated key; a second block must not merge
+            // silently into the first (or replace it).
+            std::map<std::string, int> seen;
+            for (const auto& item : node) {
+                int keyLine = item.first.Mark().line >= 0 ? item.first.Mark().line + 1 : 0;
+                if (!item.first.IsScalar())
+                    throw ConfigError(key, "line " + std::to_string(keyLine) + ": keys must be single names, not lists or mappings");
+                std::string name = item.first.Scalar();
+                std::string path = key.empty() ? name : key + "." + name;
+                if (name.empty() || name.find_first_of(".[]") != std::string::npos)
+                    throw ConfigError(path, "line " + std::to_string(keyLine) + ": keys must be non-empty and contain no '.', '[' or ']'");
+                auto [it, fresh] = seen.emplace(name, keyLine);
+                if (!fresh)
+                    throw ConfigError(path, "duplicated key (lines " + std::to_string(it->second) + " and " + std::to_string(keyLine) +
+                                                "): give it once");
+                flatten(item.second, path, out);
+            }
         }
         break;
     case YAML::NodeType::Sequence:
-        if (node.size() == 0) out[key] = {"", ConfigValue::Kind::EmptyList, line};
+        if (node.size() == 0) out[key] = {"", ConfigValue::Kind::EmptyList, line, {}};
         for (size_t i = 0; i < node.size(); ++i) flatten(node[i], key + "[" + std::to_string(i) + "]", out);
         break;
     case YAML::NodeType::Scalar:
-        out[key] = {node.Scalar(), node.Tag() == "!" ? ConfigValue::Kind::String : ConfigValue::Kind::Scalar, line};
+        out[key] = {node.Scalar(), node.Tag() == "!" ? ConfigValue::Kind::String : ConfigValue::Kind::Scalar, line, {}};
         break;
     case YAML::NodeType::Null:
     case YAML::NodeType::Undefined:
-        out[key] = {"", ConfigValue::Kind::Null, line};
+        out[key] = {"", ConfigValue::Kind::Null, line, {}};
         break;
     }
 }
@@ -191,26 +204,55 @@ std::map<std::string, std::string> ConfigTree::processEnvironment() {
 }
 
 std::vector<std::string> ConfigTree::applyEnvironment(const std::map<std::string, std::string>& env,
-                                                      const std::vector<std::string>& knownKeys) {
+                                                      const std::vector<std::string>& knownKeys,
+                                                      const std::vector<std::string>& openSections) {
+    // Keys already present win over known keys spelled alike (a.b_c and a_b.c).
     std::map<std::string, std::string> byEnvName;
     for (const auto& [key, value] : values_) byEnvName.emplace(envName(key), key);
     for (const auto& key : knownKeys) byEnvName.emplace(envName(key), key);
     std::vector<std::string> unmatched;
     for (const auto& [name, value] : env) {
         if (name.rfind("DADNS_", 0) != 0) continue;
-        auto it = byEnvName.find(name);
-        if (it == byEnvName.end()) {
+        std::string key;
+        if (auto it = byEnvName.find(name); it != byEnvName.end()) {
+            key = it->second;
+        } else {
+            // A key inside an open section (a plugin instance's settings): the longest section
+            // whose variable prefix matches, the rest of the name lower-cased as the key.
+            size_t best = 0;
+            for (const auto& section : openSections) {
+                std::string prefix = envName(section) + "_";
+                if (prefix.size() <= best || name.size() <= prefix.size() || name.compare(0, prefix.size(), prefix) != 0) continue;
+                std::string rest = name.substr(prefix.size());
+                std::string child;
+                for (char c : rest) child += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+                if (!std::all_of(child.begin(), child.end(), [](unsigned char c) { return std::islower(c) || std::isdigit(c) || c == '_'; }) ||
+                    child.front() == '_' || child.back() == '_')
+                    continue;
+                best = prefix.size();
+                key = section + "." + child;
+            }
+        }
+        if (key.empty()) {
             unmatched.push_back(name);
             continue;
         }
-        auto existing = values_.find(it->second);
+        auto existing = values_.find(key);
         ConfigValue::Kind kind = existing != values_.end() && existing->second.kind == ConfigValue::Kind::String
                                      ? ConfigValue::Kind::String
                                      : ConfigValue::Kind::Scalar;
-        values_[it->second] = {value, kind, 0};
+        // The variable replaces the whole value: a list or mapping in the file goes.
+        for (auto it = values_.lower_bound(key); it != values_.end() && it->first.compare(0, key.size(), key) == 0;) {
+            char after = it->first.size() > key.size() ? it->first[key.size()] : '\0';
+            if (after == '.' || after == '[') it = values_.erase(it);
+            else ++it;
+        }
+        values_[key] = {value, kind, 0, name};
     }
     return unmatched;
 }
+
+std::string ConfigTree::environmentName(const std::string& key) { return envName(key); }
 
 std::optional<ConfigValue> ConfigTree::find(const std::string& key) const {
     auto it = values_.find(key);
@@ -224,7 +266,7 @@ bool ConfigTree::hasPrefix(const std::string& prefix) const {
 }
 
 void ConfigTree::set(const std::string& key, const std::string& text, ConfigValue::Kind kind) {
-    values_[key] = {text, kind, 0};
+    values_[key] = {text, kind, 0, {}};
 }
 
 std::vector<std::string> ConfigTree::children(const std::string& section) const {

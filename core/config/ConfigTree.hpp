@@ -15,6 +15,7 @@ struct ConfigValue {
     std::string text;
     Kind kind = Kind::Scalar; // Scalar: an unquoted YAML scalar (number, bool or bare word)
     int line = 0;             // 1-based line in the file; 0 when from the environment
+    std::string envVar;       // the DADNS_* variable it came from, "" when from the file
 };
 
 class ConfigTree {
@@ -24,11 +25,17 @@ public:
     static ConfigTree fromYamlText(const std::string& text, const std::string& sourceName = "<text>");
 
     // DADNS_APP_AUTH_PASSWORD overrides app.auth_password: a variable matches the key whose
-    // upper-cased form, with '.' as '_', equals the rest of its name. Known keys are the keys
-    // present plus knownKeys (defaults that may be absent from the file). Returns the
-    // variables that matched nothing, so the caller can warn about them.
+    // upper-cased form, with '.' and '[' as '_', equals the rest of its name. Known keys are the
+    // keys present plus knownKeys (keys that may be absent from the file); in an open section
+    // (a plugin instance: "dns.backends.bind") any child may be set
+    // (DADNS_DNS_BACKENDS_BIND_RNDC_COMMAND sets dns.backends.bind.rndc_command). A variable
+    // replaces the key's whole value (a list or mapping too). Returns the variables that
+    // matched nothing.
     std::vector<std::string> applyEnvironment(const std::map<std::string, std::string>& env,
-                                              const std::vector<std::string>& knownKeys);
+                                              const std::vector<std::string>& knownKeys,
+                                              const std::vector<std::string>& openSections = {});
+    // The variable that overrides key ("app.auth_password" -> "DADNS_APP_AUTH_PASSWORD").
+    static std::string environmentName(const std::string& key);
     static std::map<std::string, std::string> processEnvironment();
 
     const std::map<std::string, ConfigValue>& values() const { return values_; }

@@ -1,19 +1,18 @@
 #include "core/config/DaemonConfig.hpp"
 
+#include "core/config/ConfigKeys.hpp"
 #include "core/util/Errors.hpp"
 
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdlib>
+#include <filesystem>
 #include <set>
 #include <unistd.h>
 
 namespace dadns {
 namespace {
-
-const std::set<std::string> kTopLevel = {"log_level", "log_format", "timezone", "queue_location", "node_id",
-                                         "shutdown_grace_seconds", "app", "dns", "plugins", "ingestion",
-                                         "discovery", "store", "http", "dispatch"};
 
 std::string lower(std::string s) {
     std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -62,8 +61,8 @@ public:
         auto v = tree_.find(key);
         if (!v || v->kind == ConfigValue::Kind::Null) return def;
         std::string t = lower(v->text);
-        if (t == "true" || t == "yes" || t == "on" || t == "1") return true;
-        if (t == "false" || t == "no" || t == "off" || t == "0") return false;
+        if (t == "true" || t == "yes" || t == "on") return true;
+        if (t == "false" || t == "no" || t == "off") return false;
         throw ConfigError(key, "must be true or false, got '" + v->text + "'");
     }
     std::chrono::milliseconds duration(const std::string& key, std::chrono::milliseconds def) const {
@@ -114,6 +113,7 @@ std::vector<PluginInstanceConfig> readInstances(const ConfigTree& tree, const Re
         if (auto v = tree.find(key); v && v->kind != ConfigValue::Kind::EmptyMap && v->kind != ConfigValue::Kind::Null)
             throw ConfigError(key, "must be a mapping of settings");
         inst.enabled = r.boolean(key + ".enabled", true);
+        inst.optional = r.boolean(key + ".optional", false);
         inst.type = r.str(key + ".type", name);
         checkInstanceName(key + ".type", inst.type);
         inst.parallel = static_cast<int>(r.integer(key + ".parallel", 0, 0, 1024));
@@ -121,6 +121,59 @@ std::vector<PluginInstanceConfig> readInstances(const ConfigTree& tree, const Re
         out.push_back(std::move(inst));
     }
     return out;
+}
+
+namespace fs = std::filesystem;
+
+// A path as the process would open it: absolute, symbolic links resolved where they exist,
+// no "." or ".." or trailing '/'.
+std::string normalPath(const std::string& text) {
+    std::error_code ec;
+    fs::path p = fs::absolute(text, ec);
+    if (ec) return "";
+    fs::path w = fs::weakly_canonical(p, ec);
+    std::string out = (ec ? p.lexically_normal() : w.lexically_normal()).string();
+    while (out.size() > 1 && out.back() == '/') out.pop_back();
+    return out;
+}
+
+bool looksLikeNumberOrBoolean(const ConfigValue& v) {
+    if (v.kind != ConfigValue::Kind::Scalar) return false;
+    std::string t = lower(v.text);
+    if (t == "true" || t == "false" || t == "yes" || t == "no" || t == "on" || t == "off") return true;
+    char* end = nullptr;
+    std::strtod(t.c_str(), &end);
+    return end && *end == '\0';
+}
+
+// No plugin setting may name the SQLite store's directory or its database files: a backend
+// that writes or lists files there (zone files, renames over a temporary) destroys the store.
+// One rule for every string a plugin instance is given, whatever the plugin calls the key.
+void checkStoreNotShared(const DaemonConfig& c, const ConfigTree& tree) {
+    if (c.storeEngine != "sqlite") return;
+    std::string dir = normalPath(c.queueLocation);
+    if (dir.empty()) return;
+    std::string db = dir + "/dadns.db"; // SqliteZoneStore's file, with its -wal, -shm and -journal
+    std::vector<const PluginInstanceConfig*> all;
+    for (const auto& b : c.backends) all.push_back(&b);
+    for (const auto& s : c.services) all.push_back(&s);
+    for (const auto* inst : all) {
+        std::string block = inst->key();
+        for (auto it = tree.values().lower_bound(block); it != tree.values().end() && it->first.compare(0, block.size(), block) == 0; ++it) {
+            const auto& [key, v] = *it;
+            if (key.size() == block.size() || (key[block.size()] != '.' && key[block.size()] != '[')) continue;
+            if (v.kind != ConfigValue::Kind::String && v.kind != ConfigValue::Kind::Scalar) continue;
+            if (v.text.empty() || v.text.find("://") != std::string::npos || isSecretKey(key) || looksLikeNumberOrBoolean(v)) continue;
+            std::string p = normalPath(v.text);
+            if (p.empty()) continue;
+            if (p == dir)
+                throw ConfigError(key, "is the zone store's directory (queue_location: " + c.queueLocation +
+                                           "); a plugin must not use it: give it a directory of its own (e.g. " + c.queueLocation + "/zones)");
+            for (const char* suffix : {"", "-wal", "-shm", "-journal"})
+                if (p == db + suffix)
+                    throw ConfigError(key, "is a file of the zone store (" + db + suffix + "); a plugin must not use it");
+        }
+    }
 }
 
 std::string hostName() {
@@ -151,24 +204,10 @@ std::chrono::milliseconds parseDuration(const std::string& text) {
     return std::chrono::milliseconds(static_cast<long long>(ms));
 }
 
-std::vector<std::string> DaemonConfig::knownKeys() {
-    return {"log_level", "log_format", "timezone", "queue_location", "node_id", "shutdown_grace_seconds",
-            "app.auth_username", "app.auth_password", "app.listen_port", "app.listen_address",
-            "app.tls_port", "app.tls_cert", "app.tls_key",
-            "dns.default_backend", "plugins.dir", "store.engine", "store.type", "store.dsn", "store.pool_size", "store.history_per_zone",
-            "http.threads", "http.mutation_threads", "http.queue", "http.max_body_bytes", "http.public_status", "http.timeout_seconds",
-            "http.header_timeout_seconds", "http.keepalive_timeout_seconds", "http.keepalive_requests", "http.max_connections",
-            "http.max_connections_per_client",
-            "dispatch.retry_backoff", "dispatch.retry_backoff_max", "dispatch.max_attempts",
-            "dispatch.breaker_failures", "dispatch.drift_interval", "dispatch.remove_unknown_zones",
-            "dispatch.max_delete_fraction", "dispatch.poll_interval", "dispatch.lease"};
-}
+std::vector<std::string> DaemonConfig::knownKeys() { return environmentKeys(); }
 
 DaemonConfig DaemonConfig::fromTree(const ConfigTree& tree) {
-    for (const auto& [key, value] : tree.values()) {
-        std::string top = key.substr(0, key.find_first_of(".["));
-        if (!kTopLevel.count(top)) throw ConfigError(top, "unknown setting");
-    }
+    checkConfigKeys(tree);
     Reader r(tree);
     DaemonConfig c;
     c.source = tree.source();
@@ -210,8 +249,6 @@ DaemonConfig DaemonConfig::fromTree(const ConfigTree& tree) {
         throw ConfigError("dns.default_backend", "names no instance under dns.backends: '" + c.defaultBackend + "'");
     for (const char* section : {"ingestion", "discovery"})
         for (auto& inst : readInstances(tree, r, section)) c.services.push_back(std::move(inst));
-    for (const auto& key : tree.children("dns"))
-        if (key != "backends" && key != "default_backend") throw ConfigError("dns." + key, "unknown setting");
 
     c.pluginDir = r.str("plugins.dir", "");
     c.pluginExtraPaths = r.list("plugins.extra_paths");
@@ -252,6 +289,7 @@ DaemonConfig DaemonConfig::fromTree(const ConfigTree& tree) {
     c.lease = r.duration("dispatch.lease", c.lease);
     if (c.pollInterval.count() < 10) throw ConfigError("dispatch.poll_interval", "must be at least 10ms");
     if (c.lease < std::chrono::seconds(1)) throw ConfigError("dispatch.lease", "must be at least 1s");
+    checkStoreNotShared(c, tree);
     return c;
 }
 

@@ -17,6 +17,7 @@ struct PluginInstanceConfig {
     std::string name;      // instance name
     std::string type;      // plugin name (default: the instance name)
     bool enabled = true;
+    bool optional = false; // the daemon may run without it when it cannot be created or started
     int parallel = 0;      // backends: overrides the plugin's parallelism when > 0
     std::string json;      // the whole section as a JSON object, handed to the plugin
     std::string key() const { return section + "." + name; }
@@ -81,7 +82,8 @@ struct DaemonConfig {
 
     // Builds and validates; throws ConfigError(key, what).
     static DaemonConfig fromTree(const ConfigTree& tree);
-    // Keys that may be absent from a file but can still be set from the environment.
+    // Keys that may be absent from a file but can still be set from the environment (every core
+    // key: ConfigKeys.cpp lists them).
     static std::vector<std::string> knownKeys();
 };
 

@@ -3,10 +3,98 @@
 #include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <mutex>
 
 namespace dadns {
 namespace {
+
+// The length of the well-formed UTF-8 sequence at s[i] (2 to 4 bytes) and its code point, or
+// 0 when the byte at i does not start one (stray continuation, overlong, surrogate, > U+10FFFF).
+size_t utf8Sequence(std::string_view s, size_t i, uint32_t& cp) {
+    auto b = [&](size_t k) { return static_cast<unsigned char>(s[i + k]); };
+    unsigned char c = b(0);
+    size_t len;
+    uint32_t min;
+    if (c >= 0xc2 && c <= 0xdf) len = 2, cp = c & 0x1f, min = 0x80;
+    else if (c >= 0xe0 && c <= 0xef) len = 3, cp = c & 0x0f, min = 0x800;
+    else if (c >= 0xf0 && c <= 0xf4) len = 4, cp = c & 0x07, min = 0x10000;
+    else return 0;
+    if (i + len > s.size()) return 0;
+    for (size_t k = 1; k < len; ++k) {
+        if ((b(k) & 0xc0) != 0x80) return 0;
+        cp = (cp << 6) | (b(k) & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return 0;
+    return len;
+}
+
+// Characters a terminal or a line-based reader acts on besides the C0 controls: C1 controls
+// (U+0080-U+009F, e.g. U+009B is CSI) and the Unicode line and paragraph separators.
+bool unsafeCodePoint(uint32_t cp) { return (cp >= 0x80 && cp <= 0x9f) || cp == 0x2028 || cp == 0x2029; }
+
+void appendHex(std::string& out, const char* format, unsigned value) {
+    char buf[12];
+    std::snprintf(buf, sizeof buf, format, value);
+    out += buf;
+}
+
+// Escapes s into out. json: a JSON string body ('"' and '\' escaped, controls as \u00XX);
+// otherwise the text log's (\n, \r, \t, \xHH). Either way a byte that is not well-formed UTF-8
+// becomes the four characters \xHH (in JSON the backslash itself escaped).
+void escapeInto(std::string& out, std::string_view s, bool json) {
+    for (size_t i = 0; i < s.size();) {
+        unsigned char c = static_cast<unsigned char>(s[i]);
+        if (c >= 0x20 && c < 0x7f) {
+            if (json && (c == '"' || c == '\\')) out += '\\';
+            out += static_cast<char>(c);
+            ++i;
+            continue;
+        }
+        if (c == '\n' || c == '\r' || c == '\t') {
+            out += c == '\n' ? "\\n" : c == '\r' ? "\\r" : "\\t";
+            ++i;
+            continue;
+        }
+        if (c < 0x80) { // the other C0 controls and DEL
+            appendHex(out, json ? "\\u%04x" : "\\x%02x", c);
+            ++i;
+            continue;
+        }
+        uint32_t cp = 0;
+        size_t len = utf8Sequence(s, i, cp);
+        if (len == 0) {
+            appendHex(out, json ? "\\\\x%02x" : "\\x%02x", c);
+            ++i;
+        } else if (unsafeCodePoint(cp)) {
+            appendHex(out, "\\u%04x", cp);
+            i += len;
+        } else {
+            out.append(s.substr(i, len));
+            i += len;
+        }
+    }
+}
+
+void append(spdlog::memory_buf_t& dest, std::string_view s) { dest.append(s.data(), s.data() + s.size()); }
+
+// The message of a text log line, escaped: a client-supplied name cannot start a line of its own
+// or send a terminal escape.
+class EscapedPayload final : public spdlog::custom_flag_formatter {
+public:
+    void format(const spdlog::details::log_msg& msg, const std::tm&, spdlog::memory_buf_t& dest) override {
+        std::string_view payload(msg.payload.data(), msg.payload.size());
+        if (std::all_of(payload.begin(), payload.end(), [](char c) { return c >= 0x20 && c < 0x7f; })) {
+            append(dest, payload); // the usual message: printable ASCII, nothing to escape
+            return;
+        }
+        std::string escaped;
+        escapeInto(escaped, payload, false);
+        append(dest, escaped);
+    }
+    std::unique_ptr<custom_flag_formatter> clone() const override { return std::make_unique<EscapedPayload>(); }
+};
 
 // One JSON object per line, the message escaped, so log shippers need no parsing rules.
 class JsonFormatter final : public spdlog::formatter {
@@ -26,25 +114,21 @@ public:
     std::unique_ptr<spdlog::formatter> clone() const override { return std::make_unique<JsonFormatter>(); }
 
 private:
-    static void append(spdlog::memory_buf_t& dest, std::string_view s) { dest.append(s.data(), s.data() + s.size()); }
     static void quote(spdlog::memory_buf_t& dest, std::string_view s) {
-        dest.push_back('"');
-        for (unsigned char c : s) {
-            if (c == '"' || c == '\\') {
-                dest.push_back('\\');
-                dest.push_back(static_cast<char>(c));
-            } else if (c < 0x20) {
-                char buf[8];
-                std::snprintf(buf, sizeof buf, "\\u%04x", c);
-                append(dest, buf);
-            } else {
-                dest.push_back(static_cast<char>(c));
-            }
-        }
-        dest.push_back('"');
+        std::string out = "\"";
+        escapeInto(out, s, true);
+        out += '"';
+        append(dest, out);
     }
     spdlog::pattern_formatter time_{"{\"time\":\"%Y-%m-%dT%H:%M:%S.%e%z\"", spdlog::pattern_time_type::local, ""};
 };
+
+std::unique_ptr<spdlog::formatter> makeFormatter(const std::string& format) {
+    if (format == "json") return std::make_unique<JsonFormatter>();
+    auto f = std::make_unique<spdlog::pattern_formatter>();
+    f->add_flag<EscapedPayload>('*').set_pattern("%Y-%m-%d %H:%M:%S.%e %^%-5l%$ [%n] %*");
+    return f;
+}
 
 std::mutex g_mutex;
 spdlog::sink_ptr g_sink;
@@ -53,19 +137,23 @@ spdlog::level::level_enum g_level = spdlog::level::info;
 spdlog::sink_ptr sink() {
     if (!g_sink) {
         g_sink = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
-        g_sink->set_pattern("%Y-%m-%d %H:%M:%S.%e %^%-5l%$ [%n] %v");
+        g_sink->set_formatter(makeFormatter("text"));
     }
     return g_sink;
 }
 
 } // namespace
 
+std::string escapeLogText(std::string_view text) {
+    std::string out;
+    escapeInto(out, text, false);
+    return out;
+}
+
 void setupLogging(const std::string& level, const std::string& format) {
     std::lock_guard<std::mutex> lock(g_mutex);
     g_level = spdlog::level::from_str(level);
-    auto s = sink();
-    if (format == "json") s->set_formatter(std::make_unique<JsonFormatter>());
-    else s->set_pattern("%Y-%m-%d %H:%M:%S.%e %^%-5l%$ [%n] %v");
+    sink()->set_formatter(makeFormatter(format));
     spdlog::apply_all([](const std::shared_ptr<spdlog::logger>& l) { l->set_level(g_level); });
 }
 

@@ -1,5 +1,6 @@
 // The dadns command: --version, --check-config failure classes, --list-plugins, start-up
-// failures that must exit non-zero with one clear line, and a clean SIGTERM.
+// failures that must exit non-zero with one clear line (the same as --check-config's), plugin
+// instances that cannot be created, environment overrides, and a clean SIGTERM.
 #include "support/TestSupport.hpp"
 
 #include <catch2/catch.hpp>
@@ -20,6 +21,13 @@ std::string withPlaceholders(std::string cfg, const TempDir& dir, int port) {
     replace("{port}", std::to_string(port));
     replace("{plugins}", pluginDir());
     replace("{test_plugins}", testPluginDir());
+    return cfg;
+}
+
+// baseConfig(extra) loading the test plugins instead of the real ones.
+std::string testPluginConfigWithPlaceholders(const std::string& extra) {
+    std::string cfg = baseConfig(extra);
+    cfg.replace(cfg.find("{plugins}"), 9, "{test_plugins}");
     return cfg;
 }
 
@@ -51,10 +59,15 @@ TEST_CASE("check-config accepts a valid file and names file, key and problem oth
         std::string expected;
     };
     std::vector<Case> cases = {
-        {"bogus_key: 1\n", "bogus_key: unknown setting"},
+        {"bogus_key: 1\n", "bogus_key: unknown key"},
+        {"http:\n  publc_status: false\n", "http.publc_status: unknown key (did you mean http.public_status?)"},
+        {"http:\n  threads: [1, 2]\n", "http.threads: must be a whole number, not a list"},
+        {"app:\n  tls_port: 2443\n", "app: duplicated key (lines 4 and 11)"},
+        {"dns:\n  backends:\n    x:\n      type: bind\n      zones_dir: {dir}/data\n", "dns.backends.x.zones_dir: is the zone store's directory"},
         {"dns:\n  backends:\n    nowhere:\n      enabled: true\n", "dns.backends.nowhere.type: plugin 'nowhere' not found"},
         {"dns:\n  backends:\n    x:\n      type: bind\n      parallel: -3\n", "dns.backends.x.parallel: must be between"},
-        {"log_level: loud\n", "log_level: must be one of"},
+        {"log_format: loud\n", "log_format: must be text or json"},
+        {"log_level: debug\n", "log_level: duplicated key (lines 1 and 11)"}, // baseConfig has one
     };
     for (const auto& c : cases) {
         INFO(c.extra);
@@ -129,13 +142,110 @@ TEST_CASE("start-up failures exit non-zero with one clear line", "[cli]") {
         writeFile(file, cfg);
         auto r = runDadns({"--config=" + file});
         CHECK(r.status != 0);
-        CHECK(r.output.find("cannot start: plugin directory not found") != std::string::npos);
+        CHECK(r.output.find("cannot start: " + file + ": plugins.dir: plugin directory not found") != std::string::npos);
     }
     SECTION("unreadable config") {
         auto r = runDadns({"--config=" + dir.file("absent.yml")});
         CHECK(r.status != 0);
-        CHECK(r.output.find("cannot read configuration file") != std::string::npos);
+        CHECK(r.output.find("cannot start: " + dir.file("absent.yml") + ": cannot read configuration file") != std::string::npos);
     }
+}
+
+namespace {
+
+// Starts dadns with the config; it must refuse to start. A daemon that starts after all is
+// killed after 30 s (exit 124).
+CommandResult startRefused(const std::string& file, const std::map<std::string, std::string>& env = {}) {
+    return runCommand({"timeout", "30", daemonPath(), "--config=" + file}, env);
+}
+
+std::string testPluginsConfig(const TempDir& dir, const std::string& extra) {
+    std::string cfg = withPlaceholders(baseConfig(extra), dir, freePort());
+    cfg.replace(cfg.find(pluginDir()), pluginDir().size(), testPluginDir());
+    return cfg;
+}
+
+} // namespace
+
+TEST_CASE("a start refuses what --check-config refuses, naming the file, the key and the problem", "[cli]") {
+    TempDir dir;
+    std::string file = dir.file("dadns.yml");
+    struct Case {
+        std::string yaml;
+        std::string expected;
+    };
+    std::vector<Case> cases = {
+        {"app: [unclosed\n", ": line "},
+        {withPlaceholders(baseConfig("http:\n  publc_status: false\n"), dir, freePort()),
+         ": http.publc_status: unknown key (did you mean http.public_status?) (line 12)"},
+        {withPlaceholders(baseConfig("app:\n  listen_port: 1\n"), dir, freePort()), ": app: duplicated key (lines 4 and 11)"},
+        {withPlaceholders(baseConfig("dispatch:\n  max_attempts: \"3\"\n"), dir, freePort()),
+         ": dispatch.max_attempts: must be a whole number, not a quoted string"},
+        {testPluginsConfig(dir, "dns:\n  backends:\n    files:\n      type: test_backend\n      dir: {dir}/data/\n"),
+         ": dns.backends.files.dir: is the zone store's directory"},
+    };
+    for (const auto& c : cases) {
+        INFO(c.yaml);
+        writeFile(file, c.yaml);
+        auto check = runDadns({"--config=" + file, "--check-config"});
+        CHECK(check.status == 1);
+        CHECK(check.output.find(file + c.expected) != std::string::npos);
+        auto start = startRefused(file);
+        CHECK(start.status == 1);
+        CHECK(start.output.find("cannot start: " + file + c.expected) != std::string::npos);
+    }
+
+    // An environment variable that names no key is refused the same way.
+    writeFile(file, withPlaceholders(baseConfig(), dir, freePort()));
+    auto env = startRefused(file, {{"DADNS_HTTP_PUBLC_STATUS", "false"}});
+    CHECK(env.status == 1);
+    CHECK(env.output.find("cannot start: " + file + ": DADNS_HTTP_PUBLC_STATUS: names no configuration key "
+                          "(did you mean DADNS_HTTP_PUBLIC_STATUS?)") != std::string::npos);
+}
+
+TEST_CASE("an instance that cannot be created stops the start unless it is optional", "[cli]") {
+    TempDir dir;
+    std::string file = dir.file("dadns.yml");
+    // test_backend cannot be created without its 'dir'.
+    writeFile(file, testPluginsConfig(dir, "dns:\n  backends:\n    files:\n      type: test_backend\n"));
+    auto r = startRefused(file);
+    CHECK(r.status == 1);
+    CHECK(r.output.find("cannot start: " + file + ": dns.backends.files: create failed: test_backend needs 'dir'") != std::string::npos);
+    CHECK(r.output.find("optional: true") != std::string::npos);
+
+    // A plugin that is not there stops it too, as --check-config says.
+    writeFile(file, testPluginsConfig(dir, "ingestion:\n  gone:\n    type: no_such_plugin\n"));
+    r = startRefused(file);
+    CHECK(r.status == 1);
+    CHECK(r.output.find("cannot start: " + file + ": ingestion.gone.type: plugin 'no_such_plugin' not found") != std::string::npos);
+
+    // optional: the daemon runs without it and says so in the status.
+    Daemon d(testPluginConfigWithPlaceholders("dns:\n  backends:\n    files:\n      type: test_backend\n      optional: true\n"
+                                              "    good:\n      type: test_backend\n      dir: {dir}/good\n"
+                                              "ingestion:\n  gone:\n    type: no_such_plugin\n    optional: true\n"));
+    d.start();
+    auto status = d.get("/api/v1/status");
+    CHECK(status.body.find("\"degraded\"") != std::string::npos);
+    CHECK(status.body.find("test_backend needs 'dir'") != std::string::npos);
+    CHECK(status.body.find("plugin 'no_such_plugin' not found") != std::string::npos);
+    CHECK(d.call("PUT", "/api/v1/zones/optional.example?wait=5", "$TTL 60\n@ SOA ns1 h 1 2 3 4 5\n@ NS ns1\n").status == 200);
+    CHECK(fileExists(d.dir() + "/good/optional.example.zone"));
+    CHECK(d.stop() == 0);
+
+    // --check-config reports an optional instance's problem without failing.
+    writeFile(file, testPluginsConfig(dir, "ingestion:\n  gone:\n    type: no_such_plugin\n    optional: true\n"));
+    auto check = runDadns({"--config=" + file, "--check-config"});
+    CHECK(check.status == 0);
+    CHECK(check.output.find("ingestion.gone.type: plugin 'no_such_plugin' not found (optional") != std::string::npos);
+}
+
+TEST_CASE("an environment variable sets a plugin setting absent from the file", "[cli]") {
+    TempDir files;
+    Daemon d(testPluginConfigWithPlaceholders("dns:\n  backends:\n    files:\n      type: test_backend\n"),
+             {{"DADNS_DNS_BACKENDS_FILES_DIR", files.path()}});
+    d.start();
+    CHECK(d.call("PUT", "/api/v1/zones/env.example?wait=5", "$TTL 60\n@ SOA ns1 h 1 2 3 4 5\n@ NS ns1\n").status == 200);
+    CHECK(fileExists(files.path() + "/env.example.zone"));
 }
 
 TEST_CASE("SIGTERM stops the daemon cleanly with exit 0", "[cli]") {

@@ -53,7 +53,8 @@ TEST_CASE("an ingestion plugin registers routes and submits zones through the ho
 }
 
 TEST_CASE("refused plugins are reported and their instances fail; the daemon keeps serving", "[plugin]") {
-    Daemon d(testPluginConfig("dns:\n  backends:\n    old:\n      type: abi_major_mismatch\n"
+    // optional: without it an instance that cannot be created stops the start.
+    Daemon d(testPluginConfig("dns:\n  backends:\n    old:\n      type: abi_major_mismatch\n      optional: true\n"
                               "    files:\n      type: test_backend\n      dir: {dir}/files\n"
                               "    boom:\n      type: throwing_backend\n"));
     d.start();
