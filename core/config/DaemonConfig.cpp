@@ -13,7 +13,7 @@ namespace {
 
 const std::set<std::string> kTopLevel = {"log_level", "log_format", "timezone", "queue_location", "node_id",
                                          "shutdown_grace_seconds", "app", "dns", "plugins", "ingestion",
-                                         "discovery", "store", "http", "dispatch"};
+                                         "discovery", "store", "http", "dispatch", "zones"};
 
 std::string lower(std::string s) {
     std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -161,7 +161,7 @@ std::vector<std::string> DaemonConfig::knownKeys() {
             "http.max_connections_per_client",
             "dispatch.retry_backoff", "dispatch.retry_backoff_max", "dispatch.max_attempts",
             "dispatch.breaker_failures", "dispatch.drift_interval", "dispatch.remove_unknown_zones",
-            "dispatch.max_delete_fraction", "dispatch.poll_interval", "dispatch.lease"};
+            "dispatch.max_delete_fraction", "dispatch.poll_interval", "dispatch.lease", "zones.ownership"};
 }
 
 DaemonConfig DaemonConfig::fromTree(const ConfigTree& tree) {
@@ -227,6 +227,11 @@ DaemonConfig DaemonConfig::fromTree(const ConfigTree& tree) {
         throw ConfigError("store.dsn", "must be set for store.type postgresql (e.g. \"host=db port=5432 dbname=dadns user=dadns\")");
     c.storePoolSize = static_cast<size_t>(r.integer("store.pool_size", 16, 1, 256));
     c.historyPerZone = static_cast<size_t>(r.integer("store.history_per_zone", 10, 1, 1000));
+    c.zoneOwnership = lower(r.str("zones.ownership", c.zoneOwnership));
+    if (c.zoneOwnership != "per_source" && c.zoneOwnership != "shared")
+        throw ConfigError("zones.ownership", "must be per_source or shared, got '" + c.zoneOwnership + "'");
+    for (const auto& key : tree.children("zones"))
+        if (key != "ownership") throw ConfigError("zones." + key, "unknown setting");
 
     c.httpThreads = static_cast<int>(r.integer("http.threads", c.httpThreads, 1, 1024));
     c.httpQueue = static_cast<int>(r.integer("http.queue", c.httpQueue, 1, 100000));

@@ -151,3 +151,10 @@ TEST_CASE("the DaDNS seed's config/app.yml is accepted as written", "[config]") 
     REQUIRE(c.backends.size() == 2);
     CHECK(c.backends[1].type == "coredns_mysql");
 }
+
+TEST_CASE("zones.ownership: per_source by default, shared on request, anything else refused by name", "[config]") {
+    CHECK(DaemonConfig::fromTree(ConfigTree::fromYamlText(kMinimal)).zoneOwnership == "per_source");
+    CHECK(DaemonConfig::fromTree(ConfigTree::fromYamlText(std::string(kMinimal) + "zones:\n  ownership: shared\n")).zoneOwnership == "shared");
+    CHECK(errorOf(std::string(kMinimal) + "zones:\n  ownership: anyone\n").find("zones.ownership: must be per_source or shared") == 0);
+    CHECK(errorOf(std::string(kMinimal) + "zones:\n  owner: shared\n").find("zones.owner: unknown setting") == 0);
+}
