@@ -1,6 +1,7 @@
 // The REST zone API: whole-zone PUT/DELETE, record-level edits, reads, history, rollback.
 #include "core/api/ApiContext.hpp"
 #include "core/api/JsonWriter.hpp"
+#include "core/intake/ZoneOwnership.hpp"
 #include "core/util/Errors.hpp"
 #include "core/util/WallClock.hpp"
 #include "core/zone/ZoneName.hpp"
@@ -16,7 +17,13 @@
 namespace dadns {
 namespace {
 
-ZoneOrigin restOrigin(const ApiRequest& in) { return {"rest", in.remoteAddress, in.authUser}; }
+// The origin of a change through the API: the operator's ("rest"), or, with ?owner=PRINCIPAL,
+// a change made for that principal, which owns the zone afterwards (zones.ownership: the
+// operator edits a zone for its owner, takes it with owner=rest, or hands it over).
+ZoneOrigin restOrigin(const ApiRequest& in, const char* source = "rest") {
+    if (in.hasParam("owner")) return originActingFor(in.param("owner"), in.authUser, in.remoteAddress);
+    return {source, in.remoteAddress, in.authUser};
+}
 
 bool isJson(const ApiRequest& in) { return Poco::icompare(in.contentType.substr(0, 16), "application/json") == 0; }
 
@@ -137,6 +144,9 @@ Poco::JSON::Object::Ptr stateJson(const ZoneState& z) {
     origin->set("host", z.origin.host);
     origin->set("user", z.origin.user);
     o->set("origin", origin);
+    std::string owner = z.deleted ? std::string() : principalOf(z.origin); // a delete frees the name
+    if (owner.empty()) o->set("owner", Poco::Dynamic::Var());
+    else o->set("owner", owner);
     o->set("updated_at_ms", z.updatedAtMs);
     return o;
 }
@@ -286,7 +296,7 @@ void addZoneRoutes(Router& router, ApiContext& ctx) {
                     if (!target) throw NotFound("zone " + zone + " has no kept version " + std::to_string(version));
                     ChangeRequest req;
                     req.zone = zone;
-                    req.origin = {"rollback", in.remoteAddress, in.authUser};
+                    req.origin = restOrigin(in, "rollback");
                     if (target->deleted) {
                         req.kind = ChangeRequest::Kind::Delete;
                     } else {

@@ -61,6 +61,7 @@ void Daemon::start() {
         store_ = std::make_unique<SqliteZoneStore>(config_.queueLocation, storeOptions);
     }
     intake_ = std::make_unique<ChangeIntake>(*store_, metrics_);
+    intake_->setOwnershipRule(*parseOwnershipRule(config_.zoneOwnership)); // checked by DaemonConfig
 
     ApiServerOptions http;
     http.publicStatus = config_.publicStatus;

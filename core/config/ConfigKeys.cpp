@@ -62,6 +62,8 @@ const std::vector<KeySpec>& coreKeys() {
         {"dispatch.max_delete_fraction", KeyType::Number},
         {"dispatch.poll_interval", KeyType::Duration},
         {"dispatch.lease", KeyType::Duration},
+
+        {"zones.ownership", KeyType::String},
     };
     return keys;
 }

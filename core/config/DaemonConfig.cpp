@@ -264,6 +264,9 @@ DaemonConfig DaemonConfig::fromTree(const ConfigTree& tree) {
         throw ConfigError("store.dsn", "must be set for store.type postgresql (e.g. \"host=db port=5432 dbname=dadns user=dadns\")");
     c.storePoolSize = static_cast<size_t>(r.integer("store.pool_size", 16, 1, 256));
     c.historyPerZone = static_cast<size_t>(r.integer("store.history_per_zone", 10, 1, 1000));
+    c.zoneOwnership = lower(r.str("zones.ownership", c.zoneOwnership));
+    if (c.zoneOwnership != "per_source" && c.zoneOwnership != "shared")
+        throw ConfigError("zones.ownership", "must be per_source or shared, got '" + c.zoneOwnership + "'");
 
     c.httpThreads = static_cast<int>(r.integer("http.threads", c.httpThreads, 1, 1024));
     c.httpQueue = static_cast<int>(r.integer("http.queue", c.httpQueue, 1, 100000));

@@ -57,6 +57,8 @@ struct DaemonConfig {
     std::string storeDsn;                   // postgresql: libpq connection string or URI
     size_t storePoolSize = 16;              // postgresql: connections
     size_t historyPerZone = 10;
+    // Which source may change which zone (core/intake/ZoneOwnership.hpp): per_source | shared.
+    std::string zoneOwnership = "per_source";
 
     int httpThreads = 32;                 // workers for reads (GET, HEAD, OPTIONS)
     int httpMutationThreads = 16;         // workers for everything else

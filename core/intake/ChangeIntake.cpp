@@ -80,6 +80,7 @@ ChangeOutcome ChangeIntake::submit(const ChangeRequest& request) {
                         {{"source", s.origin.source.empty() ? "unknown" : s.origin.source}, {"kind", kind}});
     // Serialised with record-level edits of the same zone, so neither overwrites the other.
     std::lock_guard<std::mutex> lock(zoneLock(s.name));
+    ownership_.check(store_, s.name, s.origin, s.stamp);
     return store(std::move(s), std::move(parsed));
 }
 
@@ -105,6 +106,7 @@ ChangeOutcome ChangeIntake::addRecords(const std::string& zone, const std::vecto
     std::lock_guard<std::mutex> lock(zoneLock(name));
     auto current = store_.current(name, true);
     if (!current || current->deleted) throw NotFound("no such zone: " + name);
+    ownership_.check(name, current, origin);
     sdk::Zone z = parseZoneText(current->zoneText, name);
     sdk::Zone added = zoneFromRecords(name, records);
     for (auto& r : added.records)
@@ -123,6 +125,7 @@ ChangeOutcome ChangeIntake::removeRecords(const std::string& zone, const std::ve
     std::lock_guard<std::mutex> lock(zoneLock(name));
     auto current = store_.current(name, true);
     if (!current || current->deleted) throw NotFound("no such zone: " + name);
+    ownership_.check(name, current, origin);
     sdk::Zone z = parseZoneText(current->zoneText, name);
     std::vector<sdk::Record> normalized;
     for (const auto& m : matchers) {

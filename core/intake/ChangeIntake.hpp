@@ -2,6 +2,7 @@
 // parse, turn record-level edits into a whole-zone state, store durably, then notify.
 #pragma once
 
+#include "core/intake/ZoneOwnership.hpp"
 #include "core/metrics/MetricsRegistry.hpp"
 #include "core/store/ZoneStore.hpp"
 
@@ -52,9 +53,11 @@ public:
     ChangeIntake(ZoneStore& store, MetricsRegistry& metrics);
 
     void addListener(ChangeListener listener);
+    // zones.ownership; set before the first change (default: per_source).
+    void setOwnershipRule(OwnershipRule rule) { ownership_ = ZoneOwnership(rule); }
 
     // Throws InvalidInput / ZoneParseError for bad input; NotFound for a delete of a zone
-    // the store does not hold.
+    // the store does not hold; ZoneOwnedElsewhere when another principal owns the zone.
     ChangeOutcome submit(const ChangeRequest& request);
 
     // Record-level edits: read the current state, edit, store the result as a new version.
@@ -69,6 +72,7 @@ private:
 
     ZoneStore& store_;
     MetricsRegistry& metrics_;
+    ZoneOwnership ownership_;
     std::mutex listenersMutex_;
     std::vector<ChangeListener> listeners_;
     // Record-level edits of one zone are serialised (read-modify-write); striped locks.

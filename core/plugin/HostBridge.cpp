@@ -2,6 +2,7 @@
 
 #include "core/log/Logging.hpp"
 #include "core/util/Errors.hpp"
+#include "core/zone/ZoneName.hpp"
 
 #include <dadns/sdk/types.hpp>
 
@@ -34,6 +35,8 @@ int32_t guarded(dadns_status* status, Fn&& fn) {
         return fail(status, DADNS_ERR_PERMANENT, e.what());
     } catch (const NotFound& e) {
         return fail(status, DADNS_ERR_PERMANENT, e.what());
+    } catch (const HttpError& e) { // e.g. a zone another source owns (409)
+        return fail(status, e.status >= 400 && e.status < 500 ? DADNS_ERR_PERMANENT : DADNS_ERR_RETRYABLE, e.what());
     } catch (const std::exception& e) {
         return fail(status, DADNS_ERR_RETRYABLE, e.what());
     } catch (...) {
@@ -112,8 +115,11 @@ int32_t hostReadZone(void* ctx, dadns_str zone, void* sinkCtx, dadns_zone_info_s
     if (!store) return fail(status, DADNS_ERR_RETRYABLE, "the store is not available yet");
     if (!sink) return fail(status, DADNS_ERR_PERMANENT, "no sink given");
     return guarded(status, [&] {
-        auto z = store->current(std::string(view(zone)), true);
-        if (!z) throw NotFound("no such zone: " + std::string(view(zone)));
+        // The name is read as submit stores it (EXAMPLE.COM. is example.com); an invalid one is
+        // a permanent error saying why, not an unknown zone (Host::readZone tells them apart).
+        std::string name = normalizeZoneName(view(zone));
+        auto z = store->current(name, true);
+        if (!z) throw NotFound("no such zone: " + name);
         sinkInfo(*z, sinkCtx, sink);
     });
 }

@@ -19,6 +19,9 @@ struct ZoneOrigin {
     std::string source;  // "rest", "directadmin", "hosts", "swim", "rollback", ...
     std::string host;    // e.g. the DirectAdmin hostname; may be empty
     std::string user;    // e.g. the DirectAdmin username; may be empty
+    // Not stored: the operator's API named the zone's owner explicitly (?owner=), so the
+    // ownership rule (core/intake/ZoneOwnership.hpp) lets the change through.
+    bool ownerGivenByOperator = false;
 };
 
 // One version of a zone's desired state.

@@ -4,9 +4,15 @@
 //
 // Config (ingestion.<name>): username / password (default: the daemon's app.auth_*),
 // check_parent_domain (answer exists=2/3 when a parent domain is held).
+//
+// Each DirectAdmin server owns the domains it pushed (its hostname= names it; the host's
+// zones.ownership rule refuses a rawsave or delete of a zone another server or source owns).
 #include "DirectAdminForm.hpp"
 
 #include <dadns/sdk.hpp>
+
+#include <algorithm>
+#include <cctype>
 
 namespace dadns::directadmin {
 namespace {
@@ -62,28 +68,31 @@ private:
 
     void dnsAdmin(const Request& req, Response& resp) {
         if (!authorized(req, resp)) return;
-        Params query = requestParams(req.query, "", false);
-        bool rawsave = query["action"] == "rawsave";
-        Params p = requestParams(req.query, req.body, !rawsave);
-        std::string action = p["action"];
+        std::string action;
         try {
+            Params query = requestParams(req.query, "", false);
+            action = query["action"];
+            Params p = requestParams(req.query, req.body, action != "rawsave");
+            action = p["action"];
+            // Who the change comes from, checked before anything is stored or logged.
+            Sender from{checkHostname(p["hostname"]), checkUsername(p["username"])};
             if (action.empty()) {
                 count("none", "ok"); // DirectAdmin's connectivity check
                 resp.text(200, reply({{"error", "0"}, {"text", "OK"}}), kFormType);
             } else if (action == "exists") {
                 exists(p, resp);
             } else if (action == "rawsave") {
-                save(p, std::string(req.body), resp);
+                save(p, from, std::string(req.body), resp);
             } else if (action == "delete") {
-                remove(p, resp);
+                remove(p, from, resp);
             } else {
                 count("unknown", "error");
-                resp.text(200, errorReply("Unknown action '" + action + "': dadns accepts exists, rawsave and delete"), kFormType);
+                resp.text(200, errorReply("Unknown action '" + printable(action) + "': dadns accepts exists, rawsave and delete"), kFormType);
             }
         } catch (const Error& e) {
             // A store that cannot be read or written answers an error: never "exists=0" for a
             // zone that may well exist, so DirectAdmin does not act on a wrong answer.
-            count(action, "error");
+            count(action == "exists" || action == "rawsave" || action == "delete" ? action : "invalid", "error");
             std::string what = e.what();
             if (e.code() != DADNS_ERR_PERMANENT)
                 what = (action == "exists" ? "dadns could not look the domain up, try again: " : "dadns could not store the change, try again: ") + what;
@@ -91,10 +100,27 @@ private:
         }
     }
 
+    // The DirectAdmin server a change comes from (hostname=, username=), validated. The zone's
+    // owner is "directadmin:<hostname>": each DirectAdmin server owns the domains it pushed.
+    struct Sender {
+        std::string hostname, username;
+        Origin origin() const { return Origin{"directadmin", hostname, username, ""}; }
+    };
+
+    // The name as the host stores it: the host has validated it (readZone or submit) by then.
+    static std::string canonical(std::string name) {
+        for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (name.size() > 1 && name.back() == '.') name.pop_back();
+        return name;
+    }
+
     void exists(Params& p, Response& resp) {
-        std::string domain = p["domain"];
-        if (domain.empty()) throw PermanentError("exists needs domain=");
-        auto zone = host().readZone(domain);
+        std::string given = p["domain"];
+        if (given.empty()) throw PermanentError("exists needs domain=");
+        // readZone reads the name as submit stores it (EXAMPLE.COM. is example.com) and refuses
+        // an invalid one with the reason.
+        auto zone = host().readZone(given);
+        std::string domain = canonical(given);
         if (zone && !zone->deleted) {
             count("exists", "yes");
             resp.text(200, reply({{"error", "0"}, {"exists", "1"}, {"details", detail(*zone)}}), kFormType);
@@ -107,9 +133,9 @@ private:
                 auto parent = host().readZone(domain.substr(dot + 1));
                 if (!parent || parent->deleted) continue;
                 count("exists", "parent");
-                if (parent->originHost.empty()) {
+                if (parent->source != "directadmin" || parent->originHost.empty()) {
                     resp.text(200, reply({{"error", "0"}, {"exists", "2"}, {"details", detail(*parent)}}), kFormType);
-                } else {
+                } else { // owned by a DirectAdmin server: name it, as DirectAdmin does
                     resp.text(200, reply({{"error", "0"}, {"exists", "3"}, {"hostname", parent->originHost}, {"username", parent->originUser}}),
                               kFormType);
                 }
@@ -121,22 +147,39 @@ private:
     }
 
     static std::string detail(const ZoneInfo& z) {
-        std::string owner = z.originHost.empty() ? std::string("this dadns server") : z.originHost + (z.originUser.empty() ? "" : " (" + z.originUser + ")");
-        return "Domain " + z.name + " exists on dadns, pushed by " + owner;
+        std::string by;
+        if (z.source == "directadmin" && !z.originHost.empty())
+            by = "pushed by DirectAdmin server " + z.originHost + (z.originUser.empty() ? "" : " (" + z.originUser + ")");
+        else if (z.source == "rest" || z.source == "rollback")
+            by = "managed through the dadns API";
+        else
+            by = "managed by dadns (" + (z.source.empty() ? std::string("unknown source") : z.source) + ")";
+        return "Domain " + z.name + " exists on dadns, " + by;
     }
 
-    void save(Params& p, const std::string& zoneText, Response& resp) {
-        std::string domain = p["domain"];
-        if (domain.empty()) throw PermanentError("rawsave needs domain=");
-        if (zoneText.empty()) throw PermanentError("rawsave of " + domain + " has an empty zone file");
-        SubmitResult r = host().submitZoneText(domain, zoneText, Origin{"directadmin", p["hostname"], p["username"], ""});
+    void save(Params& p, const Sender& from, const std::string& zoneText, Response& resp) {
+        std::string given = p["domain"];
+        if (given.empty()) throw PermanentError("rawsave needs domain=");
+        if (zoneText.empty()) throw PermanentError("rawsave of " + printable(given) + " has an empty zone file");
+        // The host normalises and validates the name, and refuses a zone another source or
+        // DirectAdmin server owns (zones.ownership), naming the owner.
+        SubmitResult r = host().submitZoneText(given, zoneText, from.origin());
+        std::string domain = canonical(given);
         count("rawsave", "ok");
         host().info("rawsave " + domain + " v" + std::to_string(r.version) + " (" + std::to_string(r.recordCount) + " records) from " +
-                    p["hostname"] + "/" + p["username"]);
+                    (from.hostname.empty() ? "an unnamed DirectAdmin server" : from.hostname) + "/" + from.username);
         resp.text(200, reply({{"error", "0"}}), kFormType);
     }
 
-    void remove(Params& p, Response& resp) {
+    // A delete names its domains as select0, select1, ... (or domain=). The store deletes one
+    // zone at a time, so a request that cannot be done whole must be refused before the first
+    // delete: every name is validated (by the host's normaliser, through readZone) first. The
+    // ownership rule lives in the host and is checked at each delete; so that its refusal comes
+    // before anything is deleted, zones this server does not visibly own (pushed by another
+    // server or another source) are deleted first: in per_source mode the first of them is
+    // refused and nothing has changed, in shared mode they all go. Only a change of owner
+    // between the check and the delete (a race) could leave a request half done.
+    void remove(Params& p, const Sender& from, Response& resp) {
         std::vector<std::string> domains;
         for (int i = 0;; ++i) {
             auto it = p.find("select" + std::to_string(i));
@@ -145,12 +188,39 @@ private:
         }
         if (!p["domain"].empty()) domains.push_back(p["domain"]);
         if (domains.empty()) throw PermanentError("delete needs select0= (or domain=)");
-        for (const auto& d : domains) {
+        struct Target {
+            std::string name;
+            bool present, mine;
+        };
+        std::vector<Target> targets;
+        for (size_t i = 0; i < domains.size(); ++i) {
+            std::optional<ZoneInfo> z;
             try {
-                host().submitDelete(d, Origin{"directadmin", p["hostname"], p["username"], ""});
+                z = host().readZone(domains[i]);
             } catch (const Error& e) {
-                // Deleting what is not here is done already; anything else is an error.
-                if (std::string(e.what()).find("no such zone") == std::string::npos) throw;
+                if (e.code() != DADNS_ERR_PERMANENT) throw;
+                throw PermanentError("delete refused, nothing was deleted: '" + printable(domains[i]) + "' (" +
+                                     (i < domains.size() - 1 || p["domain"].empty() ? "select" + std::to_string(i) : std::string("domain")) +
+                                     "): " + e.what());
+            }
+            bool present = z && !z->deleted;
+            // Visibly this server's: pushed by it, or nobody's (gone, or replicated by a dadns
+            // that did not carry origins: source "swim").
+            bool mine = !present || z->source.empty() || z->source == "swim" ||
+                        (z->source == "directadmin" && canonical(z->originHost) == from.hostname);
+            targets.push_back({canonical(domains[i]), present, mine});
+        }
+        std::stable_partition(targets.begin(), targets.end(), [](const Target& t) { return !t.mine; });
+        size_t deleted = 0;
+        for (const auto& t : targets) {
+            if (!t.present) continue; // deleting what is not here is done already
+            try {
+                host().submitDelete(t.name, from.origin());
+                ++deleted;
+            } catch (const Error& e) {
+                if (std::string(e.what()).find("no such zone") != std::string::npos) continue; // gone meanwhile
+                if (deleted == 0) throw;
+                throw Error(e.code(), std::string(e.what()) + " (" + std::to_string(deleted) + " of the domains were deleted before)");
             }
         }
         count("delete", "ok");

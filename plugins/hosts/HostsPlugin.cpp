@@ -42,6 +42,11 @@ Response& error(Response& resp, int status, const std::string& message) {
     return resp.json(status, "{\"error\":" + jsonQuote(message) + "}");
 }
 
+// The host refused a zone this plugin built: another source owns the zone (zones.ownership).
+struct ZoneRefused : PermanentError {
+    using PermanentError::PermanentError;
+};
+
 class HostsPlugin final : public Ingestion {
 public:
     explicit HostsPlugin(const InstanceContext& ctx) : Ingestion(ctx) {
@@ -100,6 +105,9 @@ private:
     void answer(const Request& req, Response& resp, void (HostsPlugin::*handler)(const Request&, Response&)) {
         try {
             (this->*handler)(req, resp);
+        } catch (const ZoneRefused& e) {
+            resp = Response();
+            error(resp, 409, e.what());
         } catch (const Error& e) {
             if (e.code() == DADNS_ERR_PERMANENT) throw;
             resp = Response();
@@ -117,7 +125,13 @@ private:
         ZoneLines lines = missing ? ZoneLines::fresh(zone, nameservers_, ttl_, today()) : ZoneLines(zone, current->zoneText);
         if (!change(lines) && !missing) return current->version;
         lines.bumpSerial(today());
-        SubmitResult r = host().submitZoneText(zone, lines.text(), Origin{"hosts", "", "", ""});
+        SubmitResult r;
+        try {
+            r = host().submitZoneText(zone, lines.text(), Origin{"hosts", "", "", ""});
+        } catch (const Error& e) {
+            if (e.code() == DADNS_ERR_PERMANENT) throw ZoneRefused(e.what()); // nothing was stored
+            throw;
+        }
         host().counterAdd("dadns_hosts_zone_changes_total", "Zone changes submitted by the hosts plugin", {{"zone", zone}});
         return r.version;
     }
@@ -134,12 +148,22 @@ private:
         return "";
     }
 
-    // PTRs after fqdn's addresses went from removed to added (auto_ptr).
+    // PTRs after fqdn's addresses went from removed to added (auto_ptr). A reverse zone the
+    // host does not let this plugin change (another source owns it: zones.ownership) gets no
+    // PTR, like a reverse zone that is not there; the operator gives it to the plugin with
+    // ?owner=hosts.
     void followPtrs(const std::string& fqdn, const std::vector<std::string>& removed, const std::vector<std::string>& added) {
         if (!autoPtr_) return;
+        auto editPtr = [&](const std::string& zone, const std::string& ip, const std::function<bool(ZoneLines&)>& change) {
+            try {
+                edit(zone, change);
+            } catch (const ZoneRefused& e) {
+                host().warn("hosts: no PTR change for " + ip + " (" + fqdn + "): " + e.what());
+            }
+        };
         for (const auto& ip : removed) {
             std::string owner = reverseOwner(ip), zone = reverseZone(owner);
-            if (!zone.empty()) edit(zone, [&](ZoneLines& z) { return z.removePtr(owner, fqdn); });
+            if (!zone.empty()) editPtr(zone, ip, [&](ZoneLines& z) { return z.removePtr(owner, fqdn); });
         }
         for (const auto& ip : added) {
             std::string owner = reverseOwner(ip), zone = reverseZone(owner);
@@ -147,7 +171,7 @@ private:
                 host().debug("hosts: no managed reverse zone for " + ip + "; no PTR for " + fqdn);
                 continue;
             }
-            edit(zone, [&](ZoneLines& z) { return z.setPtr(owner, fqdn, ttl_); });
+            editPtr(zone, ip, [&](ZoneLines& z) { return z.setPtr(owner, fqdn, ttl_); });
         }
     }
 

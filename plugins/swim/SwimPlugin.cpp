@@ -109,7 +109,8 @@ private:
         try {
             json = replicator_->zoneJson(name);
         } catch (const Error& e) {
-            storeUnavailable(resp, e); // never a 404: the peer would take the zone for gone
+            if (e.code() == DADNS_ERR_PERMANENT) resp.json(400, "{\"error\":" + jsonQuote(e.what()) + "}"); // not a zone name
+            else storeUnavailable(resp, e); // never a 404: the peer would take the zone for gone
             return;
         }
         if (!json) resp.json(404, "{\"error\":" + jsonQuote("no such zone: " + name) + "}");

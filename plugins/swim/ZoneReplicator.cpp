@@ -116,8 +116,11 @@ std::string ZoneReplicator::answerDigest(std::string_view request) {
 std::optional<std::string> ZoneReplicator::zoneJson(const std::string& zone) const {
     auto z = host_.readZone(zone);
     if (!z) return std::nullopt;
+    // The origin travels with the version: it names the zone's owner (zones.ownership), which
+    // every node keeps as the node where the change was made decided it.
     return "{\"name\":" + jsonQuote(z->name) + ",\"stamp\":" + jsonQuote(z->stamp) + ",\"deleted\":" + (z->deleted ? "true" : "false") +
-           ",\"zone_text\":" + jsonQuote(z->zoneText) + "}";
+           ",\"source\":" + jsonQuote(z->source) + ",\"origin_host\":" + jsonQuote(z->originHost) +
+           ",\"origin_user\":" + jsonQuote(z->originUser) + ",\"zone_text\":" + jsonQuote(z->zoneText) + "}";
 }
 
 ReplicationStats ZoneReplicator::stats() const {
@@ -164,7 +167,12 @@ void ZoneReplicator::pull(const Task& task) {
         std::lock_guard<std::mutex> lock(mutex_);
         if (!newerThanLocal(task.zone, stamp)) return;
     }
+    // The version's own origin (a peer from before origins travelled: "swim" and the peer, which
+    // names no owner). The stamp marks it replicated: the ownership rule was applied where the
+    // change was made, and is not applied again here.
     sdk::Origin origin{"swim", task.peer.id, "", stamp};
+    if (z.has("source") && !z.getString("source").empty())
+        origin = sdk::Origin{z.getString("source"), z.getString("origin_host"), z.getString("origin_user"), stamp};
     sdk::SubmitResult r = z.getBool("deleted", false) ? host_.submitDelete(task.zone, origin)
                                                       : host_.submitZoneText(task.zone, z.getString("zone_text"), origin);
     if (r.applied) {

@@ -58,7 +58,9 @@ TEST_CASE("hosts registered over the API and from a hosts file answer by dig", "
     CHECK(serial / 100 == std::stoull(today()));
     CHECK(named.query("managed.example", "NS") == std::vector<std::string>{"ns1.example.net."});
 
-    REQUIRE(d.call("PUT", "/api/v1/zones/2.0.192.in-addr.arpa",
+    // The operator creates the reverse zone for the hosts plugin (zones.ownership: the plugin
+    // changes only zones it owns).
+    REQUIRE(d.call("PUT", "/api/v1/zones/2.0.192.in-addr.arpa?owner=hosts",
                    "$TTL 300\n@ IN SOA ns1.example.net. hostmaster.example.net. 1 3600 600 86400 300\n@ IN NS ns1.example.net.\n")
                 .status == 201);
 
@@ -114,6 +116,31 @@ TEST_CASE("hosts registered over the API and from a hosts file answer by dig", "
         CHECK(named.query("web1.managed.example", "A") == std::vector<std::string>{"192.0.2.10"});
     }
 
+    SECTION("zones another source owns are not the plugin's to change") {
+        // The operator takes the managed zone: registrations are refused (409) and change nothing.
+        REQUIRE(d.call("POST", "/api/v1/zones/managed.example/records?owner=rest", "{\"name\":\"op\",\"type\":\"A\",\"data\":\"192.0.2.77\"}",
+                       "application/json").status == 200);
+        auto version = json(d.get("/api/v1/zones/managed.example").body)->getValue<int>("version");
+        auto refused = d.call("POST", "/api/v1/hosts", hostJson("web9", "192.0.2.19"), "application/json");
+        CHECK(refused.status == 409);
+        CHECK(json(refused.body)->getValue<std::string>("error").find("belongs to rest") != std::string::npos);
+        CHECK(d.call("DELETE", "/api/v1/hosts/web1").status == 409);
+        CHECK(json(d.get("/api/v1/zones/managed.example").body)->getValue<int>("version") == version);
+        CHECK(named.query("10.2.0.192.in-addr.arpa", "PTR") == std::vector<std::string>{"web1.managed.example."});
+        // Handed back, the plugin registers again.
+        REQUIRE(d.call("POST", "/api/v1/zones/managed.example/records?owner=hosts", "{\"name\":\"op2\",\"type\":\"A\",\"data\":\"192.0.2.78\"}",
+                       "application/json").status == 200);
+        CHECK(d.call("POST", "/api/v1/hosts", hostJson("web9", "192.0.2.19"), "application/json").status == 201);
+        // A reverse zone of the API's gets no PTR; the registration itself succeeds.
+        REQUIRE(d.call("PUT", "/api/v1/zones/100.51.198.in-addr.arpa",
+                       "$TTL 300\n@ IN SOA ns1.example.net. hostmaster.example.net. 1 3600 600 86400 300\n@ IN NS ns1.example.net.\n")
+                    .status == 201);
+        CHECK(d.call("POST", "/api/v1/hosts", hostJson("web8", "198.51.100.8"), "application/json").status == 201);
+        CHECK(eventually([&] { return named.query("web8.managed.example", "A") == std::vector<std::string>{"198.51.100.8"}; }));
+        CHECK(json(d.get("/api/v1/zones/100.51.198.in-addr.arpa").body)->getValue<int>("version") == 1);
+        CHECK(d.log().find("no PTR change for 198.51.100.8") != std::string::npos);
+    }
+
     SECTION("bad input is refused with the reason and the daemon serves on") {
         HttpRequest unauthenticated;
         unauthenticated.method = "POST";
@@ -145,7 +172,7 @@ TEST_CASE("hosts registered over the API and from a hosts file answer by dig", "
             CHECK(r.body.find(c.reason) != std::string::npos);
         }
         CHECK(d.call("DELETE", "/api/v1/hosts/..%2Fx").status == 400);
-        REQUIRE(d.call("PUT", "/api/v1/zones/managed.example",
+        REQUIRE(d.call("PUT", "/api/v1/zones/managed.example?owner=hosts", // pushed for its owner, the plugin
                        "$TTL 300\n@ IN SOA ns1.example.net. h.example.net. " + today() + "90 3600 600 86400 300\n@ IN NS ns1.example.net.\n"
                        "alias IN CNAME web1\nweb1 IN A 192.0.2.10\n").status == 200);
         CHECK(d.call("POST", "/api/v1/hosts", hostJson("alias", "192.0.2.5"), "application/json").status == 409);

@@ -92,6 +92,28 @@ TEST_CASE("five nodes from one seed form a cluster and replicate pushes and dele
     CHECK(sync.status == 202);
 }
 
+TEST_CASE("a zone's owner travels with it: every node refuses what the owner's node would", "[swim]") {
+    SwimClusterOptions options;
+    options.nodes = 3;
+    SwimCluster c(options);
+    c.startAll();
+    REQUIRE(eventually([&] { return allSeeAll(c); }, std::chrono::seconds(20)));
+    auto ownerOn = [&](size_t i, const std::string& zone) {
+        auto body = c.node(i).get("/api/v1/zones/" + zone).body;
+        auto o = Poco::JSON::Parser().parse(body).extract<Poco::JSON::Object::Ptr>();
+        return o->has("owner") && !o->isNull("owner") ? o->getValue<std::string>("owner") : std::string();
+    };
+    REQUIRE(c.node(0).call("PUT", "/api/v1/zones/da.example?owner=directadmin:da1.example", zoneText("da.example", 1)).status == 201);
+    REQUIRE(eventually([&] { return everywhere(c, "da.example", "192.0.2.2"); }, std::chrono::seconds(10)));
+    for (size_t i = 0; i < c.size(); ++i) CHECK(ownerOn(i, "da.example") == "directadmin:da1.example");
+    // Another node refuses a change from a principal that does not own it, as the first would.
+    CHECK(c.node(2).call("PUT", "/api/v1/zones/da.example", zoneText("da.example", 2)).status == 409);
+    // Handed over on one node, the zone is the new owner's everywhere.
+    REQUIRE(c.node(1).call("PUT", "/api/v1/zones/da.example?owner=hosts", zoneText("da.example", 3)).status == 200);
+    REQUIRE(eventually([&] { return everywhere(c, "da.example", "192.0.2.4"); }, std::chrono::seconds(10)));
+    for (size_t i = 0; i < c.size(); ++i) CHECK(ownerOn(i, "da.example") == "hosts");
+}
+
 TEST_CASE("a killed node is suspected then failed everywhere, and catches up when it comes back", "[swim]") {
     SwimCluster c;
     c.startAll();

@@ -370,3 +370,10 @@ TEST_CASE("the shipped configuration and the documented keys are accepted", "[co
         CHECK(doc.find("`" + key + "`") != std::string::npos);
     }
 }
+
+TEST_CASE("zones.ownership: per_source by default, shared on request, anything else refused by name", "[config]") {
+    CHECK(DaemonConfig::fromTree(ConfigTree::fromYamlText(kMinimal)).zoneOwnership == "per_source");
+    CHECK(DaemonConfig::fromTree(ConfigTree::fromYamlText(std::string(kMinimal) + "zones:\n  ownership: shared\n")).zoneOwnership == "shared");
+    CHECK_THAT(errorOf(std::string(kMinimal) + "zones:\n  ownership: anyone\n"), Catch::Contains("zones.ownership: must be per_source or shared"));
+    CHECK_THAT(errorOf(std::string(kMinimal) + "zones:\n  owner: shared\n"), Catch::Contains("zones.owner: unknown key"));
+}

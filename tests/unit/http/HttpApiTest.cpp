@@ -270,4 +270,58 @@ TEST_CASE("record data the parser would cut is refused, not stored short", "[htt
     size_t strings = 0;
     for (size_t at = text.find(" \""); at != std::string::npos; at = text.find(" \"", at + 1)) ++strings;
     CHECK(strings == 254);
+
+TEST_CASE("a zone's owner is shown; the API changes another source's zone only when it names the owner", "[http]") {
+    Daemon d(baseConfig());
+    d.start();
+    REQUIRE(d.call("PUT", "/api/v1/zones/mine.example", kZone).status == 201);
+    CHECK(json(d.get("/api/v1/zones/mine.example").body)->getValue<std::string>("owner") == "rest");
+    CHECK(d.call("PUT", "/api/v1/zones/mine.example", kZone).status == 200); // its own: no parameter needed
+
+    // Created for the hosts plugin: the hosts plugin's zone from then on.
+    REQUIRE(d.call("PUT", "/api/v1/zones/theirs.example?owner=hosts", kZone).status == 201);
+    auto state = json(d.get("/api/v1/zones/theirs.example").body);
+    CHECK(state->getValue<std::string>("owner") == "hosts");
+    CHECK(state->getObject("origin")->getValue<std::string>("user") == "rest:admin");
+    auto listed = json(d.get("/api/v1/zones").body)->getArray("zones");
+    CHECK(listed->getObject(1)->getValue<std::string>("owner") == "hosts");
+
+    // Every change without ?owner= is refused with 409 and changes nothing.
+    struct Case {
+        std::string method, path, body, contentType;
+    };
+    for (const auto& c : std::vector<Case>{
+             {"PUT", "/api/v1/zones/theirs.example", kZone, "text/plain"},
+             {"PUT", "/api/v1/zones/THEIRS.example.", kZone, "text/plain"},
+             {"DELETE", "/api/v1/zones/theirs.example", "", "text/plain"},
+             {"POST", "/api/v1/zones/theirs.example/records", R"({"name":"new","type":"A","ttl":300,"data":"192.0.2.99"})", "application/json"},
+             {"DELETE", "/api/v1/zones/theirs.example/records?name=www&type=A", "", "text/plain"},
+             {"POST", "/api/v1/zones/theirs.example/rollback?version=1", "", "text/plain"},
+         }) {
+        INFO(c.method << " " << c.path);
+        auto r = d.call(c.method, c.path, c.body, c.contentType);
+        CHECK(r.status == 409);
+        CHECK(json(r.body)->getValue<std::string>("error").find("belongs to hosts") != std::string::npos);
+    }
+    // A bad ?owner= is refused before anything changes.
+    for (const char* owner : {"swim", "rest:host.example", "directadmin:../x", "Bad%20Source", "a:b:c"}) {
+        INFO(owner);
+        CHECK(d.call("PUT", std::string("/api/v1/zones/theirs.example?owner=") + owner, kZone).status == 400);
+    }
+    state = json(d.get("/api/v1/zones/theirs.example").body);
+    CHECK(state->getValue<int>("version") == 1);
+    CHECK_FALSE(state->getValue<bool>("deleted"));
+
+    // Named, the change is made for the owner (the zone stays the hosts plugin's), or takes it.
+    CHECK(d.call("POST", "/api/v1/zones/theirs.example/records?owner=hosts", R"({"name":"new","type":"A","ttl":300,"data":"192.0.2.99"})",
+                 "application/json").status == 200);
+    CHECK(json(d.get("/api/v1/zones/theirs.example").body)->getValue<std::string>("owner") == "hosts");
+    CHECK(d.call("PUT", "/api/v1/zones/theirs.example?owner=rest", kZone).status == 200);
+    CHECK(json(d.get("/api/v1/zones/theirs.example").body)->getValue<std::string>("owner") == "rest");
+    CHECK(d.call("DELETE", "/api/v1/zones/theirs.example").status == 200);
+    // A delete frees the name.
+    state = json(d.get("/api/v1/zones/theirs.example").body);
+    CHECK(state->isNull("owner"));
+    REQUIRE(d.call("PUT", "/api/v1/zones/theirs.example?owner=directadmin:da1.example", kZone).status == 201);
+    CHECK(json(d.get("/api/v1/zones/theirs.example").body)->getValue<std::string>("owner") == "directadmin:da1.example");
 }

@@ -81,14 +81,20 @@ public:
     }
 
     // The zone's current state (deleted zones included); nullopt when the store does not know
-    // it. Throws RetryableError when the store could not be read (busy, unreachable): a failed
-    // read is never "no such zone".
+    // it. The host reads the name as it stores it (lower case, no trailing dot). Throws
+    // PermanentError when the name is not a valid zone name (the host's reason), and
+    // RetryableError when the store could not be read (busy, unreachable): a failed read is
+    // never "no such zone".
     std::optional<ZoneInfo> readZone(std::string_view zone) const {
         std::optional<ZoneInfo> out;
         dadns_status st{};
         int32_t code = api_->read_zone(ctx_, str(zone), &out, &Host::collectInfo, &st);
-        // abi.h: an unknown zone is DADNS_ERR_PERMANENT with no call of the sink.
-        if (code == DADNS_OK || (code == DADNS_ERR_PERMANENT && !out)) return out;
+        // abi.h: an unknown zone is DADNS_ERR_PERMANENT with no call of the sink; the host says
+        // "no such zone" then, and another reason for a name it refuses.
+        std::string_view reason = statusMessage(st);
+        bool unknown = reason.empty() || reason.substr(0, 12) == "no such zone";
+        if (code == DADNS_OK || (code == DADNS_ERR_PERMANENT && !out && unknown)) return out;
+        if (code == DADNS_ERR_PERMANENT && !out) throw PermanentError(std::string(reason)); // names the zone, printably
         std::string why = "cannot read zone " + std::string(zone) + ": " + std::string(statusMessage(st));
         if (code == DADNS_ERR_PERMANENT) throw PermanentError(why);
         throw RetryableError(why);
