@@ -270,6 +270,7 @@ TEST_CASE("record data the parser would cut is refused, not stored short", "[htt
     size_t strings = 0;
     for (size_t at = text.find(" \""); at != std::string::npos; at = text.find(" \"", at + 1)) ++strings;
     CHECK(strings == 254);
+}
 
 TEST_CASE("a zone's owner is shown; the API changes another source's zone only when it names the owner", "[http]") {
     Daemon d(baseConfig());
