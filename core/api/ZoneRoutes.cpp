@@ -86,9 +86,11 @@ std::chrono::milliseconds waitParam(const ApiRequest& in) {
     }
 }
 
-// Answers a change: 200/201 at once, or with ?wait the backends' outcome: 200 all applied,
-// 207 some, 502 none. Made before the change, so a bad parameter is refused while nothing
-// has changed yet.
+// Answers a change: 200/201 at once, or with ?wait the backends' states once every backend
+// applied or dead-lettered it, or at the deadline: 200 all applied; 207 some applied, the
+// others dead; 502 every one dead; 202 the deadline passed with backends still retrying or not
+// yet tried (it goes on: see each backend's state). Made before the change, so a bad parameter
+// is refused while nothing has changed yet.
 class ChangeAnswer {
 public:
     ChangeAnswer(ApiContext& ctx, const ApiRequest& in) : ctx_(ctx), wait_(waitParam(in)), atMs_(nowMs()) {}
@@ -112,22 +114,23 @@ void ChangeAnswer::send(ApiResponse& out, const ChangeOutcome& change, bool dele
     if (wait_.count() >= 0 && change.stored) {
         auto outcomes = ctx_.dispatcher.waitFor(change.zone, change.version, atMs_, wait_);
         auto arr = jsonArray();
-        size_t applied = 0;
+        size_t applied = 0, settled = 0;
         for (const auto& b : outcomes) {
             auto bo = jsonObject();
             bo->set("backend", b.backend);
             bo->set("status", b.state);
             bo->set("applied_version", b.appliedVersion);
+            if (b.attempts > 0) bo->set("attempts", b.attempts);
+            if (b.state == "retrying") bo->set("next_attempt_ms", b.nextAttemptMs);
             if (!b.error.empty()) bo->set("error", b.error);
             if (!b.warning.empty()) bo->set("warning", b.warning);
-            if (b.state == "applied") ++applied;
+            applied += b.state == "applied";
+            settled += b.settled();
             arr->add(bo);
         }
         o->set("backends", arr);
-        if (outcomes.empty() || applied == outcomes.size()) status = 200;
-        else if (applied > 0) status = 207;
-        else status = 502;
-        o->set("result", status == 200 ? "applied" : status == 207 ? "partial" : "failed");
+        status = settled < outcomes.size() ? 202 : applied == outcomes.size() ? 200 : applied > 0 ? 207 : 502;
+        o->set("result", status == 200 ? "applied" : status == 207 ? "partial" : status == 202 ? "pending" : "failed");
     }
     out.json(status, toJson(o));
 }

@@ -198,6 +198,36 @@ DriftReport Dispatcher::scanDrift(const std::string& backend, bool force) {
     return lane->scanDrift(force);
 }
 
+BackendOutcome Dispatcher::outcomeOf(const std::string& backend, const std::string& zone, uint64_t version, int64_t changedAtMs) {
+    BackendOutcome o;
+    o.backend = backend;
+    o.state = "pending";
+    std::optional<BackendZoneState> st;
+    try {
+        st = store_.backendState(backend, zone);
+    } catch (const std::exception& e) { // not known yet: the change is stored either way
+        o.error = std::string("the store could not be read: ") + e.what();
+        return o;
+    }
+    if (!st) return o;
+    o.appliedVersion = st->appliedVersion;
+    bool failedNow = st->failedVersion >= version && st->updatedAtMs >= changedAtMs;
+    if (st->appliedVersion >= version) {
+        o.state = "applied";
+        o.warning = st->warning;
+    } else if (failedNow && st->deadLetter) {
+        o.state = "dead";
+        o.error = st->lastError;
+        o.attempts = st->attempts;
+    } else if (failedNow && st->attempts > 0) {
+        o.state = "retrying";
+        o.error = st->lastError;
+        o.attempts = st->attempts;
+        o.nextAttemptMs = st->nextAttemptMs;
+    }
+    return o;
+}
+
 std::vector<BackendOutcome> Dispatcher::waitFor(const std::string& zone, uint64_t version, int64_t changedAtMs,
                                                 std::chrono::milliseconds timeout) {
     auto deadline = std::chrono::steady_clock::now() + timeout;
@@ -211,29 +241,8 @@ std::vector<BackendOutcome> Dispatcher::waitFor(const std::string& zone, uint64_
         out.clear();
         bool settled = true;
         for (const auto& backend : backends) {
-            BackendOutcome o;
-            o.backend = backend;
-            std::optional<BackendZoneState> st;
-            try {
-                st = store_.backendState(o.backend, zone);
-            } catch (const std::exception& e) { // not known yet: the change is stored either way
-                o.error = std::string("the store could not be read: ") + e.what();
-            }
-            if (st) o.appliedVersion = st->appliedVersion;
-            if (st && st->appliedVersion >= version) {
-                o.state = "applied";
-                o.warning = st->warning;
-            } else if (st && st->deadLetter && st->updatedAtMs >= changedAtMs) {
-                o.state = "dead";
-                o.error = st->lastError;
-            } else if (st && st->attempts > 0 && st->updatedAtMs >= changedAtMs) {
-                o.state = "failed";
-                o.error = st->lastError;
-            } else {
-                o.state = "pending";
-                settled = false;
-            }
-            out.push_back(std::move(o));
+            out.push_back(outcomeOf(backend, zone, version, changedAtMs));
+            settled = settled && out.back().settled();
         }
         if (settled || std::chrono::steady_clock::now() >= deadline) return out;
         std::unique_lock<std::mutex> lock(waitMutex_);

@@ -28,10 +28,15 @@ namespace dadns {
 // Where one backend stands with one zone version, for callers that wait (?wait=SECONDS).
 struct BackendOutcome {
     std::string backend;
-    std::string state;     // "applied", "failed" (will retry), "dead" (dead letter), "pending"
+    // "applied"; "dead" (a dead letter: a permanent error, or retries used up); "retrying"
+    // (failed, tried again at nextAttemptMs); "pending" (not tried yet).
+    std::string state;
     uint64_t appliedVersion = 0;
+    int attempts = 0;          // retrying: failed attempts so far
+    int64_t nextAttemptMs = 0; // retrying: wall-clock ms of the next attempt
     std::string error;
-    std::string warning;   // the backend's note on a successful apply
+    std::string warning;       // the backend's note on a successful apply
+    bool settled() const { return state == "applied" || state == "dead"; }
 };
 
 class Dispatcher {
@@ -47,8 +52,9 @@ public:
     // A zone's desired state changed (from the intake).
     void notify(const ZoneChange& change);
 
-    // Waits until every backend applied version, or failed at it after changedAtMs (wall
-    // clock ms, taken before the change was submitted), or timeout.
+    // Waits until every backend applied version or dead-lettered it, or timeout: a backend
+    // that retries is waited for. changedAtMs (wall-clock ms, taken before the change was
+    // submitted) keeps failures of earlier changes out.
     std::vector<BackendOutcome> waitFor(const std::string& zone, uint64_t version, int64_t changedAtMs,
                                         std::chrono::milliseconds timeout);
 
@@ -66,6 +72,8 @@ private:
     // The restarter thread: starts lanes whose restart is due, until stop().
     void restartLanes();
     BackendLane* find(const std::string& name) const;
+    // One backend's state for a waiter (see BackendOutcome).
+    BackendOutcome outcomeOf(const std::string& backend, const std::string& zone, uint64_t version, int64_t changedAtMs);
 
     ZoneStore& store_;
     MetricsRegistry& metrics_;

@@ -75,10 +75,49 @@ TEST_CASE("refused plugins are reported and their instances fail; the daemon kee
     for (const char* reason : {"missing init symbol", "null descriptor", "oversized struct", "newer ABI minor", "duplicate plugin name"})
         CHECK(plugins.find(reason) != std::string::npos);
 
-    // The throwing backend fails every apply; the file backend next to it is unaffected.
-    auto put = d.call("PUT", "/api/v1/zones/mixed.example?wait=5", "$TTL 60\n@ SOA ns1 h 1 2 3 4 5\n@ NS ns1\n");
-    CHECK(put.status == 207);
+    // The throwing backend fails every apply (retryable: still retrying at the deadline); the
+    // file backend next to it is unaffected.
+    auto put = d.call("PUT", "/api/v1/zones/mixed.example?wait=2", "$TTL 60\n@ SOA ns1 h 1 2 3 4 5\n@ NS ns1\n");
+    CHECK(put.status == 202);
     CHECK(fileExists(d.dir() + "/files/mixed.example.zone"));
     CHECK(d.log().find("apply exploded") != std::string::npos);
     CHECK(d.get("/health").status == 200);
+}
+
+TEST_CASE("?wait waits while a backend retries and says how each backend stands at the deadline", "[plugin]") {
+    TempDir flags;
+    std::string failing = flags.file("fail");
+    Daemon d(testPluginConfig("dns:\n  backends:\n    flaky:\n      type: test_backend\n      dir: {dir}/flaky\n      fail_first: 2\n"
+                              "    blocked:\n      type: test_backend\n      dir: {dir}/blocked\n      fail_file: " + failing + "\n"
+                              "dispatch:\n  retry_backoff: 100ms\n  retry_backoff_max: 200ms\n  max_attempts: 1000\n"));
+    d.start();
+    const std::string zone = "$TTL 60\n@ SOA ns1 h 1 2 3 4 5\n@ NS ns1\n";
+    // Two retryable failures, then success: the answer is the success, not the first failure.
+    auto put = d.call("PUT", "/api/v1/zones/retried.example?wait=20", zone);
+    CHECK(put.status == 200);
+    CHECK(json(put.body)->getValue<std::string>("result") == "applied");
+
+    // A backend still retrying at the deadline: 202, with its attempts, next attempt and error;
+    // the other backend applied.
+    writeFile(failing, "");
+    auto later = d.call("PUT", "/api/v1/zones/blocked.example?wait=1.5", zone);
+    CHECK(later.status == 202);
+    auto o = json(later.body);
+    CHECK(o->getValue<std::string>("result") == "pending");
+    auto backends = o->getArray("backends");
+    REQUIRE(backends->size() == 2);
+    for (size_t i = 0; i < backends->size(); ++i) {
+        auto b = backends->getObject(static_cast<unsigned>(i));
+        INFO(b->getValue<std::string>("backend"));
+        if (b->getValue<std::string>("backend") == "blocked") {
+            CHECK(b->getValue<std::string>("status") == "retrying");
+            CHECK(b->getValue<int>("attempts") >= 1);
+            CHECK(b->getValue<int64_t>("next_attempt_ms") > 0);
+            CHECK(b->getValue<std::string>("error").find("fail_file exists") != std::string::npos);
+        } else {
+            CHECK(b->getValue<std::string>("status") == "applied");
+        }
+    }
+    std::remove(failing.c_str());
+    CHECK(eventually([&] { return fileExists(d.dir() + "/blocked/blocked.example.zone"); }));
 }
