@@ -27,7 +27,7 @@ const char* resultLabel(ApplyKind kind) {
 BackendLane::BackendLane(std::shared_ptr<BackendInstance> backend, uint32_t parallelism, ZoneStore& store,
                          MetricsRegistry& metrics, const DispatchOptions& options, std::function<void()> onResult)
     : Poco::Task("lane:" + backend->name()), backend_(std::move(backend)), parallelism_(std::max<uint32_t>(parallelism, 1)),
-      store_(store), metrics_(metrics), options_(options), onResult_(std::move(onResult)), apply_(*backend_, store_, metrics_),
+      store_(store), claims_(store.workClaims()), metrics_(metrics), options_(options), onResult_(std::move(onResult)), apply_(*backend_, store_, metrics_),
       retry_(options.retryBackoff, options.retryBackoffMax, options.maxAttempts) {
     if (options_.driftInterval.count() > 0) nextDriftMs_ = nowMs() + options_.driftInterval.count();
 }
@@ -45,7 +45,7 @@ void BackendLane::enqueue(const std::string& zone, uint64_t version, bool delete
 }
 
 void BackendLane::reloadPending(bool quiet, int64_t sinceMs) {
-    auto pending = sinceMs < 0 ? store_.pending(backend_->name()) : store_.pendingSince(backend_->name(), sinceMs);
+    auto pending = sinceMs < 0 || !claims_ ? store_.pending(backend_->name()) : claims_->pendingSince(backend_->name(), sinceMs);
     {
         std::lock_guard<std::mutex> lock(mutex_);
         int64_t now = nowMs();
@@ -95,7 +95,7 @@ void BackendLane::runTask() {
     for (uint32_t i = 0; i < parallelism_; ++i) workers.emplace_back([this] { runWorker(); });
     Timers timers;
     int64_t now = nowMs();
-    timers.nextPollMs = store_.shared() ? now + options_.pollInterval.count() : 0;
+    timers.nextPollMs = claims_ ? now + options_.pollInterval.count() : 0;
     timers.nextRenewMs = timers.nextPollMs ? now + options_.lease.count() / 3 : 0;
     timers.lastPollMs = now;
     timers.nextFullPollMs = now + options_.lease.count();
@@ -200,7 +200,7 @@ void BackendLane::workerLoop() {
 void BackendLane::work(const std::string& zone, const ZoneWork& queued) {
     bool claimed = false;
     try {
-        if (store_.shared()) {
+        if (claims_) {
             if (!claimOrDrop(zone, queued.version)) return;
             claimed = true;
         }
@@ -217,7 +217,7 @@ void BackendLane::work(const std::string& zone, const ZoneWork& queued) {
     }
     if (!claimed) return;
     try {
-        store_.release(backend_->name(), zone, options_.holder);
+        claims_->release(backend_->name(), zone, options_.holder);
     } catch (const std::exception& e) {
         logger("dispatch")->warn("[{}] {}: releasing the claim failed (it expires): {}", backend_->name(), zone, e.what());
     }
@@ -328,7 +328,7 @@ void BackendLane::renewClaims() {
         if (queue_.inFlight() == 0) return;
     }
     try {
-        store_.renewClaims(backend_->name(), options_.holder, options_.lease.count());
+        claims_->renewClaims(backend_->name(), options_.holder, options_.lease.count());
     } catch (const std::exception& e) {
         logger("dispatch")->warn("[{}] renewing claims failed (they may expire during long applies): {}", backend_->name(), e.what());
     }
@@ -337,12 +337,12 @@ void BackendLane::renewClaims() {
 bool BackendLane::claimOrDrop(const std::string& zone, uint64_t version) {
     bool mine = false;
     try {
-        mine = store_.claim(backend_->name(), zone, options_.holder, options_.lease.count());
+        mine = claims_->claim(backend_->name(), zone, options_.holder, options_.lease.count());
         // Another instance may have applied this version and let go since this one queued it.
         if (mine) {
             auto state = store_.backendState(backend_->name(), zone);
             if (state && state->appliedVersion >= version) {
-                store_.release(backend_->name(), zone, options_.holder);
+                claims_->release(backend_->name(), zone, options_.holder);
                 mine = false;
             }
         }

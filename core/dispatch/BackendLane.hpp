@@ -21,6 +21,7 @@
 #include "core/dispatch/ZoneQueue.hpp"
 #include "core/metrics/MetricsRegistry.hpp"
 #include "core/plugin/BackendInstance.hpp"
+#include "core/store/WorkClaims.hpp"
 #include "core/store/ZoneStore.hpp"
 
 #include <Poco/Task.h>
@@ -86,6 +87,7 @@ private:
     std::shared_ptr<BackendInstance> backend_;
     uint32_t parallelism_;
     ZoneStore& store_;
+    WorkClaims* claims_; // a shared store's; null when this instance is the only one
     MetricsRegistry& metrics_;
     DispatchOptions options_;
     std::function<void()> onResult_;

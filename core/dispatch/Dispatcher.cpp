@@ -66,8 +66,9 @@ void Dispatcher::stop() {
     tasks_->cancelAll();
     tasks_->joinAll(); // the lanes finish what they have in flight
     try {
-        if (size_t released = store_.releaseAll(options_.holder))
-            logger("dispatch")->info("released {} claim(s) of {}", released, options_.holder);
+        if (WorkClaims* claims = store_.workClaims(); claims)
+            if (size_t released = claims->releaseAll(options_.holder))
+                logger("dispatch")->info("released {} claim(s) of {}", released, options_.holder);
     } catch (const std::exception& e) {
         logger("dispatch")->warn("releasing the claims of {} failed (they expire): {}", options_.holder, e.what());
     }
@@ -235,7 +236,7 @@ std::vector<BackendOutcome> Dispatcher::waitFor(const std::string& zone, uint64_
     // instances record progress for.
     std::vector<std::string> backends;
     for (const auto& lane : lanes_) backends.push_back(lane->backendName());
-    if (backends.empty() && store_.shared()) backends = store_.backendNames();
+    if (backends.empty() && store_.workClaims()) backends = store_.workClaims()->backendNames();
     std::vector<BackendOutcome> out;
     while (true) {
         out.clear();

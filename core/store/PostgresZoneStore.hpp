@@ -12,6 +12,7 @@
 #include "core/store/GroupCommit.hpp"
 #include "core/store/HybridClock.hpp"
 #include "core/store/SessionGate.hpp"
+#include "core/store/WorkClaims.hpp"
 #include "core/store/ZoneStore.hpp"
 
 #include <memory>
@@ -19,7 +20,7 @@
 
 namespace dadns {
 
-class PostgresZoneStore final : public ZoneStore {
+class PostgresZoneStore final : public ZoneStore, public WorkClaims {
 public:
     struct Options {
         size_t historyPerZone = 10;
@@ -54,7 +55,7 @@ public:
     size_t redrive(const std::string& backend) override;
     void flush() override;
 
-    bool shared() const override { return true; }
+    WorkClaims* workClaims() override { return this; }
     bool claim(const std::string& backend, const std::string& zone, const std::string& holder, int64_t leaseMs) override;
     void release(const std::string& backend, const std::string& zone, const std::string& holder) override;
     std::vector<std::string> backendNames() override;

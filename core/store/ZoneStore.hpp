@@ -14,6 +14,8 @@
 
 namespace dadns {
 
+class WorkClaims;
+
 // Where a change came from: the ingestion path and, when given, who pushed it.
 struct ZoneOrigin {
     std::string source;  // "rest", "directadmin", "hosts", "swim", "rollback", ...
@@ -112,9 +114,6 @@ public:
     // dead-lettered at that version (a zone the backend never saw counts as applied 0; a
     // deleted zone the backend never saw is not pending).
     virtual std::vector<PendingZone> pending(const std::string& backend) = 0;
-    // The pending zones whose desired state or this backend's progress changed at or after
-    // sinceMs: a shared store's cheap poll between full ones. Defaults to all of them.
-    virtual std::vector<PendingZone> pendingSince(const std::string& backend, int64_t /*sinceMs*/) { return pending(backend); }
     virtual std::vector<BackendZoneState> backendStates(const std::string& zone) = 0;
     virtual std::optional<BackendZoneState> backendState(const std::string& backend, const std::string& zone) = 0;
     // Dead-lettered zones of a backend.
@@ -133,25 +132,8 @@ public:
     // Blocks until every record* call made before it is written.
     virtual void flush() = 0;
 
-    // Sharing the work between instances (a shared store). Another instance may submit and
-    // apply: lanes then poll pending() for changes they were not told about, and claim a zone
-    // before applying it. The embedded store has one instance: everything is its own.
-    virtual bool shared() const { return false; }
-    // Takes the right to apply zone to backend until now + lease: false while another holder's
-    // lease on it is live. Taking it again extends one's own lease.
-    virtual bool claim(const std::string& /*backend*/, const std::string& /*zone*/, const std::string& /*holder*/,
-                       int64_t /*leaseMs*/) {
-        return true;
-    }
-    virtual void release(const std::string& /*backend*/, const std::string& /*zone*/, const std::string& /*holder*/) {}
-    // Extends every live claim holder has on backend to now + lease (applies that outlast a
-    // lease keep their zones); returns how many. Expired claims another holder took stay theirs.
-    virtual size_t renewClaims(const std::string& /*backend*/, const std::string& /*holder*/, int64_t /*leaseMs*/) { return 0; }
-    // Backends any instance has recorded progress for (an instance without backends waits on
-    // these for ?wait).
-    virtual std::vector<std::string> backendNames() { return {}; }
-    // Drops every lease of holder (a clean shutdown); returns how many it held.
-    virtual size_t releaseAll(const std::string& /*holder*/) { return 0; }
+    // The shared store's work claims (WorkClaims.hpp); null for a store only one instance uses.
+    virtual WorkClaims* workClaims() { return nullptr; }
 };
 
 } // namespace dadns

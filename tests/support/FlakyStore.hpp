@@ -75,6 +75,7 @@ public:
         inner_->recordFailure(backend, zone, version, attempts, nextAttemptMs, error, deadLetter);
     }
     size_t redrive(const std::string& backend) override { return inner_->redrive(backend); }
+    WorkClaims* workClaims() override { return inner_->workClaims(); }
     void flush() override { inner_->flush(); }
 
 private:

@@ -146,7 +146,8 @@ TEST_CASE("an instance split into targets gets one lane per target, each failing
     writeFile(failFile, "x");
     Daemon d(config("    multi:\n      type: test_backend\n      dir: {dir}/shared\n      targets:\n"
                     "        one:\n          dir: {dir}/one\n"
-                    "        two:\n          dir: {dir}/two\n          fail_file: " + failFile + "\n"));
+                    "        two:\n          dir: {dir}/two\n          fail_file: " + failFile + "\n",
+                    "  max_attempts: 1000\n")); // retries, never a dead letter here
     d.start();
     REQUIRE(lane(d, "multi.one"));
     REQUIRE(lane(d, "multi.two"));

@@ -177,8 +177,12 @@ TEST_CASE("more concurrent callers than connections wait for one instead of fail
 TEST_CASE("a claim on a zone is held by one holder until released or expired", "[store][postgresql]") {
     auto& sut = test::storeUnderTest();
     sut.reset();
-    auto a = sut.open(3, "node-a");
-    auto b = sut.open(3, "node-b");
+    auto storeA = sut.open(3, "node-a");
+    auto storeB = sut.open(3, "node-b");
+    REQUIRE(storeA->workClaims());
+    REQUIRE(storeB->workClaims());
+    WorkClaims* a = storeA->workClaims();
+    WorkClaims* b = storeB->workClaims();
     CHECK(a->claim("bind", "c.example", "a", 60000));
     CHECK_FALSE(b->claim("bind", "c.example", "b", 60000));
     CHECK(a->claim("bind", "c.example", "a", 60000)); // extending one's own
