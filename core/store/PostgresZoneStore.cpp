@@ -2,6 +2,7 @@
 
 #include "core/log/Logging.hpp"
 #include "core/store/SessionGate.hpp"
+#include "core/store/StoreRules.hpp"
 #include "core/store/ZoneStateRow.hpp"
 #include "core/util/Errors.hpp"
 #include "core/util/WallClock.hpp"
@@ -144,14 +145,7 @@ PostgresZoneStore::~PostgresZoneStore() = default;
 SubmitOutcome PostgresZoneStore::submit(const ZoneSubmission& sub) {
     SubmitJob job;
     job.submission = &sub;
-    if (sub.stamp.empty()) {
-        job.stamp = clock_.now();
-    } else {
-        auto parsed = Stamp::parse(sub.stamp);
-        if (!parsed) throw InvalidInput("malformed version stamp '" + sub.stamp + "'");
-        job.stamp = *parsed;
-        clock_.observe(job.stamp);
-    }
+    job.stamp = stampFor(sub, clock_);
     submits_->submit(job);
     return job.outcome;
 }
@@ -260,18 +254,17 @@ void PostgresZoneStore::writeTransaction(Poco::Data::Session& s, std::vector<Sub
     for (SubmitJob* job : jobs) {
         const ZoneSubmission& sub = *job->submission;
         Head& h = heads[sub.name];
-        bool ignore = (h.exists && !sub.stamp.empty() && h.stamp && !job->stamp.newerThan(*h.stamp)) || // last writer wins
-                      (sub.deleted && (!h.exists || h.deleted));                                        // nothing to delete
-        if (ignore) {
-            job->outcome = SubmitOutcome{false, false, h.exists ? static_cast<uint64_t>(h.version) : 0, h.exists ? h.stampText : ""};
+        SubmitDecision decision = decideSubmit(sub, job->stamp, ZoneHeadView{h.exists, static_cast<uint64_t>(h.version), h.deleted, h.stamp});
+        if (!decision.store) {
+            job->outcome = SubmitOutcome{false, false, decision.version, h.exists ? h.stampText : ""};
             continue;
         }
         // A local change always orders after what is stored, whatever another instance's clock said.
         if (sub.stamp.empty() && h.stamp && !job->stamp.newerThan(*h.stamp)) job->stamp = clock_.now();
-        ZoneRowValues row{sub.name, h.exists ? h.version + 1 : 1, sub.deleted ? 1 : 0, sub.deleted ? std::string() : sub.zoneText,
+        ZoneRowValues row{sub.name, static_cast<Int64>(decision.version), sub.deleted ? 1 : 0, sub.deleted ? std::string() : sub.zoneText,
                           sub.deleted ? 0 : sub.recordCount, job->stamp.toString(), sub.origin.source, sub.origin.host, sub.origin.user,
                           updated};
-        job->outcome = SubmitOutcome{true, (!h.exists || h.deleted) && !sub.deleted, static_cast<uint64_t>(row.version), row.stamp};
+        job->outcome = SubmitOutcome{true, decision.created, decision.version, row.stamp};
         h = Head{true, row.version, sub.deleted, row.stamp, job->stamp};
         latest[sub.name] = history.size();
         history.push_back(std::move(row));
@@ -402,18 +395,20 @@ std::vector<PendingZone> PostgresZoneStore::pendingSince(const std::string& back
 
 std::vector<PendingZone> PostgresZoneStore::pendingZones(const std::string& backend, int64_t sinceMs) {
     return withSession(*gate_, *pool_, "reading pending zones", [&](Poco::Data::Session& s) {
-        using Row = Poco::Tuple<std::string, Int64, int, Int64, int, Int64>;
+        using Row = Poco::Tuple<std::string, Int64, int, Int64, Int64, int, int, Int64>;
         std::vector<Row> rows;
         std::string b = backend;
         Int64 since = sinceMs;
-        // Same rules as the SQLite store: newer than applied; a deleted zone the backend never
-        // had is not pending; dead-lettered at this version is not pending. An incremental poll
-        // looks only at zones changed since (both sides found through their updated_at indexes).
+        // pendingOf (StoreRules.hpp) decides; the query already leaves out what it would (newer
+        // than applied; not a deleted zone the backend never had; not dead-lettered at this
+        // version), so the database sends only pending rows. An incremental poll looks only at
+        // zones changed since (both sides found through their updated_at indexes).
         std::string from = sinceMs < 0 ? std::string("zones z")
                                        : "(SELECT name FROM zones WHERE updated_at_ms >= $2 UNION SELECT zone FROM backend_state"
                                          " WHERE backend = $1 AND updated_at_ms >= $2) AS recent JOIN zones z ON z.name = recent.name";
         Poco::Data::Statement query(s);
-        query << "SELECT z.name, z.version, z.deleted, COALESCE(b.failed_version, 0), COALESCE(b.attempts, 0), COALESCE(b.next_attempt_ms, 0)"
+        query << "SELECT z.name, z.version, z.deleted, COALESCE(b.applied_version, 0), COALESCE(b.failed_version, 0),"
+                 " COALESCE(b.dead_letter, 0), COALESCE(b.attempts, 0), COALESCE(b.next_attempt_ms, 0)"
                  " FROM " + from + " LEFT JOIN backend_state b ON b.zone = z.name AND b.backend = $1"
                  " WHERE z.version > COALESCE(b.applied_version, 0)"
                  " AND NOT (z.deleted <> 0 AND COALESCE(b.applied_version, 0) = 0)"
@@ -424,15 +419,9 @@ std::vector<PendingZone> PostgresZoneStore::pendingZones(const std::string& back
         std::vector<PendingZone> out;
         out.reserve(rows.size());
         for (const auto& r : rows) {
-            PendingZone z;
-            z.zone = r.get<0>();
-            z.version = static_cast<uint64_t>(r.get<1>());
-            z.deleted = r.get<2>() != 0;
-            if (static_cast<uint64_t>(r.get<3>()) >= z.version) {
-                z.attempts = r.get<4>();
-                z.nextAttemptMs = r.get<5>();
-            }
-            out.push_back(std::move(z));
+            ZoneHeadView head{true, static_cast<uint64_t>(r.get<1>()), r.get<2>() != 0, std::nullopt};
+            ProgressView progress{static_cast<uint64_t>(r.get<3>()), static_cast<uint64_t>(r.get<4>()), r.get<5>() != 0, r.get<6>(), r.get<7>()};
+            if (auto z = pendingOf(r.get<0>(), head, progress)) out.push_back(std::move(*z));
         }
         std::sort(out.begin(), out.end(), [](const PendingZone& a, const PendingZone& b) {
             return a.nextAttemptMs != b.nextAttemptMs ? a.nextAttemptMs < b.nextAttemptMs : a.zone < b.zone;

@@ -2,6 +2,7 @@
 
 #include "core/log/Logging.hpp"
 #include "core/store/SessionGate.hpp"
+#include "core/store/StoreRules.hpp"
 #include "core/store/ZoneStateRow.hpp"
 #include "core/util/Errors.hpp"
 #include "core/util/WallClock.hpp"
@@ -288,26 +289,16 @@ void SqliteZoneStore::runBatch(std::deque<std::shared_ptr<Job>>& batch) {
                 ZoneHead* head = nullptr;
                 auto it = idx.zones.find(sub.name);
                 if (it != idx.zones.end()) head = &it->second;
-                Stamp newStamp;
-                if (sub.stamp.empty()) {
-                    newStamp = clock_.now();
-                } else {
-                    auto parsed = Stamp::parse(sub.stamp);
-                    if (!parsed) throw InvalidInput("malformed version stamp '" + sub.stamp + "'");
-                    newStamp = *parsed;
-                    clock_.observe(newStamp);
-                }
-                bool ignore = false;
-                if (head && !sub.stamp.empty() && !newStamp.newerThan(idx.stampOf(*head))) ignore = true; // last writer wins
-                if (sub.deleted && (!head || head->deleted)) ignore = true; // nothing to delete
-                if (ignore) {
-                    job->outcome = {false, false, head ? head->version : 0, head ? idx.stampOf(*head).toString() : ""};
+                Stamp newStamp = stampFor(sub, clock_);
+                SubmitDecision decision =
+                    decideSubmit(sub, newStamp, head ? ZoneHeadView{true, head->version, head->deleted, idx.stampOf(*head)} : ZoneHeadView{});
+                if (!decision.store) {
+                    job->outcome = {false, false, decision.version, head ? idx.stampOf(*head).toString() : ""};
                     break;
                 }
-                bool created = !head || head->deleted;
                 if (!head) head = &idx.zones[sub.name];
                 name = sub.name;
-                version = static_cast<Int64>(head->version + 1);
+                version = static_cast<Int64>(decision.version);
                 deleted = sub.deleted ? 1 : 0;
                 text = sub.deleted ? std::string() : sub.zoneText;
                 count = sub.deleted ? 0 : sub.recordCount;
@@ -320,13 +311,13 @@ void SqliteZoneStore::runBatch(std::deque<std::shared_ptr<Job>>& batch) {
                 insertHistory.execute();
                 pruneBelow = version - static_cast<Int64>(options_.historyPerZone) + 1;
                 if (pruneBelow > 1) pruneHistory.execute();
-                if (created) ++idx.active;                 // new, or re-created after a delete
+                if (decision.created) ++idx.active;        // new, or re-created after a delete
                 else if (sub.deleted) --idx.active;       // an active zone deleted
                 head->version = static_cast<uint64_t>(version);
                 head->deleted = sub.deleted;
                 head->recordCount = count;
                 idx.setStamp(*head, newStamp);
-                job->outcome = {true, created && !sub.deleted, head->version, stamp};
+                job->outcome = {true, decision.created, head->version, stamp};
                 ++stored;
                 break;
             }
@@ -538,19 +529,8 @@ std::vector<PendingZone> SqliteZoneStore::pending(const std::string& backend) {
     auto bit = index_->backendIds.find(backend);
     for (auto& [zone, head] : index_->zones) {
         const BackendProgress* p = bit == index_->backendIds.end() ? nullptr : Index::progress(head, bit->second, false);
-        uint64_t applied = p ? p->applied : 0;
-        if (head.version <= applied) continue;
-        if (head.deleted && applied == 0) continue; // never had it: nothing to remove
-        if (p && p->dead && p->failedVersion >= head.version) continue;
-        PendingZone z;
-        z.zone = zone;
-        z.version = head.version;
-        z.deleted = head.deleted;
-        if (p && p->failedVersion >= head.version) {
-            z.attempts = p->attempts;
-            z.nextAttemptMs = p->nextAttemptMs;
-        }
-        out.push_back(std::move(z));
+        ProgressView progress = p ? ProgressView{p->applied, p->failedVersion, p->dead, p->attempts, p->nextAttemptMs} : ProgressView{};
+        if (auto z = pendingOf(zone, ZoneHeadView{true, head.version, head.deleted, std::nullopt}, progress)) out.push_back(std::move(*z));
     }
     std::sort(out.begin(), out.end(), [](const PendingZone& a, const PendingZone& b) {
         return a.nextAttemptMs != b.nextAttemptMs ? a.nextAttemptMs < b.nextAttemptMs : a.zone < b.zone;
