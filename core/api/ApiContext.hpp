@@ -1,7 +1,7 @@
 // What the API's route handlers reach, and the registration of each route group.
 #pragma once
 
-#include "core/app/PluginInstances.hpp"
+#include "core/plugin/PluginInstances.hpp"
 #include "core/config/DaemonConfig.hpp"
 #include "core/dispatch/Dispatcher.hpp"
 #include "core/http/Router.hpp"

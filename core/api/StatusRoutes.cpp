@@ -1,7 +1,7 @@
 // Liveness, status, plugins and Prometheus metrics.
 #include "core/api/ApiContext.hpp"
 #include "core/api/JsonWriter.hpp"
-#include "core/app/BuildInfo.hpp"
+#include "core/util/BuildInfo.hpp"
 
 namespace dadns {
 namespace {

@@ -1,6 +1,6 @@
 #include "core/app/ConfigCheck.hpp"
 
-#include "core/app/PluginInstances.hpp"
+#include "core/plugin/PluginInstances.hpp"
 #include "core/plugin/HostBridge.hpp"
 
 namespace dadns {

@@ -1,6 +1,6 @@
 #include "core/app/DadnsApp.hpp"
 
-#include "core/app/BuildInfo.hpp"
+#include "core/util/BuildInfo.hpp"
 #include "core/app/Daemon.hpp"
 #include "core/app/ConfigCheck.hpp"
 #include "core/config/ConfigLoader.hpp"

@@ -63,25 +63,7 @@ void Daemon::start() {
     intake_ = std::make_unique<ChangeIntake>(*store_, metrics_);
     intake_->setOwnershipRule(*parseOwnershipRule(config_.zoneOwnership)); // checked by DaemonConfig
 
-    ApiServerOptions http;
-    http.publicStatus = config_.publicStatus;
-    HttpFrontEndOptions& c = http.connections;
-    c.address = config_.listenAddress;
-    c.port = config_.listenPort;
-    c.tlsPort = config_.tlsPort;
-    c.tlsCert = config_.tlsCert;
-    c.tlsKey = config_.tlsKey;
-    c.limits.maxBodyBytes = config_.maxBodyBytes;
-    c.readThreads = static_cast<size_t>(config_.httpThreads);
-    c.mutationThreads = static_cast<size_t>(config_.httpMutationThreads);
-    c.queue = static_cast<size_t>(config_.httpQueue);
-    c.maxConnections = static_cast<size_t>(config_.httpMaxConnections);
-    c.maxConnectionsPerClient = static_cast<size_t>(config_.httpMaxConnectionsPerClient);
-    c.keepAliveRequests = static_cast<uint32_t>(config_.httpKeepAliveRequests);
-    c.headerTimeout = config_.httpHeaderTimeout;
-    c.keepAliveTimeout = config_.httpKeepAliveTimeout;
-    c.ioTimeout = config_.httpTimeout;
-    server_ = std::make_unique<ApiServer>(http, Credentials(config_.authUsername, config_.authPassword), router_, metrics_);
+    server_ = std::make_unique<ApiServer>(config_.api, Credentials(config_.authUsername, config_.authPassword), router_, metrics_);
 
     HostServices services;
     services.intake = intake_.get();
@@ -90,8 +72,8 @@ void Daemon::start() {
     services.credentials = &server_->credentials();
     services.metrics = &metrics_;
     services.nodeId = config_.nodeId;
-    services.apiUrl = "http://" + (config_.listenAddress == "0.0.0.0" ? std::string("127.0.0.1") : config_.listenAddress) + ":" +
-                      std::to_string(config_.listenPort);
+    const std::string& address = config_.api.connections.address;
+    services.apiUrl = "http://" + (address == "0.0.0.0" ? std::string("127.0.0.1") : address) + ":" + std::to_string(config_.api.connections.port);
     bridge_ = std::make_unique<HostBridge>(services);
     loader_ = std::make_unique<PluginLoader>([this](const std::string& path) { return bridge_->pluginTable(path); });
     loadConfiguredPlugins(config_, *loader_);
@@ -108,16 +90,7 @@ void Daemon::start() {
     instances_.create(instanceConfig, *loader_, *bridge_);
     refuseFailedInstances();
 
-    DispatchOptions dispatch;
-    dispatch.retryBackoff = config_.retryBackoff;
-    dispatch.retryBackoffMax = config_.retryBackoffMax;
-    dispatch.maxAttempts = config_.maxAttempts;
-    dispatch.breakerFailures = config_.breakerFailures;
-    dispatch.driftInterval = config_.driftInterval;
-    dispatch.removeUnknownZones = config_.removeUnknownZones;
-    dispatch.maxDeleteFraction = config_.maxDeleteFraction;
-    dispatch.pollInterval = config_.pollInterval;
-    dispatch.lease = config_.lease;
+    DispatchOptions dispatch = config_.dispatch;
     // Unique per process: several instances may run on one host with one node id.
     dispatch.holder = config_.nodeId + ":" + std::to_string(::getpid()) + ":" + std::to_string(nowMs());
     dispatcher_ = std::make_unique<Dispatcher>(*store_, metrics_, dispatch);
@@ -154,9 +127,9 @@ void Daemon::start() {
         refuseFailedInstances();
     }
     StoreStats stats = store_->stats();
-    log->info("dadns listening on {}:{} (node {}, role {}, {} zone(s) stored, {} backend(s))", config_.listenAddress, server_->port(),
+    log->info("dadns listening on {}:{} (node {}, role {}, {} zone(s) stored, {} backend(s))", config_.api.connections.address, server_->port(),
               config_.nodeId, config_.role, stats.zones, instances_.backends().size());
-    if (server_->tlsPort() >= 0) log->info("dadns listening for HTTPS on {}:{}", config_.listenAddress, server_->tlsPort());
+    if (server_->tlsPort() >= 0) log->info("dadns listening for HTTPS on {}:{}", config_.api.connections.address, server_->tlsPort());
 }
 
 void Daemon::refuseFailedInstances() const {

@@ -2,7 +2,7 @@
 #pragma once
 
 #include "core/api/ApiContext.hpp"
-#include "core/app/PluginInstances.hpp"
+#include "core/plugin/PluginInstances.hpp"
 #include "core/config/DaemonConfig.hpp"
 #include "core/dispatch/Dispatcher.hpp"
 #include "core/http/ApiServer.hpp"

@@ -176,6 +176,43 @@ void checkStoreNotShared(const DaemonConfig& c, const ConfigTree& tree) {
     }
 }
 
+size_t count(Reader& r, const std::string& key, size_t def, long long min, long long max) {
+    return static_cast<size_t>(r.integer(key, static_cast<long long>(def), min, max));
+}
+
+std::chrono::milliseconds seconds(Reader& r, const std::string& key, std::chrono::milliseconds def) {
+    return std::chrono::milliseconds(r.integer(key, def.count() / 1000, 1, 3600) * 1000);
+}
+
+void readApiSettings(Reader& r, ApiServerOptions& api) {
+    HttpFrontEndOptions& c = api.connections;
+    api.publicStatus = r.boolean("http.public_status", api.publicStatus);
+    c.readThreads = count(r, "http.threads", c.readThreads, 1, 1024);
+    c.mutationThreads = count(r, "http.mutation_threads", c.mutationThreads, 1, 1024);
+    c.queue = count(r, "http.queue", c.queue, 1, 100000);
+    c.limits.maxBodyBytes = count(r, "http.max_body_bytes", c.limits.maxBodyBytes, 1024, 1LL << 32);
+    c.ioTimeout = seconds(r, "http.timeout_seconds", c.ioTimeout);
+    c.headerTimeout = seconds(r, "http.header_timeout_seconds", c.headerTimeout);
+    c.keepAliveTimeout = seconds(r, "http.keepalive_timeout_seconds", c.keepAliveTimeout);
+    c.keepAliveRequests = static_cast<uint32_t>(count(r, "http.keepalive_requests", c.keepAliveRequests, 1, 1000000));
+    c.maxConnections = count(r, "http.max_connections", c.maxConnections, 16, 1000000);
+    c.maxConnectionsPerClient = count(r, "http.max_connections_per_client", c.maxConnectionsPerClient, 1, 1000000);
+}
+
+void readDispatchSettings(Reader& r, DispatchOptions& d) {
+    d.retryBackoff = r.duration("dispatch.retry_backoff", d.retryBackoff);
+    d.retryBackoffMax = r.duration("dispatch.retry_backoff_max", d.retryBackoffMax);
+    d.maxAttempts = static_cast<int>(r.integer("dispatch.max_attempts", d.maxAttempts, 1, 1000));
+    d.breakerFailures = static_cast<int>(r.integer("dispatch.breaker_failures", d.breakerFailures, 1, 100000));
+    d.driftInterval = r.duration("dispatch.drift_interval", d.driftInterval);
+    d.removeUnknownZones = r.boolean("dispatch.remove_unknown_zones", d.removeUnknownZones);
+    d.maxDeleteFraction = r.number("dispatch.max_delete_fraction", d.maxDeleteFraction, 0.0, 1.0);
+    d.pollInterval = r.duration("dispatch.poll_interval", d.pollInterval);
+    d.lease = r.duration("dispatch.lease", d.lease);
+    if (d.pollInterval.count() < 10) throw ConfigError("dispatch.poll_interval", "must be at least 10ms");
+    if (d.lease < std::chrono::seconds(1)) throw ConfigError("dispatch.lease", "must be at least 1s");
+}
+
 std::string hostName() {
     char buf[256] = {};
     if (gethostname(buf, sizeof buf - 1) != 0 || !buf[0]) return "dadns";
@@ -230,16 +267,17 @@ DaemonConfig DaemonConfig::fromTree(const ConfigTree& tree) {
     if (c.authUsername.empty()) throw ConfigError("app.auth_username", "must be set: mutating API calls need credentials");
     if (c.authPassword.empty()) throw ConfigError("app.auth_password", "must be set (or DADNS_APP_AUTH_PASSWORD)");
     if (c.authUsername.find(':') != std::string::npos) throw ConfigError("app.auth_username", "must not contain ':'");
-    c.listenAddress = r.str("app.listen_address", c.listenAddress);
-    c.listenPort = static_cast<int>(r.integer("app.listen_port", c.listenPort, 0, 65535));
-    c.tlsPort = static_cast<int>(r.integer("app.tls_port", -1, 0, 65535));
-    c.tlsCert = r.str("app.tls_cert", "");
-    c.tlsKey = r.str("app.tls_key", "");
-    if (c.tlsPort >= 0 && (c.tlsCert.empty() || c.tlsKey.empty()))
+    HttpFrontEndOptions& http = c.api.connections;
+    http.address = r.str("app.listen_address", http.address);
+    http.port = static_cast<int>(r.integer("app.listen_port", http.port, 0, 65535));
+    http.tlsPort = static_cast<int>(r.integer("app.tls_port", http.tlsPort, 0, 65535));
+    http.tlsCert = r.str("app.tls_cert", http.tlsCert);
+    http.tlsKey = r.str("app.tls_key", http.tlsKey);
+    if (http.tlsPort >= 0 && (http.tlsCert.empty() || http.tlsKey.empty()))
         throw ConfigError("app.tls_port", "needs app.tls_cert and app.tls_key (PEM files)");
-    if (c.tlsPort < 0 && (!c.tlsCert.empty() || !c.tlsKey.empty()))
+    if (http.tlsPort < 0 && (!http.tlsCert.empty() || !http.tlsKey.empty()))
         throw ConfigError("app.tls_cert", "is set but app.tls_port is not: say which port serves HTTPS");
-    if (c.tlsPort >= 0 && c.tlsPort == c.listenPort && c.tlsPort != 0)
+    if (http.tlsPort >= 0 && http.tlsPort == http.port && http.tlsPort != 0)
         throw ConfigError("app.tls_port", "must differ from app.listen_port");
 
     c.backends = readInstances(tree, r, "dns.backends");
@@ -262,36 +300,14 @@ DaemonConfig DaemonConfig::fromTree(const ConfigTree& tree) {
     c.storeDsn = r.str("store.dsn", "");
     if (c.storeEngine == "postgresql" && c.storeDsn.empty())
         throw ConfigError("store.dsn", "must be set for store.type postgresql (e.g. \"host=db port=5432 dbname=dadns user=dadns\")");
-    c.storePoolSize = static_cast<size_t>(r.integer("store.pool_size", 16, 1, 256));
-    c.historyPerZone = static_cast<size_t>(r.integer("store.history_per_zone", 10, 1, 1000));
+    c.storePoolSize = static_cast<size_t>(r.integer("store.pool_size", static_cast<long long>(c.storePoolSize), 1, 256));
+    c.historyPerZone = static_cast<size_t>(r.integer("store.history_per_zone", static_cast<long long>(c.historyPerZone), 1, 1000));
     c.zoneOwnership = lower(r.str("zones.ownership", c.zoneOwnership));
     if (c.zoneOwnership != "per_source" && c.zoneOwnership != "shared")
         throw ConfigError("zones.ownership", "must be per_source or shared, got '" + c.zoneOwnership + "'");
 
-    c.httpThreads = static_cast<int>(r.integer("http.threads", c.httpThreads, 1, 1024));
-    c.httpQueue = static_cast<int>(r.integer("http.queue", c.httpQueue, 1, 100000));
-    c.maxBodyBytes = static_cast<size_t>(r.integer("http.max_body_bytes", static_cast<long long>(c.maxBodyBytes), 1024, 1LL << 32));
-    c.publicStatus = r.boolean("http.public_status", true);
-    c.httpTimeout = std::chrono::milliseconds(r.integer("http.timeout_seconds", 30, 1, 3600) * 1000);
-    c.httpMutationThreads = static_cast<int>(r.integer("http.mutation_threads", c.httpMutationThreads, 1, 1024));
-    c.httpHeaderTimeout = std::chrono::milliseconds(r.integer("http.header_timeout_seconds", 10, 1, 3600) * 1000);
-    c.httpKeepAliveTimeout = std::chrono::milliseconds(r.integer("http.keepalive_timeout_seconds", 15, 1, 3600) * 1000);
-    c.httpKeepAliveRequests = static_cast<int>(r.integer("http.keepalive_requests", c.httpKeepAliveRequests, 1, 1000000));
-    c.httpMaxConnections = static_cast<int>(r.integer("http.max_connections", c.httpMaxConnections, 16, 1000000));
-    c.httpMaxConnectionsPerClient =
-        static_cast<int>(r.integer("http.max_connections_per_client", c.httpMaxConnectionsPerClient, 1, 1000000));
-
-    c.retryBackoff = r.duration("dispatch.retry_backoff", c.retryBackoff);
-    c.retryBackoffMax = r.duration("dispatch.retry_backoff_max", c.retryBackoffMax);
-    c.maxAttempts = static_cast<int>(r.integer("dispatch.max_attempts", c.maxAttempts, 1, 1000));
-    c.breakerFailures = static_cast<int>(r.integer("dispatch.breaker_failures", c.breakerFailures, 1, 100000));
-    c.driftInterval = r.duration("dispatch.drift_interval", c.driftInterval);
-    c.removeUnknownZones = r.boolean("dispatch.remove_unknown_zones", false);
-    c.maxDeleteFraction = r.number("dispatch.max_delete_fraction", c.maxDeleteFraction, 0.0, 1.0);
-    c.pollInterval = r.duration("dispatch.poll_interval", c.pollInterval);
-    c.lease = r.duration("dispatch.lease", c.lease);
-    if (c.pollInterval.count() < 10) throw ConfigError("dispatch.poll_interval", "must be at least 10ms");
-    if (c.lease < std::chrono::seconds(1)) throw ConfigError("dispatch.lease", "must be at least 1s");
+    readApiSettings(r, c.api);
+    readDispatchSettings(r, c.dispatch);
     checkStoreNotShared(c, tree);
     return c;
 }

@@ -3,6 +3,9 @@
 #pragma once
 
 #include "core/config/ConfigTree.hpp"
+#include "core/dispatch/DispatchOptions.hpp"
+#include "core/http/ApiServerOptions.hpp"
+#include "core/store/ZoneStore.hpp"
 
 #include <chrono>
 #include <string>
@@ -35,13 +38,8 @@ struct DaemonConfig {
 
     std::string authUsername;
     std::string authPassword;
-    std::string listenAddress = "127.0.0.1";
-    int listenPort = 2222;
-    // An HTTPS listener beside the plain one (same routes and credentials), e.g. for
-    // DirectAdmin's "use SSL": on when tlsPort is set; PEM files.
-    int tlsPort = -1;
-    std::string tlsCert;
-    std::string tlsKey;
+    // The API: app.listen_*, app.tls_* and http.* (defaults in ApiServerOptions.hpp).
+    ApiServerOptions api;
 
     std::string defaultBackend;
     std::vector<PluginInstanceConfig> backends;
@@ -55,32 +53,13 @@ struct DaemonConfig {
     std::string role = "all";
     std::string storeEngine = "sqlite";     // or "postgresql" (store.type)
     std::string storeDsn;                   // postgresql: libpq connection string or URI
-    size_t storePoolSize = 16;              // postgresql: connections
-    size_t historyPerZone = 10;
+    size_t storePoolSize = kDefaultStorePoolSize; // postgresql: connections
+    size_t historyPerZone = kDefaultHistoryPerZone;
     // Which source may change which zone (core/intake/ZoneOwnership.hpp): per_source | shared.
     std::string zoneOwnership = "per_source";
 
-    int httpThreads = 32;                 // workers for reads (GET, HEAD, OPTIONS)
-    int httpMutationThreads = 16;         // workers for everything else
-    int httpQueue = 1024;                 // requests waiting per worker pool before 503
-    size_t maxBodyBytes = 8 * 1024 * 1024;
-    bool publicStatus = true;
-    std::chrono::milliseconds httpTimeout{30000};         // a body or an answer may pause this long
-    std::chrono::milliseconds httpHeaderTimeout{10000};   // a request head must arrive within this
-    std::chrono::milliseconds httpKeepAliveTimeout{15000}; // idle time between requests
-    int httpKeepAliveRequests = 1000;
-    int httpMaxConnections = 10000;
-    int httpMaxConnectionsPerClient = 256;
-
-    std::chrono::milliseconds retryBackoff{1000};     // first retry delay, doubled each attempt
-    std::chrono::milliseconds retryBackoffMax{300000};
-    int maxAttempts = 8;                              // then dead letter
-    int breakerFailures = 5;                          // consecutive failures -> backend down
-    std::chrono::milliseconds driftInterval{300000};  // 0 disables the drift scan
-    std::chrono::milliseconds pollInterval{1000};     // shared store: look for other instances' changes
-    std::chrono::milliseconds lease{30000};           // shared store: how long a claim on a zone lasts
-    bool removeUnknownZones = false;
-    double maxDeleteFraction = 0.1;
+    // dispatch.* (defaults in DispatchOptions.hpp); holder is set at start.
+    DispatchOptions dispatch;
 
     // Builds and validates; throws ConfigError(key, what).
     static DaemonConfig fromTree(const ConfigTree& tree);

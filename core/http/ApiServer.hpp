@@ -16,11 +16,6 @@
 
 namespace dadns {
 
-struct ApiServerOptions {
-    HttpFrontEndOptions connections;
-    bool publicStatus = true;
-};
-
 class ApiServer final : private HttpService {
 public:
     ApiServer(ApiServerOptions options, Credentials credentials, Router& router, MetricsRegistry& metrics);

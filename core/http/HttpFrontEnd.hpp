@@ -17,6 +17,7 @@
 #pragma once
 
 #include "core/http/ApiExchange.hpp"
+#include "core/http/ApiServerOptions.hpp"
 #include "core/http/HttpRequestParser.hpp"
 #include "core/http/WorkerPool.hpp"
 #include "core/metrics/MetricsRegistry.hpp"
@@ -39,23 +40,6 @@ namespace dadns {
 
 class HttpConnection;
 class TlsContext;
-
-struct HttpFrontEndOptions {
-    std::string address = "127.0.0.1";
-    int port = 2222;
-    int tlsPort = -1;            // >= 0: an HTTPS listener too (0 = any free port)
-    std::string tlsCert, tlsKey; // PEM files
-    HttpParserLimits limits;
-    size_t readThreads = 16;
-    size_t mutationThreads = 16;
-    size_t queue = 1024;         // requests waiting per pool before 503
-    size_t maxConnections = 10000;
-    size_t maxConnectionsPerClient = 256;
-    uint32_t keepAliveRequests = 1000;
-    std::chrono::milliseconds headerTimeout{10000};
-    std::chrono::milliseconds keepAliveTimeout{15000};
-    std::chrono::milliseconds ioTimeout{30000};
-};
 
 // What the front end serves. screen and answeredLocally run on the loop thread and must be
 // quick; handle runs on a worker.

@@ -23,9 +23,9 @@ namespace dadns {
 class PostgresZoneStore final : public ZoneStore, public WorkClaims {
 public:
     struct Options {
-        size_t historyPerZone = 10;
+        size_t historyPerZone = kDefaultHistoryPerZone;
         std::string nodeId = "local";
-        size_t poolSize = 16;
+        size_t poolSize = kDefaultStorePoolSize;
         std::chrono::milliseconds sessionWait = kDefaultSessionWait; // then a call throws Unavailable
     };
 

@@ -26,7 +26,7 @@ namespace dadns {
 class SqliteZoneStore final : public ZoneStore {
 public:
     struct Options {
-        size_t historyPerZone = 10;
+        size_t historyPerZone = kDefaultHistoryPerZone;
         std::string nodeId = "local";
         std::chrono::milliseconds sessionWait = kDefaultSessionWait; // then a read throws Unavailable
     };

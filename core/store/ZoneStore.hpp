@@ -7,6 +7,7 @@
 // optional always means "not stored", never "could not read".
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -15,6 +16,10 @@
 namespace dadns {
 
 class WorkClaims;
+
+// Store settings' defaults, for both stores and the configuration.
+inline constexpr size_t kDefaultHistoryPerZone = 10; // versions kept per zone
+inline constexpr size_t kDefaultStorePoolSize = 16;  // PostgreSQL sessions
 
 // Where a change came from: the ingestion path and, when given, who pushed it.
 struct ZoneOrigin {

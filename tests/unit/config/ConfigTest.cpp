@@ -39,12 +39,12 @@ TEST_CASE("yaml is flattened into dotted keys", "[config]") {
 
 TEST_CASE("defaults apply when keys are absent", "[config]") {
     auto c = DaemonConfig::fromTree(ConfigTree::fromYamlText(kMinimal));
-    CHECK(c.listenPort == 2222);
-    CHECK(c.listenAddress == "127.0.0.1");
+    CHECK(c.api.connections.port == 2222);
+    CHECK(c.api.connections.address == "127.0.0.1");
     CHECK(c.queueLocation == "./data");
     CHECK(c.historyPerZone == 10);
-    CHECK(c.maxBodyBytes == 8u * 1024 * 1024);
-    CHECK(c.publicStatus);
+    CHECK(c.api.connections.limits.maxBodyBytes == 8u * 1024 * 1024);
+    CHECK(c.api.publicStatus);
     CHECK(c.backends.empty());
 }
 
@@ -68,8 +68,8 @@ TEST_CASE("environment overrides any key, including ones absent from the file", 
     CHECK(tree.find("dns.backends.bind.rndc_command")->envVar == "DADNS_DNS_BACKENDS_BIND_RNDC_COMMAND");
     auto c = DaemonConfig::fromTree(tree);
     CHECK(c.authPassword == "from-env");
-    CHECK(c.listenPort == 9999);
-    CHECK_FALSE(c.publicStatus); // absent from the file
+    CHECK(c.api.connections.port == 9999);
+    CHECK_FALSE(c.api.publicStatus); // absent from the file
     REQUIRE(c.backends.size() == 2);
     const auto& bind = c.backends[0].name == "bind" ? c.backends[0] : c.backends[1];
     const auto& dc1 = c.backends[0].name == "bind" ? c.backends[1] : c.backends[0];

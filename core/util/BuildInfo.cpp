@@ -1,4 +1,4 @@
-#include "core/app/BuildInfo.hpp"
+#include "core/util/BuildInfo.hpp"
 
 #include <dadns/abi.h>
 

@@ -1,4 +1,4 @@
-#include "core/app/PluginInstances.hpp"
+#include "core/plugin/PluginInstances.hpp"
 
 #include "core/log/Logging.hpp"
 
