@@ -98,6 +98,10 @@ TEST_CASE("DirectAdmin requests with bad input are refused clearly and nothing r
         {"/CMD_API_DNS_ADMIN?action=rawsave&domain=a%00b.com", kZone, "NUL"},
         {"/CMD_API_DNS_ADMIN?action=rawsave&domain=", kZone, "needs%20domain"},
         {"/CMD_API_DNS_ADMIN", "action=delete", "select0"},
+        // The zone rules hold on this path too: a zone named could not load is not stored.
+        {"/CMD_API_DNS_ADMIN?action=rawsave&domain=nons.example", "$TTL 300\n@ SOA ns1 h 1 2 3 4 5\nwww A 192.0.2.1\n", "no%20NS%20record"},
+        {"/CMD_API_DNS_ADMIN?action=rawsave&domain=alias.example",
+         "$TTL 300\n@ SOA ns1 h 1 2 3 4 5\n@ NS ns1\nwww CNAME a.example.\nwww TXT \"x\"\n", "has%20a%20CNAME"},
     };
     for (const auto& c : cases) {
         INFO(c.target);
