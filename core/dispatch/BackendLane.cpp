@@ -38,8 +38,7 @@ void BackendLane::enqueue(const std::string& zone, uint64_t version, bool delete
     {
         std::lock_guard<std::mutex> lock(mutex_);
         int64_t now = nowMs();
-        batch_.opened(now);
-        queue_.offer(zone, ZoneWork{version, deleted, 0, 0, std::move(parsed)}, now);
+        if (queue_.offer(zone, ZoneWork{version, deleted, 0, 0, std::move(parsed)}, now)) batch_.opened(now);
     }
     wake_.notify_one();
 }
@@ -49,8 +48,9 @@ void BackendLane::reloadPending(bool quiet, int64_t sinceMs) {
     {
         std::lock_guard<std::mutex> lock(mutex_);
         int64_t now = nowMs();
-        if (!pending.empty()) batch_.opened(now, quiet); // polls of a shared store are not batches of this lane
-        for (const auto& p : pending) queue_.offer(p.zone, ZoneWork{p.version, p.deleted, p.attempts, p.nextAttemptMs, nullptr}, now);
+        for (const auto& p : pending)
+            if (queue_.offer(p.zone, ZoneWork{p.version, p.deleted, p.attempts, p.nextAttemptMs, nullptr}, now))
+                batch_.opened(now, quiet); // polls of a shared store are not batches of this lane
     }
     if (!pending.empty() && !quiet) logger("dispatch")->info("[{}] {} zone(s) pending from the store", backend_->name(), pending.size());
     wake_.notify_all();
@@ -384,8 +384,7 @@ DriftReport BackendLane::scanDrift(bool force) {
         std::lock_guard<std::mutex> lock(mutex_);
         if (queue_.parked(zone, version)) return false;
         int64_t now = nowMs();
-        batch_.opened(now);
-        queue_.offer(zone, ZoneWork{version, deleted, 0, 0, nullptr}, now);
+        if (queue_.offer(zone, ZoneWork{version, deleted, 0, 0, nullptr}, now)) batch_.opened(now);
         queued = true;
         return true;
     });
