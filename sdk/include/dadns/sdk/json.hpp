@@ -13,9 +13,17 @@
 
 namespace dadns::sdk {
 
+inline std::string jsonQuote(std::string_view s);
+
 class Json {
 public:
     enum class Type { Null, Bool, Number, String, Array, Object };
+
+    // Arrays and objects nest at most this deep. The reader (and a value's destructor) recurse
+    // once per level and read untrusted text (REST bodies, swim digests, PowerDNS replies):
+    // without a bound, 100,000 '[' overflow the stack. Configurations, digests and PowerDNS
+    // replies nest fewer than 10 levels; 128 levels take a few dozen KiB of stack at most.
+    static constexpr size_t kMaxDepth = 128;
 
     Json() = default;
     static Json parse(std::string_view text) {
@@ -86,6 +94,7 @@ private:
     struct Parser {
         std::string_view s;
         size_t pos;
+        size_t depth = 0;
         [[noreturn]] void fail(const std::string& why) const {
             throw PermanentError("invalid JSON at offset " + std::to_string(pos) + ": " + why);
         }
@@ -102,23 +111,30 @@ private:
             if (pos >= s.size()) fail("unexpected end");
             char c = s[pos];
             Json v;
+            if ((c == '{' || c == '[') && depth >= kMaxDepth) fail("nested deeper than " + std::to_string(kMaxDepth) + " levels");
             if (c == '{') {
                 ++pos;
+                ++depth;
                 v.type_ = Type::Object;
-                if (eat('}')) return v;
+                if (eat('}')) { --depth; return v; }
                 do {
                     ws();
                     std::string key = stringLiteral();
+                    // A repeated key is refused: which of the two values counts would be a guess.
+                    if (v.object_.count(key) != 0) fail("duplicate key " + jsonQuote(key.substr(0, 64)));
                     if (!eat(':')) fail("expected ':'");
                     v.object_[key] = value();
                 } while (eat(','));
                 if (!eat('}')) fail("expected '}'");
+                --depth;
             } else if (c == '[') {
                 ++pos;
+                ++depth;
                 v.type_ = Type::Array;
-                if (eat(']')) return v;
+                if (eat(']')) { --depth; return v; }
                 do { v.array_.push_back(value()); } while (eat(','));
                 if (!eat(']')) fail("expected ']'");
+                --depth;
             } else if (c == '"') {
                 v.type_ = Type::String;
                 v.string_ = stringLiteral();
