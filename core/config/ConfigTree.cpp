@@ -21,10 +21,13 @@ void flatten(const YAML::Node& node, const std::string& key, std::map<std::strin
     switch (node.Type()) {
     case YAML::NodeType::Map:
         if (node.size() == 0 && !key.empty()) out[key] = {"", ConfigValue::Kind::EmptyMap, line};
-        for (const auto& item : node) {
+        for (std::set<std::string> seen; const auto& item : node) {
             std::string name = item.first.as<std::string>();
-            if (name.empty() || name.find('.') != std::string::npos)
-                throw ConfigError(key.empty() ? name : key + "." + name, "keys must be non-empty and contain no '.'");
+            // '.' and "[n]" are how flattened keys name nesting and list items.
+            if (name.empty() || name.find_first_of(".[]") != std::string::npos)
+                throw ConfigError(key.empty() ? name : key + "." + name, "keys must be non-empty and contain no '.', '[' or ']'");
+            // yaml-cpp keeps both entries of a repeated key: they would merge (a list into a mapping).
+            if (!seen.insert(name).second) throw ConfigError(key.empty() ? name : key + "." + name, "duplicated key");
             flatten(item.second, key.empty() ? name : key + "." + name, out);
         }
         break;
