@@ -149,6 +149,16 @@ std::string owned(char* s) {
     return out;
 }
 
+// One rdata field in presentation form. ldns writes a '"' inside a domain name as it is, and
+// that would open a quoted string when the zone text is read again: it becomes \034.
+std::string rdataText(const ldns_rdf* rdf) {
+    std::string text = owned(ldns_rdf2str(rdf));
+    if (ldns_rdf_get_type(rdf) != LDNS_RDF_TYPE_DNAME || text.find('"') == std::string::npos) return text;
+    std::string out;
+    for (char c : text) out += c == '"' ? std::string("\\034") : std::string(1, c);
+    return out;
+}
+
 struct RdfDeleter {
     void operator()(ldns_rdf* r) const { ldns_rdf_deep_free(r); }
 };
@@ -254,7 +264,7 @@ Zone parseZoneText(std::string_view text, const std::string& zoneName) {
         rec.ttl = ldns_rr_ttl(rr.get());
         size_t n = ldns_rr_rd_count(rr.get());
         rec.rdata.reserve(n);
-        for (size_t i = 0; i < n; ++i) rec.rdata.push_back(owned(ldns_rdf2str(ldns_rr_rdf(rr.get(), i))));
+        for (size_t i = 0; i < n; ++i) rec.rdata.push_back(rdataText(ldns_rr_rdf(rr.get(), i)));
         if (n == 0) throw ZoneParseError(e.line, "record has no data");
 
         // Exact duplicates (same owner, type and data) are kept once.

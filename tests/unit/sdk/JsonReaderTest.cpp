@@ -61,3 +61,14 @@ TEST_CASE("JSON objects with a repeated key are refused", "[sdk]") {
     CHECK(j["b"].getInt("x", 0) == 2);
     CHECK(j["c"].items()[1].getInt("x", 0) == 4);
 }
+
+TEST_CASE("getInt refuses numbers beyond the range of long long", "[sdk]") {
+    // Converting them was undefined behaviour (found by fuzz/sdk_json.cpp).
+    Json j = Json::parse(R"({"inf":-1e999,"big":1e300,"nan":"nan","max":9007199254740992,"cut":300.7})");
+    CHECK_THROWS_AS(j.getInt("inf", 0), PermanentError);
+    CHECK_THROWS_AS(j.getInt("big", 0), PermanentError);
+    CHECK_THROWS_AS(j.getInt("nan", 0), PermanentError);
+    CHECK(j.getInt("max", 0) == 9007199254740992LL);
+    CHECK(j.getInt("cut", 0) == 300);
+    CHECK(j.getInt("missing", -5) == -5);
+}

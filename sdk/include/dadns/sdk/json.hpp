@@ -69,8 +69,12 @@ public:
         }
         throw PermanentError("config key '" + key + "' must be a number");
     }
+    // A fraction is cut off (as before); a value beyond the range of long long is refused.
     long long getInt(const std::string& key, long long def) const {
-        return static_cast<long long>(getNumber(key, static_cast<double>(def)));
+        double d = getNumber(key, static_cast<double>(def));
+        if (!(d >= -9223372036854775808.0 && d < 9223372036854775808.0)) // NaN and infinities too
+            throw PermanentError("config key '" + key + "' is out of range");
+        return static_cast<long long>(d);
     }
     bool getBool(const std::string& key, bool def) const {
         const Json& v = (*this)[key];
