@@ -22,6 +22,14 @@ seeds() {
   esac
 }
 
+# libFuzzer options beyond the common ones.
+options() {
+  case "$1" in
+    http_request) echo "-max_len=16384" ;; # room for head and chunk-line limits (4 KiB and more)
+    zone_parser) echo "-max_len=8192" ;;
+  esac
+}
+
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 if [ -z "${ASAN_SYMBOLIZER_PATH:-}" ] && [ -x /usr/lib/llvm-14/bin/llvm-symbolizer ]; then
@@ -52,7 +60,7 @@ for h in "${harnesses[@]}"; do
   echo "== $h: fuzzing for ${seconds}s"
   status=0
   # shellcheck disable=SC2046 # seed directories are words
-  "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+  "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 $(options "$h") \
     -artifact_prefix="$artifacts/" "$corpus" "$root/fuzz/corpus/$h" $(seeds "$h") > "$log" 2>&1 || status=$?
   line=$(grep -E '^#[0-9]+.*(DONE|pulse|NEW|REDUCE)' "$log" | tail -1 || true)
   execs=$(grep -E '^stat::number_of_executed_units' "$log" | awk '{print $2}' || true)

@@ -264,7 +264,13 @@ Zone parseZoneText(std::string_view text, const std::string& zoneName) {
         rec.ttl = ldns_rr_ttl(rr.get());
         size_t n = ldns_rr_rd_count(rr.get());
         rec.rdata.reserve(n);
-        for (size_t i = 0; i < n; ++i) rec.rdata.push_back(rdataText(ldns_rr_rdf(rr.get(), i)));
+        for (size_t i = 0; i < n; ++i) {
+            const ldns_rdf* rdf = ldns_rr_rdf(rr.get(), i);
+            rec.rdata.push_back(rdataText(rdf));
+            // A relative name too long for the origin stays relative in ldns, and prints empty.
+            if (ldns_rdf_get_type(rdf) == LDNS_RDF_TYPE_DNAME && (rec.rdata.back().empty() || rec.rdata.back().back() != '.'))
+                throw ZoneParseError(e.line, "a name in the record data is longer than 255 octets");
+        }
         if (n == 0) throw ZoneParseError(e.line, "record has no data");
 
         // Exact duplicates (same owner, type and data) are kept once.

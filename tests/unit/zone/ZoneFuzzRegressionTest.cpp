@@ -23,3 +23,20 @@ TEST_CASE("a '\"' inside a domain name in rdata survives render and parse", "[zo
     REQUIRE_NOTHROW(again = parseZoneText(renderZoneText(z), "example.com"));
     CHECK(again.records == z.records);
 }
+
+TEST_CASE("a relative name in rdata that is too long with the origin is refused", "[zone]") {
+    // ldns left it relative and printed it empty: "NS" with no data was stored, and the stored
+    // text no longer parsed.
+    std::string label(60, 'a');
+    std::string origin = label + "." + label + "." + label + "." + std::string(50, 'b') + ".example.com."; // 247 octets
+    std::string text = "$ORIGIN " + origin + "\n@ SOA ns1.example.com. h.example.com. 1 2 3 4 5\n@ NS ns2345678901\n";
+    try {
+        parseZoneText(text, "example.com");
+        FAIL("parsed");
+    } catch (const ZoneParseError& e) {
+        CHECK(e.line == 3);
+        CHECK(e.reason == "a name in the record data is longer than 255 octets");
+    }
+    // The same name absolute and short enough is fine.
+    CHECK(parseZoneText("@ SOA ns1 h 1 2 3 4 5\n@ NS ns2345678901\n", "example.com").records[1].rdata[0] == "ns2345678901.example.com.");
+}
