@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <unordered_set>
@@ -159,6 +160,15 @@ std::string rdataText(const ldns_rdf* rdf) {
     return out;
 }
 
+// ldns (1.8.3) leaks the field when it refuses a CERT certificate type of 0: refuse it first.
+bool isCertWithTypeZero(const std::string& rdataText) {
+    auto t = tokens(rdataText, 2); // type, certificate type
+    if (t.size() < 2 || upper(t[0]) != "CERT") return false;
+    char* end = nullptr;
+    long v = std::strtol(t[1].c_str(), &end, 10); // as ldns reads it, into 16 bits
+    return end && *end == '\0' && static_cast<uint16_t>(v) == 0;
+}
+
 struct RdfDeleter {
     void operator()(ldns_rdf* r) const { ldns_rdf_deep_free(r); }
 };
@@ -246,6 +256,7 @@ Zone parseZoneText(std::string_view text, const std::string& zoneName) {
                 break;
             }
         }
+        if (isCertWithTypeZero(afterTokens(rest, consumed))) throw ZoneParseError(e.line, "CERT certificate type 0 is reserved");
         std::string line = owner + " " + std::to_string(ttl) + " IN " + afterTokens(rest, consumed);
         ldns_rr* raw = nullptr;
         ldns_status status = ldns_rr_new_frm_str(&raw, line.c_str(), ttl, originRdf.get(), nullptr);
