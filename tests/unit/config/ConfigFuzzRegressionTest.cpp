@@ -42,3 +42,28 @@ TEST_CASE("a key given twice in one mapping is refused", "[config]") {
     CHECK(why.find("duplicated") != std::string::npos);
     CHECK_FALSE(yamlError("app:\n  auth_username: a\napp:\n  auth_password: b\n").empty());
 }
+
+TEST_CASE("YAML aliases that contain themselves or multiply are refused", "[config]") {
+    // "&b {x: *b}" made flatten() recurse until the stack overflowed (SIGSEGV at start).
+    std::string why = yamlError("base: &b {enable: *b, x: 1}\n");
+    CHECK(why.find("nested deeper than 64 levels") != std::string::npos);
+    // Ten aliases of ten aliases, nine times over: 10^9 keys.
+    std::string yaml = "a: &a [x, x, x, x, x, x, x, x, x, x]\n";
+    for (char c = 'b'; c <= 'i'; ++c) {
+        std::string prev(1, static_cast<char>(c - 1));
+        yaml += std::string(1, c) + ": &" + c + " [";
+        for (int i = 0; i < 10; ++i) yaml += (i ? ", *" : "*") + prev;
+        yaml += "]\n";
+    }
+    CHECK(yamlError(yaml).find("more than 100000 keys") != std::string::npos);
+    // Ordinary anchors and merges still work.
+    auto tree = ConfigTree::fromYamlText("base: &b {enabled: true, x: 1}\nother: *b\n");
+    REQUIRE(tree.find("other.x"));
+    CHECK(tree.find("other.x")->text == "1");
+}
+
+TEST_CASE("a value with white space before a number is a string in the plugin's JSON", "[config]") {
+    // "\f300" looked like a number to strtod and was written bare: JSON a plugin could not read.
+    auto tree = ConfigTree::fromYamlText("dns:\n  backends:\n    pdns:\n      ttl: \f300\n      port: 8081\n");
+    CHECK(tree.sectionJson("dns.backends.pdns") == "{\"port\":8081,\"ttl\":\"\\u000c300\"}");
+}
