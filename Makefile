@@ -2,12 +2,16 @@
 BUILD_DIR ?= build
 ASAN_DIR ?= build-asan
 TSAN_DIR ?= build-tsan
+FUZZ_DIR ?= build-fuzz
+# Seconds each fuzzer runs: `make fuzz` for a longer search, `make test` for a short one.
+FUZZ_SECONDS ?= 300
+FUZZ_TEST_SECONDS ?= 30
 JOBS ?= 2
 CONFIG ?= etc/dadns.yml
 # Sanitizer builds run the unit tests only: skip what they do not need.
 SANITIZER_BUILD = -DDADNS_BUILD_INTEGRATION_TESTS=OFF -DDADNS_BUILD_BENCH=OFF
 
-.PHONY: all deps deps-build build run test test-unit test-asan test-tsan soak install clean
+.PHONY: all deps deps-build build run test test-unit test-asan test-tsan fuzz-build fuzz test-fuzz soak install clean
 
 all: build
 
@@ -27,11 +31,13 @@ build: deps-build $(BUILD_DIR)/CMakeCache.txt
 run: build
 	$(BUILD_DIR)/bin/dadns --config=$(CONFIG)
 
-# Every test: unit, integration and slow, then the unit tests under ASan+UBSan and under TSan.
+# Every test: unit, integration and slow, then the unit tests under ASan+UBSan and under TSan,
+# then each fuzzer briefly.
 test: deps build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS)
 	$(MAKE) test-asan
 	$(MAKE) test-tsan
+	$(MAKE) test-fuzz
 
 test-unit: deps build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS) -L unit
@@ -46,6 +52,18 @@ test-tsan: deps
 	cmake --build $(TSAN_DIR) -j$(JOBS)
 	cd $(TSAN_DIR) && TSAN_OPTIONS=halt_on_error=1 ctest --output-on-failure -j$(JOBS) -L unit
 
+# libFuzzer harnesses (fuzz/, docs/fuzzing.md): clang, in a build directory of their own.
+fuzz-build: deps-build
+	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDADNS_FUZZ=ON
+	cmake --build $(FUZZ_DIR) -j$(JOBS)
+
+# Each harness in turn for FUZZ_SECONDS (FUZZ_HARNESSES picks some); findings fail the target.
+fuzz: fuzz-build
+	fuzz/run.sh $(FUZZ_DIR) $(FUZZ_SECONDS) $(FUZZ_HARNESSES)
+
+test-fuzz: fuzz-build
+	fuzz/run.sh $(FUZZ_DIR) $(FUZZ_TEST_SECONDS) $(FUZZ_HARNESSES)
+
 # 30 minutes of mixed load with injected faults against real named, MariaDB and pdns_server.
 soak: deps build
 	$(BUILD_DIR)/bin/soak_test --duration=30m --fault-interval=60s
@@ -54,4 +72,4 @@ install: build
 	cmake --install $(BUILD_DIR) $(if $(PREFIX),--prefix $(PREFIX),)
 
 clean:
-	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(TSAN_DIR)
+	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(TSAN_DIR) $(FUZZ_DIR)

@@ -7,6 +7,9 @@ build_packages=(
   build-essential cmake pkg-config clang
   libpoco-dev libspdlog-dev catch2 libyaml-cpp-dev libldns-dev libssl-dev
   libmariadb-dev libpq-dev
+  # clang's sanitizer and libFuzzer runtimes (only recommended by clang, which is installed
+  # without recommends) and llvm-symbolizer for readable stacks: the fuzz build (fuzz/).
+  libclang-rt-14-dev llvm-14
 )
 # Real servers the integration tests and benchmarks start on loopback, and the tools they use.
 test_packages=(

@@ -16,7 +16,14 @@ extern char** environ;
 namespace dadns {
 namespace {
 
-void flatten(const YAML::Node& node, const std::string& key, std::map<std::string, ConfigValue>& out) {
+// YAML aliases can make a node contain itself ("&a {x: *a}") or multiply (aliases of lists of
+// aliases): bounded, so such a file is an error instead of a stack overflow or an endless expansion.
+constexpr int kMaxDepth = 64;
+constexpr size_t kMaxKeys = 100000;
+
+void flatten(const YAML::Node& node, const std::string& key, std::map<std::string, ConfigValue>& out, int depth = 0) {
+    if (depth > kMaxDepth) throw ConfigError(key, "nested deeper than " + std::to_string(kMaxDepth) + " levels (an alias inside itself?)");
+    if (out.size() > kMaxKeys) throw ConfigError("", "more than " + std::to_string(kMaxKeys) + " keys (aliases repeated into each other?)");
     int line = node.Mark().line >= 0 ? node.Mark().line + 1 : 0;
     switch (node.Type()) {
     case YAML::NodeType::Map:
@@ -37,13 +44,13 @@ void flatten(const YAML::Node& node, const std::string& key, std::map<std::strin
                 if (!fresh)
                     throw ConfigError(path, "duplicated key (lines " + std::to_string(it->second) + " and " + std::to_string(keyLine) +
                                                 "): give it once");
-                flatten(item.second, path, out);
+                flatten(item.second, path, out, depth + 1);
             }
         }
         break;
     case YAML::NodeType::Sequence:
         if (node.size() == 0) out[key] = {"", ConfigValue::Kind::EmptyList, line, {}};
-        for (size_t i = 0; i < node.size(); ++i) flatten(node[i], key + "[" + std::to_string(i) + "]", out);
+        for (size_t i = 0; i < node.size(); ++i) flatten(node[i], key + "[" + std::to_string(i) + "]", out, depth + 1);
         break;
     case YAML::NodeType::Scalar:
         out[key] = {node.Scalar(), node.Tag() == "!" ? ConfigValue::Kind::String : ConfigValue::Kind::Scalar, line, {}};
@@ -68,7 +75,8 @@ std::string envName(const std::string& key) {
 }
 
 bool looksNumeric(const std::string& s) {
-    if (s.empty()) return false;
+    // strtod skips leading white space ("\f300"), which JSON does not allow before a number.
+    if (s.empty() || std::isspace(static_cast<unsigned char>(s[0]))) return false;
     char* end = nullptr;
     std::strtod(s.c_str(), &end);
     return end && *end == '\0' && s.find_first_of("xXnN") == std::string::npos;

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <unordered_set>
@@ -151,6 +152,25 @@ std::string owned(char* s) {
     return out;
 }
 
+// One rdata field in presentation form. ldns writes a '"' inside a domain name as it is, and
+// that would open a quoted string when the zone text is read again: it becomes \034.
+std::string rdataText(const ldns_rdf* rdf) {
+    std::string text = owned(ldns_rdf2str(rdf));
+    if (ldns_rdf_get_type(rdf) != LDNS_RDF_TYPE_DNAME || text.find('"') == std::string::npos) return text;
+    std::string out;
+    for (char c : text) out += c == '"' ? std::string("\\034") : std::string(1, c);
+    return out;
+}
+
+// ldns (1.8.3) leaks the field when it refuses a CERT certificate type of 0: refuse it first.
+bool isCertWithTypeZero(const std::string& rdataText) {
+    auto t = tokens(rdataText, 2); // type, certificate type
+    if (t.size() < 2 || upper(t[0]) != "CERT") return false;
+    char* end = nullptr;
+    long v = std::strtol(t[1].c_str(), &end, 10); // as ldns reads it, into 16 bits
+    return end && *end == '\0' && static_cast<uint16_t>(v) == 0;
+}
+
 struct RdfDeleter {
     void operator()(ldns_rdf* r) const { ldns_rdf_deep_free(r); }
 };
@@ -242,6 +262,7 @@ Zone parseZoneText(std::string_view text, const std::string& zoneName) {
         // ldns reads at most 65,535 characters of record data and silently drops the rest.
         if (afterTokens(typeAndData, 1).size() > kMaxRdataText)
             throw ZoneParseError(e.line, "record data longer than 65,535 characters (the most a record can hold)");
+        if (isCertWithTypeZero(typeAndData)) throw ZoneParseError(e.line, "CERT certificate type 0 is reserved");
         std::string line = owner + " " + std::to_string(ttl) + " IN " + typeAndData;
         ldns_rr* raw = nullptr;
         ldns_status status = ldns_rr_new_frm_str(&raw, line.c_str(), ttl, originRdf.get(), nullptr);
@@ -260,7 +281,13 @@ Zone parseZoneText(std::string_view text, const std::string& zoneName) {
         rec.ttl = ldns_rr_ttl(rr.get());
         size_t n = ldns_rr_rd_count(rr.get());
         rec.rdata.reserve(n);
-        for (size_t i = 0; i < n; ++i) rec.rdata.push_back(owned(ldns_rdf2str(ldns_rr_rdf(rr.get(), i))));
+        for (size_t i = 0; i < n; ++i) {
+            const ldns_rdf* rdf = ldns_rr_rdf(rr.get(), i);
+            rec.rdata.push_back(rdataText(rdf));
+            // A relative name too long for the origin stays relative in ldns, and prints empty.
+            if (ldns_rdf_get_type(rdf) == LDNS_RDF_TYPE_DNAME && (rec.rdata.back().empty() || rec.rdata.back().back() != '.'))
+                throw ZoneParseError(e.line, "a name in the record data is longer than 255 octets");
+        }
         if (n == 0) throw ZoneParseError(e.line, "record has no data");
 
         // Exact duplicates (same owner, TTL, type and data) are kept once; the same data with

@@ -13,9 +13,17 @@
 
 namespace dadns::sdk {
 
+inline std::string jsonQuote(std::string_view s);
+
 class Json {
 public:
     enum class Type { Null, Bool, Number, String, Array, Object };
+
+    // Arrays and objects nest at most this deep. The reader (and a value's destructor) recurse
+    // once per level and read untrusted text (REST bodies, swim digests, PowerDNS replies):
+    // without a bound, 100,000 '[' overflow the stack. Configurations, digests and PowerDNS
+    // replies nest fewer than 10 levels; 128 levels take a few dozen KiB of stack at most.
+    static constexpr size_t kMaxDepth = 128;
 
     Json() = default;
     static Json parse(std::string_view text) {
@@ -61,8 +69,12 @@ public:
         }
         throw PermanentError("config key '" + key + "' must be a number");
     }
+    // A fraction is cut off (as before); a value beyond the range of long long is refused.
     long long getInt(const std::string& key, long long def) const {
-        return static_cast<long long>(getNumber(key, static_cast<double>(def)));
+        double d = getNumber(key, static_cast<double>(def));
+        if (!(d >= -9223372036854775808.0 && d < 9223372036854775808.0)) // NaN and infinities too
+            throw PermanentError("config key '" + key + "' is out of range");
+        return static_cast<long long>(d);
     }
     bool getBool(const std::string& key, bool def) const {
         const Json& v = (*this)[key];
@@ -86,6 +98,7 @@ private:
     struct Parser {
         std::string_view s;
         size_t pos;
+        size_t depth = 0;
         [[noreturn]] void fail(const std::string& why) const {
             throw PermanentError("invalid JSON at offset " + std::to_string(pos) + ": " + why);
         }
@@ -102,23 +115,30 @@ private:
             if (pos >= s.size()) fail("unexpected end");
             char c = s[pos];
             Json v;
+            if ((c == '{' || c == '[') && depth >= kMaxDepth) fail("nested deeper than " + std::to_string(kMaxDepth) + " levels");
             if (c == '{') {
                 ++pos;
+                ++depth;
                 v.type_ = Type::Object;
-                if (eat('}')) return v;
+                if (eat('}')) { --depth; return v; }
                 do {
                     ws();
                     std::string key = stringLiteral();
+                    // A repeated key is refused: which of the two values counts would be a guess.
+                    if (v.object_.count(key) != 0) fail("duplicate key " + jsonQuote(key.substr(0, 64)));
                     if (!eat(':')) fail("expected ':'");
                     v.object_[key] = value();
                 } while (eat(','));
                 if (!eat('}')) fail("expected '}'");
+                --depth;
             } else if (c == '[') {
                 ++pos;
+                ++depth;
                 v.type_ = Type::Array;
-                if (eat(']')) return v;
+                if (eat(']')) { --depth; return v; }
                 do { v.array_.push_back(value()); } while (eat(','));
                 if (!eat(']')) fail("expected ']'");
+                --depth;
             } else if (c == '"') {
                 v.type_ = Type::String;
                 v.string_ = stringLiteral();
