@@ -297,7 +297,9 @@ TEST_CASE("a MariaDB that stops answering fails the apply after the timeout; it 
     CHECK(r.status == 202); // still retrying at the deadline
     auto backend = json(r.body)->getArray("backends")->getObject(0);
     CHECK(backend->getValue<std::string>("status") == "retrying");
-    CHECK(backend->getValue<std::string>("error").find("MySQL error 20") != std::string::npos); // 2006/2013: connection lost
+    // The first attempt loses its connection (2006/2013); a retry's connection attempt may time
+    // out in the handshake instead.
+    CHECK_THAT(backend->getValue<std::string>("error"), Catch::Contains("MySQL error 20") || Catch::Contains("Lost connection"));
     CHECK(eventually([&] {
         auto rows = db.query("SELECT content FROM coredns_records WHERE zone = 'hung.example.' AND name = 'www' AND record_type = 'A'", "coredns");
         return rows.size() == 1 && rows[0].at(0) == "{\"ip\":\"192.0.2.2\"}";
