@@ -1,12 +1,14 @@
 // DirectAdmin's request parsing: query string and urlencoded body to parameters, Basic
-// credentials, and the urlencoded replies. Properties: a reply reads back (with the SDK's form
-// reader, as DirectAdmin would) to the fields it was made of, and credentials made from a user
-// and password decode to the same.
+// credentials, and the urlencoded replies. Properties: parameters are read as given, or refused
+// only for being given twice with different values; a reply reads back (with the SDK's form
+// reader, as DirectAdmin would) to the fields it was made of; credentials made from a user and
+// password decode to the same.
 #include "FuzzCheck.hpp"
 
 #include "DirectAdminForm.hpp"
 
 #include <dadns/sdk/http.hpp>
+#include <dadns/sdk/types.hpp>
 
 #include <Poco/Base64Encoder.h>
 
@@ -36,10 +38,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::string header = in.ConsumeRandomLengthString(8192);
     std::string body = in.ConsumeRemainingBytesAsString();
 
-    directadmin::Params params = directadmin::requestParams(query, body, bodyIsForm);
-    // Body parameters win over the query's (for a form body).
-    if (bodyIsForm)
-        for (const auto& [k, v] : sdk::parseForm(body)) fuzz::check(params.at(k) == v, "a body parameter wins");
+    directadmin::Params params;
+    try {
+        params = directadmin::requestParams(query, body, bodyIsForm);
+        // Every parameter of a form body is there with its value (the query may repeat it
+        // only with the same value).
+        if (bodyIsForm)
+            for (const auto& [k, v] : sdk::parseForm(body)) fuzz::check(params.at(k) == v, "a body parameter is read as given");
+    } catch (const sdk::PermanentError& e) {
+        // The one documented refusal: a parameter given twice with different values.
+        fuzz::check(std::string(e.what()).find("given twice with different values") != std::string::npos,
+                    std::string("only repeated parameters are refused, not: ") + e.what());
+    }
 
     // A reply made of the parameters' values reads back to them.
     std::vector<std::pair<std::string, std::string>> fields;

@@ -1,15 +1,28 @@
 #!/usr/bin/env bash
 # Runs the libFuzzer harnesses one after the other (2 cores are shared: one process each).
-#   fuzz/run.sh <build dir> <seconds per harness> [harness ...]
-# First every saved input in fuzz/regressions/<harness>/ is replayed (each once found a bug),
-# then each harness fuzzes for the given time from its corpus: <build dir>/corpus/<harness>
-# (grows from run to run) seeded from fuzz/corpus/<harness>/ and the test data. A finding is
-# saved under <build dir>/artifacts/<harness>/ and fails the run.
+#   fuzz/run.sh <build dir> <seconds per harness> [harness ...]   search: make fuzz
+#   fuzz/run.sh --runs=N <build dir> [harness ...]                 check: make test-fuzz
+# First every saved input in fuzz/regressions/<harness>/ is replayed (each once found a bug).
+# A search then fuzzes each harness for the given time from its corpus, <build dir>/corpus/<h>
+# (grows from run to run), seeded from fuzz/corpus/<harness>/ and the test data. A check runs N
+# inputs with a fixed seed from the seeds alone, in a fresh directory: the same binary makes the
+# same inputs on every machine, so a check that passed here passes in CI (new findings are the
+# search's job, not a test's). A finding is saved under <build dir>/artifacts/<harness>/ and
+# fails the run.
 set -euo pipefail
 
-build=${1:?usage: $0 <build dir> <seconds> [harness ...]}
-seconds=${2:?usage: $0 <build dir> <seconds> [harness ...]}
-shift 2
+runs=""
+seconds=""
+if [[ "${1:-}" == --runs=* ]]; then
+  runs=${1#--runs=}
+  shift
+  build=${1:?usage: $0 --runs=N <build dir> [harness ...]}
+  shift
+else
+  build=${1:?usage: $0 <build dir> <seconds> [harness ...]}
+  seconds=${2:?usage: $0 <build dir> <seconds> [harness ...]}
+  shift 2
+fi
 root=$(cd "$(dirname "$0")/.." && pwd)
 all=(zone_parser directadmin_form sdk_json swim_wire swim_digest http_request http_routing config)
 harnesses=("${@:-${all[@]}}")
@@ -57,10 +70,18 @@ for h in "${harnesses[@]}"; do
     fi
   fi
 
-  echo "== $h: fuzzing for ${seconds}s"
+  if [ -n "$runs" ]; then
+    echo "== $h: $runs inputs, seed 1"
+    corpus="$build/corpus-check/$h"
+    rm -rf "$corpus" && mkdir -p "$corpus"
+    budget=(-runs="$runs" -seed=1)
+  else
+    echo "== $h: fuzzing for ${seconds}s"
+    budget=(-max_total_time="$seconds")
+  fi
   status=0
   # shellcheck disable=SC2046 # seed directories are words
-  "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 $(options "$h") \
+  "$bin" "${budget[@]}" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 $(options "$h") \
     -artifact_prefix="$artifacts/" "$corpus" "$root/fuzz/corpus/$h" $(seeds "$h") > "$log" 2>&1 || status=$?
   line=$(grep -E '^#[0-9]+.*(DONE|pulse|NEW|REDUCE)' "$log" | tail -1 || true)
   execs=$(grep -E '^stat::number_of_executed_units' "$log" | awk '{print $2}' || true)
@@ -72,7 +93,7 @@ for h in "${harnesses[@]}"; do
   fi
 done
 
-echo "== summary (${seconds}s each)"
+echo "== summary (${runs:+$runs inputs}${seconds:+${seconds}s} each)"
 printf '%s\n' "${summary[@]}"
 if [ ${#failed[@]} -ne 0 ]; then
   echo "fuzzing found problems in: ${failed[*]}" >&2

@@ -124,7 +124,7 @@ void BackendLane::keepHouse(Timers& t) {
     bool probe = false;
     {
         std::lock_guard<std::mutex> lock(mutex_);
-        probe = breaker_.open && nowMs() >= nextProbeMs_;
+        probe = health_.breaker.open && nowMs() >= health_.nextProbeMs;
     }
     if (probe) guarded("health probe", [this] { probeHealth(); });
     if (nextDriftMs_ && nowMs() >= nextDriftMs_) {
@@ -139,10 +139,10 @@ bool BackendLane::guarded(const std::string& step, const std::function<void()>& 
     try {
         fn();
         std::lock_guard<std::mutex> lock(mutex_);
-        if (houseKeepingStep_ == step) { // it works again
-            houseKeepingStep_.clear();
-            houseKeepingError_.clear();
-            houseKeepingErrorAtMs_ = 0;
+        if (houseKeeping_.step == step) { // it works again
+            houseKeeping_.step.clear();
+            houseKeeping_.error.clear();
+            houseKeeping_.atMs = 0;
         }
         return true;
     } catch (const std::exception& e) {
@@ -153,10 +153,10 @@ bool BackendLane::guarded(const std::string& step, const std::function<void()>& 
     bool again = false;
     {
         std::lock_guard<std::mutex> lock(mutex_);
-        again = houseKeepingError_ == error;
-        houseKeepingStep_ = step;
-        houseKeepingError_ = error;
-        houseKeepingErrorAtMs_ = nowMs();
+        again = houseKeeping_.error == error;
+        houseKeeping_.step = step;
+        houseKeeping_.error = error;
+        houseKeeping_.atMs = nowMs();
     }
     // Once per distinct error: a store that stays down does not flood the log.
     if (again) logger("dispatch")->debug("[{}] {}", backend_->name(), error);
@@ -183,9 +183,9 @@ void BackendLane::workerLoop() {
     std::unique_lock<std::mutex> lock(mutex_);
     while (!stopping_) {
         int64_t now = nowMs();
-        auto taken = breaker_.open ? std::nullopt : queue_.takeDue(now);
+        auto taken = health_.breaker.open ? std::nullopt : queue_.takeDue(now);
         if (!taken) {
-            auto due = breaker_.open ? std::nullopt : queue_.nextDueMs();
+            auto due = health_.breaker.open ? std::nullopt : queue_.nextDueMs();
             wake_.wait_for(lock, std::chrono::milliseconds(due ? std::clamp<int64_t>(*due - now, 1, 500) : 500));
             continue;
         }
@@ -238,22 +238,22 @@ void BackendLane::finish(const std::string& zone, const ZoneWork& queued, const 
         std::lock_guard<std::mutex> lock(mutex_);
         int64_t now = nowMs();
         queue_.settle(zone, outcome.version, decision, now);
-        bool wasOpen = breaker_.open;
-        breaker_ = breakerAfter(breaker_, outcome.kind, options_.breakerFailures);
-        if (breaker_.open && !wasOpen) {
+        bool wasOpen = health_.breaker.open;
+        health_.breaker = breakerAfter(health_.breaker, outcome.kind, options_.breakerFailures);
+        if (health_.breaker.open && !wasOpen) {
             opened = true;
-            downReason_ = outcome.result.message;
-            probeFailures_ = 0;
-            nextProbeMs_ = now + options_.retryBackoff.count();
+            health_.downReason = outcome.result.message;
+            health_.probeFailures = 0;
+            health_.nextProbeMs = now + options_.retryBackoff.count();
         }
         if (outcome.kind == ApplyKind::Applied) {
-            ++applied_;
-            if (outcome.repaired) ++repaired_;
-            lastPutBackReason_.clear(); // the next put-back is news again
+            ++totals_.applied;
+            if (outcome.repaired) ++totals_.repaired;
+            totals_.lastPutBackReason.clear(); // the next put-back is news again
             batch_.succeeded();
         } else if (outcome.kind != ApplyKind::NothingToDo) {
-            ++failed_;
-            lastError_ = zone + ": " + outcome.result.message;
+            ++totals_.failed;
+            totals_.lastError = zone + ": " + outcome.result.message;
             if (decision.next == ZoneDecision::Next::DeadLetter) batch_.failed();
         }
         batchLine = batch_.closeIfIdle(queue_.empty(), now);
@@ -311,9 +311,9 @@ void BackendLane::putBack(const std::string& zone, const std::string& why) {
     bool again = false;
     {
         std::lock_guard<std::mutex> lock(mutex_);
-        again = lastPutBackReason_ == why;
-        lastPutBackReason_ = why;
-        lastError_ = zone + ": " + why;
+        again = totals_.lastPutBackReason == why;
+        totals_.lastPutBackReason = why;
+        totals_.lastError = zone + ": " + why;
         queue_.putBack(zone, nowMs() + delay);
     }
     // Once per distinct reason: a store that is down for a while does not log every queued zone.
@@ -365,15 +365,15 @@ void BackendLane::probeHealth() {
     BackendResult r = backend_->health();
     std::lock_guard<std::mutex> lock(mutex_);
     if (r.ok()) {
-        breaker_ = BreakerState{};
-        downReason_.clear();
+        health_.breaker = BreakerState{};
+        health_.downReason.clear();
         logger("dispatch")->info("[{}] health check passed; backend is up again", backend_->name());
         wake_.notify_all();
         return;
     }
-    ++probeFailures_;
-    downReason_ = r.message;
-    nextProbeMs_ = nowMs() + retry_.delayAfter(probeFailures_ + 1).count();
+    ++health_.probeFailures;
+    health_.downReason = r.message;
+    health_.nextProbeMs = nowMs() + retry_.delayAfter(health_.probeFailures + 1).count();
 }
 
 DriftReport BackendLane::scanDrift(bool force) {
@@ -399,22 +399,22 @@ LaneStatus BackendLane::snapshot() const {
     LaneStatus s;
     s.backend = backend_->name();
     s.plugin = backend_->pluginName();
-    s.up = !breaker_.open;
-    s.downReason = downReason_;
+    s.up = !health_.breaker.open;
+    s.downReason = health_.downReason;
     s.parallelism = parallelism_;
     s.queued = queue_.size();
     s.inFlight = queue_.inFlight();
     s.retrying = queue_.retrying();
     int64_t now = nowMs();
     s.oldestPendingMs = now - queue_.oldestSinceMs().value_or(now);
-    s.applied = applied_;
-    s.failed = failed_;
-    s.repaired = repaired_;
+    s.applied = totals_.applied;
+    s.failed = totals_.failed;
+    s.repaired = totals_.repaired;
     s.deadLetters = queue_.deadLetters();
-    s.consecutiveFailures = breaker_.consecutiveFailures;
-    s.lastError = lastError_;
-    s.houseKeepingError = houseKeepingError_;
-    s.houseKeepingErrorAtMs = houseKeepingErrorAtMs_;
+    s.consecutiveFailures = health_.breaker.consecutiveFailures;
+    s.lastError = totals_.lastError;
+    s.houseKeepingError = houseKeeping_.error;
+    s.houseKeepingErrorAtMs = houseKeeping_.atMs;
     s.progress = batch_.progress(queue_.size());
     s.drift = drift_;
     return s;

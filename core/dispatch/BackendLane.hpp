@@ -94,20 +94,33 @@ private:
     ApplyStep apply_;
     RetryPolicy retry_;
 
+    // The breaker and, while it is open, the health probes that close it.
+    struct Health {
+        BreakerState breaker;
+        std::string downReason;
+        int64_t nextProbeMs = 0;
+        int probeFailures = 0;
+    };
+    // Outcomes since start, for status.
+    struct Totals {
+        uint64_t applied = 0, failed = 0, repaired = 0;
+        std::string lastError;
+        std::string lastPutBackReason; // logged once per distinct reason
+    };
+    // The last failed house-keeping step, until it succeeds again.
+    struct HouseKeepingFailure {
+        std::string step, error;
+        int64_t atMs = 0;
+    };
+
     mutable std::mutex mutex_; // guards everything below but the drift members
     std::condition_variable wake_;
+    bool stopping_ = false;
     ZoneQueue queue_;
     BatchProgress batch_;
-    BreakerState breaker_;
-    bool stopping_ = false;
-    std::string downReason_;
-    int64_t nextProbeMs_ = 0;
-    int probeFailures_ = 0;
-    std::string lastError_;
-    std::string lastPutBackReason_;
-    std::string houseKeepingStep_, houseKeepingError_;
-    int64_t houseKeepingErrorAtMs_ = 0;
-    uint64_t applied_ = 0, failed_ = 0, repaired_ = 0;
+    Health health_;
+    Totals totals_;
+    HouseKeepingFailure houseKeeping_;
 
     std::mutex driftMutex_; // one scan at a time
     DriftReport drift_;     // guarded by mutex_

@@ -287,8 +287,18 @@ Zone parseZoneText(std::string_view text, const std::string& zoneName) {
             // A relative name too long for the origin stays relative in ldns, and prints empty.
             if (ldns_rdf_get_type(rdf) == LDNS_RDF_TYPE_DNAME && (rec.rdata.back().empty() || rec.rdata.back().back() != '.'))
                 throw ZoneParseError(e.line, "a name in the record data is longer than 255 octets");
+            // Data ldns read but cannot write back (e.g. HTTPS parameters from \# bytes that do not
+            // form one) would be lost from the stored text: refused instead.
+            if (rec.rdata.back().empty())
+                throw ZoneParseError(e.line, "field " + std::to_string(i + 1) + " of the record data is not valid " + rec.type + " data");
         }
         if (n == 0) throw ZoneParseError(e.line, "record has no data");
+        // ldns accepts some generic (\#) data with fewer fields than the type has; the text
+        // written back would not parse again.
+        const ldns_rr_descriptor* descriptor = ldns_rr_descript(ldns_rr_get_type(rr.get()));
+        if (descriptor && n < ldns_rr_descriptor_minimum(descriptor))
+            throw ZoneParseError(e.line, "record data incomplete: " + rec.type + " needs at least " +
+                                             std::to_string(ldns_rr_descriptor_minimum(descriptor)) + " fields");
 
         // Exact duplicates (same owner, TTL, type and data) are kept once; the same data with
         // another TTL stays, for the zone rules to refuse the mixed-TTL RRset.
