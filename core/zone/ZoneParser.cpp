@@ -303,6 +303,12 @@ Zone parseZoneText(std::string_view text, const std::string& zoneName) {
                 throw ZoneParseError(e.line, "a name in the record data is longer than 255 octets");
         }
         if (n == 0) throw ZoneParseError(e.line, "record has no data");
+        // ldns stops at data it cannot read and keeps the fields before it ("SOA a b 0 \\# ..."
+        // is an SOA of three fields): the text written back would not parse again.
+        const ldns_rr_descriptor* descriptor = ldns_rr_descript(ldns_rr_get_type(rr.get()));
+        if (descriptor && n < ldns_rr_descriptor_minimum(descriptor))
+            throw ZoneParseError(e.line, "record data incomplete: " + rec.type + " needs at least " +
+                                             std::to_string(ldns_rr_descriptor_minimum(descriptor)) + " fields");
 
         // Exact duplicates (same owner, TTL, type and data) are kept once; the same data with
         // another TTL stays, for the zone rules to refuse the mixed-TTL RRset.

@@ -78,3 +78,15 @@ TEST_CASE("generic (\\#) data is refused for types that have a presentation form
     CHECK(unknown.records[1].type == "TYPE65534");
     CHECK(parseZoneText(renderZoneText(unknown), "example.com").records == unknown.records);
 }
+
+TEST_CASE("a record whose data ldns stops reading part way is refused", "[zone]") {
+    // ldns kept the fields before the data it could not read: "SOA \\@ SOA \\# 0# 0" became an
+    // SOA of three fields, written back as text that did not parse.
+    try {
+        parseZoneText("@ SOA \\@ SOA \\# 0# 0\n", "example.com");
+        FAIL("parsed");
+    } catch (const ZoneParseError& e) {
+        CHECK(e.line == 1);
+        CHECK_THAT(e.what(), Catch::Contains("record data incomplete: SOA needs at least 7 fields"));
+    }
+}
