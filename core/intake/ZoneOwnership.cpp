@@ -42,6 +42,16 @@ std::string zoneOwner(const std::optional<ZoneState>& current) {
     return principalOf(current->origin);
 }
 
+namespace {
+
+void refuseOtherPrincipal(const std::string& zone, const std::string& owner, const ZoneOrigin& origin) {
+    if (owner.empty()) return; // a new name, a deleted zone, or nobody's: the change makes it its own
+    std::string principal = principalOf(origin);
+    if (principal != owner) throw ZoneOwnedElsewhere(zone, owner, principal);
+}
+
+} // namespace
+
 std::string checkPrincipal(const std::string& principal) {
     std::string p = lower(principal);
     auto colon = p.find(':');
@@ -81,15 +91,13 @@ ZoneOwnedElsewhere::ZoneOwnedElsewhere(const std::string& zone, const std::strin
 
 void ZoneOwnership::check(const std::string& zone, const std::optional<ZoneState>& current, const ZoneOrigin& origin) const {
     if (rule_ == OwnershipRule::Shared || origin.ownerGivenByOperator) return;
-    std::string owner = zoneOwner(current);
-    if (owner.empty()) return; // a new name, a deleted zone, or nobody's: the change makes it its own
-    std::string principal = principalOf(origin);
-    if (principal != owner) throw ZoneOwnedElsewhere(zone, owner, principal);
+    refuseOtherPrincipal(zone, zoneOwner(current), origin);
 }
 
 void ZoneOwnership::check(ZoneStore& store, const std::string& zone, const ZoneOrigin& origin, const std::string& stamp) const {
     if (rule_ == OwnershipRule::Shared || origin.ownerGivenByOperator || !stamp.empty()) return;
-    check(zone, store.current(zone, false), origin);
+    auto active = store.activeOrigin(zone);
+    refuseOtherPrincipal(zone, active ? principalOf(*active) : std::string(), origin);
 }
 
 } // namespace dadns

@@ -65,6 +65,7 @@ struct ZoneHead {
     uint32_t stampCounter = 0;
     uint16_t stampNode = 0;
     bool deleted = false;
+    uint32_t origin = 0; // Index::origins, + 1; 0: not known
     std::vector<std::pair<uint16_t, BackendProgress>> backends;
 };
 
@@ -72,6 +73,9 @@ struct SqliteZoneStore::Index {
     std::unordered_map<std::string, ZoneHead> zones;
     std::vector<std::string> nodes;
     std::unordered_map<std::string, uint16_t> nodeIds;
+    // Distinct (source, host) pairs of the zones' current versions, for activeOrigin.
+    std::vector<std::pair<std::string, std::string>> origins;
+    std::map<std::pair<std::string, std::string>, uint32_t> originIds;
     std::vector<std::string> backendNames;
     std::unordered_map<std::string, uint16_t> backendIds;
     // (backend, zone) -> the message of the last outcome: the error while the current version
@@ -86,6 +90,11 @@ struct SqliteZoneStore::Index {
         return ids[name] = static_cast<uint16_t>(names.size() - 1);
     }
     uint16_t node(const std::string& n) { return intern(nodes, nodeIds, n); }
+    uint32_t origin(const std::string& source, const std::string& host) {
+        auto [it, fresh] = originIds.try_emplace({source, host}, static_cast<uint32_t>(origins.size() + 1));
+        if (fresh) origins.emplace_back(source, host);
+        return it->second;
+    }
     uint16_t backend(const std::string& b) { return intern(backendNames, backendIds, b); }
 
     Stamp stampOf(const ZoneHead& h) const { return Stamp{h.stampMs, h.stampCounter, nodes[h.stampNode]}; }
@@ -165,11 +174,11 @@ SqliteZoneStore::~SqliteZoneStore() {
 }
 
 void SqliteZoneStore::loadIndex() {
-    std::vector<std::string> names, stamps;
+    std::vector<std::string> names, stamps, sources, hosts;
     std::vector<Int64> versions, counts;
     std::vector<int> deleted;
-    *writer_ << "SELECT name, version, deleted, record_count, stamp FROM zones", into(names), into(versions), into(deleted),
-        into(counts), into(stamps), now;
+    *writer_ << "SELECT name, version, deleted, record_count, stamp, source, origin_host FROM zones", into(names), into(versions),
+        into(deleted), into(counts), into(stamps), into(sources), into(hosts), now;
     Index& idx = *index_;
     idx.zones.reserve(names.size());
     for (size_t i = 0; i < names.size(); ++i) {
@@ -177,6 +186,7 @@ void SqliteZoneStore::loadIndex() {
         h.version = static_cast<uint64_t>(versions[i]);
         h.deleted = deleted[i] != 0;
         h.recordCount = counts[i];
+        h.origin = idx.origin(sources[i], hosts[i]);
         auto stamp = Stamp::parse(stamps[i]);
         if (stamp) {
             idx.setStamp(h, *stamp);
@@ -316,6 +326,7 @@ void SqliteZoneStore::runBatch(std::deque<std::shared_ptr<Job>>& batch) {
                 head->version = static_cast<uint64_t>(version);
                 head->deleted = sub.deleted;
                 head->recordCount = count;
+                head->origin = idx.origin(sub.origin.source, sub.origin.host);
                 idx.setStamp(*head, newStamp);
                 job->outcome = {true, decision.created, head->version, stamp};
                 ++stored;
@@ -470,6 +481,14 @@ std::optional<ZoneState> SqliteZoneStore::current(const std::string& zone, bool 
         if (rows.empty()) return std::nullopt;
         return toZoneState(rows.front());
     });
+}
+
+std::optional<ZoneOrigin> SqliteZoneStore::activeOrigin(const std::string& zone) {
+    std::lock_guard<std::mutex> lock(indexMutex_);
+    auto it = index_->zones.find(zone);
+    if (it == index_->zones.end() || it->second.deleted || it->second.origin == 0) return std::nullopt;
+    const auto& [source, host] = index_->origins[it->second.origin - 1];
+    return ZoneOrigin{source, host, ""};
 }
 
 std::optional<ZoneState> SqliteZoneStore::version(const std::string& zone, uint64_t version) {

@@ -37,6 +37,7 @@ public:
 
     SubmitOutcome submit(const ZoneSubmission& change) override;
     std::optional<ZoneState> current(const std::string& zone, bool withText = true) override;
+    std::optional<ZoneOrigin> activeOrigin(const std::string& zone) override; // from the index
     std::optional<ZoneState> version(const std::string& zone, uint64_t version) override;
     std::vector<ZoneState> history(const std::string& zone) override;
     std::vector<ZoneState> list(const ZoneListFilter& filter) override;

@@ -107,6 +107,14 @@ public:
 
     // Current state of a zone (deleted zones included); text loaded when withText.
     virtual std::optional<ZoneState> current(const std::string& zone, bool withText = true) = 0;
+    // Where the zone's current version came from (source and host; user left empty), or nullopt
+    // when the zone is absent or deleted: asked on every change (zone ownership), so a store
+    // that can should answer without a database round trip.
+    virtual std::optional<ZoneOrigin> activeOrigin(const std::string& zone) {
+        auto head = current(zone, false);
+        if (!head || head->deleted) return std::nullopt;
+        return ZoneOrigin{head->origin.source, head->origin.host, ""};
+    }
     // One kept version of a zone, text included.
     virtual std::optional<ZoneState> version(const std::string& zone, uint64_t version) = 0;
     // Kept versions, newest first, the current one included (bounded by history_per_zone).

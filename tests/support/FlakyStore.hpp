@@ -32,6 +32,10 @@ public:
         check(Current, "reading a zone");
         return inner_->current(zone, withText);
     }
+    std::optional<ZoneOrigin> activeOrigin(const std::string& zone) override {
+        check(Current, "reading a zone's origin");
+        return inner_->activeOrigin(zone);
+    }
     std::optional<ZoneState> version(const std::string& zone, uint64_t version) override {
         check(Current, "reading a zone version");
         return inner_->version(zone, version);
