@@ -196,3 +196,35 @@ TEST_CASE("SQL metacharacters are stored verbatim", "[store]") {
     CHECK(store->stats().zones == 1);
 }
 
+
+TEST_CASE("activeOrigin is the current version's source and host, none once deleted, the same after a reopen", "[store]") {
+    auto& sut = test::storeUnderTest();
+    sut.reset();
+    {
+        auto store = sut.open(3, "node-a");
+        CHECK_FALSE(store->activeOrigin("o.example"));
+        ZoneSubmission first = test::zoneChange("o.example");
+        first.origin = {"directadmin", "da1.example", "bob"};
+        store->submit(first);
+        ZoneSubmission second = test::zoneChange("p.example");
+        second.origin = {"hosts", "", ""};
+        store->submit(second);
+        auto o = store->activeOrigin("o.example");
+        REQUIRE(o);
+        CHECK(o->source == "directadmin");
+        CHECK(o->host == "da1.example");
+        CHECK(o->user.empty());
+        ZoneSubmission del = test::zoneChange("p.example");
+        del.deleted = true;
+        del.origin = {"rest", "192.0.2.9", "admin"};
+        store->submit(del);
+        CHECK_FALSE(store->activeOrigin("p.example"));
+        store->flush();
+    }
+    auto reopened = sut.open(3, "node-a");
+    auto o = reopened->activeOrigin("o.example");
+    REQUIRE(o);
+    CHECK(o->source == "directadmin");
+    CHECK(o->host == "da1.example");
+    CHECK_FALSE(reopened->activeOrigin("p.example"));
+}
