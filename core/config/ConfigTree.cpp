@@ -79,7 +79,8 @@ bool looksNumeric(const std::string& s) {
     if (s.empty() || std::isspace(static_cast<unsigned char>(s[0]))) return false;
     char* end = nullptr;
     std::strtod(s.c_str(), &end);
-    return end && *end == '\0' && s.find_first_of("xXnN") == std::string::npos;
+    // The whole value, not up to a NUL inside it ("33\0" "06" is no number).
+    return end == s.c_str() + s.size() && s.find_first_of("xXnN") == std::string::npos;
 }
 
 std::string jsonQuote(const std::string& s) {

@@ -4,6 +4,8 @@
 #include "core/config/DaemonConfig.hpp"
 #include "core/util/Errors.hpp"
 
+#include <dadns/sdk/json.hpp>
+
 #include <catch2/catch.hpp>
 
 using namespace dadns;
@@ -66,4 +68,15 @@ TEST_CASE("a value with white space before a number is a string in the plugin's 
     // "\f300" looked like a number to strtod and was written bare: JSON a plugin could not read.
     auto tree = ConfigTree::fromYamlText("dns:\n  backends:\n    pdns:\n      ttl: \f300\n      port: 8081\n");
     CHECK(tree.sectionJson("dns.backends.pdns") == "{\"port\":8081,\"ttl\":\"\\u000c300\"}");
+}
+
+TEST_CASE("a value with a NUL byte inside a number is a string in the plugin's JSON", "[config]") {
+    // "33\0" "06": strtod stopped at the NUL and the whole value was written bare into the JSON.
+    std::string yaml = "dns:\n  backends:\n    m:\n      port: 33";
+    yaml += '\0';
+    yaml += "06\n";
+    auto tree = ConfigTree::fromYamlText(yaml);
+    std::string json = tree.sectionJson("dns.backends.m");
+    CHECK(json.rfind("{\"port\":\"33\\u0000", 0) == 0); // a string, with the NUL escaped
+    CHECK(sdk::Json::parse(json)["port"].type() == sdk::Json::Type::String);
 }
