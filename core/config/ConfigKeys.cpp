@@ -85,30 +85,6 @@ const std::vector<KeySpec>& instanceKeys() {
 
 namespace {
 
-// "a.b[0].c" -> {"a", "b", "[0", "c"}; a step starting with '[' is a list index.
-std::vector<std::string> steps(const std::string& key) {
-    std::vector<std::string> out;
-    std::string cur;
-    for (size_t i = 0; i < key.size(); ++i) {
-        char c = key[i];
-        if (c == '.') {
-            if (!cur.empty()) out.push_back(cur);
-            cur.clear();
-        } else if (c == '[') {
-            if (!cur.empty()) out.push_back(cur);
-            cur.clear();
-            size_t close = key.find(']', i);
-            if (close == std::string::npos) close = key.size();
-            out.push_back("[" + key.substr(i + 1, close - i - 1));
-            i = close;
-        } else {
-            cur += c;
-        }
-    }
-    if (!cur.empty()) out.push_back(cur);
-    return out;
-}
-
 std::vector<std::string> split(const std::string& key) {
     std::vector<std::string> out;
     size_t start = 0;
@@ -251,7 +227,7 @@ void checkValue(const std::string& key, KeyType type, const std::vector<std::str
 }
 
 void checkKey(const std::string& key, const ConfigValue& v) {
-    auto path = steps(key);
+    auto path = configKeySteps(key);
     std::string cur;
     for (size_t i = 0; i < path.size(); ++i) {
         const std::string& step = path[i];

@@ -150,8 +150,9 @@ struct JsonNode {
     }
 };
 
-// Splits "a.b[0].c" into path steps {"a", "b", "[0", "c"}; a "[" step is an array index.
-std::vector<std::string> keySteps(const std::string& key) {
+} // namespace
+
+std::vector<std::string> configKeySteps(const std::string& key) {
     std::vector<std::string> steps;
     std::string cur;
     for (size_t i = 0; i < key.size(); ++i) {
@@ -161,9 +162,10 @@ std::vector<std::string> keySteps(const std::string& key) {
             cur.clear();
         } else if (c == '[') {
             if (!cur.empty()) steps.push_back(cur);
-            size_t close = key.find(']', i);
-            steps.push_back("[" + key.substr(i + 1, close - i - 1));
             cur.clear();
+            size_t close = key.find(']', i);
+            if (close == std::string::npos) close = key.size();
+            steps.push_back("[" + key.substr(i + 1, close - i - 1));
             i = close;
         } else {
             cur += c;
@@ -172,8 +174,6 @@ std::vector<std::string> keySteps(const std::string& key) {
     if (!cur.empty()) steps.push_back(cur);
     return steps;
 }
-
-} // namespace
 
 ConfigTree ConfigTree::fromYamlText(const std::string& text, const std::string& sourceName) {
     ConfigTree tree;
@@ -295,7 +295,7 @@ std::string ConfigTree::sectionJson(const std::string& section) const {
     std::string prefix = section + ".";
     for (auto it = values_.lower_bound(prefix); it != values_.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
         JsonNode* node = &root;
-        for (const auto& step : keySteps(it->first.substr(prefix.size()))) {
+        for (const auto& step : configKeySteps(it->first.substr(prefix.size()))) {
             if (step[0] == '[') {
                 node->isArray = true;
                 node = &node->child(step.substr(1));

@@ -18,6 +18,10 @@ struct ConfigValue {
     std::string envVar;       // the DADNS_* variable it came from, "" when from the file
 };
 
+// A flattened key's path: "a.b[0].c" -> {"a", "b", "[0", "c"}; a step starting with '[' is a
+// list index.
+std::vector<std::string> configKeySteps(const std::string& key);
+
 class ConfigTree {
 public:
     // Throws ConfigError naming the file, line and what is wrong.
