@@ -67,6 +67,7 @@ Poco::JSON::Array::Ptr pluginsJson(const PluginLoader& loader) {
         o->set("version", r.version);
         o->set("kind", r.kind);
         o->set("path", r.path);
+        o->set("abi", r.abi);
         o->set("loaded", r.loaded);
         if (!r.loaded) o->set("reason", r.reason);
         arr->add(o);
@@ -124,7 +125,7 @@ void addStatusRoutes(Router& router, ApiContext& ctx) {
                         if (l.deadLetters) reasons->add("backend '" + l.backend + "' has " + std::to_string(l.deadLetters) + " dead letter(s)");
                     }
                     for (const auto& r : ctx.loader.reports())
-                        if (!r.loaded) reasons->add("plugin " + r.path + " refused: " + r.reason);
+                        if (!r.loaded) reasons->add("plugin " + (r.name.empty() ? "" : r.name + " ") + "refused: " + r.path + ": " + r.reason);
                     auto store = storeJson(ctx.store, *reasons);
                     std::string status = "ok";
                     if (reasons->size() > 0) status = "degraded";

@@ -18,7 +18,11 @@ std::vector<InstanceProblem> configPluginProblems(const DaemonConfig& config, co
     for (const auto* inst : all) {
         if (!inst->enabled) continue;
         std::string problem = instanceProblem(*inst, loader);
-        if (!problem.empty()) problems.push_back({inst->key() + ".type", problem, inst->optional});
+        if (!problem.empty()) {
+            problems.push_back({inst->key() + ".type", problem, inst->optional});
+            continue;
+        }
+        for (auto& p : settingsProblems(*inst, *loader.find(inst->type))) problems.push_back({p.key, p.problem, inst->optional});
     }
     return problems;
 }

@@ -20,7 +20,8 @@ struct InstanceProblem {
     bool optional = false;
 };
 
-// One per enabled instance whose plugin is missing, refused or of the wrong kind.
+// One per enabled instance whose plugin is missing, refused or of the wrong kind, and one per
+// problem the plugin finds in an instance's settings.
 std::vector<InstanceProblem> configPluginProblems(const DaemonConfig& config, const PluginLoader& loader);
 
 } // namespace dadns

@@ -56,7 +56,7 @@ int DadnsApp::checkConfig(const std::string& path) {
         DaemonConfig config = loadConfig(path);
         auto loader = makeOfflineLoader();
         loadConfiguredPlugins(config, *loader);
-        int errors = 0;
+        int errors = 0; // a refused plugin matters only when an instance names it, which says so below
         for (const auto& p : configPluginProblems(config, *loader)) {
             if (p.optional) {
                 std::cout << path << ": " << p.key << ": " << p.problem << " (optional: dadns runs without it)\n";
@@ -85,7 +85,7 @@ int DadnsApp::listPlugins(const std::string& path) {
         loadConfiguredPlugins(config, *loader);
         for (const auto& r : loader->reports()) {
             if (r.loaded) std::cout << "loaded   " << r.name << " " << r.version << " (" << r.kind << ") " << r.path << "\n";
-            else std::cout << "refused  " << r.path << ": " << r.reason << "\n";
+            else std::cout << "refused  " << (r.name.empty() ? "" : r.name + " ") << r.path << ": " << r.reason << "\n";
         }
         return 0;
     } catch (const ConfigFileError& e) {
@@ -108,8 +108,11 @@ int DadnsApp::main(const std::vector<std::string>&) {
         return EXIT_OK;
     }
     case Action::Version: std::cout << versionString() << "\n"; return EXIT_OK;
-    case Action::CheckConfig: return checkConfig(resolveConfigPath());
-    case Action::ListPlugins: return listPlugins(resolveConfigPath());
+    case Action::CheckConfig:
+    case Action::ListPlugins:
+        // These commands print what they find, once; the loader's log lines would repeat it.
+        setupLogging("off", "text");
+        return action_ == Action::CheckConfig ? checkConfig(resolveConfigPath()) : listPlugins(resolveConfigPath());
     case Action::Run: break;
     }
     std::string path = resolveConfigPath();

@@ -76,11 +76,7 @@ void Daemon::start() {
     services.apiUrl = "http://" + (address == "0.0.0.0" ? std::string("127.0.0.1") : address) + ":" + std::to_string(config_.api.connections.port);
     bridge_ = std::make_unique<HostBridge>(services);
     loader_ = std::make_unique<PluginLoader>([this](const std::string& path) { return bridge_->pluginTable(path); });
-    loadConfiguredPlugins(config_, *loader_);
-    for (const auto& r : loader_->reports()) {
-        if (r.loaded) log->info("plugin {} {} ({}) loaded from {}", r.name, r.version, r.kind, r.path);
-        else log->error("plugin {} refused: {}", r.path, r.reason);
-    }
+    loadConfiguredPlugins(config_, *loader_); // logs each plugin it loads or refuses
 
     // A split role leaves out what another instance does: backends on an ingest instance,
     // ingestion and discovery on a dispatch instance.

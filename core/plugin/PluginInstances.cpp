@@ -33,7 +33,36 @@ std::string instanceProblem(const PluginInstanceConfig& inst, const PluginLoader
     return "";
 }
 
+std::vector<SettingsProblem> settingsProblems(const PluginInstanceConfig& inst, const LoadedPlugin& plugin) {
+    std::vector<SettingsProblem> out;
+    if (!plugin.checkSettings) return out;
+    struct Sink {
+        const PluginInstanceConfig& inst;
+        std::vector<SettingsProblem>& out;
+    } sink{inst, out};
+    auto add = [](void* ctx, dadns_str key, dadns_str problem) {
+        auto* s = static_cast<Sink*>(ctx);
+        std::string k(sdk::view(key));
+        if (s->out.size() < 100) s->out.push_back({s->inst.key() + (k.empty() ? "" : "." + k), std::string(sdk::view(problem))});
+    };
+    dadns_status status{};
+    if (plugin.checkSettings(sdk::str(inst.name), sdk::str(inst.json), &sink, add, &status) != DADNS_OK)
+        out.push_back({inst.key(), "the plugin could not check its settings: " +
+                                       std::string(status.message, std::min<size_t>(status.message_len, DADNS_STATUS_MESSAGE_MAX))});
+    return out;
+}
+
 namespace {
+
+// One line for status and the log: every problem, keyed below the instance.
+std::string describe(const std::vector<SettingsProblem>& problems, const std::string& instanceKey) {
+    std::string out = "invalid settings: ";
+    for (size_t i = 0; i < problems.size(); ++i) {
+        std::string key = problems[i].key.size() > instanceKey.size() ? problems[i].key.substr(instanceKey.size() + 1) : "";
+        out += (i ? "; " : "") + (key.empty() ? "" : key + ": ") + problems[i].problem;
+    }
+    return out;
+}
 
 struct BackendTarget {
     std::string name;       // lane name: the instance's, or "<instance>.<target>"
@@ -91,34 +120,46 @@ void PluginInstances::create(const DaemonConfig& config, const PluginLoader& loa
             continue;
         }
         const LoadedPlugin& plugin = *loader.find(inst->type);
-        if (plugin.kind != DADNS_KIND_BACKEND) {
-            try {
-                services_.push_back(std::make_shared<ServiceInstance>(plugin, bridge.instanceContext(inst->name, plugin.name), inst->name, inst->json));
-            } catch (const std::exception& e) {
-                st.error = std::string("create failed: ") + e.what();
-            }
-            record(st, st.error.empty() ? "running" : "failed");
-            continue;
-        }
-        std::vector<BackendTarget> targets;
-        try {
-            targets = backendTargets(plugin, *inst);
-        } catch (const std::exception& e) {
-            st.error = std::string("create failed: ") + e.what();
+        if (auto problems = settingsProblems(*inst, plugin); !problems.empty()) {
+            st.error = describe(problems, inst->key());
+            st.errorKey = problems.front().key;
             record(st, "failed");
-            continue;
+        } else if (plugin.kind == DADNS_KIND_BACKEND) {
+            createBackend(*inst, plugin, bridge, st);
+        } else {
+            createService(*inst, plugin, bridge, st);
         }
-        for (const auto& target : targets) {
-            InstanceStatus tst = st;
-            tst.name = target.name;
-            try {
-                backends_.push_back(std::make_shared<BackendInstance>(plugin, bridge.instanceContext(target.name, plugin.name),
-                                                                      target.name, target.configJson));
-            } catch (const std::exception& e) {
-                tst.error = std::string("create failed: ") + e.what();
-            }
-            record(tst, tst.error.empty() ? "running" : "failed");
+    }
+}
+
+void PluginInstances::createService(const PluginInstanceConfig& inst, const LoadedPlugin& plugin, HostBridge& bridge, InstanceStatus st) {
+    try {
+        services_.push_back(std::make_shared<ServiceInstance>(plugin, bridge.instanceContext(inst.name, plugin.name), inst.name, inst.json));
+    } catch (const std::exception& e) {
+        st.error = std::string("create failed: ") + e.what();
+    }
+    record(st, st.error.empty() ? "running" : "failed");
+}
+
+// One instance per target (ABI 1.1), each with its own status.
+void PluginInstances::createBackend(const PluginInstanceConfig& inst, const LoadedPlugin& plugin, HostBridge& bridge, InstanceStatus st) {
+    std::vector<BackendTarget> targets;
+    try {
+        targets = backendTargets(plugin, inst);
+    } catch (const std::exception& e) {
+        st.error = std::string("create failed: ") + e.what();
+        return record(st, "failed");
+    }
+    for (const auto& target : targets) {
+        InstanceStatus tst = st;
+        tst.name = target.name;
+        try {
+            backends_.push_back(std::make_shared<BackendInstance>(plugin, bridge.instanceContext(target.name, plugin.name), target.name,
+                                                                  target.configJson));
+        } catch (const std::exception& e) {
+            tst.error = std::string("create failed: ") + e.what();
         }
+        record(tst, tst.error.empty() ? "running" : "failed");
     }
 }
 

@@ -30,6 +30,15 @@ struct InstanceStatus {
 // Why an instance cannot be created from what is loaded: "" when it can.
 std::string instanceProblem(const PluginInstanceConfig& inst, const PluginLoader& loader);
 
+struct SettingsProblem {
+    std::string key;     // "dns.backends.bind.zones_dir"; the instance's own key for the whole
+    std::string problem; // "is required (directory the zone files are written to)"
+};
+
+// The problems the plugin's check_settings hook (ABI 1.2) finds in an instance's settings;
+// none when the plugin has no hook. Run by --check-config and before create.
+std::vector<SettingsProblem> settingsProblems(const PluginInstanceConfig& inst, const LoadedPlugin& plugin);
+
 class PluginInstances {
 public:
     // Creates every enabled instance; a failure is recorded, never thrown (see failedRequired).
@@ -50,6 +59,8 @@ public:
     void destroy(Router* router);
 
 private:
+    void createService(const PluginInstanceConfig& inst, const LoadedPlugin& plugin, HostBridge& bridge, InstanceStatus st);
+    void createBackend(const PluginInstanceConfig& inst, const LoadedPlugin& plugin, HostBridge& bridge, InstanceStatus st);
     void record(InstanceStatus st, const std::string& state);
 
     std::vector<std::shared_ptr<BackendInstance>> backends_;

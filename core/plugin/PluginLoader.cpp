@@ -19,10 +19,12 @@ bool validName(const char* name) {
     return true;
 }
 
-// Copies a plugin's table into a zeroed host-sized one; a plugin built against an older
-// minor has a smaller table, and the members it does not know read as NULL.
+// Copies a plugin's table into a zeroed host-sized one (docs/abi.md, "Minor versions"): an
+// older minor's smaller table reads as NULL beyond its end; a newer minor's larger table is read
+// only as far as the host knows it. A larger table from a plugin that claims no newer minor is a
+// layout the host cannot trust.
 template <class Table>
-bool copyTable(const Table* from, Table& to, const char* what, std::string& reason) {
+bool copyTable(const Table* from, Table& to, const char* what, bool newerMinor, std::string& reason) {
     if (!from) {
         reason = std::string("missing function table: ") + what;
         return false;
@@ -32,15 +34,18 @@ bool copyTable(const Table* from, Table& to, const char* what, std::string& reas
         reason = std::string("invalid struct_size of ") + what + ": " + std::to_string(size);
         return false;
     }
-    if (size > sizeof(Table)) {
+    if (size > sizeof(Table) && !newerMinor) {
         reason = std::string("oversized struct: ") + what + " is " + std::to_string(size) + " bytes, host knows " +
-                 std::to_string(sizeof(Table));
+                 std::to_string(sizeof(Table)) + " and the plugin claims no newer minor";
         return false;
     }
     std::memset(&to, 0, sizeof(Table));
-    std::memcpy(&to, from, size);
+    std::memcpy(&to, from, std::min<size_t>(size, sizeof(Table)));
     return true;
 }
+
+// The members every major keeps in place (abi.h): enough to name a plugin and check its major.
+constexpr size_t kStableDescPrefix = offsetof(dadns_plugin_desc, name) + sizeof(const char*);
 
 } // namespace
 
@@ -71,14 +76,55 @@ void PluginLoader::loadDirectory(const std::string& dir) {
     for (const auto& f : files) loadFile(f);
 }
 
+// Reads and checks a plugin's descriptor into d. Sets report.name as soon as it is known, so a
+// refusal names the plugin. Returns the refusal reason, empty when accepted.
+std::string PluginLoader::readDescriptor(const dadns_plugin_desc* desc, dadns_plugin_desc& d, PluginReport& report) const {
+    if (!desc) return "null descriptor";
+    if (desc->struct_size < kStableDescPrefix) return "invalid descriptor struct_size " + std::to_string(desc->struct_size);
+    if (validName(desc->name)) report.name = desc->name;
+    report.abi = std::to_string(desc->abi_major) + "." + std::to_string(desc->abi_minor);
+    if (desc->abi_major != DADNS_ABI_MAJOR)
+        return "other ABI major: plugin " + std::to_string(desc->abi_major) + ", host " + std::to_string(DADNS_ABI_MAJOR);
+    if (desc->struct_size < offsetof(dadns_plugin_desc, kind) + sizeof(int32_t))
+        return "invalid descriptor struct_size " + std::to_string(desc->struct_size);
+    std::string reason;
+    if (!copyTable(desc, d, "plugin descriptor", desc->abi_minor > DADNS_ABI_MINOR, reason)) return reason;
+    if (!validName(d.name)) return "invalid name: plugin names use a-z, 0-9 and '_' (at most 64)";
+    report.version = d.version ? d.version : "";
+    report.kind = kindName(d.kind);
+    if (report.kind.empty()) return "unknown kind " + std::to_string(d.kind);
+    if (const LoadedPlugin* existing = find(report.name))
+        return "duplicate plugin name: " + report.name + " (already loaded from " + existing->path + ")";
+    return "";
+}
+
+// Copies the function table of the plugin's kind and checks its required members.
+std::string PluginLoader::readFunctions(const dadns_plugin_desc& d, LoadedPlugin& plugin) const {
+    std::string reason;
+    bool newerMinor = d.abi_minor > DADNS_ABI_MINOR;
+    if (d.kind == DADNS_KIND_BACKEND) {
+        if (!copyTable(d.backend, plugin.backend, "backend table", newerMinor, reason)) return reason;
+        const auto& b = plugin.backend;
+        for (auto [fn, name] : {std::pair<bool, const char*>{b.create != nullptr, "create"}, {b.destroy != nullptr, "destroy"},
+                                {b.apply != nullptr, "apply"}, {b.remove != nullptr, "remove"}, {b.count != nullptr, "count"}})
+            if (!fn) return std::string("missing required function ") + name;
+        return "";
+    }
+    if (!copyTable(d.service, plugin.service, "service table", newerMinor, reason)) return reason;
+    if (!plugin.service.create) return "missing required function create";
+    if (!plugin.service.destroy) return "missing required function destroy";
+    return "";
+}
+
 void PluginLoader::loadFile(const std::string& path) {
     PluginReport report;
     report.path = path;
     auto refuse = [&](void* handle, const std::string& reason) {
         if (handle) dlclose(handle);
         report.reason = reason;
+        // The one log line of a refusal; --list-plugins and /api/v1/plugins read reports().
+        logger("plugins")->error("plugin {}refused: {}: {}", report.name.empty() ? "" : report.name + " ", path, reason);
         reports_.push_back(report);
-        logger("plugins")->warn("plugin {} refused: {}", path, reason);
     };
 
     void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
@@ -95,25 +141,8 @@ void PluginLoader::loadFile(const std::string& path) {
     } catch (...) {
         return refuse(handle, "dadns_plugin_init threw an exception");
     }
-    if (!desc) return refuse(handle, "null descriptor");
-
     dadns_plugin_desc d{};
-    if (desc->struct_size < offsetof(dadns_plugin_desc, kind) + sizeof(int32_t))
-        return refuse(handle, "invalid descriptor struct_size " + std::to_string(desc->struct_size));
-    if (desc->abi_major != DADNS_ABI_MAJOR)
-        return refuse(handle, "other ABI major: plugin " + std::to_string(desc->abi_major) + ", host " + std::to_string(DADNS_ABI_MAJOR));
-    if (desc->abi_minor > DADNS_ABI_MINOR)
-        return refuse(handle, "newer ABI minor: plugin " + std::to_string(desc->abi_major) + "." + std::to_string(desc->abi_minor) +
-                                  ", host " + std::to_string(DADNS_ABI_MAJOR) + "." + std::to_string(DADNS_ABI_MINOR));
-    std::string reason;
-    if (!copyTable(desc, d, "plugin descriptor", reason)) return refuse(handle, reason);
-    if (!validName(d.name)) return refuse(handle, "invalid name: plugin names use a-z, 0-9 and '_' (at most 64)");
-    report.name = d.name;
-    report.version = d.version ? d.version : "";
-    report.kind = kindName(d.kind);
-    if (report.kind.empty()) return refuse(handle, "unknown kind " + std::to_string(d.kind));
-    if (const LoadedPlugin* existing = find(report.name))
-        return refuse(handle, "duplicate plugin name: " + report.name + " (already loaded from " + existing->path + ")");
+    if (std::string reason = readDescriptor(desc, d, report); !reason.empty()) return refuse(handle, reason);
 
     auto plugin = std::make_unique<LoadedPlugin>();
     plugin->name = report.name;
@@ -122,19 +151,11 @@ void PluginLoader::loadFile(const std::string& path) {
     plugin->kind = static_cast<dadns_plugin_kind>(d.kind);
     plugin->abiMajor = d.abi_major;
     plugin->abiMinor = d.abi_minor;
+    plugin->checkSettings = d.check_settings;
     plugin->handle = handle;
-    if (d.kind == DADNS_KIND_BACKEND) {
-        if (!copyTable(d.backend, plugin->backend, "backend table", reason)) return refuse(handle, reason);
-        const auto& b = plugin->backend;
-        for (auto [fn, name] : {std::pair<bool, const char*>{b.create != nullptr, "create"}, {b.destroy != nullptr, "destroy"},
-                                {b.apply != nullptr, "apply"}, {b.remove != nullptr, "remove"}, {b.count != nullptr, "count"}})
-            if (!fn) return refuse(handle, std::string("missing required function ") + name);
-    } else {
-        if (!copyTable(d.service, plugin->service, "service table", reason)) return refuse(handle, reason);
-        if (!plugin->service.create) return refuse(handle, "missing required function create");
-        if (!plugin->service.destroy) return refuse(handle, "missing required function destroy");
-    }
+    if (std::string reason = readFunctions(d, *plugin); !reason.empty()) return refuse(handle, reason);
     report.loaded = true;
+    logger("plugins")->info("plugin {} {} ({}, ABI {}.{}) loaded from {}", report.name, report.version, report.kind, d.abi_major, d.abi_minor, path);
     reports_.push_back(report);
     plugins_.push_back(std::move(plugin));
 }

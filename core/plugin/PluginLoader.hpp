@@ -11,7 +11,8 @@
 namespace dadns {
 
 // One loaded, accepted plugin. Its tables are copies, zero-extended when the plugin was built
-// against an older minor (smaller struct), so a member the plugin does not know reads as NULL.
+// against an older minor (smaller struct), so a member the plugin does not know reads as NULL,
+// and cut to the host's size when it was built against a newer one.
 struct LoadedPlugin {
     std::string name;
     std::string version;
@@ -21,6 +22,7 @@ struct LoadedPlugin {
     uint16_t abiMinor = 0;
     dadns_backend_api backend{};  // valid when kind == DADNS_KIND_BACKEND
     dadns_service_api service{};  // valid for ingestion and discovery
+    decltype(dadns_plugin_desc::check_settings) checkSettings = nullptr; // ABI 1.2; NULL when absent
     void* handle = nullptr;       // dlopen handle; never closed (plugin code may hold threads)
 };
 
@@ -28,9 +30,10 @@ struct LoadedPlugin {
 // GET /api/v1/plugins.
 struct PluginReport {
     std::string path;
-    std::string name;      // empty when refused before the descriptor could be read
+    std::string name;      // empty when refused before the descriptor named the plugin
     std::string version;
     std::string kind;      // "backend", "ingestion", "discovery" or ""
+    std::string abi;       // the ABI version the plugin was built for ("1.2"); "" when unread
     bool loaded = false;
     std::string reason;    // why it was refused, e.g. "other ABI major: plugin 2, host 1"
 };
@@ -55,6 +58,9 @@ public:
     const std::vector<PluginReport>& reports() const { return reports_; }
 
 private:
+    std::string readDescriptor(const dadns_plugin_desc* desc, dadns_plugin_desc& d, PluginReport& report) const;
+    std::string readFunctions(const dadns_plugin_desc& d, LoadedPlugin& plugin) const;
+
     HostTableFactory hostTables_;
     std::vector<std::unique_ptr<LoadedPlugin>> plugins_;
     std::vector<PluginReport> reports_;

@@ -9,6 +9,6 @@ struct Bigger {
 } // namespace
 
 extern "C" __attribute__((visibility("default"))) const dadns_plugin_desc* dadns_plugin_init(const dadns_host_api*) {
-    static Bigger big{{sizeof(Bigger), DADNS_ABI_MAJOR, 0, "oversized_desc", "1.0", DADNS_KIND_BACKEND, nullptr, nullptr}, {}};
+    static Bigger big{{sizeof(Bigger), DADNS_ABI_MAJOR, 0, "oversized_desc", "1.0", DADNS_KIND_BACKEND, nullptr, nullptr, nullptr}, {}};
     return &big.desc;
 }

@@ -33,20 +33,35 @@ bool exists(const std::string& path) {
 
 class TestBackend final : public Backend {
 public:
+    static SettingsSpec settings() {
+        SettingsSpec s;
+        s.text("dir", "directory the zones are written to").required();
+        s.integer("delay_ms", "milliseconds every apply sleeps").range(0, 600000);
+        s.text("fail", "\"retryable\" or \"permanent\": every apply fails so").oneOf({"retryable", "permanent"});
+        s.text("fail_file", "while this file exists, applies fail (retryable)");
+        s.integer("fail_first", "the first N applies fail (retryable)").range(0, 1000000);
+        s.integer("count_offset", "added to every count (a backend that drifts)").range(-1000000, 1000000);
+        s.integer("parallel", "zones applied at once").byDefault(4).range(1, 256);
+        s.text("health_file", "while this file exists, health fails");
+        s.flag("throw_std", "failures throw std::runtime_error instead of an SDK error");
+        s.text("poison_file", "zones named in this file fail permanently");
+        s.mapping("targets", "target name -> settings that differ for it (ABI 1.1 targets)");
+        return s;
+    }
+
     explicit TestBackend(const InstanceContext& ctx) : Backend(ctx) {
-        Json c = Json::parse(ctx.configJson.empty() ? "{}" : ctx.configJson);
-        dir_ = c.getString("dir");
-        if (dir_.empty()) throw PermanentError("test_backend needs 'dir'");
+        Settings s = settings().read(ctx);
+        dir_ = s.text("dir");
         ::mkdir(dir_.c_str(), 0755);
-        delayMs_ = c.getInt("delay_ms", 0);
-        fail_ = c.getString("fail");
-        failFile_ = c.getString("fail_file");
-        failFirst_ = static_cast<int>(c.getInt("fail_first", 0));
-        countOffset_ = c.getInt("count_offset", 0);
-        parallel_ = static_cast<uint32_t>(c.getInt("parallel", 4));
-        healthFile_ = c.getString("health_file");
-        throwStd_ = c.getBool("throw_std", false);
-        poisonFile_ = c.getString("poison_file");
+        delayMs_ = s.integer("delay_ms");
+        fail_ = s.text("fail");
+        failFile_ = s.text("fail_file");
+        failFirst_ = static_cast<int>(s.integer("fail_first"));
+        countOffset_ = s.integer("count_offset");
+        parallel_ = static_cast<uint32_t>(s.integer("parallel"));
+        healthFile_ = s.text("health_file");
+        throwStd_ = s.flag("throw_std");
+        poisonFile_ = s.text("poison_file");
     }
 
     static std::vector<Target> targets(const std::string&, const std::string& configJson) {

@@ -12,7 +12,10 @@
  *    buffers (dadns_status) or sink callbacks the caller provides.
  *  - Every table starts with struct_size. Tables are append-only: a minor version may add
  *    members at the end, a major version is needed for anything else. The host copies a
- *    smaller (older) table into a zeroed one, so a new member reads as 0/NULL for old plugins.
+ *    smaller (older) table into a zeroed one, so a new member reads as 0/NULL for old plugins,
+ *    and reads only the members it knows of a larger (newer) one. A plugin of a newer minor
+ *    therefore loads into an older host of the same major, and must check host->struct_size
+ *    before calling a host member the host may not have (dadns/sdk/host.hpp does).
  *  - No exception may cross. The C++ layer (dadns/sdk/) catches everything at the boundary.
  */
 #ifndef DADNS_ABI_H
@@ -26,7 +29,7 @@ extern "C" {
 #endif
 
 #define DADNS_ABI_MAJOR 1
-#define DADNS_ABI_MINOR 1
+#define DADNS_ABI_MINOR 2
 
 /* The one symbol every plugin exports. */
 #define DADNS_PLUGIN_INIT_SYMBOL "dadns_plugin_init"
@@ -92,6 +95,10 @@ typedef void (*dadns_str_sink)(void* sink_ctx, dadns_str value);
 typedef void (*dadns_zone_sink)(void* sink_ctx, const dadns_zone* zone);
 /* Added in 1.1: one target of a backend instance (see dadns_backend_api.targets). */
 typedef void (*dadns_target_sink)(void* sink_ctx, dadns_str target_name, dadns_str config_json);
+/* Added in 1.2: one problem in an instance's settings (see dadns_plugin_desc.check_settings).
+ * key is the setting's path inside the instance ("zones_dir", "servers[1].api_url"), empty for a
+ * problem with the instance as a whole. */
+typedef void (*dadns_setting_problem_sink)(void* sink_ctx, dadns_str key, dadns_str problem);
 
 /* ---------------------------------------------------------------------------------------- */
 /* HTTP routes a plugin registers with the host's API server.                                */
@@ -295,6 +302,8 @@ typedef struct dadns_service_api {
 
 /* ---------------------------------------------------------------------------------------- */
 
+/* The first four members (struct_size, abi_major, abi_minor, name) keep their place in every
+ * major version, so a host can name a plugin of another major when it refuses it. */
 typedef struct dadns_plugin_desc {
     uint32_t struct_size;
     uint16_t abi_major;
@@ -304,6 +313,14 @@ typedef struct dadns_plugin_desc {
     int32_t kind;            /* dadns_plugin_kind */
     const dadns_backend_api* backend;   /* when kind == DADNS_KIND_BACKEND */
     const dadns_service_api* service;   /* when kind is INGESTION or DISCOVERY */
+
+    /* Added in 1.2; may be NULL. Checks one instance's settings without creating it: calls sink
+     * once per problem (none when they are valid). config_json is what create would get. Runs
+     * on the main thread, for `dadns --check-config` and before create; it must not start
+     * threads, open connections or change files. Returns DADNS_OK when it could check (with
+     * problems or without); another code, with status, when the check itself failed. */
+    int32_t (*check_settings)(dadns_str instance_name, dadns_str config_json, void* sink_ctx,
+                              dadns_setting_problem_sink sink, dadns_status* status);
 } dadns_plugin_desc;
 
 typedef const dadns_plugin_desc* (*dadns_plugin_init_fn)(const dadns_host_api* host);

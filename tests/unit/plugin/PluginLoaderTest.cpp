@@ -2,10 +2,14 @@
 // minor's tables, and plugins whose calls throw or fail never taking the host down.
 #include "core/plugin/BackendInstance.hpp"
 #include "core/plugin/HostBridge.hpp"
+#include "core/plugin/PluginInstances.hpp"
 #include "core/plugin/PluginLoader.hpp"
 #include "support/TestSupport.hpp"
 
 #include <catch2/catch.hpp>
+
+#include <map>
+#include <set>
 
 using namespace dadns;
 
@@ -32,7 +36,7 @@ TEST_CASE("each malformed plugin is refused with its named reason; the others lo
     };
     std::vector<Case> refused = {
         {"/abi_major_mismatch.so", "other ABI major: plugin 2, host 1"},
-        {"/abi_newer_minor.so", "newer ABI minor: plugin 1." + std::to_string(DADNS_ABI_MINOR + 1) + ", host 1." + std::to_string(DADNS_ABI_MINOR)},
+        {"/sdk_other_major.so", "other ABI major: plugin 2, host 1"},
         {"/missing_init_symbol.so", "missing init symbol dadns_plugin_init"},
         {"/null_descriptor.so", "null descriptor"},
         {"/oversized_desc.so", "oversized struct: plugin descriptor"},
@@ -45,10 +49,80 @@ TEST_CASE("each malformed plugin is refused with its named reason; the others lo
         CHECK_FALSE(r.loaded);
         CHECK(r.reason.find(c.reason) != std::string::npos);
     }
-    for (const char* name : {"test_backend", "old_minor_backend", "throwing_backend", "error_backend"}) {
+    for (const char* name : {"test_backend", "old_minor_backend", "throwing_backend", "error_backend", "abi_newer_minor", "sdk_minor1_backend"}) {
         INFO(name);
         CHECK(l.loader.find(name) != nullptr);
     }
+}
+
+TEST_CASE("a refused plugin is named when its descriptor names it, whatever its major", "[plugin]") {
+    Loaded l;
+    CHECK(l.report("/abi_major_mismatch.so").name == "abi_major_mismatch");
+    CHECK(l.report("/sdk_other_major.so").name == "sdk_other_major");
+    CHECK(l.report("/sdk_other_major.so").abi == "2." + std::to_string(DADNS_ABI_MINOR));
+    CHECK(l.report("/zz_duplicate_name.so").name == "test_backend");
+    CHECK(l.report("/missing_init_symbol.so").name.empty()); // nothing told its name
+    CHECK(l.report("/null_descriptor.so").name.empty());
+    // Each file has exactly one report.
+    std::set<std::string> paths;
+    for (const auto& r : l.loader.reports()) CHECK(paths.insert(r.path).second);
+}
+
+TEST_CASE("a newer minor's plugin loads: the host reads the members it knows and drives it", "[plugin]") {
+    Loaded l;
+    const LoadedPlugin* newer = l.loader.find("abi_newer_minor");
+    REQUIRE(newer);
+    CHECK(newer->abiMinor == DADNS_ABI_MINOR + 1);
+    CHECK(l.report("/abi_newer_minor.so").abi == "1." + std::to_string(DADNS_ABI_MINOR + 1));
+    CHECK(newer->backend.struct_size > sizeof(dadns_backend_api)); // as the plugin declared it
+    CHECK(newer->checkSettings == nullptr);
+    BackendInstance instance(*newer, l.bridge.instanceContext("newer", "abi_newer_minor"), "newer", "{}");
+    CHECK(instance.parallelism() == 2);
+    sdk::Zone z;
+    z.name = "newer.example";
+    z.records.push_back({"newer.example.", "NS", 1, 300, {"ns1.newer.example."}});
+    int64_t expected = 0, count = 0;
+    REQUIRE(instance.apply(z, expected).ok());
+    CHECK(expected == 1);
+    REQUIRE(instance.count("newer.example", count).ok());
+    CHECK(count == 1);
+}
+
+TEST_CASE("a 1.1 SDK plugin loads without a settings hook; create still refuses its bad settings", "[plugin]") {
+    Loaded l;
+    const LoadedPlugin* minor1 = l.loader.find("sdk_minor1_backend");
+    REQUIRE(minor1);
+    CHECK(minor1->abiMinor == 1);
+    CHECK(minor1->checkSettings == nullptr); // beyond its struct_size: never read
+    PluginInstanceConfig inst{"dns.backends", "m1", "sdk_minor1_backend", true, false, 0, "{\"zones\":500}"};
+    CHECK(settingsProblems(inst, *minor1).empty());
+    CHECK_THROWS_WITH(BackendInstance(*minor1, l.bridge.instanceContext("m1", "sdk_minor1_backend"), "m1", inst.json),
+                      Catch::Contains("m1: zones: must be between 0 and 100, got 500"));
+    BackendInstance ok(*minor1, l.bridge.instanceContext("m2", "sdk_minor1_backend"), "m2", "{\"zones\":7}");
+    int64_t count = 0;
+    REQUIRE(ok.count("any.example", count).ok());
+    CHECK(count == 7);
+}
+
+TEST_CASE("a 1.2 plugin's settings hook names every problem by key, before anything is created", "[plugin]") {
+    Loaded l;
+    const LoadedPlugin* plugin = l.loader.find("test_backend");
+    REQUIRE(plugin);
+    REQUIRE(plugin->checkSettings != nullptr);
+    auto problems = [&](const std::string& json) {
+        PluginInstanceConfig inst{"dns.backends", "files", "test_backend", true, false, 0, json};
+        std::map<std::string, std::string> out;
+        for (const auto& p : settingsProblems(inst, *plugin)) out[p.key] = p.problem;
+        return out;
+    };
+    auto found = problems(R"({"type":"test_backend","enabled":true,"optional":false,"parallel":300,"delay_msec":5,"fail":"sometimes"})");
+    CHECK_THAT(found["dns.backends.files.dir"], Catch::StartsWith("is required"));
+    CHECK(found["dns.backends.files.delay_msec"] == "unknown setting (did you mean 'delay_ms'?)");
+    CHECK(found["dns.backends.files.fail"] == "must be one of retryable, permanent, got 'sometimes'");
+    CHECK(found["dns.backends.files.parallel"] == "must be between 1 and 256, got 300"); // the plugin declared the core key
+    CHECK(found.size() == 4);
+    CHECK(problems(R"({"dir":"/tmp/x","type":"test_backend","enabled":"yes"})").empty()); // core keys are known
+    CHECK(problems("{not json").begin()->first == "dns.backends.files");
 }
 
 TEST_CASE("a file that is not a shared object is refused; a missing directory throws", "[plugin]") {
@@ -106,7 +180,7 @@ TEST_CASE("exceptions thrown by a plugin come back as statuses", "[plugin]") {
 TEST_CASE("a backend's create failure is reported, not thrown past the host", "[plugin]") {
     Loaded l;
     CHECK_THROWS_WITH(BackendInstance(*l.loader.find("test_backend"), l.bridge.instanceContext("f", "test_backend"), "f", "{}"),
-                      Catch::Contains("test_backend needs 'dir'"));
+                      Catch::Contains("f: dir: is required"));
     CHECK_THROWS_WITH(BackendInstance(*l.loader.find("test_backend"), l.bridge.instanceContext("g", "test_backend"), "g", "{not json"),
                       Catch::Contains("JSON"));
 }

@@ -72,8 +72,10 @@ TEST_CASE("refused plugins are reported and their instances fail; the daemon kee
     }
     CHECK(found);
     auto plugins = d.get("/api/v1/plugins").body;
-    for (const char* reason : {"missing init symbol", "null descriptor", "oversized struct", "newer ABI minor", "duplicate plugin name"})
+    for (const char* reason : {"missing init symbol", "null descriptor", "oversized struct", "other ABI major", "duplicate plugin name"})
         CHECK(plugins.find(reason) != std::string::npos);
+    CHECK(plugins.find(R"("name":"sdk_other_major")") != std::string::npos); // refused, and named
+    CHECK(plugins.find(R"("name":"abi_newer_minor")") != std::string::npos);
 
     // The throwing backend fails every apply (retryable: still retrying at the deadline); the
     // file backend next to it is unaffected.

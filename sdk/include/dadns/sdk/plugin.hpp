@@ -8,6 +8,7 @@
 #include <dadns/abi.h>
 #include <dadns/sdk/backend.hpp>
 #include <dadns/sdk/service.hpp>
+#include <dadns/sdk/settings.hpp>
 
 #include <exception>
 #include <string>
@@ -58,6 +59,26 @@ struct DeclaresTargets : std::false_type {};
 template <class T>
 struct DeclaresTargets<T, std::void_t<decltype(T::targets(std::declval<const std::string&>(), std::declval<const std::string&>()))>>
     : std::true_type {};
+
+// Whether a plugin class declares its settings: static SettingsSpec settings() (settings.hpp).
+template <class T, class = void>
+struct DeclaresSettings : std::false_type {};
+template <class T>
+struct DeclaresSettings<T, std::void_t<decltype(SettingsSpec(T::settings()))>> : std::true_type {};
+
+// ABI 1.2 check_settings: the declared settings' problems, one sink call each.
+template <class T>
+int32_t checkSettings(dadns_str /*instance*/, dadns_str config, void* sinkCtx, dadns_setting_problem_sink sink, dadns_status* st) {
+    return guarded(st, [&] {
+        for (const auto& p : T::settings().check(std::string(view(config)))) sink(sinkCtx, str(p.key), str(p.problem));
+    });
+}
+
+template <class T>
+decltype(dadns_plugin_desc::check_settings) checkSettingsEntry() {
+    if constexpr (DeclaresSettings<T>::value) return &checkSettings<T>;
+    else return nullptr;
+}
 
 template <class T>
 struct BackendTrampolines {
@@ -140,12 +161,12 @@ struct ServiceTrampolines {
     }
 };
 
+// The descriptor is returned to a host of any major, so that the host can refuse the plugin by
+// name and say why ("other ABI major"); only a host of this major is kept and ever called.
 template <class T>
 const dadns_plugin_desc* descriptor(const dadns_host_api* host, const char* name, const char* version,
                                     dadns_plugin_kind kind) {
-    // A host older than this SDK's ABI major cannot be served.
-    if (!host || host->abi_major != DADNS_ABI_MAJOR) return nullptr;
-    hostApi() = host;
+    if (host && host->abi_major == DADNS_ABI_MAJOR) hostApi() = host;
     static dadns_plugin_desc desc{};
     desc.struct_size = sizeof(dadns_plugin_desc);
     desc.abi_major = DADNS_ABI_MAJOR;
@@ -155,6 +176,7 @@ const dadns_plugin_desc* descriptor(const dadns_host_api* host, const char* name
     desc.kind = kind;
     if constexpr (std::is_base_of_v<Backend, T>) desc.backend = BackendTrampolines<T>::table();
     else desc.service = ServiceTrampolines<T>::table();
+    desc.check_settings = checkSettingsEntry<T>();
     return &desc;
 }
 
