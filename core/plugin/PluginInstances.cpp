@@ -121,8 +121,8 @@ void PluginInstances::create(const DaemonConfig& config, const PluginLoader& loa
         }
         const LoadedPlugin& plugin = *loader.find(inst->type);
         if (auto problems = settingsProblems(*inst, plugin); !problems.empty()) {
-            st.error = describe(problems, inst->key());
-            st.errorKey = problems.front().key;
+            st.error = problems.size() == 1 ? problems.front().problem : describe(problems, inst->key());
+            st.errorKey = problems.size() == 1 ? problems.front().key : inst->key();
             record(st, "failed");
         } else if (plugin.kind == DADNS_KIND_BACKEND) {
             createBackend(*inst, plugin, bridge, st);

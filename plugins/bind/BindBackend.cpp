@@ -46,21 +46,32 @@ void makeDirectories(const std::string& dir) {
 
 class BindBackend final : public Backend {
 public:
-    explicit BindBackend(const InstanceContext& ctx) : Backend(ctx) {
-        Json c = Json::parse(ctx.configJson.empty() ? "{}" : ctx.configJson);
-        zonesDir_ = c.getString("zones_dir");
-        if (zonesDir_.empty()) throw PermanentError("bind: zones_dir is required");
-        zonesDir_ = absolutePath(zonesDir_);
-        while (zonesDir_.size() > 1 && zonesDir_.back() == '/') zonesDir_.pop_back();
-        includePath_ = absolutePath(c.getString("named_conf", zonesDir_ + "/dadns.zones.conf"));
-        fileMode_ = static_cast<unsigned>(std::stoul(c.getString("file_mode", "0644"), nullptr, 8)) & 0777;
+    static SettingsSpec settings() {
+        SettingsSpec s;
+        s.text("zones_dir", "directory the zone files are written to").required();
+        s.text("named_conf", "include file listing the zones, for named.conf (default: <zones_dir>/dadns.zones.conf)");
+        s.mode("file_mode", "permission bits of the zone files").byDefault(0644).range(0, 0777);
         // Applies mostly wait on the batched zone check, so many may run at once.
-        parallel_ = static_cast<uint32_t>(c.getInt("parallel", 64));
+        s.integer("parallel", "zones applied at once").byDefault(64).range(1, 256);
+        s.flag("checkzone", "check each zone file with named-checkconf -z before it goes live (default: when installed)");
+        s.integer("check_batch_ms", "how long a zone check waits to batch other zones with it").byDefault(20).range(1, 10000);
+        s.command("rndc_command", "the rndc command that signals named, e.g. \"rndc -c /etc/bind/rndc.conf\"; empty: do not signal");
+        s.integer("reload_batch_ms", "how long named's reloads are gathered into one batch").byDefault(200).range(1, 600000);
+        return s;
+    }
+
+    explicit BindBackend(const InstanceContext& ctx) : Backend(ctx) {
+        Settings c = settings().read(ctx);
+        zonesDir_ = absolutePath(c.text("zones_dir"));
+        while (zonesDir_.size() > 1 && zonesDir_.back() == '/') zonesDir_.pop_back();
+        includePath_ = absolutePath(c.has("named_conf") ? c.text("named_conf") : zonesDir_ + "/dadns.zones.conf");
+        fileMode_ = c.mode("file_mode");
+        parallel_ = static_cast<uint32_t>(c.integer("parallel"));
         std::string checker = findProgram("named-checkconf");
-        bool check = c.getBool("checkzone", !checker.empty());
-        if (check && checker.empty()) throw PermanentError("bind: checkzone is on but named-checkconf is not installed");
+        bool check = c.has("checkzone") ? c.flag("checkzone") : !checker.empty();
+        if (check && checker.empty()) throw PermanentError(ctx.name + ": checkzone: is on but named-checkconf is not installed");
         makeDirectories(zonesDir_);
-        if (check) checker_ = std::make_unique<ZoneChecker>(checker, zonesDir_, std::chrono::milliseconds(c.getInt("check_batch_ms", 20)));
+        if (check) checker_ = std::make_unique<ZoneChecker>(checker, zonesDir_, std::chrono::milliseconds(c.integer("check_batch_ms")));
         auto slash = includePath_.rfind('/');
         if (slash != std::string::npos && slash > 0) makeDirectories(includePath_.substr(0, slash));
 
@@ -71,7 +82,7 @@ public:
         zones_ = zonesOnDisk(zonesDir_);
         bool includeCurrent = readInclude(includePath_) == zones_;
         signaller_ = std::make_unique<NamedSignaller>(
-            splitCommand(c.getString("rndc_command")), std::chrono::milliseconds(c.getInt("reload_batch_ms", 200)),
+            c.list("rndc_command"), std::chrono::milliseconds(c.integer("reload_batch_ms")),
             [this] { writeInclude(); },
             [this](const std::string& zone) {
                 std::lock_guard<std::mutex> lock(mutex_);

@@ -22,36 +22,51 @@ namespace {
 using namespace dadns::sdk;
 
 // A duration setting rounded up to whole seconds (what the MySQL client takes).
-std::chrono::seconds seconds(const Json& c, const std::string& key, long long def) {
-    auto ms = durationSetting(c, key, std::chrono::seconds(def), "coredns_mysql");
-    return std::chrono::ceil<std::chrono::seconds>(ms);
+std::chrono::seconds seconds(const Settings& c, const std::string& key) {
+    return std::chrono::ceil<std::chrono::seconds>(c.duration(key));
 }
 
-MysqlSettings readSettings(const Json& c, uint32_t parallel) {
+MysqlSettings readSettings(const Settings& c) {
     MysqlSettings s;
-    s.host = c.getString("host", s.host);
-    long long port = c.getInt("port", 3306);
-    if (port <= 0 || port > 65535) throw PermanentError("coredns_mysql: port must be 1-65535");
-    s.port = static_cast<unsigned>(port);
-    s.database = c.getString("database");
-    s.username = c.getString("username", c.getString("user"));
-    s.password = c.getString("password");
-    s.connectTimeout = seconds(c, "connect_timeout", 5);
-    s.ioTimeout = seconds(c, "timeout", 30);
-    long long pool = c.getInt("pool_size", parallel);
-    if (pool < 1 || pool > 256) throw PermanentError("coredns_mysql: pool_size must be 1-256");
-    s.poolSize = static_cast<size_t>(pool);
+    s.host = c.text("host");
+    s.port = static_cast<unsigned>(c.integer("port"));
+    s.database = c.text("database");
+    s.username = c.has("username") ? c.text("username") : c.text("user");
+    s.password = c.text("password");
+    s.connectTimeout = seconds(c, "connect_timeout");
+    s.ioTimeout = seconds(c, "timeout");
+    s.poolSize = static_cast<size_t>(c.has("pool_size") ? c.integer("pool_size") : c.integer("parallel"));
     return s;
 }
 
 class CorednsMysqlBackend final : public Backend {
 public:
-    explicit CorednsMysqlBackend(const InstanceContext& ctx)
-        : Backend(ctx), config_(Json::parse(ctx.configJson.empty() ? "{}" : ctx.configJson)),
-          table_(config_.getString("table_prefix", "coredns_")),
-          parallel_(static_cast<uint32_t>(std::clamp<long long>(config_.getInt("parallel", 16), 1, 256))),
-          createTable_(config_.getBool("create_table", true)),
-          sessions_(readSettings(config_, parallel_), [this](Poco::Data::Session& s) { prepare(s); }) {
+    static SettingsSpec settings() {
+        SettingsSpec s;
+        s.text("host", "MariaDB/MySQL server address").byDefault("127.0.0.1").check(&connectionValueProblem);
+        s.integer("port", "server port").byDefault(3306).range(1, 65535);
+        s.text("database", "database holding the CoreDNS table").required().check(&connectionValueProblem);
+        s.text("username", "user to connect as").check(&connectionValueProblem);
+        s.text("user", "the same as username (older configurations)").check(&connectionValueProblem);
+        s.text("password", "the user's password").check(&connectionValueProblem);
+        s.duration("connect_timeout", "how long connecting may take").byDefault(std::chrono::seconds(5)).range(std::chrono::seconds(1), std::chrono::minutes(10));
+        s.duration("timeout", "how long one read or write may take").byDefault(std::chrono::seconds(30)).range(std::chrono::seconds(1), std::chrono::hours(1));
+        s.integer("parallel", "zones applied at once").byDefault(16).range(1, 256);
+        s.integer("pool_size", "connections kept open (default: parallel)").range(1, 256);
+        s.text("table_prefix", "prefix of the records table (<prefix>records)").byDefault("coredns_").check(&RecordTable::prefixProblem);
+        s.flag("create_table", "create the table and its index when missing").byDefault(true);
+        s.rule("username", [](const Settings& c) -> std::string {
+            if (c.has("user") && c.has("username")) return "set username or user, not both";
+            return c.has("user") || c.has("username") ? "" : "is required (user to connect as)";
+        });
+        return s;
+    }
+
+    explicit CorednsMysqlBackend(const InstanceContext& ctx) : CorednsMysqlBackend(ctx, settings().read(ctx)) {}
+
+    CorednsMysqlBackend(const InstanceContext& ctx, const Settings& c)
+        : Backend(ctx), table_(c.text("table_prefix")), parallel_(static_cast<uint32_t>(c.integer("parallel"))),
+          createTable_(c.flag("create_table")), sessions_(readSettings(c), [this](Poco::Data::Session& s) { prepare(s); }) {
         host().info("coredns_mysql: table " + table_.name() + " on " + sessions_.settings().describe() +
                     (createTable_ ? " (created when missing)" : ""));
     }
@@ -120,7 +135,6 @@ private:
                               {{"instance", instanceName()}, {"op", "delete"}}, static_cast<double>(stats.deleted));
     }
 
-    Json config_;
     RecordTable table_;
     uint32_t parallel_;
     bool createTable_;

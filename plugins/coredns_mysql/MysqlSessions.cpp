@@ -23,10 +23,8 @@ void initLibrary() {
     std::call_once(once, [] { mysql_library_init(0, nullptr, nullptr); });
 }
 
-// Poco splits its connection string at ';' and '=', with no escaping.
 void checkConnectionValue(const std::string& key, const std::string& value) {
-    if (value.find(';') != std::string::npos)
-        throw sdk::PermanentError("coredns_mysql: " + key + " must not contain ';' (the MySQL connector cannot pass it)");
+    if (std::string problem = connectionValueProblem(value); !problem.empty()) throw sdk::PermanentError("coredns_mysql: " + key + " " + problem);
 }
 
 // Poco's text is "[MySQL]: [Comment]: ... [mysql_error]: <text> [mysql_errno]: <n> ...": keep
@@ -64,6 +62,11 @@ bool permanentMysqlError(unsigned code) {
         1698, // access denied (auth plugin)
     };
     return permanent.count(code) != 0;
+}
+
+// Poco splits its connection string at ';', with no escaping.
+std::string connectionValueProblem(const std::string& value) {
+    return value.find(';') == std::string::npos ? "" : "must not contain ';' (the MySQL connector cannot pass it)";
 }
 
 unsigned mysqlErrorNumber(const std::string& text) {

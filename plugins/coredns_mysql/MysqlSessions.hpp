@@ -17,6 +17,9 @@
 
 namespace dadns::coredns {
 
+// "" when value can go into the connection string (host, database, user, password), else why not.
+std::string connectionValueProblem(const std::string& value);
+
 struct MysqlSettings {
     std::string host = "127.0.0.1";
     unsigned port = 3306;

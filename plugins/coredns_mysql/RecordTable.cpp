@@ -34,9 +34,14 @@ std::string placeholders(size_t rows, const std::string& one) {
 
 } // namespace
 
-RecordTable::RecordTable(const std::string& prefix) {
+std::string RecordTable::prefixProblem(const std::string& prefix) {
     if (prefix.size() > 48 || !std::all_of(prefix.begin(), prefix.end(), [](unsigned char c) { return std::isalnum(c) || c == '_'; }))
-        throw sdk::PermanentError("coredns_mysql: table_prefix must be letters, digits and '_' (at most 48), got '" + prefix + "'");
+        return "must be letters, digits and '_' (at most 48), got '" + prefix + "'";
+    return "";
+}
+
+RecordTable::RecordTable(const std::string& prefix) {
+    if (std::string problem = prefixProblem(prefix); !problem.empty()) throw sdk::PermanentError("coredns_mysql: table_prefix " + problem);
     table_ = prefix + "records";
 }
 

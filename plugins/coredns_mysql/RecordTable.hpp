@@ -20,7 +20,10 @@ struct DiffStats {
 
 class RecordTable {
 public:
-    // Throws PermanentError unless prefix is empty or [A-Za-z0-9_]+.
+    // "" when prefix is empty or [A-Za-z0-9_]+ (at most 48), else what is wrong with it: the
+    // prefix is written into SQL as is.
+    static std::string prefixProblem(const std::string& prefix);
+    // Throws PermanentError when prefixProblem finds one.
     explicit RecordTable(const std::string& prefix);
 
     const std::string& name() const { return table_; }

@@ -23,12 +23,22 @@ constexpr const char* kFormType = "application/x-www-form-urlencoded";
 
 class DirectAdminReceiver final : public Ingestion {
 public:
+    static SettingsSpec settings() {
+        SettingsSpec s;
+        s.text("username", "user DirectAdmin logs in as (default: the API's credentials)");
+        s.text("password", "its password");
+        s.flag("check_parent_domain", "exists checks also report a parent domain held here or pushed by another server");
+        s.rule("password", [](const Settings& c) {
+            return c.text("username").empty() != c.text("password").empty() ? "set both username and password, or neither" : "";
+        });
+        return s;
+    }
+
     explicit DirectAdminReceiver(const InstanceContext& ctx) : Ingestion(ctx) {
-        Json config = Json::parse(ctx.configJson.empty() ? "{}" : ctx.configJson);
-        username_ = config.getString("username");
-        password_ = config.getString("password");
-        if (username_.empty() != password_.empty()) throw PermanentError("directadmin: set both username and password, or neither");
-        checkParent_ = config.getBool("check_parent_domain", false);
+        Settings config = settings().read(ctx);
+        username_ = config.text("username");
+        password_ = config.text("password");
+        checkParent_ = config.flag("check_parent_domain");
         // DirectAdmin checks credentials itself on every call, in its own reply format.
         routes().add("", "/CMD_API_LOGIN_TEST", [this](const Request& req, Response& resp) { loginTest(req, resp); },
                      DADNS_ROUTE_AUTH_PLUGIN);

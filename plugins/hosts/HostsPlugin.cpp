@@ -42,6 +42,23 @@ Response& error(Response& resp, int status, const std::string& message) {
     return resp.json(status, "{\"error\":" + jsonQuote(message) + "}");
 }
 
+// default_zone as the plugin keeps it: lower case, no trailing dot.
+std::string zoneName(const std::string& configured) {
+    std::string zone = lower(configured);
+    while (!zone.empty() && zone.back() == '.') zone.pop_back();
+    return zone;
+}
+
+// The zone's own labels follow the rules of a host name's (hostFqdn with no origin).
+std::string zoneProblem(const std::string& configured) {
+    std::string why, zone = zoneName(configured);
+    return !zone.empty() && hostFqdn(zone, "", why) ? "" : "must be a zone name, e.g. hosts.example.com, got '" + configured + "'";
+}
+
+std::string nameserverProblem(const std::string& name) {
+    return name.empty() || name.find_first_of(" \t\"\\;") != std::string::npos ? "'" + name + "' is not a host name" : "";
+}
+
 // The host refused a zone this plugin built: another source owns the zone (zones.ownership).
 struct ZoneRefused : PermanentError {
     using PermanentError::PermanentError;
@@ -49,30 +66,28 @@ struct ZoneRefused : PermanentError {
 
 class HostsPlugin final : public Ingestion {
 public:
+    static SettingsSpec settings() {
+        SettingsSpec s;
+        s.text("default_zone", "zone the hosts are registered in, e.g. hosts.example.com").required().check(zoneProblem);
+        s.integer("default_ttl", "TTL of the records registered").byDefault(300).range(1, 2147483647);
+        s.list("nameservers", "apex NS of the zone when dadns creates it (default: localhost.)").check(nameserverProblem);
+        s.flag("auto_ptr", "also register a PTR record in the matching reverse zone");
+        s.text("hosts_file", "an /etc/hosts-style file whose entries are registered too");
+        s.duration("hosts_file_interval", "how often hosts_file is checked for changes").byDefault(std::chrono::seconds(2))
+            .range(std::chrono::milliseconds(100), std::chrono::hours(1));
+        return s;
+    }
+
     explicit HostsPlugin(const InstanceContext& ctx) : Ingestion(ctx) {
-        Json c = Json::parse(ctx.configJson.empty() ? "{}" : ctx.configJson);
-        std::string zone = lower(c.getString("default_zone"));
-        while (!zone.empty() && zone.back() == '.') zone.pop_back();
-        std::string why;
-        if (zone.empty() || !hostFqdn("x", zone, why)) throw PermanentError("hosts: default_zone must be a zone name, e.g. hosts.example.com");
-        zone_ = zone;
-        long long ttl = c.getInt("default_ttl", 300);
-        if (ttl < 1 || ttl > 2147483647) throw PermanentError("hosts: default_ttl must be 1-2147483647");
-        ttl_ = static_cast<uint32_t>(ttl);
-        if (c.has("nameservers")) {
-            if (!c["nameservers"].isArray()) throw PermanentError("hosts: nameservers must be a list of host names");
-            for (const auto& ns : c["nameservers"].items()) {
-                std::string name = lower(ns.asString());
-                if (name.empty() || name.find_first_of(" \t\"\\;") != std::string::npos) throw PermanentError("hosts: nameservers: '" + name + "' is not a host name");
-                if (name.back() != '.') name += '.';
-                nameservers_.push_back(name);
-            }
-        }
+        Settings c = settings().read(ctx);
+        zone_ = zoneName(c.text("default_zone"));
+        ttl_ = static_cast<uint32_t>(c.integer("default_ttl"));
+        for (const auto& ns : c.list("nameservers")) nameservers_.push_back(lower(ns) + (ns.back() == '.' ? "" : "."));
         if (nameservers_.empty()) nameservers_.push_back("localhost.");
-        autoPtr_ = c.getBool("auto_ptr", false);
-        hostsFile_ = c.getString("hosts_file");
+        autoPtr_ = c.flag("auto_ptr");
+        hostsFile_ = c.text("hosts_file");
         if (!hostsFile_.empty())
-            watcher_ = std::make_unique<FileWatcher>(hostsFile_, durationSetting(c, "hosts_file_interval", std::chrono::seconds(2), "hosts"),
+            watcher_ = std::make_unique<FileWatcher>(hostsFile_, c.duration("hosts_file_interval"),
                                                      [this](const std::string& text) { return hostsFileChanged(text); });
 
         routes().add("POST", "/api/v1/hosts", [this](const Request& req, Response& resp) { answer(req, resp, &HostsPlugin::registerHost); });

@@ -32,11 +32,15 @@ struct PdnsSettings {
     size_t cachedZones = 100000;             // zones whose rrset fingerprints are kept
 };
 
-// One target per enabled server (only the first when multi_server is false). Each target's
-// config is the instance's with "servers" replaced by that one server under "server".
-std::vector<sdk::Target> serverTargets(const std::string& configJson);
+// The declared settings of a powerdns instance; a target's config is one too, with one server.
+sdk::SettingsSpec pdnsSettingsSpec();
 
-// The settings of one target, from the config serverTargets made for it.
-PdnsSettings readSettings(const std::string& configJson);
+// One target per enabled server (only the first when multi_server is false). Each target's
+// config is the instance's with "servers" holding that one server.
+std::vector<sdk::Target> serverTargets(const std::string& instance, const std::string& configJson);
+
+// The settings of one target, from the config serverTargets made for it. Errors are
+// sdk::PermanentError naming the instance and the key.
+PdnsSettings readSettings(const std::string& instance, const std::string& configJson);
 
 } // namespace dadns::powerdns

@@ -75,10 +75,11 @@ std::string zonePath(const std::string& zone) {
 
 class PowerdnsBackend final : public Backend {
 public:
-    static std::vector<Target> targets(const std::string&, const std::string& configJson) { return serverTargets(configJson); }
+    static SettingsSpec settings() { return pdnsSettingsSpec(); }
+    static std::vector<Target> targets(const std::string& instance, const std::string& configJson) { return serverTargets(instance, configJson); }
 
     explicit PowerdnsBackend(const InstanceContext& ctx)
-        : Backend(ctx), settings_(readSettings(ctx.configJson)), memory_(settings_.cachedZones),
+        : Backend(ctx), settings_(readSettings(ctx.name, ctx.configJson)), memory_(settings_.cachedZones),
           client_(settings_, [this](const std::string& method, const std::string& outcome) {
               host().counterAdd("dadns_powerdns_api_calls_total", "Calls to the PowerDNS API, by target, method and HTTP status",
                                 {{"instance", instanceName()}, {"method", method}, {"status", outcome}});

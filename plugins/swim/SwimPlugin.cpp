@@ -30,7 +30,9 @@ std::string peerApiUrl(const std::string& hostApiUrl, const std::string& adverti
 
 class SwimPlugin final : public Discovery {
 public:
-    explicit SwimPlugin(const InstanceContext& ctx) : Discovery(ctx), settings_(readSwimSettings(ctx.configJson)) {
+    static SettingsSpec settings() { return swimSettingsSpec(); }
+
+    explicit SwimPlugin(const InstanceContext& ctx) : Discovery(ctx), settings_(readSwimSettings(ctx.configJson, ctx.name)) {
         std::string ip = advertisedAddress(settings_);
         apiUrl_ = peerApiUrl(host().apiUrl(), ip, !settings_.advertiseAddress.empty());
         NodeEvents events;

@@ -1,7 +1,5 @@
 #include "SwimSettings.hpp"
 
-#include <dadns/sdk/json.hpp>
-#include <dadns/sdk/settings.hpp>
 #include <dadns/sdk/types.hpp>
 
 #include <Poco/Net/IPAddress.h>
@@ -13,111 +11,129 @@
 namespace dadns::swim {
 namespace {
 
-using sdk::Json;
 using sdk::PermanentError;
+using sdk::Settings;
+using std::chrono::milliseconds;
 
-[[noreturn]] void refuse(const std::string& why) { throw PermanentError("swim: " + why); }
-
-bool validNodeId(const std::string& id) {
-    return !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](unsigned char c) {
-               return std::isalnum(c) || c == '-' || c == '_' || c == '.';
-           });
+std::string nodeIdProblem(const std::string& id) {
+    bool valid = !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](unsigned char c) {
+                     return std::isalnum(c) || c == '-' || c == '_' || c == '.';
+                 });
+    return valid ? "" : "must be 1-64 of A-Z, a-z, 0-9, '-', '_', '.', got '" + id + "'";
 }
 
-uint16_t port(const Json& c, const std::string& key, uint16_t def) {
-    long long v = c.getInt(key, def);
-    if (v < 1 || v > 65535) refuse(key + " must be a port number (1-65535)");
-    return static_cast<uint16_t>(v);
-}
-
-int count(const Json& c, const std::string& key, int def, int min, int max) {
-    long long v = c.getInt(key, def);
-    if (v < min || v > max) refuse(key + " must be between " + std::to_string(min) + " and " + std::to_string(max));
-    return static_cast<int>(v);
-}
-
-std::string address(const Json& c, const std::string& key, const std::string& def) {
-    std::string a = c.getString(key, def);
+// Four dotted numbers: the resolver's parser would also take "5" as 0.0.0.5.
+std::string ipv4Problem(const std::string& text) {
     Poco::Net::IPAddress ip;
-    if (!Poco::Net::IPAddress::tryParse(a, ip) || ip.family() != Poco::Net::AddressFamily::IPv4)
-        refuse(key + " must be an IPv4 address, got '" + a + "'");
-    return a;
+    if (std::count(text.begin(), text.end(), '.') != 3 || !Poco::Net::IPAddress::tryParse(text, ip) ||
+        ip.family() != Poco::Net::AddressFamily::IPv4)
+        return "must be an IPv4 address, got '" + text + "'";
+    return "";
+}
+
+bool isFlagText(const std::string& t) {
+    return t == "true" || t == "false" || t == "yes" || t == "no" || t == "on" || t == "off";
+}
+
+// broadcast: true/false, or the broadcast address itself (which turns it on).
+std::string broadcastProblem(const std::string& t) {
+    return isFlagText(t) || ipv4Problem(t).empty() ? "" : "must be true, false or a broadcast address such as 192.168.1.255";
+}
+
+std::string seedProblem(const std::string& text) {
+    auto colon = text.rfind(':');
+    if ((colon == std::string::npos ? text : text.substr(0, colon)).empty()) return "seed '" + text + "' has no host";
+    if (colon == std::string::npos) return "";
+    std::string digits = text.substr(colon + 1);
+    bool valid = !digits.empty() && digits.size() <= 5 &&
+                 std::all_of(digits.begin(), digits.end(), [](unsigned char ch) { return std::isdigit(ch); }) && std::stoi(digits) >= 1 &&
+                 std::stoi(digits) <= 65535;
+    return valid ? "" : "seed '" + text + "': the port must be 1-65535";
+}
+
+std::string defaultNodeId() {
+    char host[256] = {};
+    ::gethostname(host, sizeof host - 1);
+    return std::string(host) + "-" + std::to_string(::getpid());
+}
+
+void declareTimings(sdk::SettingsSpec& s) {
+    s.duration("broadcast_interval", "how often the node announces itself by broadcast").byDefault(milliseconds(5000)).range(milliseconds(100), std::chrono::hours(1));
+    s.duration("probe_interval", "how often one member is probed").byDefault(milliseconds(1000)).range(milliseconds(10), std::chrono::hours(1));
+    s.duration("probe_timeout", "how long a probe waits for its ack").byDefault(milliseconds(500)).range(milliseconds(5), std::chrono::hours(1));
+    s.duration("gossip_interval", "how often queued updates are gossiped").byDefault(milliseconds(200)).range(milliseconds(10), std::chrono::hours(1));
+    s.duration("push_pull_interval", "how often zone digests are exchanged with a peer").byDefault(milliseconds(30000)).range(milliseconds(100), std::chrono::hours(1));
+    s.duration("max_packet_age", "older (or further in the future) packets are refused as stale").byDefault(milliseconds(30000)).range(milliseconds(1000), std::chrono::minutes(10));
+    s.duration("http_timeout", "how long a zone fetch from a peer may take").byDefault(milliseconds(5000)).range(milliseconds(100), std::chrono::hours(1));
+    s.duration("failed_retention", "failed and left members are forgotten after this").byDefault(milliseconds(24 * 3600 * 1000)).range(std::chrono::seconds(1), std::chrono::hours(24 * 365));
+    s.integer("indirect_checks", "members asked to probe a member that did not answer").byDefault(3).range(0, 16);
+    s.integer("gossip_fanout", "members each gossip round goes to").byDefault(3).range(1, 16);
+    s.integer("suspicion_mult", "suspicion timeout, in probe intervals times log(members)").byDefault(4).range(1, 100);
+    s.integer("suspicion_max_mult", "the longest suspicion, as a multiple of the shortest").byDefault(6).range(1, 100);
+    s.integer("retransmit_mult", "how often an update is gossiped, times log(members)").byDefault(4).range(1, 100);
 }
 
 } // namespace
 
-PeerAddress parsePeerAddress(const std::string& text, uint16_t defaultPort) {
-    PeerAddress p;
-    auto colon = text.rfind(':');
-    p.host = colon == std::string::npos ? text : text.substr(0, colon);
-    p.port = defaultPort;
-    if (colon != std::string::npos) {
-        std::string digits = text.substr(colon + 1);
-        if (digits.empty() || digits.size() > 5 || !std::all_of(digits.begin(), digits.end(), [](unsigned char ch) { return std::isdigit(ch); }) || std::stoi(digits) < 1 ||
-            std::stoi(digits) > 65535)
-            refuse("seed '" + text + "': the port must be 1-65535");
-        p.port = static_cast<uint16_t>(std::stoi(digits));
-    }
-    if (p.host.empty()) refuse("seed '" + text + "' has no host");
-    return p;
+sdk::SettingsSpec swimSettingsSpec() {
+    sdk::SettingsSpec s;
+    s.text("node_id", "this node's name in the cluster (default: hostname-pid)").check(nodeIdProblem);
+    s.text("cluster_key", "shared secret of at least 16 characters, the same on every node").required().check([](const std::string& k) {
+        return k.size() < 16 ? std::string("must be a shared secret of at least 16 characters, the same on every node") : "";
+    });
+    s.text("bind_address", "IPv4 address the swim and discovery sockets listen on").byDefault("0.0.0.0").check(ipv4Problem);
+    s.text("advertise_address", "address peers reach this node at (default: bind_address or the first non-loopback IPv4)").check(ipv4Problem);
+    s.integer("swim_port", "UDP port of the swim protocol").byDefault(8890).range(1, 65535);
+    s.integer("discovery_port", "UDP port of broadcast discovery").byDefault(8889).range(1, 65535);
+    s.text("broadcast", "true, false, or the broadcast address (turns it on)").byDefault("false").check(broadcastProblem);
+    s.text("broadcast_address", "where announcements are broadcast").byDefault("255.255.255.255").check(ipv4Problem);
+    s.list("seeds", "peers to join: \"host:port\" (port defaults to swim_port)").check(seedProblem);
+    declareTimings(s);
+    s.rule("probe_timeout", [](const Settings& c) {
+        return c.duration("probe_timeout") >= c.duration("probe_interval") ? "must be shorter than probe_interval" : "";
+    });
+    s.rule("discovery_port", [](const Settings& c) {
+        bool broadcast = c.text("broadcast") != "false" && c.text("broadcast") != "no" && c.text("broadcast") != "off";
+        return broadcast && c.integer("discovery_port") == c.integer("swim_port") ? "discovery_port and swim_port must differ" : "";
+    });
+    return s;
 }
 
-SwimSettings readSwimSettings(const std::string& configJson) {
-    Json c = Json::parse(configJson.empty() ? "{}" : configJson);
+PeerAddress parsePeerAddress(const std::string& text, uint16_t defaultPort) {
+    if (std::string problem = seedProblem(text); !problem.empty()) throw PermanentError("swim: " + problem);
+    auto colon = text.rfind(':');
+    return {colon == std::string::npos ? text : text.substr(0, colon),
+            colon == std::string::npos ? defaultPort : static_cast<uint16_t>(std::stoi(text.substr(colon + 1)))};
+}
+
+SwimSettings readSwimSettings(const std::string& configJson, const std::string& instance) {
+    Settings c = swimSettingsSpec().read(instance, configJson);
     SwimSettings s;
-    if (c.has("node_id")) {
-        s.nodeId = c.getString("node_id");
-    } else {
-        char host[256] = {};
-        ::gethostname(host, sizeof host - 1);
-        s.nodeId = std::string(host) + "-" + std::to_string(::getpid());
-    }
-    if (!validNodeId(s.nodeId)) refuse("node_id must be 1-64 of A-Z, a-z, 0-9, '-', '_', '.', got '" + s.nodeId + "'");
-
-    s.clusterKey = c.getString("cluster_key");
-    if (s.clusterKey.size() < 16) refuse("cluster_key is required: a shared secret of at least 16 characters, the same on every node");
-
-    s.bindAddress = address(c, "bind_address", s.bindAddress);
-    if (c.has("advertise_address")) s.advertiseAddress = address(c, "advertise_address", "");
-    s.swimPort = port(c, "swim_port", s.swimPort);
-    s.discoveryPort = port(c, "discovery_port", s.discoveryPort);
-
-    // broadcast: true/false, or the broadcast address itself (which turns it on).
-    if (c.has("broadcast")) {
-        const Json& b = c["broadcast"];
-        if (b.type() == Json::Type::Bool) {
-            s.broadcast = b.asBool();
-        } else if (b.type() == Json::Type::String) {
-            s.broadcast = true;
-            s.broadcastAddress = address(c, "broadcast", "");
-        } else {
-            refuse("broadcast must be true, false or a broadcast address such as 192.168.1.255");
-        }
-    }
-    if (c.has("broadcast_address")) s.broadcastAddress = address(c, "broadcast_address", "");
-    s.broadcastInterval = sdk::durationSetting(c, "broadcast_interval", s.broadcastInterval, "swim", std::chrono::milliseconds(100));
-    if (s.broadcast && s.discoveryPort == s.swimPort) refuse("discovery_port and swim_port must differ");
-
-    if (c.has("seeds")) {
-        if (!c["seeds"].isArray()) refuse("seeds must be a list of \"host:port\" (port defaults to swim_port)");
-        for (const auto& seed : c["seeds"].items()) s.seeds.push_back(parsePeerAddress(seed.asString(), s.swimPort));
-    }
-
-    s.probeInterval = sdk::durationSetting(c, "probe_interval", s.probeInterval, "swim", std::chrono::milliseconds(10));
-    s.probeTimeout = sdk::durationSetting(c, "probe_timeout", s.probeTimeout, "swim", std::chrono::milliseconds(5));
-    if (s.probeTimeout >= s.probeInterval) refuse("probe_timeout must be shorter than probe_interval");
-    s.gossipInterval = sdk::durationSetting(c, "gossip_interval", s.gossipInterval, "swim", std::chrono::milliseconds(10));
-    s.pushPullInterval = sdk::durationSetting(c, "push_pull_interval", s.pushPullInterval, "swim", std::chrono::milliseconds(100));
-    s.maxPacketAge = sdk::durationSetting(c, "max_packet_age", s.maxPacketAge, "swim", std::chrono::milliseconds(1000),
-                                          std::chrono::minutes(10));
-    s.httpTimeout = sdk::durationSetting(c, "http_timeout", s.httpTimeout, "swim", std::chrono::milliseconds(100));
-    s.failedRetention = sdk::durationSetting(c, "failed_retention", s.failedRetention, "swim", std::chrono::seconds(1),
-                                             std::chrono::hours(24 * 365));
-    s.indirectChecks = count(c, "indirect_checks", s.indirectChecks, 0, 16);
-    s.gossipFanout = count(c, "gossip_fanout", s.gossipFanout, 1, 16);
-    s.suspicionMult = count(c, "suspicion_mult", s.suspicionMult, 1, 100);
-    s.suspicionMaxMult = count(c, "suspicion_max_mult", s.suspicionMaxMult, 1, 100);
-    s.retransmitMult = count(c, "retransmit_mult", s.retransmitMult, 1, 100);
+    s.nodeId = c.has("node_id") ? c.text("node_id") : defaultNodeId();
+    if (std::string problem = nodeIdProblem(s.nodeId); !problem.empty()) throw PermanentError(instance + ": node_id: " + problem);
+    s.clusterKey = c.text("cluster_key");
+    s.bindAddress = c.text("bind_address");
+    s.advertiseAddress = c.text("advertise_address");
+    s.swimPort = static_cast<uint16_t>(c.integer("swim_port"));
+    s.discoveryPort = static_cast<uint16_t>(c.integer("discovery_port"));
+    std::string broadcast = c.text("broadcast");
+    s.broadcast = isFlagText(broadcast) ? (broadcast == "true" || broadcast == "yes" || broadcast == "on") : true;
+    s.broadcastAddress = isFlagText(broadcast) ? c.text("broadcast_address") : broadcast;
+    if (c.has("broadcast_address")) s.broadcastAddress = c.text("broadcast_address");
+    for (const auto& seed : c.list("seeds")) s.seeds.push_back(parsePeerAddress(seed, s.swimPort));
+    s.broadcastInterval = c.duration("broadcast_interval");
+    s.probeInterval = c.duration("probe_interval");
+    s.probeTimeout = c.duration("probe_timeout");
+    s.gossipInterval = c.duration("gossip_interval");
+    s.pushPullInterval = c.duration("push_pull_interval");
+    s.maxPacketAge = c.duration("max_packet_age");
+    s.httpTimeout = c.duration("http_timeout");
+    s.failedRetention = c.duration("failed_retention");
+    s.indirectChecks = static_cast<int>(c.integer("indirect_checks"));
+    s.gossipFanout = static_cast<int>(c.integer("gossip_fanout"));
+    s.suspicionMult = static_cast<int>(c.integer("suspicion_mult"));
+    s.suspicionMaxMult = static_cast<int>(c.integer("suspicion_max_mult"));
+    s.retransmitMult = static_cast<int>(c.integer("retransmit_mult"));
     return s;
 }
 

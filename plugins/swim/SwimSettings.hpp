@@ -1,6 +1,8 @@
 // The swim plugin's configuration (discovery.swim), read and checked once at start.
 #pragma once
 
+#include <dadns/sdk/settings.hpp>
+
 #include <chrono>
 #include <cstdint>
 #include <string>
@@ -38,8 +40,11 @@ struct SwimSettings {
     std::chrono::milliseconds failedRetention{24 * 3600 * 1000}; // failed and left members are forgotten after this
 };
 
-// Throws sdk::PermanentError naming the key.
-SwimSettings readSwimSettings(const std::string& configJson);
+// The declared settings of a swim instance (SwimPlugin::settings, --check-config).
+sdk::SettingsSpec swimSettingsSpec();
+
+// Throws sdk::PermanentError naming the instance and the key.
+SwimSettings readSwimSettings(const std::string& configJson, const std::string& instance = "swim");
 
 // "host:port" or "host" (then defaultPort).
 PeerAddress parsePeerAddress(const std::string& text, uint16_t defaultPort);

@@ -88,6 +88,55 @@ TEST_CASE("check-config accepts a valid file and names file, key and problem oth
     CHECK(missing.output.find("cannot read configuration file") != std::string::npos);
 }
 
+TEST_CASE("check-config runs every plugin's settings check: one line per problem, by key", "[cli]") {
+    TempDir dir;
+    std::string file = dir.file("dadns.yml");
+    struct Case {
+        std::string extra;
+        std::vector<std::string> lines; // each printed as "FILE: KEY: problem"
+    };
+    std::vector<Case> cases = {
+        {"dns:\n  backends:\n    ns:\n      type: bind\n      file_mode: \"0999\"\n      checkzone: maybe\n",
+         {"dns.backends.ns.zones_dir: is required (directory the zone files are written to)",
+          "dns.backends.ns.file_mode: must be octal permission bits such as \"0644\", got '0999'",
+          "dns.backends.ns.checkzone: must be true or false"}},
+        {"dns:\n  backends:\n    pdns:\n      type: powerdns\n      timeout: 5 parsecs\n      servers:\n        - api_url: http://127.0.0.1:8081\n"
+         "          api_key: k\n          api_ky: typo\n",
+         {"dns.backends.pdns.timeout: must be a duration such as 5, \"5s\", \"1500ms\", \"2m\" or \"1h\", got '5 parsecs'",
+          "dns.backends.pdns.servers[0].api_ky: unknown setting (did you mean 'api_key'?)"}},
+        {"dns:\n  backends:\n    sql:\n      type: coredns_mysql\n      database: dns\n      username: u\n"
+         "      table_prefix: \"x; DROP TABLE records; --\"\n",
+         {"dns.backends.sql.table_prefix: must be letters, digits and '_' (at most 48), got 'x; DROP TABLE records; --'"}},
+        {"discovery:\n  swim:\n    bind_adress: 127.0.0.1\n",
+         {"discovery.swim.cluster_key: is required", "discovery.swim.bind_adress: unknown setting (did you mean 'bind_address'?)"}},
+        {"ingestion:\n  directadmin:\n    username: da\n", {"ingestion.directadmin.password: set both username and password, or neither"}},
+        {"ingestion:\n  hosts:\n    default_zone: \"../x\"\n", {"ingestion.hosts.default_zone: must be a zone name"}},
+    };
+    for (const auto& c : cases) {
+        INFO(c.extra);
+        writeFile(file, withPlaceholders(baseConfig(c.extra), dir, 2222));
+        auto r = runDadns({"--config=" + file, "--check-config"});
+        CHECK(r.status == 1);
+        for (const auto& line : c.lines) CHECK(r.output.find(file + ": " + line) != std::string::npos);
+        CHECK(r.output.find(": ok") == std::string::npos);
+    }
+
+    // The same problems in an optional instance are reported, and the file passes.
+    writeFile(file, withPlaceholders(baseConfig("dns:\n  backends:\n    ns:\n      type: bind\n      optional: true\n"), dir, 2222));
+    auto optional = runDadns({"--config=" + file, "--check-config"});
+    CHECK(optional.status == 0);
+    CHECK(optional.output.find("dns.backends.ns.zones_dir: is required") != std::string::npos);
+
+    // Valid settings of every in-tree plugin, core keys included, pass.
+    writeFile(file, withPlaceholders(baseConfig("dns:\n  backends:\n    ns:\n      type: bind\n      zones_dir: {dir}/zones\n      parallel: 8\n"
+                                                "      file_mode: 0640\n      rndc_command: \"\"\n      checkzone: false\n"
+                                                "discovery:\n  swim:\n    enabled: true\n    cluster_key: 0123456789abcdef\n    probe_timeout: 200ms\n"),
+                                     dir, 2222));
+    auto valid = runDadns({"--config=" + file, "--check-config"});
+    CHECK(valid.status == 0);
+    CHECK(valid.output.find(": ok") != std::string::npos);
+}
+
 TEST_CASE("the DaDNS seed config fails --check-config only on a plugin that is not there", "[cli]") {
     std::string seed = sourceDir() + "/tests/data/config/dadns_seed_app.yml";
     TempDir dir;
@@ -206,11 +255,11 @@ TEST_CASE("a start refuses what --check-config refuses, naming the file, the key
 TEST_CASE("an instance that cannot be created stops the start unless it is optional", "[cli]") {
     TempDir dir;
     std::string file = dir.file("dadns.yml");
-    // test_backend cannot be created without its 'dir'.
+    // test_backend declares 'dir' required: its settings check refuses the instance before create.
     writeFile(file, testPluginsConfig(dir, "dns:\n  backends:\n    files:\n      type: test_backend\n"));
     auto r = startRefused(file);
     CHECK(r.status == 1);
-    CHECK(r.output.find("cannot start: " + file + ": dns.backends.files: create failed: test_backend needs 'dir'") != std::string::npos);
+    CHECK(r.output.find("cannot start: " + file + ": dns.backends.files.dir: is required (directory the zones are written to)") != std::string::npos);
     CHECK(r.output.find("optional: true") != std::string::npos);
 
     // A plugin that is not there stops it too, as --check-config says.
@@ -226,7 +275,7 @@ TEST_CASE("an instance that cannot be created stops the start unless it is optio
     d.start();
     auto status = d.get("/api/v1/status");
     CHECK(status.body.find("\"degraded\"") != std::string::npos);
-    CHECK(status.body.find("test_backend needs 'dir'") != std::string::npos);
+    CHECK(status.body.find("is required (directory the zones are written to)") != std::string::npos);
     CHECK(status.body.find("plugin 'no_such_plugin' not found") != std::string::npos);
     CHECK(d.call("PUT", "/api/v1/zones/optional.example?wait=5", "$TTL 60\n@ SOA ns1 h 1 2 3 4 5\n@ NS ns1\n").status == 200);
     CHECK(fileExists(d.dir() + "/good/optional.example.zone"));

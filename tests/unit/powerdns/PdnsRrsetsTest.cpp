@@ -144,11 +144,11 @@ TEST_CASE("every enabled server becomes a target, or only the first without mult
         {"name": "ns1", "api_url": "http://127.0.0.1:8081/api/v1", "api_key": "k1"},
         {"name": "ns2", "api_url": "http://127.0.0.1:8082", "api_key": "k2", "enabled": false},
         {"name": "ns3", "api_url": "http://10.0.0.3:8081/pdns/api/v1/", "api_key": "k3", "server_id": "main"}])";
-    auto targets = serverTargets("{" + servers + R"(, "timeout": "2s", "nameservers": ["a.ns.net"]})");
+    auto targets = serverTargets("pdns", "{" + servers + R"(, "timeout": "2s", "nameservers": ["a.ns.net"]})");
     REQUIRE(targets.size() == 2);
     CHECK(targets[0].name == "ns1");
     CHECK(targets[1].name == "ns3");
-    PdnsSettings s = readSettings(targets[1].configJson);
+    PdnsSettings s = readSettings("pdns.ns3", targets[1].configJson);
     CHECK(s.server.host == "10.0.0.3");
     CHECK(s.server.port == 8081);
     CHECK(s.server.basePath == "/pdns");
@@ -156,43 +156,46 @@ TEST_CASE("every enabled server becomes a target, or only the first without mult
     CHECK(s.server.serverId == "main");
     CHECK(s.timeout == std::chrono::milliseconds(2000));
     CHECK(s.nameservers == std::vector<std::string>{"a.ns.net."});
-    CHECK(readSettings(targets[0].configJson).server.basePath.empty());
+    CHECK(readSettings("pdns.ns1", targets[0].configJson).server.basePath.empty());
 
-    auto single = serverTargets("{" + servers + R"(, "multi_server": false})");
+    auto single = serverTargets("pdns", "{" + servers + R"(, "multi_server": false})");
     REQUIRE(single.size() == 1);
     CHECK(single[0].name == "ns1");
 
-    auto legacy = serverTargets(R"({"api_url": "http://127.0.0.1:8053/api/v1", "api_key": "k", "retry_attempts": 1})");
+    auto legacy = serverTargets("pdns", R"({"api_url": "http://127.0.0.1:8053/api/v1", "api_key": "k", "retry_attempts": 1})");
     REQUIRE(legacy.size() == 1);
     CHECK(legacy[0].name == "default");
-    CHECK(readSettings(legacy[0].configJson).retryAttempts == 1);
+    CHECK(readSettings("pdns.default", legacy[0].configJson).retryAttempts == 1);
 }
 
 TEST_CASE("a server configuration that cannot work is refused with the reason", "[powerdns]") {
     auto refused = [](const std::string& json, const std::string& why) {
         INFO(json);
         try {
-            serverTargets(json);
+            serverTargets("pdns", json);
             FAIL("accepted");
         } catch (const dadns::sdk::PermanentError& e) {
             CHECK_THAT(e.what(), Catch::Contains(why));
         }
     };
-    refused("{}", "set 'servers'");
-    refused(R"({"servers": []})", "non-empty list");
-    refused(R"({"servers": [{"name": "a", "api_key": "k"}]})", "'api_url' is required");
-    refused(R"({"servers": [{"name": "a", "api_url": "http://h:1"}]})", "'api_key' is required");
-    refused(R"({"servers": [{"name": "A b", "api_url": "http://h:1", "api_key": "k"}]})", "must use a-z");
-    refused(R"({"servers": [{"name": "a", "api_url": "https://h:1", "api_key": "k"}]})", "https");
+    refused("{}", "pdns: servers: set 'servers'");
+    refused(R"({"servers": []})", "servers: must be a non-empty list");
+    refused(R"({"servers": [{"name": "a", "api_key": "k"}]})", "servers[0].api_url: is required");
+    refused(R"({"servers": [{"name": "a", "api_url": "http://h:1"}]})", "servers[0].api_key: is required");
+    refused(R"({"servers": [{"name": "A b", "api_url": "http://h:1", "api_key": "k"}]})", "servers[0].name: must use a-z");
+    refused(R"({"servers": [{"name": "a", "api_url": "https://h:1", "api_key": "k"}]})", "servers[0].api_url: https");
     refused(R"({"servers": [{"name": "a", "api_url": "ftp://h", "api_key": "k"}]})", "http://host");
     refused(R"({"servers": [{"name": "a", "api_url": "http://h:1", "api_key": "k"}, {"name": "a", "api_url": "http://h:2", "api_key": "k"}]})",
             "two servers are named 'a'");
     refused(R"({"servers": [{"name": "a", "api_url": "http://h:1", "api_key": "k", "enabled": false}]})", "no enabled server");
-    refused(R"({"servers": [{"name": "a", "api_url": "http://h:1", "api_key": "k", "server_id": "../x"}]})", "server_id");
-    CHECK_THROWS_WITH(readSettings(R"({"server": {"api_url": "http://h:1", "api_key": "k"}, "zone_kind": "Slave"})"),
-                      Catch::Contains("zone_kind must be Native or Master"));
-    CHECK_THROWS_WITH(readSettings(R"({"server": {"api_url": "http://h:1", "api_key": "k"}, "soa_edit_api": "SOMETIMES"})"),
-                      Catch::Contains("soa_edit_api"));
-    CHECK_THROWS_WITH(readSettings(R"({"server": {"api_url": "http://h:1", "api_key": "k"}, "timeout": "forever"})"),
-                      Catch::Contains("timeout must be a duration"));
+    refused(R"({"servers": [{"name": "a", "api_url": "http://h:1", "api_key": "k", "server_id": "../x"}]})", "servers[0].server_id: must use");
+    refused(R"({"servers": [{"name": "a", "api_url": "http://h:1", "api_key": "k", "api_ky": "x"}]})",
+            "servers[0].api_ky: unknown setting (did you mean 'api_key'?)");
+    refused(R"({"api_url": "http://h:1", "api_key": "k", "servers": [{"api_url": "http://h:1", "api_key": "k"}]})", "not both");
+    std::string one = R"({"servers": [{"api_url": "http://h:1", "api_key": "k"}], )";
+    CHECK_THROWS_WITH(readSettings("p", one + R"("zone_kind": "Slave"})"), Catch::Contains("p: zone_kind: must be one of Native, Master, Primary"));
+    CHECK_THROWS_WITH(readSettings("p", one + R"("soa_edit_api": "SOMETIMES"})"), Catch::Contains("p: soa_edit_api: must be one of"));
+    CHECK_THROWS_WITH(readSettings("p", one + R"("timeout": "forever"})"), Catch::Contains("p: timeout: must be a duration"));
+    CHECK_THROWS_WITH(readSettings("p", one + R"("retry_attempts": 11})"), Catch::Contains("p: retry_attempts: must be between 0 and 10"));
+    CHECK(readSettings("p", one + R"("zone_kind": "primary"})").zoneKind == "Master");
 }

@@ -214,7 +214,7 @@ TEST_CASE("probes go round-robin over live members, and members stay once each",
 
 TEST_CASE("swim settings name the bad key", "[swim]") {
     using dadns::sdk::PermanentError;
-    CHECK_THROWS_WITH(readSwimSettings("{}"), Catch::Contains("cluster_key is required"));
+    CHECK_THROWS_WITH(readSwimSettings("{}"), Catch::Contains("swim: cluster_key: is required"));
     const std::string key = "\"cluster_key\":\"0123456789abcdef\"";
     auto s = readSwimSettings("{" + key + ",\"node_id\":\"n1\",\"seeds\":[\"10.0.0.1\",\"10.0.0.2:9999\"],\"broadcast\":\"10.0.0.255\"}");
     CHECK(s.nodeId == "n1");
@@ -228,4 +228,5 @@ TEST_CASE("swim settings name the bad key", "[swim]") {
     CHECK_THROWS_WITH(readSwimSettings("{" + key + ",\"seeds\":[\"10.0.0.1:0\"]}"), Catch::Contains("seed"));
     CHECK_THROWS_WITH(readSwimSettings("{" + key + ",\"bind_address\":\"not-an-ip\"}"), Catch::Contains("bind_address"));
     CHECK_THROWS_WITH(readSwimSettings("{" + key + ",\"broadcast\":5}"), Catch::Contains("broadcast"));
+    CHECK_THROWS_WITH(readSwimSettings("{" + key + ",\"probe_intervall\":\"1s\"}", "cluster"), Catch::Contains("cluster: probe_intervall: unknown setting (did you mean 'probe_interval'?)"));
 }

@@ -26,6 +26,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <functional>
 #include <limits>
 #include <memory>
@@ -272,7 +273,16 @@ inline std::string Setting::problemOf(const Json& v) const {
         if (!r.problem.empty()) return r.problem;
         return r.value > static_cast<uint64_t>(std::numeric_limits<long long>::max()) ? "is too large" : rangeProblem(static_cast<long long>(r.value));
     }
-    case Kind::Mode: return readMode(v).problem;
+    case Kind::Mode: {
+        auto r = readMode(v);
+        if (!r.problem.empty()) return r.problem;
+        if (static_cast<long long>(r.value) > max_) {
+            char octal[16];
+            std::snprintf(octal, sizeof octal, "%04llo", static_cast<unsigned long long>(max_));
+            return std::string("must be no larger than ") + octal + ", got '" + v.asString() + "'";
+        }
+        return "";
+    }
     case Kind::List:
     case Kind::Command: {
         auto r = kind_ == Kind::List ? readList(v) : readCommand(v);
