@@ -69,8 +69,10 @@ test-fuzz: fuzz-build
 soak: deps build
 	$(BUILD_DIR)/bin/soak_test --duration=30m --fault-interval=60s
 
+# PREFIX is configured into the build (the daemon's default config path follows it).
 install: build
-	cmake --install $(BUILD_DIR) $(if $(PREFIX),--prefix $(PREFIX),)
+	$(if $(PREFIX),cmake -S . -B $(BUILD_DIR) -DCMAKE_INSTALL_PREFIX=$(PREFIX) && cmake --build $(BUILD_DIR) -j$(JOBS))
+	cmake --install $(BUILD_DIR)
 
 clean:
 	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(TSAN_DIR) $(FUZZ_DIR)

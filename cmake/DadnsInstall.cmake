@@ -1,10 +1,14 @@
 # cmake --install: the daemon, its plugins, the SDK package, the default config and the unit.
-# The SDK alone (headers + the dadns-sdk CMake package, nothing outside the prefix):
+# Every destination follows the prefix (GNUInstallDirs); `--prefix <dir>` writes nothing
+# outside <dir>, except that the config goes to /etc for prefix / or /usr and to /etc/opt/<name>
+# for /opt/<name>, as GNUInstallDirs places SYSCONFDIR (an absolute CMAKE_INSTALL_SYSCONFDIR is
+# used as given). The SDK alone (headers + the dadns-sdk CMake package), what plugin authors need:
 #   cmake --install <build> --component sdk --prefix <dir>
 include(CMakePackageConfigHelpers)
 
-set(DADNS_SYSCONFDIR /etc CACHE PATH "Where dadns/dadns.yml is installed")
-set(DADNS_SYSTEMD_UNITDIR /etc/systemd/system CACHE PATH "Where dadns.service is installed")
+# lib/systemd/system under the prefix: /usr/lib/systemd/system for a /usr install, where
+# distribution packages put units. Relative paths are taken from the prefix.
+set(DADNS_INSTALL_SYSTEMD_UNITDIR lib/systemd/system CACHE PATH "Where dadns.service is installed")
 set(DADNS_INSTALL_PLUGINDIR ${CMAKE_INSTALL_LIBDIR}/dadns/plugins)
 set(DADNS_INSTALL_CMAKEDIR ${CMAKE_INSTALL_LIBDIR}/cmake/dadns-sdk)
 
@@ -31,17 +35,10 @@ install(FILES
   DESTINATION ${DADNS_INSTALL_CMAKEDIR}
   COMPONENT sdk)
 
-# The default config becomes /etc/dadns/dadns.yml only when the operator has none.
-install(CODE "
-  set(_etc \"\$ENV{DESTDIR}${DADNS_SYSCONFDIR}/dadns\")
-  if(NOT EXISTS \"\${_etc}/dadns.yml\")
-    file(MAKE_DIRECTORY \"\${_etc}\")
-    file(COPY \"${CMAKE_SOURCE_DIR}/etc/dadns.service.yml\" DESTINATION \"\${_etc}\")
-    file(RENAME \"\${_etc}/dadns.service.yml\" \"\${_etc}/dadns.yml\")
-    message(STATUS \"Installing: \${_etc}/dadns.yml\")
-  else()
-    message(STATUS \"Keeping existing \${_etc}/dadns.yml\")
-  endif()")
-set(DADNS_FULL_BINDIR ${CMAKE_INSTALL_FULL_BINDIR})
-configure_file(etc/dadns.service.in ${CMAKE_BINARY_DIR}/dadns.service @ONLY)
-install(FILES ${CMAKE_BINARY_DIR}/dadns.service DESTINATION ${DADNS_SYSTEMD_UNITDIR})
+# The default config (kept when one exists) and the unit, for the prefix given at install time.
+install(CODE "set(DADNS_SOURCE_DIR \"${CMAKE_SOURCE_DIR}\")
+  set(DADNS_BINARY_DIR \"${CMAKE_BINARY_DIR}\")
+  set(DADNS_SYSCONFDIR \"${CMAKE_INSTALL_SYSCONFDIR}\")
+  set(DADNS_BINDIR \"${CMAKE_INSTALL_BINDIR}\")
+  set(DADNS_UNITDIR \"${DADNS_INSTALL_SYSTEMD_UNITDIR}\")")
+install(SCRIPT ${CMAKE_SOURCE_DIR}/cmake/DadnsInstallEtc.cmake)

@@ -18,7 +18,7 @@ namespace dadns {
 
 void DadnsApp::defineOptions(Poco::Util::OptionSet& options) {
     ServerApplication::defineOptions(options);
-    options.addOption(Poco::Util::Option("config", "c", "configuration file (default: etc/dadns.yml, then /etc/dadns/dadns.yml)")
+    options.addOption(Poco::Util::Option("config", "c", "configuration file (default: etc/dadns.yml, then " DADNS_SYSTEM_CONFIG ")")
                           .required(false).repeatable(false).argument("FILE"));
     options.addOption(Poco::Util::Option("role", "", "ingest (API and ingestion only), dispatch (backends only) or all (default); "
                                                       "split roles share a PostgreSQL store")
@@ -44,7 +44,7 @@ void DadnsApp::handleOption(const std::string& name, const std::string& value) {
 
 std::string DadnsApp::resolveConfigPath() const {
     if (!configPath_.empty()) return configPath_;
-    for (const char* candidate : {"etc/dadns.yml", "/etc/dadns/dadns.yml"})
+    for (const char* candidate : {"etc/dadns.yml", DADNS_SYSTEM_CONFIG})
         if (Poco::File(candidate).exists()) return candidate;
     return "etc/dadns.yml";
 }

@@ -9,7 +9,7 @@ build=${2:?build dir}
 work=${3:?work dir}
 
 rm -rf "$work/stage" "$work/tpl-build"
-# DESTDIR keeps every file (the /etc config and unit too) inside the work directory.
+# DESTDIR keeps every file (the config and unit too) inside the work directory.
 DESTDIR="$work/stage" cmake --install "$build" --prefix /usr/local > "$work/install.log"
 prefix="$work/stage/usr/local"
 test -f "$prefix/include/dadns/abi.h"
