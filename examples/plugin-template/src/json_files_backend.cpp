@@ -18,10 +18,16 @@ using namespace dadns::sdk;
 
 class JsonFilesBackend final : public Backend {
 public:
+    // Every setting, declared once: `dadns --check-config` and the daemon check them before the
+    // instance is created, and a key not declared here is refused.
+    static SettingsSpec settings() {
+        SettingsSpec s;
+        s.text("dir", "directory the zone files are written to").required();
+        return s;
+    }
+
     explicit JsonFilesBackend(const InstanceContext& ctx) : Backend(ctx) {
-        Json config = Json::parse(ctx.configJson.empty() ? "{}" : ctx.configJson);
-        dir_ = config.getString("dir");
-        if (dir_.empty()) throw PermanentError("json_files: 'dir' is required");
+        dir_ = settings().read(ctx).text("dir");
         if (::mkdir(dir_.c_str(), 0755) != 0 && errno != EEXIST)
             throw PermanentError("json_files: cannot create " + dir_ + ": " + std::strerror(errno));
         host().info("json_files writing zones to " + dir_);
