@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <set>
 
 namespace dadns {
 namespace {
@@ -27,13 +28,43 @@ ZoneOrigin restOrigin(const ApiRequest& in, const char* source = "rest") {
 
 bool isJson(const ApiRequest& in) { return Poco::icompare(in.contentType.substr(0, 16), "application/json") == 0; }
 
+// A string member of a record object; absent gives def. A number, null or object is refused:
+// it would be turned into text the client did not write.
+std::string stringMember(const Poco::JSON::Object::Ptr& o, const std::string& key, const std::string& def) {
+    if (!o->has(key)) return def;
+    Poco::Dynamic::Var v = o->get(key);
+    if (!v.isString()) throw InvalidInput("bad record: " + key + " must be a string");
+    return v.extract<std::string>();
+}
+
+// Whether a ';' outside double quotes (and not escaped) is in data: a zone file would read the
+// rest of the line as a comment, and JSON has no comments, so the client meant it as data.
+bool hasCommentStart(const std::string& data) {
+    bool quoted = false;
+    for (size_t i = 0; i < data.size(); ++i) {
+        if (data[i] == '\\') ++i;
+        else if (data[i] == '"') quoted = !quoted;
+        else if (data[i] == ';' && !quoted) return true;
+    }
+    return false;
+}
+
+void checkMembers(const Poco::JSON::Object::Ptr& o) {
+    static const std::set<std::string> known = {"name", "type", "ttl", "data", "content", "class"};
+    for (const auto& [key, value] : *o)
+        if (!known.count(key)) throw InvalidInput("bad record: unknown member '" + key.substr(0, 64) + "' (records have name, type, ttl and data)");
+    if (o->has("class") && Poco::icompare(stringMember(o, "class", "IN"), "IN") != 0)
+        throw InvalidInput("bad record: class must be IN, the only class dadns serves");
+}
+
 // {"name": "www", "type": "A", "ttl": 300, "data": "192.0.2.1"} -> Record; rdata stays one
 // presentation string, split into fields by the parser.
 sdk::Record recordFromJson(const Poco::JSON::Object::Ptr& o, bool requireData) {
     sdk::Record r;
     if (!o) throw InvalidInput("each record must be a JSON object");
-    r.owner = o->optValue<std::string>("name", "@");
-    r.type = Poco::toUpper(o->optValue<std::string>("type", ""));
+    checkMembers(o);
+    r.owner = stringMember(o, "name", "@");
+    r.type = Poco::toUpper(stringMember(o, "type", ""));
     // Each field becomes one token of a master-file line: anything that would end or split
     // the token (a newline in "type" made a second record) is refused, not passed on.
     if (!std::all_of(r.type.begin(), r.type.end(), [](unsigned char c) { return std::isalnum(c); }))
@@ -49,9 +80,11 @@ sdk::Record recordFromJson(const Poco::JSON::Object::Ptr& o, bool requireData) {
     } else {
         r.ttl = 3600;
     }
-    std::string data = o->has("data") ? o->getValue<std::string>("data") : o->optValue<std::string>("content", "");
+    std::string data = o->has("data") ? stringMember(o, "data", "") : stringMember(o, "content", "");
     if (data.find_first_of("\r\n") != std::string::npos || data.find('\0') != std::string::npos)
         throw InvalidInput("record data must be one line");
+    if (hasCommentStart(data))
+        throw InvalidInput("bad record: a ';' outside quotes in data would start a comment; quote the text or write \\;");
     if (!data.empty()) r.rdata.push_back(data);
     if (requireData && (r.type.empty() || data.empty())) throw InvalidInput("each record needs type and data");
     return r;
