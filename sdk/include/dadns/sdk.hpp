@@ -7,9 +7,11 @@
 #include <dadns/sdk/host.hpp>
 #include <dadns/sdk/http.hpp>
 #include <dadns/sdk/json.hpp>
+#include <dadns/sdk/json_writer.hpp>
 #include <dadns/sdk/plugin.hpp>
 #include <dadns/sdk/record_views.hpp>
 #include <dadns/sdk/service.hpp>
 #include <dadns/sdk/settings.hpp>
 #include <dadns/sdk/stamp.hpp>
 #include <dadns/sdk/types.hpp>
+#include <dadns/sdk/utf8.hpp>
