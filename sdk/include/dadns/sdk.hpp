@@ -3,6 +3,7 @@
 
 #include <dadns/abi.h>
 #include <dadns/sdk/backend.hpp>
+#include <dadns/sdk/basic_auth.hpp>
 #include <dadns/sdk/clock.hpp>
 #include <dadns/sdk/host.hpp>
 #include <dadns/sdk/http.hpp>
