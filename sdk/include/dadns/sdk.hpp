@@ -9,6 +9,7 @@
 #include <dadns/sdk/http.hpp>
 #include <dadns/sdk/json.hpp>
 #include <dadns/sdk/json_writer.hpp>
+#include <dadns/sdk/master_file.hpp>
 #include <dadns/sdk/plugin.hpp>
 #include <dadns/sdk/record_views.hpp>
 #include <dadns/sdk/service.hpp>
