@@ -1,12 +1,13 @@
 // DirectAdmin's request parsing: query string and urlencoded body to parameters, Basic
-// credentials, and the urlencoded replies. Properties: parameters are read as given, or refused
-// only for being given twice with different values; a reply reads back (with the SDK's form
-// reader, as DirectAdmin would) to the fields it was made of; credentials made from a user and
-// password decode to the same.
+// credentials (the SDK's parser, which the plugin uses), and the urlencoded replies. Properties:
+// parameters are read as given, or refused only for being given twice with different values; a
+// reply reads back (with the SDK's form reader, as DirectAdmin would) to the fields it was made
+// of; credentials made from a user and password decode to the same.
 #include "FuzzCheck.hpp"
 
 #include "DirectAdminForm.hpp"
 
+#include <dadns/sdk/basic_auth.hpp>
 #include <dadns/sdk/http.hpp>
 #include <dadns/sdk/types.hpp>
 
@@ -61,14 +62,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::string error = directadmin::errorReply(query);
     fuzz::check(sdk::parseForm(error)["text"] == query, "an error text reads back");
 
-    auto creds = directadmin::basicCredentials(header);
-    if (creds) fuzz::check(creds->first.find(':') == std::string::npos, "a user name has no colon");
+    auto creds = sdk::parseBasicAuth(header);
+    if (creds) fuzz::check(creds->user.find(':') == std::string::npos, "a user name has no colon");
     // Credentials made by a client decode to what it sent.
     std::string user = query.substr(0, query.find(':'));
-    auto made = directadmin::basicCredentials("Basic " + base64(user + ":" + body));
+    auto made = sdk::parseBasicAuth("Basic " + base64(user + ":" + body));
     if (user.size() + body.size() < 2000) {
         fuzz::check(made.has_value(), "well-formed credentials are read");
-        fuzz::check(made->first == user && made->second == body, "credentials decode to what was encoded");
+        fuzz::check(made->user == user && made->password == body, "credentials decode to what was encoded");
     }
     return 0;
 }

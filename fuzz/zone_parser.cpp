@@ -8,7 +8,8 @@
 #include "core/util/Errors.hpp"
 #include "core/zone/ZoneName.hpp"
 #include "core/zone/ZoneParser.hpp"
-#include "core/zone/ZoneWriter.hpp"
+
+#include <dadns/sdk/master_file.hpp>
 
 using namespace dadns;
 
@@ -26,7 +27,7 @@ std::string zoneNameOf(std::string_view text) {
     }
 }
 
-std::string describe(const Record& r) { return renderRecord(r); }
+std::string describe(const Record& r) { return sdk::masterFileLine(r); }
 
 } // namespace
 
@@ -40,7 +41,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         return 0;
     }
     fuzz::check(!first.records.empty(), "a parsed zone has records");
-    std::string rendered = renderZoneText(first);
+    std::string rendered = sdk::masterFileText(first);
     Zone second;
     try {
         second = parseZoneText(rendered, name);
@@ -57,6 +58,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         }
         fuzz::violated(diff);
     }
-    fuzz::check(renderZoneText(second) == rendered, "rendering is stable");
+    fuzz::check(sdk::masterFileText(second) == rendered, "rendering is stable");
     return 0;
 }

@@ -2,23 +2,56 @@
 
 #include "core/util/Errors.hpp"
 
+#include <dadns/sdk/json_writer.hpp>
+
 #include <Poco/JSON/ParseHandler.h>
 #include <Poco/JSON/Parser.h>
-#include <Poco/JSON/Stringifier.h>
 
 #include <set>
-#include <sstream>
 #include <vector>
 
 namespace dadns {
+namespace {
 
-std::string toJson(const Poco::JSON::Object::Ptr& object) {
-    std::ostringstream out;
-    Poco::JSON::Stringifier::condense(object, out);
-    return out.str();
+void writeValue(sdk::JsonWriter& out, const Poco::Dynamic::Var& value);
+
+void writeObject(sdk::JsonWriter& out, const Poco::JSON::Object& object) {
+    out.beginObject();
+    for (const auto& name : object.getNames()) { // insertion order, for JSON_PRESERVE_KEY_ORDER objects
+        out.key(name);
+        writeValue(out, object.get(name));
+    }
+    out.endObject();
 }
 
-namespace {
+void writeValue(sdk::JsonWriter& out, const Poco::Dynamic::Var& value) {
+    const std::type_info& type = value.type();
+    if (value.isEmpty()) {
+        out.null();
+    } else if (type == typeid(Poco::JSON::Object::Ptr)) {
+        const auto& object = value.extract<Poco::JSON::Object::Ptr>();
+        if (object) writeObject(out, *object);
+        else out.null();
+    } else if (type == typeid(Poco::JSON::Array::Ptr)) {
+        const auto& array = value.extract<Poco::JSON::Array::Ptr>();
+        if (!array) {
+            out.null();
+            return;
+        }
+        out.beginArray();
+        for (const auto& item : *array) writeValue(out, item);
+        out.endArray();
+    } else if (type == typeid(bool)) {
+        out.value(value.extract<bool>());
+    } else if (value.isInteger()) {
+        if (value.isSigned()) out.value(value.convert<Poco::Int64>());
+        else out.value(value.convert<Poco::UInt64>());
+    } else if (value.isNumeric()) {
+        out.value(value.convert<double>());
+    } else {
+        out.value(value.convert<std::string>());
+    }
+}
 
 // Poco keeps the last of two equal keys; a client that sends both meant one of them, and
 // which is not ours to guess.
@@ -46,6 +79,12 @@ private:
 };
 
 } // namespace
+
+std::string toJson(const Poco::JSON::Object::Ptr& object) {
+    sdk::JsonWriter out;
+    writeValue(out, object);
+    return out.take();
+}
 
 Poco::JSON::Object::Ptr parseJsonObject(const std::string& body) {
     Poco::Dynamic::Var parsed;

@@ -1,4 +1,5 @@
-// Building JSON response bodies with Poco::JSON, keys in insertion order.
+// Building JSON response bodies: Poco::JSON objects and arrays (keys in insertion order),
+// written out by the SDK's JSON writer, so the API escapes strings as everything else does.
 #pragma once
 
 #include <Poco/JSON/Array.h>

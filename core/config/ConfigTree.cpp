@@ -2,6 +2,8 @@
 
 #include "core/util/Errors.hpp"
 
+#include <dadns/sdk/json_writer.hpp>
+
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -83,34 +85,12 @@ bool looksNumeric(const std::string& s) {
     return end == s.c_str() + s.size() && s.find_first_of("xXnN") == std::string::npos;
 }
 
-std::string jsonQuote(const std::string& s) {
-    std::string out = "\"";
-    for (unsigned char c : s) {
-        switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        default:
-            if (c < 0x20) {
-                char buf[8];
-                std::snprintf(buf, sizeof buf, "\\u%04x", c);
-                out += buf;
-            } else {
-                out += static_cast<char>(c);
-            }
-        }
-    }
-    return out + "\"";
-}
-
 std::string scalarJson(const ConfigValue& v) {
     switch (v.kind) {
     case ConfigValue::Kind::Null: return "null";
     case ConfigValue::Kind::EmptyMap: return "{}";
     case ConfigValue::Kind::EmptyList: return "[]";
-    case ConfigValue::Kind::String: return jsonQuote(v.text);
+    case ConfigValue::Kind::String: return sdk::jsonQuote(v.text);
     case ConfigValue::Kind::Scalar: break;
     }
     std::string lower = v.text;
@@ -118,7 +98,7 @@ std::string scalarJson(const ConfigValue& v) {
     if (lower == "true" || lower == "yes" || lower == "on") return "true";
     if (lower == "false" || lower == "no" || lower == "off") return "false";
     if (looksNumeric(v.text)) return v.text;
-    return jsonQuote(v.text);
+    return sdk::jsonQuote(v.text);
 }
 
 // A tree built from the flat keys of one section, rendered as JSON.
@@ -143,7 +123,7 @@ struct JsonNode {
         for (const auto& k : keys) {
             if (!first) out += ",";
             first = false;
-            if (!isArray) out += jsonQuote(k) + ":";
+            if (!isArray) out += sdk::jsonQuote(k) + ":";
             out += members.at(k).render();
         }
         return out + (isArray ? "]" : "}");

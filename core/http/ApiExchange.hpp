@@ -45,8 +45,7 @@ struct ApiResponse {
     }
 };
 
-// {"error": message} with the message JSON-escaped.
+// {"error": message} with the message JSON-escaped (sdk::jsonQuote).
 std::string jsonError(const std::string& message);
-std::string jsonQuoted(const std::string& s);
 
 } // namespace dadns

@@ -93,8 +93,8 @@ ApiServer::Admission ApiServer::admit(const std::string& method, const std::stri
     const Route& route = *a.match->route;
     a.routeLabel = route.pattern;
     if (!authorization.empty()) {
-        auto creds = parseBasicAuth(authorization);
-        if (creds && credentials_.check(creds->first, creds->second)) a.authUser = creds->first;
+        auto creds = sdk::parseBasicAuth(authorization);
+        if (creds && credentials_.check(creds->user, creds->password)) a.authUser = creds->user;
     }
     bool needsAuth = route.access == RouteAccess::Mutate || (route.access == RouteAccess::Read && !options_.publicStatus);
     if (needsAuth && a.authUser.empty()) {

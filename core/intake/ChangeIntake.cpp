@@ -4,7 +4,8 @@
 #include "core/zone/ZoneName.hpp"
 #include "core/zone/ZoneParser.hpp"
 #include "core/zone/ZoneRules.hpp"
-#include "core/zone/ZoneWriter.hpp"
+
+#include <dadns/sdk/master_file.hpp>
 
 #include <algorithm>
 
@@ -26,7 +27,7 @@ sdk::Zone zoneFromRecords(const std::string& zone, const std::vector<sdk::Record
         if (rec.type.empty()) throw InvalidInput("record of " + rec.owner + " has no type");
         z.records.push_back(std::move(rec));
     }
-    return parseZoneText(renderZoneText(z), zone);
+    return parseZoneText(sdk::masterFileText(z), zone);
 }
 
 bool matches(const sdk::Record& matcher, const sdk::Record& record) {
@@ -56,14 +57,14 @@ ChangeOutcome ChangeIntake::submit(const ChangeRequest& request) {
     switch (request.kind) {
     case ChangeRequest::Kind::ZoneText: {
         parsed = std::make_shared<sdk::Zone>(parseZoneText(request.zoneText, s.name));
-        s.zoneText = renderZoneText(*parsed);
+        s.zoneText = sdk::masterFileText(*parsed);
         s.recordCount = static_cast<int64_t>(recordCount(*parsed));
         break;
     }
     case ChangeRequest::Kind::Records: {
         parsed = std::make_shared<sdk::Zone>(zoneFromRecords(s.name, request.records));
         if (parsed->records.empty()) throw InvalidInput("a zone needs at least one record");
-        s.zoneText = renderZoneText(*parsed);
+        s.zoneText = sdk::masterFileText(*parsed);
         s.recordCount = static_cast<int64_t>(recordCount(*parsed));
         kind = "records";
         break;
@@ -113,7 +114,7 @@ ChangeOutcome ChangeIntake::addRecords(const std::string& zone, const std::vecto
         if (std::find(z.records.begin(), z.records.end(), r) == z.records.end()) z.records.push_back(std::move(r));
     ZoneSubmission s;
     s.name = name;
-    s.zoneText = renderZoneText(z);
+    s.zoneText = sdk::masterFileText(z);
     s.recordCount = static_cast<int64_t>(recordCount(z));
     s.origin = origin;
     metrics_.counterAdd("dadns_events_received_total", kEventsHelp, {{"source", origin.source}, {"kind", "record_add"}});
@@ -144,7 +145,7 @@ ChangeOutcome ChangeIntake::removeRecords(const std::string& zone, const std::ve
     if (z.records.empty()) throw InvalidInput("removing these records would leave the zone empty; delete the zone instead");
     ZoneSubmission s;
     s.name = name;
-    s.zoneText = renderZoneText(z);
+    s.zoneText = sdk::masterFileText(z);
     s.recordCount = static_cast<int64_t>(recordCount(z));
     s.origin = origin;
     metrics_.counterAdd("dadns_events_received_total", kEventsHelp, {{"source", origin.source}, {"kind", "record_remove"}});

@@ -1,5 +1,8 @@
 #include "core/log/Logging.hpp"
 
+#include <dadns/sdk/json_writer.hpp>
+#include <dadns/sdk/utf8.hpp>
+
 #include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 
@@ -9,26 +12,6 @@
 
 namespace dadns {
 namespace {
-
-// The length of the well-formed UTF-8 sequence at s[i] (2 to 4 bytes) and its code point, or
-// 0 when the byte at i does not start one (stray continuation, overlong, surrogate, > U+10FFFF).
-size_t utf8Sequence(std::string_view s, size_t i, uint32_t& cp) {
-    auto b = [&](size_t k) { return static_cast<unsigned char>(s[i + k]); };
-    unsigned char c = b(0);
-    size_t len;
-    uint32_t min;
-    if (c >= 0xc2 && c <= 0xdf) len = 2, cp = c & 0x1f, min = 0x80;
-    else if (c >= 0xe0 && c <= 0xef) len = 3, cp = c & 0x0f, min = 0x800;
-    else if (c >= 0xf0 && c <= 0xf4) len = 4, cp = c & 0x07, min = 0x10000;
-    else return 0;
-    if (i + len > s.size()) return 0;
-    for (size_t k = 1; k < len; ++k) {
-        if ((b(k) & 0xc0) != 0x80) return 0;
-        cp = (cp << 6) | (b(k) & 0x3f);
-    }
-    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return 0;
-    return len;
-}
 
 // Characters a terminal or a line-based reader acts on besides the C0 controls: C1 controls
 // (U+0080-U+009F, e.g. U+009B is CSI) and the Unicode line and paragraph separators.
@@ -40,14 +23,13 @@ void appendHex(std::string& out, const char* format, unsigned value) {
     out += buf;
 }
 
-// Escapes s into out. json: a JSON string body ('"' and '\' escaped, controls as \u00XX);
-// otherwise the text log's (\n, \r, \t, \xHH). Either way a byte that is not well-formed UTF-8
-// becomes the four characters \xHH (in JSON the backslash itself escaped).
-void escapeInto(std::string& out, std::string_view s, bool json) {
+// The text log's escaping of s into out: \n, \r, \t, the other controls and bytes that are not
+// well-formed UTF-8 as \xHH, C1 controls and line separators as \uXXXX. (JSON lines are the
+// SDK's JSON writer's, which has the same rules in JSON's notation.)
+void escapeInto(std::string& out, std::string_view s) {
     for (size_t i = 0; i < s.size();) {
         unsigned char c = static_cast<unsigned char>(s[i]);
         if (c >= 0x20 && c < 0x7f) {
-            if (json && (c == '"' || c == '\\')) out += '\\';
             out += static_cast<char>(c);
             ++i;
             continue;
@@ -57,15 +39,10 @@ void escapeInto(std::string& out, std::string_view s, bool json) {
             ++i;
             continue;
         }
-        if (c < 0x80) { // the other C0 controls and DEL
-            appendHex(out, json ? "\\u%04x" : "\\x%02x", c);
-            ++i;
-            continue;
-        }
         uint32_t cp = 0;
-        size_t len = utf8Sequence(s, i, cp);
+        size_t len = c < 0x80 ? 0 : sdk::utf8SequenceAt(s, i, cp); // the other C0 controls and DEL: \xHH
         if (len == 0) {
-            appendHex(out, json ? "\\\\x%02x" : "\\x%02x", c);
+            appendHex(out, "\\x%02x", c);
             ++i;
         } else if (unsafeCodePoint(cp)) {
             appendHex(out, "\\u%04x", cp);
@@ -90,7 +67,7 @@ public:
             return;
         }
         std::string escaped;
-        escapeInto(escaped, payload, false);
+        escapeInto(escaped, payload);
         append(dest, escaped);
     }
     std::unique_ptr<custom_flag_formatter> clone() const override { return std::make_unique<EscapedPayload>(); }
@@ -115,9 +92,8 @@ public:
 
 private:
     static void quote(spdlog::memory_buf_t& dest, std::string_view s) {
-        std::string out = "\"";
-        escapeInto(out, s, true);
-        out += '"';
+        std::string out;
+        sdk::appendJsonString(out, s);
         append(dest, out);
     }
     spdlog::pattern_formatter time_{"{\"time\":\"%Y-%m-%dT%H:%M:%S.%e%z\"", spdlog::pattern_time_type::local, ""};
@@ -146,7 +122,7 @@ spdlog::sink_ptr sink() {
 
 std::string escapeLogText(std::string_view text) {
     std::string out;
-    escapeInto(out, text, false);
+    escapeInto(out, text);
     return out;
 }
 

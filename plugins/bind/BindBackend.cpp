@@ -107,7 +107,7 @@ public:
         std::string dir = path.substr(0, path.rfind('/'));
         if (dir != zonesDir_ && ::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST)
             throw RetryableError("cannot create " + dir + ": " + std::strerror(errno));
-        writeFileAtomically(path, renderZoneFile(zone), fileMode_, check);
+        sdk::writeFileAtomically(path, renderZoneFile(zone), fileMode_, check);
         bool added;
         {
             std::lock_guard<std::mutex> lock(mutex_);
@@ -168,7 +168,7 @@ private:
             std::lock_guard<std::mutex> lock(mutex_);
             zones = zones_;
         }
-        writeFileAtomically(includePath_, renderInclude(zones, zonesDir_), 0644);
+        sdk::writeFileAtomically(includePath_, renderInclude(zones, zonesDir_), 0644);
     }
 
     std::string zonesDir_, includePath_;

@@ -1,18 +1,11 @@
-// Runs an external command (rndc, named-checkzone) without a shell and collects its output.
+// The rndc command line from the configuration, and where named's tools are installed. The
+// commands themselves run through sdk::runProcess.
 #pragma once
 
 #include <string>
 #include <vector>
 
 namespace dadns::bind {
-
-struct CommandResult {
-    int status = -1;     // exit status; -1 when it could not be started
-    std::string output;  // stdout and stderr
-    bool ok() const { return status == 0; }
-};
-
-CommandResult runCommand(const std::vector<std::string>& argv);
 
 // "rndc -c /etc/bind/rndc.conf" -> {"rndc", "-c", "/etc/bind/rndc.conf"}; no quoting rules.
 std::vector<std::string> splitCommand(const std::string& command);

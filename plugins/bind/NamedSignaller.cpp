@@ -1,6 +1,6 @@
 #include "NamedSignaller.hpp"
 
-#include "Command.hpp"
+#include <dadns/sdk/process.hpp>
 
 #include <algorithm>
 
@@ -8,6 +8,9 @@ namespace dadns::bind {
 
 namespace {
 constexpr size_t kReloadAllAbove = 64; // more changed zones than this: one `rndc reload`
+// Longer than rndc's own 60 s connection timeout, so rndc reports a named that does not answer;
+// a hung rndc still frees the signalling thread.
+constexpr std::chrono::seconds kRndcTimeout(90);
 }
 
 NamedSignaller::NamedSignaller(std::vector<std::string> rndc, std::chrono::milliseconds batch, std::function<void()> writeInclude,
@@ -60,11 +63,13 @@ bool NamedSignaller::waitIdle(std::chrono::milliseconds timeout) {
 bool NamedSignaller::rndc(const std::vector<std::string>& args, std::string& error) {
     std::vector<std::string> argv = rndc_;
     argv.insert(argv.end(), args.begin(), args.end());
-    CommandResult r = runCommand(argv);
-    if (r.ok()) return true;
+    sdk::ProcessOptions options;
+    options.timeout = kRndcTimeout;
+    sdk::ProcessResult r = sdk::runProcess(argv, options);
+    if (r.succeeded()) return true;
     std::string out = r.output;
     out.erase(std::remove(out.begin(), out.end(), '\n'), out.end());
-    error = "rndc " + args.front() + " failed (" + std::to_string(r.status) + "): " + out;
+    error = "rndc " + args.front() + " failed (" + r.describe() + "): " + out;
     return false;
 }
 

@@ -1,7 +1,7 @@
 #include "ZoneChecker.hpp"
 
-#include "Command.hpp"
-#include "ZoneFiles.hpp"
+#include <dadns/sdk/files.hpp>
+#include <dadns/sdk/process.hpp>
 
 #include <map>
 #include <random>
@@ -12,6 +12,9 @@ namespace dadns::bind {
 
 namespace {
 constexpr size_t kMaxBatch = 256;
+// A batch of large zones takes named-checkconf seconds; one that runs for minutes is stuck: its
+// zones are refused with that reason rather than holding every apply waiting on it.
+constexpr std::chrono::minutes kCheckTimeout(5);
 }
 
 ZoneChecker::ZoneChecker(std::string checkconf, std::string workDir, std::chrono::milliseconds window)
@@ -63,12 +66,15 @@ void ZoneChecker::runBatch(const std::vector<std::shared_ptr<Request>>& batch) {
     std::string text = "options { directory \"" + workDir_ + "\"; };\n";
     for (const auto& r : batch) text += "zone \"" + r->zone + "\" { type master; file \"" + r->file + "\"; };\n";
     try {
-        writeFileAtomically(conf, text, 0600);
+        sdk::writeFileAtomically(conf, text, 0600);
     } catch (const std::exception& e) {
         for (auto& r : batch) r->problem = std::string("cannot check the zone: ") + e.what();
         return;
     }
-    CommandResult result = runCommand({checkconf_, "-z", conf});
+    sdk::ProcessOptions options;
+    options.timeout = kCheckTimeout;
+    options.outputLimit = 1024 * 1024; // a reason per bad zone, for up to kMaxBatch zones
+    sdk::ProcessResult result = sdk::runProcess({checkconf_, "-z", conf}, options);
     ::unlink(conf.c_str());
 
     // named-checkconf -z prints "zone <name>/IN: loaded serial N" for a good zone, and for a bad
@@ -103,7 +109,7 @@ void ZoneChecker::runBatch(const std::vector<std::shared_ptr<Request>>& batch) {
     for (auto& r : batch) {
         if (loaded[r->zone]) continue;
         std::string why = reasons[r->zone];
-        if (why.empty()) why = result.status < 0 ? result.output : "named-checkconf did not load it";
+        if (why.empty()) why = result.end == sdk::ProcessResult::End::Exited ? "named-checkconf did not load it" : "named-checkconf " + result.describe();
         r->problem = "named would reject " + r->zone + ": " + why;
     }
 }

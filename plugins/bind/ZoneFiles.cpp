@@ -1,11 +1,10 @@
 #include "ZoneFiles.hpp"
 
-#include <cerrno>
+#include <dadns/sdk/files.hpp>
+#include <dadns/sdk/master_file.hpp>
+
 #include <dirent.h>
-#include <cstring>
-#include <fcntl.h>
 #include <fstream>
-#include <random>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -73,80 +72,20 @@ std::set<std::string> zonesOnDisk(const std::string& zonesDir) {
 }
 
 std::string renderZoneFile(const sdk::Zone& zone) {
-    std::string text = "; managed by dadns: changes here are overwritten\n$ORIGIN " + zone.name + ".\n";
-    text.reserve(text.size() + zone.records.size() * 64);
-    for (const auto& r : zone.records) {
-        text += r.owner + " " + std::to_string(r.ttl) + " IN " + r.type;
-        for (const auto& f : r.rdata) text += " " + f;
-        text += "\n";
-    }
-    return text;
+    return "; managed by dadns: changes here are overwritten\n" + sdk::masterFileText(zone);
 }
-
-namespace {
-
-std::string tempName(const std::string& path) {
-    static thread_local std::mt19937_64 random{std::random_device{}()};
-    return path + ".tmp-" + std::to_string(random());
-}
-
-void writeAll(int fd, const std::string& content, const std::string& path) {
-    size_t done = 0;
-    while (done < content.size()) {
-        ssize_t n = ::write(fd, content.data() + done, content.size() - done);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) throw sdk::RetryableError("cannot write " + path + ": " + std::strerror(errno));
-        done += static_cast<size_t>(n);
-    }
-}
-
-} // namespace
 
 size_t removeLeftovers(const std::string& dir, const std::string& prefix) {
-    size_t removed = 0;
+    size_t removed = sdk::removeTempFiles(dir, prefix);
+    if (!prefix.empty()) return removed;
     DIR* d = opendir(dir.c_str());
-    if (!d) return 0;
+    if (!d) return removed;
     while (dirent* e = readdir(d)) {
         std::string name = e->d_name;
-        size_t tmp = name.rfind(".tmp-");
-        bool temp = tmp != std::string::npos && tmp + 5 < name.size() &&
-                    name.find_first_not_of("0123456789", tmp + 5) == std::string::npos && name.compare(0, prefix.size(), prefix) == 0;
-        bool check = prefix.empty() && name.rfind(".dadns-check-", 0) == 0;
-        if ((temp || check) && ::unlink((dir + "/" + name).c_str()) == 0) ++removed;
+        if (name.rfind(".dadns-check-", 0) == 0 && ::unlink((dir + "/" + name).c_str()) == 0) ++removed;
     }
     closedir(d);
     return removed;
-}
-
-void writeFileAtomically(const std::string& path, const std::string& content, unsigned mode,
-                         const std::function<std::string(const std::string&)>& check) {
-    struct stat st {};
-    if (lstat(path.c_str(), &st) == 0 && S_ISLNK(st.st_mode))
-        throw sdk::PermanentError("refusing to replace " + path + ": it is a symbolic link");
-    std::string tmp = tempName(path);
-    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
-    if (fd < 0) throw sdk::RetryableError("cannot create " + tmp + ": " + std::strerror(errno));
-    try {
-        writeAll(fd, content, tmp);
-        if (::fchmod(fd, mode) != 0 || ::fsync(fd) != 0) throw sdk::RetryableError("cannot sync " + tmp + ": " + std::strerror(errno));
-    } catch (...) {
-        ::close(fd);
-        ::unlink(tmp.c_str());
-        throw;
-    }
-    ::close(fd);
-    if (check) {
-        std::string problem = check(tmp);
-        if (!problem.empty()) {
-            ::unlink(tmp.c_str());
-            throw sdk::PermanentError(problem);
-        }
-    }
-    if (::rename(tmp.c_str(), path.c_str()) != 0) {
-        int err = errno;
-        ::unlink(tmp.c_str());
-        throw sdk::RetryableError("cannot rename " + tmp + " to " + path + ": " + std::strerror(err));
-    }
 }
 
 int64_t countRecords(const std::string& path) {

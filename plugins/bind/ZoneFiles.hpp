@@ -3,7 +3,6 @@
 
 #include <dadns/sdk/types.hpp>
 
-#include <functional>
 #include <set>
 #include <string>
 #include <vector>
@@ -15,7 +14,7 @@ namespace dadns::bind {
 bool safeZoneName(const std::string& zone);
 
 // A zone's file: <zonesDir>/<zone>.db. A name too long for one file name (over 200 octets:
-// with ".db" and writeFileAtomically's temp suffix it would pass the 255-octet limit) is split
+// with ".db" and sdk::writeFileAtomically's temp suffix it would pass the 255-octet limit) is split
 // at a label boundary into a directory "<leading labels>." holding "<other labels>.db", so
 // every valid DNS name has a file and the zone name reads back from the path.
 std::string zoneFilePath(const std::string& zonesDir, const std::string& zone);
@@ -26,18 +25,11 @@ std::vector<std::string> zoneFileDirectories(const std::string& zonesDir);
 // The zones that have a file under zonesDir, in either form.
 std::set<std::string> zonesOnDisk(const std::string& zonesDir);
 
-// Master file text for named: absolute owners, one record per line.
+// Master file text for named (sdk::masterFileText), marked as written by dadns.
 std::string renderZoneFile(const sdk::Zone& zone);
 
-// Writes path atomically: a new temp file in the same directory (O_EXCL, O_NOFOLLOW), fsync,
-// optional check of the temp file, rename over path. Never follows a symlink at path.
-// check(tempPath) returns "" when fine, else why the file must not go live.
-// Throws PermanentError (refused content, symlink) or RetryableError (I/O).
-void writeFileAtomically(const std::string& path, const std::string& content, unsigned mode,
-                         const std::function<std::string(const std::string&)>& check = nullptr);
-
-// Removes what writes cut short by a crash leave in dir: temp files of writeFileAtomically
-// (<name>.tmp-<n>, for names starting with prefix when given) and named-checkconf inputs
+// Removes what writes cut short by a crash leave in dir: temp files of sdk::writeFileAtomically
+// (sdk::removeTempFiles, for names starting with prefix when given) and named-checkconf inputs
 // (.dadns-check-*). Only safe while nothing writes there (at start); returns how many.
 size_t removeLeftovers(const std::string& dir, const std::string& prefix = "");
 

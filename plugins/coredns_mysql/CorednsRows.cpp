@@ -1,7 +1,8 @@
 #include "CorednsRows.hpp"
 
-#include <dadns/sdk/json.hpp>
+#include <dadns/sdk/json_writer.hpp>
 #include <dadns/sdk/record_views.hpp>
+#include <dadns/sdk/utf8.hpp>
 
 #include <algorithm>
 
@@ -10,20 +11,20 @@ namespace {
 
 using namespace dadns::sdk;
 
-// Bytes that are not UTF-8 are taken as Latin-1, so the content is always valid JSON text
-// that MariaDB's utf8mb4 columns accept.
+// Bytes that are not well-formed UTF-8 (sdk::utf8SequenceAt) are taken as Latin-1, so the
+// content is valid JSON text that MariaDB's utf8mb4 columns accept, and the JSON writer has
+// nothing to replace.
 std::string utf8(const std::string& s) {
     std::string out;
     out.reserve(s.size());
+    uint32_t codePoint = 0;
     for (size_t i = 0; i < s.size();) {
-        auto c = static_cast<unsigned char>(s[i]);
-        size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-        bool ok = len > 0 && i + len <= s.size();
-        for (size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(s[i + k]) >> 6) == 0x2;
-        if (ok) {
+        size_t len = utf8SequenceAt(s, i, codePoint);
+        if (len > 0) {
             out.append(s, i, len);
             i += len;
         } else {
+            auto c = static_cast<unsigned char>(s[i]);
             out.push_back(static_cast<char>(0xC0 | (c >> 6)));
             out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
             i += 1;

@@ -1,10 +1,9 @@
 // DirectAdmin's wire format: parameters from the query string and an urlencoded body, replies
-// as urlencoded key=value text, Basic credentials; and the checks of the values DirectAdmin
-// sends about itself (hostname, username).
+// as urlencoded key=value text (its Basic credentials are sdk::parseBasicAuth's); and the checks
+// of the values DirectAdmin sends about itself (hostname, username).
 #pragma once
 
 #include <map>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -24,9 +23,6 @@ Params requestParams(std::string_view query, std::string_view body, bool bodyIsF
 // "error=0&exists=1&details=..." in the given order, values urlencoded.
 std::string reply(const std::vector<std::pair<std::string, std::string>>& fields);
 std::string errorReply(const std::string& text);
-
-// {user, password} from an "Authorization: Basic ..." header value.
-std::optional<std::pair<std::string, std::string>> basicCredentials(std::string_view header);
 
 // The DirectAdmin server's host name as it sends it (hostname=), lower case; "" when not given.
 // Throws sdk::PermanentError unless it is a host name (letters, digits, '-', '_' in labels of

@@ -48,11 +48,11 @@ public:
 
 private:
     bool authorized(const Request& req, Response& resp) const {
-        auto creds = basicCredentials(req.header("Authorization"));
+        auto creds = parseBasicAuth(req.header("Authorization"));
         bool ok = false;
         if (creds) {
-            if (username_.empty()) ok = host().checkCredentials(creds->first, creds->second);
-            else ok = constantTimeEquals(creds->first, username_) & constantTimeEquals(creds->second, password_);
+            if (username_.empty()) ok = host().checkCredentials(creds->user, creds->password);
+            else ok = constantTimeEquals(creds->user, username_) & constantTimeEquals(creds->password, password_);
         }
         if (!ok) {
             resp.text(401, errorReply(creds ? "Invalid login: wrong username or password for this dadns server"
@@ -62,12 +62,6 @@ private:
             count("login", "denied");
         }
         return ok;
-    }
-
-    static bool constantTimeEquals(const std::string& a, const std::string& b) {
-        unsigned char diff = static_cast<unsigned char>(a.size() != b.size());
-        for (size_t i = 0; i < b.size(); ++i) diff |= static_cast<unsigned char>((i < a.size() ? a[i] : 0) ^ b[i]);
-        return diff == 0;
     }
 
     void loginTest(const Request& req, Response& resp) {

@@ -291,41 +291,49 @@ private:
             std::lock_guard<std::mutex> lock(mutex_);
             versions = versions_;
         }
-        std::string out = "{\"zone\":" + jsonQuote(zone_) + ",\"version\":" + std::to_string(current->version) + ",\"hosts\":[";
-        bool first = true;
+        JsonWriter out;
+        out.beginObject().field("zone", zone_).field("version", current->version).key("hosts").beginArray();
+        bool any = false;
         for (const auto& [fqdn, record] : ZoneLines(zone_, current->zoneText).hosts()) {
             if (only && fqdn != *only) continue;
-            auto known = versions.find(fqdn);
-            uint64_t version = known == versions.end() ? current->version : known->second; // unknown: the zone's version
-            std::string status = backends.empty() ? "pending" : "synced";
-            int64_t lastSync = 0;
-            std::string errors;
-            for (const auto& b : backends) {
-                if (b.appliedVersion >= version) {
-                    lastSync = std::max(lastSync, b.updatedAtMs);
-                    continue;
-                }
-                if (b.failing) {
-                    status = "failed";
-                    errors += std::string(errors.empty() ? "" : ",") + "{\"backend\":" + jsonQuote(b.backend) + ",\"error\":" + jsonQuote(b.error) + "}";
-                } else if (status != "failed") {
-                    status = "pending";
-                }
-            }
-            std::string ips;
-            for (const auto& ip : record.ips) ips += (ips.empty() ? "" : ",") + jsonQuote(ip);
-            out += std::string(first ? "" : ",") + "{\"hostname\":" + jsonQuote(fqdn.substr(0, fqdn.size() - zone_.size() - 2)) +
-                   ",\"fqdn\":" + jsonQuote(fqdn) + ",\"ips\":[" + ips + "],\"ttl\":" + std::to_string(record.ttl) +
-                   ",\"version\":" + std::to_string(version) + ",\"status\":" + jsonQuote(status) +
-                   ",\"last_sync\":" + (status == "synced" && lastSync ? jsonQuote(isoTimeUtc(lastSync)) : "null") +
-                   ",\"errors\":[" + errors + "]}";
-            first = false;
+            auto known = versions.find(fqdn); // a host not edited since the start: the zone's version
+            writeHost(out, fqdn, record, known == versions.end() ? current->version : known->second, backends);
+            any = true;
         }
-        if (only && first) {
+        if (only && !any) {
             error(resp, 404, "no host " + *only + " in " + zone_);
             return;
         }
-        resp.json(200, out + "]}");
+        resp.json(200, out.endArray().endObject().take());
+    }
+
+    // One host and where its version stands: synced once every backend applied it, failed when
+    // a backend fails before it, pending otherwise.
+    void writeHost(JsonWriter& out, const std::string& fqdn, const HostRecord& record, uint64_t version,
+                   const std::vector<ZoneBackendState>& backends) const {
+        std::string status = backends.empty() ? "pending" : "synced";
+        int64_t lastSync = 0;
+        JsonWriter errors;
+        errors.beginArray();
+        for (const auto& b : backends) {
+            if (b.appliedVersion >= version) {
+                lastSync = std::max(lastSync, b.updatedAtMs);
+                continue;
+            }
+            if (b.failing) {
+                status = "failed";
+                errors.beginObject().field("backend", b.backend).field("error", b.error).endObject();
+            } else if (status != "failed") {
+                status = "pending";
+            }
+        }
+        errors.endArray();
+        out.beginObject().field("hostname", fqdn.substr(0, fqdn.size() - zone_.size() - 2)).field("fqdn", fqdn).key("ips").beginArray();
+        for (const auto& ip : record.ips) out.value(ip);
+        out.endArray().field("ttl", record.ttl).field("version", version).field("status", status).key("last_sync");
+        if (status == "synced" && lastSync) out.value(isoTimeUtc(lastSync));
+        else out.null();
+        out.key("errors").raw(errors.text()).endObject();
     }
 
     // The file's names as hosts of the zone: added, changed, and removed when they leave it.

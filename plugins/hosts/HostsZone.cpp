@@ -1,5 +1,7 @@
 #include "HostsZone.hpp"
 
+#include <dadns/sdk/master_file.hpp>
+
 #include <arpa/inet.h>
 
 #include <algorithm>
@@ -149,11 +151,11 @@ void ZoneLines::bumpSerial(const std::string& today) {
 }
 
 std::string ZoneLines::text() const {
-    std::string out = "$ORIGIN " + origin_ + ".\n";
-    for (int pass = 0; pass < 2; ++pass) // the SOA first
-        for (const auto& l : lines_)
-            if ((l.type == "SOA") == (pass == 0)) out += l.owner + " " + std::to_string(l.ttl) + " IN " + l.type + " " + l.rdata + "\n";
-    return out;
+    sdk::Zone zone; // each line's rdata as one field: it is written as it was read
+    zone.name = origin_;
+    zone.records.reserve(lines_.size());
+    for (const auto& l : lines_) zone.records.push_back(sdk::Record{l.owner, l.type, 1, l.ttl, {l.rdata}});
+    return sdk::masterFileText(zone);
 }
 
 std::optional<std::string> hostFqdn(const std::string& name, const std::string& origin, std::string& why) {

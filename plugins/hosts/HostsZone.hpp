@@ -49,6 +49,7 @@ public:
     void bumpSerial(const std::string& today);
     uint64_t serial() const;
 
+    // Canonical text again (sdk::masterFileText: $ORIGIN, the SOA first, one line per record).
     std::string text() const;
     const std::string& origin() const { return origin_; }
 

@@ -6,7 +6,7 @@ namespace dadns::powerdns {
 namespace {
 
 using sdk::Json;
-using sdk::jsonQuote;
+using sdk::JsonWriter;
 
 std::string lower(std::string s) {
     for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -34,11 +34,13 @@ std::string withoutSerial(const std::string& soa) {
     return soa.substr(0, second + 1) + "-" + soa.substr(third);
 }
 
-void appendRecords(std::string& out, const Rrset& set) {
-    out += ",\"ttl\":" + std::to_string(set.ttl) + ",\"records\":[";
-    for (size_t i = 0; i < set.contents.size(); ++i)
-        out += (i ? "," : "") + std::string("{\"content\":") + jsonQuote(set.contents[i]) + ",\"disabled\":false}";
-    out += "]";
+// {"name", "type", ["changetype",] "ttl", "records": [{"content", "disabled"}...]}
+void writeRrset(JsonWriter& out, const Rrset& set, const char* changetype) {
+    out.beginObject().field("name", set.name).field("type", set.type);
+    if (changetype) out.field("changetype", changetype);
+    out.field("ttl", set.ttl).key("records").beginArray();
+    for (const auto& content : set.contents) out.beginObject().field("content", content).field("disabled", false).endObject();
+    out.endArray().endObject();
 }
 
 } // namespace
@@ -105,48 +107,42 @@ Fingerprint fingerprint(const ZoneRrsets& zone, bool ignoreSoaSerial) {
 }
 
 std::string patchBody(const ZoneRrsets& desired, const Fingerprint& desiredPrint, const Fingerprint& current, size_t& changedRrsets) {
-    changedRrsets = 0;
-    std::string deletes, replaces;
+    std::vector<std::string> deleted; // keys
+    std::vector<const Rrset*> replaced;
     auto want = desiredPrint.begin();
     auto have = current.begin();
     // Both are sorted by key: one merge walk finds what is gone, new or different.
     while (want != desiredPrint.end() || have != current.end()) {
         if (have != current.end() && (want == desiredPrint.end() || have->first < want->first)) {
-            size_t space = have->first.rfind(' ');
-            deletes += (deletes.empty() ? "" : ",") + std::string("{\"name\":") + jsonQuote(have->first.substr(0, space)) +
-                       ",\"type\":" + jsonQuote(have->first.substr(space + 1)) + ",\"changetype\":\"DELETE\"}";
-            ++changedRrsets;
+            deleted.push_back(have->first);
             ++have;
             continue;
         }
         bool same = have != current.end() && have->first == want->first && have->second == want->second;
-        if (!same) {
-            const Rrset& set = desired.sets.at(want->first);
-            replaces += (replaces.empty() ? "" : ",") + std::string("{\"name\":") + jsonQuote(set.name) + ",\"type\":" + jsonQuote(set.type) +
-                        ",\"changetype\":\"REPLACE\"";
-            appendRecords(replaces, set);
-            replaces += "}";
-            ++changedRrsets;
-        }
+        if (!same) replaced.push_back(&desired.sets.at(want->first));
         if (have != current.end() && have->first == want->first) ++have;
         ++want;
     }
+    changedRrsets = deleted.size() + replaced.size();
     if (!changedRrsets) return "";
-    // Deletes first: PowerDNS applies the list in order.
-    return "{\"rrsets\":[" + deletes + (deletes.empty() || replaces.empty() ? "" : ",") + replaces + "]}";
+    JsonWriter out;
+    out.beginObject().key("rrsets").beginArray();
+    for (const auto& k : deleted) { // deletes first: PowerDNS applies the list in order
+        size_t space = k.rfind(' ');
+        out.beginObject().field("name", k.substr(0, space)).field("type", k.substr(space + 1)).field("changetype", "DELETE").endObject();
+    }
+    for (const Rrset* set : replaced) writeRrset(out, *set, "REPLACE");
+    out.endArray().endObject();
+    return out.take();
 }
 
 std::string createBody(const std::string& zoneFqdn, const std::string& kind, const std::string& soaEditApi, const ZoneRrsets& desired) {
-    std::string out = "{\"name\":" + jsonQuote(zoneFqdn) + ",\"kind\":" + jsonQuote(kind) + ",\"soa_edit_api\":" + jsonQuote(soaEditApi) +
-                      ",\"nameservers\":[],\"rrsets\":[";
-    bool first = true;
-    for (const auto& [k, set] : desired.sets) {
-        out += (first ? "" : ",") + std::string("{\"name\":") + jsonQuote(set.name) + ",\"type\":" + jsonQuote(set.type);
-        appendRecords(out, set);
-        out += "}";
-        first = false;
-    }
-    return out + "]}";
+    JsonWriter out;
+    out.beginObject().field("name", zoneFqdn).field("kind", kind).field("soa_edit_api", soaEditApi);
+    out.key("nameservers").beginArray().endArray().key("rrsets").beginArray();
+    for (const auto& [k, set] : desired.sets) writeRrset(out, set, nullptr);
+    out.endArray().endObject();
+    return out.take();
 }
 
 } // namespace dadns::powerdns

@@ -2,7 +2,8 @@
 // fuzz/regressions/zone_parser/.
 #include "core/util/Errors.hpp"
 #include "core/zone/ZoneParser.hpp"
-#include "core/zone/ZoneWriter.hpp"
+
+#include <dadns/sdk/master_file.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -20,7 +21,7 @@ TEST_CASE("a '\"' inside a domain name in rdata survives render and parse", "[zo
     CHECK(z.records[2].rdata[1] == "a\\034b.example.com.");
     CHECK(z.records[3].rdata[5] == "\\034r.example.com.");
     Zone again;
-    REQUIRE_NOTHROW(again = parseZoneText(renderZoneText(z), "example.com"));
+    REQUIRE_NOTHROW(again = parseZoneText(sdk::masterFileText(z), "example.com"));
     CHECK(again.records == z.records);
 }
 
@@ -76,7 +77,7 @@ TEST_CASE("generic (\\#) data is refused for types that have a presentation form
     Zone unknown = parseZoneText("@ SOA ns1 h 1 2 3 4 5\n@ TYPE65534 \\# 4 0A000001\n", "example.com");
     REQUIRE(unknown.records.size() == 2);
     CHECK(unknown.records[1].type == "TYPE65534");
-    CHECK(parseZoneText(renderZoneText(unknown), "example.com").records == unknown.records);
+    CHECK(parseZoneText(sdk::masterFileText(unknown), "example.com").records == unknown.records);
 }
 
 TEST_CASE("a record whose data ldns stops reading part way is refused", "[zone]") {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <dadns/sdk/http.hpp>
+#include <dadns/sdk/json_writer.hpp>
 #include <dadns/sdk/types.hpp>
 
 #include <cstddef>
@@ -220,20 +221,12 @@ private:
             (*static_cast<RouteHandler*>(ctx))(Request(*req), resp);
         } catch (const std::exception& e) {
             resp = Response();
-            resp.json(500, "{\"error\":" + jsonQuoteMinimal(e.what()) + "}");
+            resp.json(500, "{\"error\":" + jsonQuote(e.what()) + "}");
         } catch (...) {
             resp = Response();
             resp.json(500, "{\"error\":\"unknown plugin error\"}");
         }
         resp.writeTo(*out);
-    }
-    static std::string jsonQuoteMinimal(std::string_view s) {
-        std::string out = "\"";
-        for (char c : s) {
-            if (c == '"' || c == '\\') out.push_back('\\');
-            if (static_cast<unsigned char>(c) >= 0x20) out.push_back(c);
-        }
-        return out + "\"";
     }
 
     Host host_;

@@ -1,6 +1,8 @@
 // A small JSON reader, enough for a plugin to read its configuration without another library.
+// Writing JSON (jsonQuote, JsonWriter) is json_writer.hpp.
 #pragma once
 
+#include <dadns/sdk/json_writer.hpp>
 #include <dadns/sdk/types.hpp>
 
 #include <cctype>
@@ -12,8 +14,6 @@
 #include <vector>
 
 namespace dadns::sdk {
-
-inline std::string jsonQuote(std::string_view s);
 
 class Json {
 public:
@@ -233,33 +233,6 @@ private:
     std::vector<Json> array_;
     std::map<std::string, Json> object_;
 };
-
-// Escapes a string for inclusion in JSON text (with the quotes).
-inline std::string jsonQuote(std::string_view s) {
-    std::string out;
-    out.reserve(s.size() + 2);
-    out.push_back('"');
-    for (char c : s) {
-        switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        default:
-            if (static_cast<unsigned char>(c) < 0x20) {
-                static const char* hex = "0123456789abcdef";
-                out += "\\u00";
-                out.push_back(hex[(c >> 4) & 0xF]);
-                out.push_back(hex[c & 0xF]);
-            } else {
-                out.push_back(c);
-            }
-        }
-    }
-    out.push_back('"');
-    return out;
-}
 
 inline std::string Json::dump() const {
     switch (type_) {
