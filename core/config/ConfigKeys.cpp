@@ -3,6 +3,8 @@
 #include "core/config/DaemonConfig.hpp"
 #include "core/util/Errors.hpp"
 
+#include <dadns/sdk/utf8.hpp>
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -287,7 +289,12 @@ std::string nearestName(const std::string& name, const std::vector<std::string>&
 }
 
 void checkConfigKeys(const ConfigTree& tree) {
-    for (const auto& [key, value] : tree.values()) checkKey(key, value);
+    for (const auto& [key, value] : tree.values()) {
+        // Values travel as JSON text to plugins and the API, which can carry only UTF-8: any
+        // other byte would arrive changed (a Latin-1 password as "\xE9"), so it is refused.
+        if (!sdk::isUtf8(value.text)) throw ConfigError(key, "is not valid UTF-8 text");
+        checkKey(key, value);
+    }
 }
 
 std::vector<std::string> environmentKeys() {

@@ -99,6 +99,14 @@ TEST_CASE("an environment variable naming no key is refused by name", "[config]"
     CHECK(refusal({{"DADNS_HTTP_THREADS", "many"}}) == "http.threads: must be a whole number, got 'many'");
     CHECK(refusal({{"DADNS_DNS_BACKENDS_BIND_ENABLED", "perhaps"}}) == "dns.backends.bind.enabled: must be true or false, got 'perhaps'");
     CHECK(refusal({{"DADNS_HTTP_PUBLIC_STATUS", "false"}, {"DADNS_DNS_BACKENDS_BIND_NAMED_CONF", "/n"}}).empty());
+    // A value that is not UTF-8 (a Latin-1 password) would reach the plugin changed: refused.
+    CHECK(refusal({{"DADNS_DNS_BACKENDS_BIND_PASSWORD", "caf\xe9"}}) == "dns.backends.bind.password: is not valid UTF-8 text");
+    CHECK(refusal({{"DADNS_DNS_BACKENDS_BIND_PASSWORD", "caf\xc3\xa9"}}).empty());
+}
+
+TEST_CASE("a value in the file that is not UTF-8 is refused by key", "[config]") {
+    auto tree = ConfigTree::fromYamlText(std::string(kMinimal) + "dns:\n  backends:\n    bind:\n      zones_dir: \"/zones/\xff\"\n");
+    CHECK_THROWS_WITH(DaemonConfig::fromTree(tree), Catch::Contains("dns.backends.bind.zones_dir: is not valid UTF-8 text"));
 }
 
 TEST_CASE("backend instances: enabled, type defaulting to the instance name, JSON section", "[config]") {
