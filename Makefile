@@ -9,7 +9,8 @@ FUZZ_SECONDS ?= 300
 FUZZ_TEST_RUNS ?= 50000
 JOBS ?= 2
 CONFIG ?= etc/dadns.yml
-# Sanitizer builds run the unit tests only: skip what they do not need.
+# Sanitizer builds run the unit tests and the integration tests that need only the daemon
+# (label daemon): skip what they do not need.
 SANITIZER_BUILD = -DDADNS_BUILD_INTEGRATION_TESTS=OFF -DDADNS_BUILD_BENCH=OFF
 
 .PHONY: all deps deps-build build run test test-unit test-asan test-tsan fuzz-build fuzz test-fuzz soak install clean
@@ -32,8 +33,8 @@ build: deps-build $(BUILD_DIR)/CMakeCache.txt
 run: build
 	$(BUILD_DIR)/bin/dadns --config=$(CONFIG)
 
-# Every test: unit, integration and slow, then the unit tests under ASan+UBSan and under TSan,
-# then each fuzzer briefly.
+# Every test: unit, integration and slow, then the unit and daemon-only integration tests under
+# ASan+UBSan and under TSan, then each fuzzer briefly.
 test: deps build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS)
 	$(MAKE) test-asan
@@ -46,12 +47,12 @@ test-unit: deps build
 test-asan: deps
 	cmake -S . -B $(ASAN_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDADNS_SANITIZE=address $(SANITIZER_BUILD)
 	cmake --build $(ASAN_DIR) -j$(JOBS)
-	cd $(ASAN_DIR) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j$(JOBS) -L unit
+	cd $(ASAN_DIR) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j$(JOBS) -L 'unit|daemon'
 
 test-tsan: deps
 	cmake -S . -B $(TSAN_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDADNS_SANITIZE=thread $(SANITIZER_BUILD)
 	cmake --build $(TSAN_DIR) -j$(JOBS)
-	cd $(TSAN_DIR) && TSAN_OPTIONS=halt_on_error=1 ctest --output-on-failure -j$(JOBS) -L unit
+	cd $(TSAN_DIR) && TSAN_OPTIONS=halt_on_error=1 ctest --output-on-failure -j$(JOBS) -L 'unit|daemon'
 
 # libFuzzer harnesses (fuzz/, docs/fuzzing.md): clang, in a build directory of their own.
 fuzz-build: deps-build

@@ -1,6 +1,7 @@
 // The dadns command: --version, --check-config failure classes, --list-plugins, start-up
-// failures that must exit non-zero with one clear line (the same as --check-config's), plugin
-// instances that cannot be created, environment overrides, and a clean SIGTERM.
+// failures that must exit non-zero with one clear line (the same as --check-config's) and
+// environment overrides. Cases that run the daemon are in tests/integration/cli.
+#include "support/DadnsCommand.hpp"
 #include "support/TestSupport.hpp"
 
 #include <catch2/catch.hpp>
@@ -10,34 +11,6 @@
 #include <unistd.h>
 
 using namespace dadns::test;
-
-namespace {
-
-std::string withPlaceholders(std::string cfg, const TempDir& dir, int port) {
-    auto replace = [&](const std::string& from, const std::string& to) {
-        for (size_t p = cfg.find(from); p != std::string::npos; p = cfg.find(from, p + to.size())) cfg.replace(p, from.size(), to);
-    };
-    replace("{dir}", dir.path());
-    replace("{port}", std::to_string(port));
-    replace("{plugins}", pluginDir());
-    replace("{test_plugins}", testPluginDir());
-    return cfg;
-}
-
-// baseConfig(extra) loading the test plugins instead of the real ones.
-std::string testPluginConfigWithPlaceholders(const std::string& extra) {
-    std::string cfg = baseConfig(extra);
-    cfg.replace(cfg.find("{plugins}"), 9, "{test_plugins}");
-    return cfg;
-}
-
-CommandResult runDadns(const std::vector<std::string>& args, const std::map<std::string, std::string>& env = {}) {
-    std::vector<std::string> argv{daemonPath()};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return runCommand(argv, env);
-}
-
-} // namespace
 
 TEST_CASE("version flag prints the version and ABI", "[cli]") {
     auto r = runDadns({"--version"});
@@ -200,22 +173,6 @@ TEST_CASE("start-up failures exit non-zero with one clear line", "[cli]") {
     }
 }
 
-namespace {
-
-// Starts dadns with the config; it must refuse to start. A daemon that starts after all is
-// killed after 30 s (exit 124).
-CommandResult startRefused(const std::string& file, const std::map<std::string, std::string>& env = {}) {
-    return runCommand({"timeout", "30", daemonPath(), "--config=" + file}, env);
-}
-
-std::string testPluginsConfig(const TempDir& dir, const std::string& extra) {
-    std::string cfg = withPlaceholders(baseConfig(extra), dir, freePort());
-    cfg.replace(cfg.find(pluginDir()), pluginDir().size(), testPluginDir());
-    return cfg;
-}
-
-} // namespace
-
 TEST_CASE("a start refuses what --check-config refuses, naming the file, the key and the problem", "[cli]") {
     TempDir dir;
     std::string file = dir.file("dadns.yml");
@@ -250,59 +207,6 @@ TEST_CASE("a start refuses what --check-config refuses, naming the file, the key
     CHECK(env.status == 1);
     CHECK(env.output.find("cannot start: " + file + ": DADNS_HTTP_PUBLC_STATUS: names no configuration key "
                           "(did you mean DADNS_HTTP_PUBLIC_STATUS?)") != std::string::npos);
-}
-
-TEST_CASE("an instance that cannot be created stops the start unless it is optional", "[cli]") {
-    TempDir dir;
-    std::string file = dir.file("dadns.yml");
-    // test_backend declares 'dir' required: its settings check refuses the instance before create.
-    writeFile(file, testPluginsConfig(dir, "dns:\n  backends:\n    files:\n      type: test_backend\n"));
-    auto r = startRefused(file);
-    CHECK(r.status == 1);
-    CHECK(r.output.find("cannot start: " + file + ": dns.backends.files.dir: is required (directory the zones are written to)") != std::string::npos);
-    CHECK(r.output.find("optional: true") != std::string::npos);
-
-    // A plugin that is not there stops it too, as --check-config says.
-    writeFile(file, testPluginsConfig(dir, "ingestion:\n  gone:\n    type: no_such_plugin\n"));
-    r = startRefused(file);
-    CHECK(r.status == 1);
-    CHECK(r.output.find("cannot start: " + file + ": ingestion.gone.type: plugin 'no_such_plugin' not found") != std::string::npos);
-
-    // optional: the daemon runs without it and says so in the status.
-    Daemon d(testPluginConfigWithPlaceholders("dns:\n  backends:\n    files:\n      type: test_backend\n      optional: true\n"
-                                              "    good:\n      type: test_backend\n      dir: {dir}/good\n"
-                                              "ingestion:\n  gone:\n    type: no_such_plugin\n    optional: true\n"));
-    d.start();
-    auto status = d.get("/api/v1/status");
-    CHECK(status.body.find("\"degraded\"") != std::string::npos);
-    CHECK(status.body.find("is required (directory the zones are written to)") != std::string::npos);
-    CHECK(status.body.find("plugin 'no_such_plugin' not found") != std::string::npos);
-    CHECK(d.call("PUT", "/api/v1/zones/optional.example?wait=5", "$TTL 60\n@ SOA ns1 h 1 2 3 4 5\n@ NS ns1\n").status == 200);
-    CHECK(fileExists(d.dir() + "/good/optional.example.zone"));
-    CHECK(d.stop() == 0);
-
-    // --check-config reports an optional instance's problem without failing.
-    writeFile(file, testPluginsConfig(dir, "ingestion:\n  gone:\n    type: no_such_plugin\n    optional: true\n"));
-    auto check = runDadns({"--config=" + file, "--check-config"});
-    CHECK(check.status == 0);
-    CHECK(check.output.find("ingestion.gone.type: plugin 'no_such_plugin' not found (optional") != std::string::npos);
-}
-
-TEST_CASE("an environment variable sets a plugin setting absent from the file", "[cli]") {
-    TempDir files;
-    Daemon d(testPluginConfigWithPlaceholders("dns:\n  backends:\n    files:\n      type: test_backend\n"),
-             {{"DADNS_DNS_BACKENDS_FILES_DIR", files.path()}});
-    d.start();
-    CHECK(d.call("PUT", "/api/v1/zones/env.example?wait=5", "$TTL 60\n@ SOA ns1 h 1 2 3 4 5\n@ NS ns1\n").status == 200);
-    CHECK(fileExists(files.path() + "/env.example.zone"));
-}
-
-TEST_CASE("SIGTERM stops the daemon cleanly with exit 0", "[cli]") {
-    Daemon d(baseConfig());
-    d.start();
-    CHECK(d.get("/health").status == 200);
-    CHECK(d.stop(15) == 0);
-    CHECK(d.log().find("stopped") != std::string::npos);
 }
 
 TEST_CASE("list-plugins shows loaded and refused plugins", "[cli]") {

@@ -1,0 +1,263 @@
+// A built plugin .so loaded into a test against a FakeHost, and its instances driven through
+// the plugin's C tables as the daemon drives them: the shipped binary is what gets tested.
+#pragma once
+
+#include <dadns/abi.h>
+#include <dadns/sdk/backend.hpp>
+#include <dadns/sdk/testing/fake_host.hpp>
+#include <dadns/sdk/types.hpp>
+
+#include <dlfcn.h>
+
+#include <cstddef>
+#include <cstring>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace dadns::sdk::testing {
+
+namespace detail {
+
+// The dlopen handle and the plugin's tables, copied into zeroed current-size ones as the
+// daemon copies them (members an older plugin lacks read as NULL). Instances share it, so
+// the .so stays loaded until the last of them is destroyed.
+struct OpenedPlugin {
+    void* handle = nullptr;
+    std::string path, name, version;
+    dadns_plugin_kind kind = DADNS_KIND_BACKEND;
+    uint16_t abiMinor = 0;
+    dadns_backend_api backend{};
+    dadns_service_api service{};
+
+    ~OpenedPlugin() {
+        if (handle) dlclose(handle);
+    }
+    template <class Table>
+    void copy(const Table* from, Table& to, const char* what) {
+        if (!from) throw std::runtime_error(path + ": missing " + what);
+        if (from->struct_size > sizeof(Table)) throw std::runtime_error(path + ": oversized " + what);
+        std::memcpy(&to, from, from->struct_size);
+    }
+};
+
+// Throws the SDK's error for a failed call, as a plugin's own code would see it.
+inline void throwIfFailed(int32_t code, const dadns_status& status) {
+    if (code == DADNS_OK) return;
+    std::string message(statusMessage(status));
+    if (code == DADNS_ERR_PERMANENT) throw PermanentError(message);
+    throw RetryableError(message);
+}
+
+inline std::string warningOf(const dadns_status& status) { return std::string(statusMessage(status)); }
+
+} // namespace detail
+
+// One backend instance, created through the plugin's create and destroyed with this object.
+// Calls throw RetryableError or PermanentError with the plugin's message when they fail.
+class LoadedBackend {
+public:
+    LoadedBackend(std::shared_ptr<const detail::OpenedPlugin> plugin, void* hostCtx, std::string name, const std::string& configJson)
+        : plugin_(std::move(plugin)), name_(std::move(name)) {
+        dadns_status st{};
+        instance_ = plugin_->backend.create(hostCtx, str(name_), str(configJson), &st);
+        if (!instance_) detail::throwIfFailed(st.code == DADNS_OK ? DADNS_ERR_PERMANENT : st.code, st);
+    }
+    ~LoadedBackend() {
+        if (instance_) plugin_->backend.destroy(instance_);
+    }
+    LoadedBackend(LoadedBackend&& other) noexcept
+        : plugin_(std::move(other.plugin_)), name_(std::move(other.name_)), instance_(std::exchange(other.instance_, nullptr)) {}
+    LoadedBackend(const LoadedBackend&) = delete;
+    LoadedBackend& operator=(const LoadedBackend&) = delete;
+    LoadedBackend& operator=(LoadedBackend&&) = delete;
+
+    const std::string& name() const { return name_; }
+
+    // expectedCount is what the plugin reported; warning the message it sent with success.
+    ApplyResult apply(const Zone& zone) {
+        AbiZone abi(zone);
+        int64_t expected = -1;
+        dadns_status st{};
+        detail::throwIfFailed(table().apply(instance_, abi.get(), &expected, &st), st);
+        return ApplyResult{expected, detail::warningOf(st)};
+    }
+    void remove(std::string_view zone) {
+        dadns_status st{};
+        detail::throwIfFailed(table().remove(instance_, str(zone), &st), st);
+    }
+    int64_t count(std::string_view zone) {
+        int64_t n = 0;
+        dadns_status st{};
+        detail::throwIfFailed(table().count(instance_, str(zone), &n, &st), st);
+        return n;
+    }
+    std::vector<std::string> listZones() {
+        std::vector<std::string> out;
+        if (!table().list_zones) return out;
+        dadns_status st{};
+        auto sink = [](void* ctx, dadns_str zone) { static_cast<std::vector<std::string>*>(ctx)->emplace_back(view(zone)); };
+        detail::throwIfFailed(table().list_zones(instance_, &out, sink, &st), st);
+        return out;
+    }
+    // As the daemon does: a plugin without reconcile is applied again.
+    void reconcile(const Zone& zone) {
+        if (!table().reconcile) {
+            apply(zone);
+            return;
+        }
+        AbiZone abi(zone);
+        dadns_status st{};
+        detail::throwIfFailed(table().reconcile(instance_, abi.get(), &st), st);
+    }
+    // A plugin without health is healthy.
+    void health() {
+        if (!table().health) return;
+        dadns_status st{};
+        detail::throwIfFailed(table().health(instance_, &st), st);
+    }
+    uint32_t parallelism() { return table().parallelism ? table().parallelism(instance_) : 1; }
+
+private:
+    const dadns_backend_api& table() const { return plugin_->backend; }
+
+    std::shared_ptr<const detail::OpenedPlugin> plugin_;
+    std::string name_;
+    void* instance_ = nullptr;
+};
+
+// One ingestion or discovery instance. Destroyed as the daemon destroys it: stopped when
+// started, its routes removed from the host, then the plugin's destroy.
+class LoadedService {
+public:
+    LoadedService(std::shared_ptr<const detail::OpenedPlugin> plugin, FakeHost& host, std::string name, const std::string& configJson)
+        : plugin_(std::move(plugin)), host_(&host), name_(std::move(name)) {
+        dadns_status st{};
+        instance_ = plugin_->service.create(host.instanceContext(name_), str(name_), str(configJson), &st);
+        if (!instance_) {
+            host.removeRoutes(name_); // the SDK's RouteTable registered them before a later throw
+            detail::throwIfFailed(st.code == DADNS_OK ? DADNS_ERR_PERMANENT : st.code, st);
+        }
+    }
+    ~LoadedService() {
+        if (!instance_) return;
+        stop();
+        host_->removeRoutes(name_);
+        plugin_->service.destroy(instance_);
+    }
+    LoadedService(LoadedService&& other) noexcept
+        : plugin_(std::move(other.plugin_)), host_(other.host_), name_(std::move(other.name_)),
+          instance_(std::exchange(other.instance_, nullptr)), started_(other.started_) {}
+    LoadedService(const LoadedService&) = delete;
+    LoadedService& operator=(const LoadedService&) = delete;
+    LoadedService& operator=(LoadedService&&) = delete;
+
+    const std::string& name() const { return name_; }
+
+    void start() {
+        if (table().start) {
+            dadns_status st{};
+            detail::throwIfFailed(table().start(instance_, &st), st);
+        }
+        started_ = true;
+    }
+    void stop() {
+        if (started_ && table().stop) table().stop(instance_);
+        started_ = false;
+    }
+    // Unlike the daemon, delivered whether or not the instance was started.
+    void zoneChanged(std::string_view zone, uint64_t version, std::string_view stamp) {
+        if (table().zone_changed) table().zone_changed(instance_, str(zone), version, str(stamp));
+    }
+    // The instance's JSON, or "{}" when it has none (or describe failed), as the daemon shows it.
+    std::string describe() {
+        if (!table().describe) return "{}";
+        std::string out;
+        auto sink = [](void* ctx, dadns_str value) { static_cast<std::string*>(ctx)->append(value.ptr ? value.ptr : "", value.len); };
+        if (table().describe(instance_, &out, sink) != DADNS_OK || out.empty()) return "{}";
+        return out;
+    }
+
+private:
+    const dadns_service_api& table() const { return plugin_->service; }
+
+    std::shared_ptr<const detail::OpenedPlugin> plugin_;
+    FakeHost* host_;
+    std::string name_;
+    void* instance_ = nullptr;
+    bool started_ = false;
+};
+
+// dlopens a plugin and initialises it with host's table, refusing what the daemon's loader
+// refuses (no init symbol, no descriptor, another ABI major, a newer minor, an oversized or
+// missing table): a std::runtime_error names the reason. host must outlive every instance.
+class PluginLibrary {
+public:
+    PluginLibrary(FakeHost& host, const std::string& path) : host_(&host) {
+        auto p = std::make_shared<detail::OpenedPlugin>();
+        p->path = path;
+        p->handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+        if (!p->handle) {
+            const char* why = dlerror();
+            throw std::runtime_error("cannot load " + path + ": " + (why ? why : "unknown error"));
+        }
+        auto init = reinterpret_cast<dadns_plugin_init_fn>(dlsym(p->handle, DADNS_PLUGIN_INIT_SYMBOL));
+        if (!init) throw std::runtime_error(path + ": missing init symbol " DADNS_PLUGIN_INIT_SYMBOL);
+        describe(*p, init(host.table()));
+        plugin_ = std::move(p);
+    }
+
+    const std::string& name() const { return plugin_->name; }
+    const std::string& version() const { return plugin_->version; }
+    dadns_plugin_kind kind() const { return plugin_->kind; }
+    uint16_t abiMinor() const { return plugin_->abiMinor; }
+
+    // The instance's targets (ABI 1.1); empty when the backend declares none.
+    std::vector<Target> targets(const std::string& instance, const std::string& configJson) const {
+        std::vector<Target> out;
+        if (plugin_->kind != DADNS_KIND_BACKEND || !plugin_->backend.targets) return out;
+        dadns_status st{};
+        auto sink = [](void* ctx, dadns_str name, dadns_str config) {
+            static_cast<std::vector<Target>*>(ctx)->push_back(Target{std::string(view(name)), std::string(view(config))});
+        };
+        detail::throwIfFailed(plugin_->backend.targets(str(instance), str(configJson), &out, sink, &st), st);
+        return out;
+    }
+
+    LoadedBackend createBackend(const std::string& instance, const std::string& configJson = "{}") const {
+        if (plugin_->kind != DADNS_KIND_BACKEND) throw std::logic_error(plugin_->name + " is not a backend plugin");
+        return LoadedBackend(plugin_, host_->instanceContext(instance), instance, configJson);
+    }
+    LoadedService createService(const std::string& instance, const std::string& configJson = "{}") const {
+        if (plugin_->kind == DADNS_KIND_BACKEND) throw std::logic_error(plugin_->name + " is a backend plugin");
+        return LoadedService(plugin_, *host_, instance, configJson);
+    }
+
+private:
+    static void describe(detail::OpenedPlugin& p, const dadns_plugin_desc* desc) {
+        if (!desc) throw std::runtime_error(p.path + ": null descriptor");
+        if (desc->struct_size < offsetof(dadns_plugin_desc, kind) + sizeof(desc->kind))
+            throw std::runtime_error(p.path + ": invalid descriptor struct_size " + std::to_string(desc->struct_size));
+        if (desc->abi_major != DADNS_ABI_MAJOR) throw std::runtime_error(p.path + ": other ABI major " + std::to_string(desc->abi_major));
+        if (desc->abi_minor > DADNS_ABI_MINOR) throw std::runtime_error(p.path + ": newer ABI minor " + std::to_string(desc->abi_minor));
+        dadns_plugin_desc d{};
+        p.copy(desc, d, "plugin descriptor");
+        p.name = d.name ? d.name : "";
+        p.version = d.version ? d.version : "";
+        p.kind = static_cast<dadns_plugin_kind>(d.kind);
+        p.abiMinor = d.abi_minor;
+        if (p.kind == DADNS_KIND_BACKEND) p.copy(d.backend, p.backend, "backend table");
+        else if (p.kind == DADNS_KIND_INGESTION || p.kind == DADNS_KIND_DISCOVERY) p.copy(d.service, p.service, "service table");
+        else throw std::runtime_error(p.path + ": unknown kind " + std::to_string(d.kind));
+        bool complete = p.kind == DADNS_KIND_BACKEND ? p.backend.create && p.backend.destroy && p.backend.apply && p.backend.remove && p.backend.count
+                                                     : p.service.create && p.service.destroy;
+        if (!complete) throw std::runtime_error(p.path + ": missing required function");
+    }
+
+    FakeHost* host_;
+    std::shared_ptr<const detail::OpenedPlugin> plugin_;
+};
+
+} // namespace dadns::sdk::testing
