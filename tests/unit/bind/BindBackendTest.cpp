@@ -75,7 +75,7 @@ TEST_CASE("bind in-process: zone files are the source of truth when an instance 
 TEST_CASE("bind in-process: what it cannot do is refused with the right kind of error", "[bind]") {
     TempDir dir;
     BindUnderTest b;
-    CHECK_THROWS_WITH(b.plugin.createBackend("bind", "{\"checkzone\":false}"), Catch::Contains("zones_dir is required"));
+    CHECK_THROWS_WITH(b.plugin.createBackend("bind", "{\"checkzone\":false}"), Catch::Contains("bind: zones_dir: is required"));
     LoadedBackend bind = b.plugin.createBackend("bind", settings(dir));
     CHECK_THROWS_AS(bind.apply(zone("../etc", 1, 0)), PermanentError);
     CHECK_THROWS_AS(bind.count("a/b"), PermanentError);

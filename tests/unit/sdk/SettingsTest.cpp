@@ -100,6 +100,7 @@ TEST_CASE("settings: each mistake is named by its key, all of them at once", "[s
     CHECK(problems(R"({"zones_dir":"/z","servers":{"url":"u"}})")["servers"] == "must be a list of mappings");
     CHECK(problems(R"({"zones_dir":"/z","servers":["u"]})")["servers[0]"] == "must be a mapping");
     CHECK(problems(R"({"zones_dir":"/z","wholly_unrelated_name":1})")["wholly_unrelated_name"] == "unknown setting");
+    CHECK(problems(R"({"zones_dir":"/z","time":1})")["time"] == "unknown setting (did you mean 'timeout'?)"); // cut short
     CHECK(problems("[1]")[""] == "must be a mapping");
     CHECK_THAT(problems("{\"zones_dir\":")[""], Catch::StartsWith("invalid JSON"));
 }

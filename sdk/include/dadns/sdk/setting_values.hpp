@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-namespace dadns::sdk::settings {
+namespace dadns::sdk::setting_values {
 
 // A value read, or the problem with it (value is meaningless when problem is not empty).
 template <class T>
@@ -132,4 +132,4 @@ inline Read<std::vector<std::string>> readCommand(const Json& v) {
     return {out, ""};
 }
 
-} // namespace dadns::sdk::settings
+} // namespace dadns::sdk::setting_values

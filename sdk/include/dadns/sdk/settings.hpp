@@ -43,6 +43,15 @@ struct SettingProblem {
     std::string problem;
 };
 
+// "<instance>: <key>: <problem>; <key>: <problem>" (at most 8, then how many more).
+inline std::string describeProblems(const std::string& instance, const std::vector<SettingProblem>& problems) {
+    std::string message = instance + ": ";
+    for (size_t i = 0; i < problems.size() && i < 8; ++i)
+        message += (i ? "; " : "") + (problems[i].key.empty() ? "" : problems[i].key + ": ") + problems[i].problem;
+    if (problems.size() > 8) message += "; and " + std::to_string(problems.size() - 8) + " more";
+    return message;
+}
+
 class Settings;
 class SettingsSpec;
 
@@ -189,13 +198,7 @@ public:
     // joined by "; ") when they are not valid.
     Settings read(const std::string& instanceName, const std::string& configJson) const {
         auto problems = check(configJson);
-        if (!problems.empty()) {
-            std::string message = instanceName + ": ";
-            for (size_t i = 0; i < problems.size() && i < 8; ++i)
-                message += (i ? "; " : "") + (problems[i].key.empty() ? "" : problems[i].key + ": ") + problems[i].problem;
-            if (problems.size() > 8) message += "; and " + std::to_string(problems.size() - 8) + " more";
-            throw PermanentError(message);
-        }
+        if (!problems.empty()) throw PermanentError(describeProblems(instanceName, problems));
         return Settings(std::make_shared<const SettingsSpec>(withCoreKeys()), Json::parse(configJson.empty() ? "{}" : configJson),
                         instanceName);
     }
@@ -243,7 +246,7 @@ private:
 // ---- implementation ----------------------------------------------------------------------
 
 inline std::string Setting::problemOf(const Json& v) const {
-    using namespace settings;
+    using namespace setting_values;
     switch (kind_) {
     case Kind::Text: {
         auto r = readText(v);
@@ -300,7 +303,7 @@ inline std::string Setting::problemOf(const Json& v) const {
 }
 
 inline std::string SettingsSpec::unknownKeyProblem(const std::string& key) const {
-    // The closest declared key within two edits: most unknown keys are typos.
+    // The closest declared key within two edits, or a prefix of it: most unknown keys are typos.
     auto distance = [](const std::string& a, const std::string& b) {
         std::vector<size_t> row(b.size() + 1);
         for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
@@ -320,6 +323,9 @@ inline std::string SettingsSpec::unknownKeyProblem(const std::string& key) const
     for (const auto& s : settings_) {
         if (s.core_ || key.size() > 256) continue;
         size_t d = distance(key, s.key_);
+        // A key cut short or with a unit too many ("delay" for "delay_ms") is a near miss too.
+        bool prefix = std::min(key.size(), s.key_.size()) >= 4 && (s.key_.rfind(key, 0) == 0 || key.rfind(s.key_, 0) == 0);
+        if (prefix) d = std::min<size_t>(d, 2);
         if (d < bestDistance) bestDistance = d, best = s.key_;
     }
     return best.empty() ? "unknown setting" : "unknown setting (did you mean '" + best + "'?)";
@@ -378,38 +384,38 @@ inline std::string Settings::text(const std::string& key) const {
 inline long long Settings::integer(const std::string& key) const {
     const Setting* d = nullptr;
     const Json* v = value(key, Setting::Kind::Integer, d);
-    return v ? settings::readInteger(*v).value : d->integer_;
+    return v ? setting_values::readInteger(*v).value : d->integer_;
 }
 
 inline bool Settings::flag(const std::string& key) const {
     const Setting* d = nullptr;
     const Json* v = value(key, Setting::Kind::Flag, d);
-    return v ? settings::readFlag(*v).value : d->flag_;
+    return v ? setting_values::readFlag(*v).value : d->flag_;
 }
 
 inline std::chrono::milliseconds Settings::duration(const std::string& key) const {
     const Setting* d = nullptr;
     const Json* v = value(key, Setting::Kind::Duration, d);
-    return v ? settings::readDuration(*v).value : d->duration_;
+    return v ? setting_values::readDuration(*v).value : d->duration_;
 }
 
 inline uint64_t Settings::size(const std::string& key) const {
     const Setting* d = nullptr;
     const Json* v = value(key, Setting::Kind::Size, d);
-    return v ? settings::readSize(*v).value : static_cast<uint64_t>(d->integer_);
+    return v ? setting_values::readSize(*v).value : static_cast<uint64_t>(d->integer_);
 }
 
 inline unsigned Settings::mode(const std::string& key) const {
     const Setting* d = nullptr;
     const Json* v = value(key, Setting::Kind::Mode, d);
-    return v ? settings::readMode(*v).value : static_cast<unsigned>(d->integer_);
+    return v ? setting_values::readMode(*v).value : static_cast<unsigned>(d->integer_);
 }
 
 inline std::vector<std::string> Settings::list(const std::string& key) const {
     const Setting* d = nullptr;
     const Json* v = value(key, Setting::Kind::List, d);
     if (!v) return d->list_;
-    return d->kind_ == Setting::Kind::Command ? settings::readCommand(*v).value : settings::readList(*v).value;
+    return d->kind_ == Setting::Kind::Command ? setting_values::readCommand(*v).value : setting_values::readList(*v).value;
 }
 
 inline std::vector<Settings> Settings::objects(const std::string& key) const {
@@ -427,7 +433,7 @@ inline std::chrono::milliseconds durationSetting(const Json& config, const std::
                                                  const std::string& plugin, std::chrono::milliseconds min = std::chrono::milliseconds(1),
                                                  std::chrono::milliseconds max = std::chrono::hours(1)) {
     if (!config.has(key)) return def;
-    auto r = settings::readDuration(config[key]);
+    auto r = setting_values::readDuration(config[key]);
     if (r.problem.empty() && (r.value < min || r.value > max))
         r.problem = "must be between " + std::to_string(min.count()) + "ms and " + std::to_string(max.count()) + "ms";
     if (!r.problem.empty()) throw PermanentError(plugin + ": " + key + ": " + r.problem);

@@ -4,11 +4,13 @@
 
 #include <dadns/abi.h>
 #include <dadns/sdk/backend.hpp>
+#include <dadns/sdk/settings.hpp>
 #include <dadns/sdk/testing/fake_host.hpp>
 #include <dadns/sdk/types.hpp>
 
 #include <dlfcn.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstring>
 #include <memory>
@@ -31,15 +33,18 @@ struct OpenedPlugin {
     uint16_t abiMinor = 0;
     dadns_backend_api backend{};
     dadns_service_api service{};
+    decltype(dadns_plugin_desc::check_settings) checkSettings = nullptr;
 
     ~OpenedPlugin() {
         if (handle) dlclose(handle);
     }
+    // As the daemon copies (docs/abi.md, "The minor-version rule"): a newer minor's larger table
+    // is read as far as this SDK knows it; a larger table from any other plugin is refused.
     template <class Table>
     void copy(const Table* from, Table& to, const char* what) {
         if (!from) throw std::runtime_error(path + ": missing " + what);
-        if (from->struct_size > sizeof(Table)) throw std::runtime_error(path + ": oversized " + what);
-        std::memcpy(&to, from, from->struct_size);
+        if (from->struct_size > sizeof(Table) && abiMinor <= DADNS_ABI_MINOR) throw std::runtime_error(path + ": oversized " + what);
+        std::memcpy(&to, from, std::min<size_t>(from->struct_size, sizeof(Table)));
     }
 };
 
@@ -191,8 +196,8 @@ private:
 };
 
 // dlopens a plugin and initialises it with host's table, refusing what the daemon's loader
-// refuses (no init symbol, no descriptor, another ABI major, a newer minor, an oversized or
-// missing table): a std::runtime_error names the reason. host must outlive every instance.
+// refuses (no init symbol, no descriptor, another ABI major, an oversized or missing table): a
+// std::runtime_error names the reason. host must outlive every instance.
 class PluginLibrary {
 public:
     PluginLibrary(FakeHost& host, const std::string& path) : host_(&host) {
@@ -226,28 +231,48 @@ public:
         return out;
     }
 
+    // The problems the plugin's settings check (ABI 1.2) finds; none when it has no check.
+    std::vector<SettingProblem> checkSettings(const std::string& instance, const std::string& configJson) const {
+        std::vector<SettingProblem> out;
+        if (!plugin_->checkSettings) return out;
+        dadns_status st{};
+        auto sink = [](void* ctx, dadns_str key, dadns_str problem) {
+            static_cast<std::vector<SettingProblem>*>(ctx)->push_back({std::string(view(key)), std::string(view(problem))});
+        };
+        detail::throwIfFailed(plugin_->checkSettings(str(instance), str(configJson), &out, sink, &st), st);
+        return out;
+    }
+
+    // Like the daemon, create runs the settings check first: PermanentError naming every problem.
     LoadedBackend createBackend(const std::string& instance, const std::string& configJson = "{}") const {
         if (plugin_->kind != DADNS_KIND_BACKEND) throw std::logic_error(plugin_->name + " is not a backend plugin");
+        refuseBadSettings(instance, configJson);
         return LoadedBackend(plugin_, host_->instanceContext(instance), instance, configJson);
     }
     LoadedService createService(const std::string& instance, const std::string& configJson = "{}") const {
         if (plugin_->kind == DADNS_KIND_BACKEND) throw std::logic_error(plugin_->name + " is a backend plugin");
+        refuseBadSettings(instance, configJson);
         return LoadedService(plugin_, *host_, instance, configJson);
     }
 
 private:
+    void refuseBadSettings(const std::string& instance, const std::string& configJson) const {
+        auto problems = checkSettings(instance, configJson);
+        if (!problems.empty()) throw PermanentError(describeProblems(instance, problems));
+    }
+
     static void describe(detail::OpenedPlugin& p, const dadns_plugin_desc* desc) {
         if (!desc) throw std::runtime_error(p.path + ": null descriptor");
         if (desc->struct_size < offsetof(dadns_plugin_desc, kind) + sizeof(desc->kind))
             throw std::runtime_error(p.path + ": invalid descriptor struct_size " + std::to_string(desc->struct_size));
         if (desc->abi_major != DADNS_ABI_MAJOR) throw std::runtime_error(p.path + ": other ABI major " + std::to_string(desc->abi_major));
-        if (desc->abi_minor > DADNS_ABI_MINOR) throw std::runtime_error(p.path + ": newer ABI minor " + std::to_string(desc->abi_minor));
+        p.abiMinor = desc->abi_minor;
         dadns_plugin_desc d{};
         p.copy(desc, d, "plugin descriptor");
         p.name = d.name ? d.name : "";
         p.version = d.version ? d.version : "";
         p.kind = static_cast<dadns_plugin_kind>(d.kind);
-        p.abiMinor = d.abi_minor;
+        p.checkSettings = d.check_settings;
         if (p.kind == DADNS_KIND_BACKEND) p.copy(d.backend, p.backend, "backend table");
         else if (p.kind == DADNS_KIND_INGESTION || p.kind == DADNS_KIND_DISCOVERY) p.copy(d.service, p.service, "service table");
         else throw std::runtime_error(p.path + ": unknown kind " + std::to_string(d.kind));
