@@ -7,8 +7,8 @@
 // them, so an include file lost to a crash is rewritten. apply returns once the file is live;
 // if named did not take the last signal (rndc failing, named down), apply and health report
 // a retryable error so the daemon retries until named has everything.
-#include "Command.hpp"
 #include "NamedSignaller.hpp"
+#include "ProgramPath.hpp"
 #include "ZoneChecker.hpp"
 #include "ZoneFiles.hpp"
 

@@ -209,11 +209,26 @@ TEST_CASE("JSON record fields that would split or bend a master-file line are re
     CHECK(post(R"({"name":"a","type":"A","ttl":true,"data":"192.0.2.8"})").status == 400);
     CHECK(post(R"({"name":"a","type":"A","ttl":"300","data":"192.0.2.8"})").status == 400);
     CHECK(post(R"({"name":"a","type":"A","ttl":300.7,"data":"192.0.2.8"})").status == 400);
+    // JSON has no comments: a ';' outside quotes would have dropped the rest of the data.
+    auto comment = post(R"({"name":"t","type":"TXT","ttl":300,"data":"v=spf1; -all"})");
+    CHECK(comment.status == 400);
+    CHECK(comment.body.find("would start a comment") != std::string::npos);
+    // Members the reader does not know, another class, and non-string fields are refused, not ignored or converted.
+    auto unknown = post(R"({"name":"a","type":"A","ttl":300,"data":"192.0.2.8","prio":10})");
+    CHECK(unknown.status == 400);
+    CHECK(unknown.body.find("unknown member 'prio'") != std::string::npos);
+    CHECK(post(R"({"name":"a","type":"A","class":"CH","ttl":300,"data":"192.0.2.8"})").status == 400);
+    CHECK(post(R"({"name":null,"type":"A","ttl":300,"data":"192.0.2.8"})").status == 400);
+    CHECK(post(R"({"name":5,"type":"A","ttl":300,"data":"192.0.2.8"})").status == 400);
+    CHECK(post(R"({"name":"a","type":"TXT","ttl":300,"data":7})").status == 400);
     auto state = json(d.get("/api/v1/zones/fields.example").body);
     CHECK(state->getValue<int>("version") == 1); // nothing was stored
-    auto ok = post(R"({"name":"a","type":"a","ttl":300,"data":"192.0.2.8"})");
+    auto ok = post(R"({"name":"a","type":"a","class":"in","ttl":300,"data":"192.0.2.8"})");
     CHECK(ok.status == 200);
-    CHECK(json(d.get("/api/v1/zones/fields.example").body)->getValue<int>("records") == 4);
+    CHECK(post(R"({"name":"t","type":"TXT","ttl":300,"data":"\"v=spf1; -all\" semi\\;colon"})").status == 200); // quoted or escaped
+    auto stored = json(d.get("/api/v1/zones/fields.example").body);
+    CHECK(stored->getValue<int>("records") == 5);
+    CHECK(stored->getValue<std::string>("zone_text").find("\"v=spf1; -all\"") != std::string::npos);
 }
 
 TEST_CASE("zones that break the zone rules are refused on every REST path and change nothing", "[http]") {

@@ -1,17 +1,10 @@
-#include "Command.hpp"
+#include "ProgramPath.hpp"
 
 #include <cstdlib>
 #include <sstream>
 #include <unistd.h>
 
 namespace dadns::bind {
-
-std::vector<std::string> splitCommand(const std::string& command) {
-    std::vector<std::string> out;
-    std::istringstream in(command);
-    for (std::string word; in >> word;) out.push_back(word);
-    return out;
-}
 
 std::string findProgram(const std::string& name) {
     std::string path = std::getenv("PATH") ? std::getenv("PATH") : "";
