@@ -40,10 +40,14 @@ std::vector<SettingsProblem> settingsProblems(const PluginInstanceConfig& inst, 
         const PluginInstanceConfig& inst;
         std::vector<SettingsProblem>& out;
     } sink{inst, out};
+    // Called from the plugin's code: nothing may be thrown back across the ABI.
     auto add = [](void* ctx, dadns_str key, dadns_str problem) {
         auto* s = static_cast<Sink*>(ctx);
-        std::string k(sdk::view(key));
-        if (s->out.size() < 100) s->out.push_back({s->inst.key() + (k.empty() ? "" : "." + k), std::string(sdk::view(problem))});
+        try {
+            std::string k(sdk::view(key));
+            if (s->out.size() < 100) s->out.push_back({s->inst.key() + (k.empty() ? "" : "." + k), std::string(sdk::view(problem))});
+        } catch (...) {
+        }
     };
     dadns_status status{};
     if (plugin.checkSettings(sdk::str(inst.name), sdk::str(inst.json), &sink, add, &status) != DADNS_OK)

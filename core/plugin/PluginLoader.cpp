@@ -2,6 +2,8 @@
 
 #include "core/log/Logging.hpp"
 
+#include <dadns/sdk/plugin_tables.hpp>
+
 #include <algorithm>
 #include <cstring>
 #include <dirent.h>
@@ -10,44 +12,6 @@
 #include <sys/stat.h>
 
 namespace dadns {
-namespace {
-
-bool validName(const char* name) {
-    if (!name || !*name || std::strlen(name) > 64) return false;
-    for (const char* p = name; *p; ++p)
-        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_')) return false;
-    return true;
-}
-
-// Copies a plugin's table into a zeroed host-sized one (docs/abi.md, "Minor versions"): an
-// older minor's smaller table reads as NULL beyond its end; a newer minor's larger table is read
-// only as far as the host knows it. A larger table from a plugin that claims no newer minor is a
-// layout the host cannot trust.
-template <class Table>
-bool copyTable(const Table* from, Table& to, const char* what, bool newerMinor, std::string& reason) {
-    if (!from) {
-        reason = std::string("missing function table: ") + what;
-        return false;
-    }
-    uint32_t size = from->struct_size;
-    if (size < sizeof(uint32_t)) {
-        reason = std::string("invalid struct_size of ") + what + ": " + std::to_string(size);
-        return false;
-    }
-    if (size > sizeof(Table) && !newerMinor) {
-        reason = std::string("oversized struct: ") + what + " is " + std::to_string(size) + " bytes, host knows " +
-                 std::to_string(sizeof(Table)) + " and the plugin claims no newer minor";
-        return false;
-    }
-    std::memset(&to, 0, sizeof(Table));
-    std::memcpy(&to, from, std::min<size_t>(size, sizeof(Table)));
-    return true;
-}
-
-// The members every major keeps in place (abi.h): enough to name a plugin and check its major.
-constexpr size_t kStableDescPrefix = offsetof(dadns_plugin_desc, name) + sizeof(const char*);
-
-} // namespace
 
 std::string kindName(int kind) {
     switch (kind) {
@@ -76,43 +40,19 @@ void PluginLoader::loadDirectory(const std::string& dir) {
     for (const auto& f : files) loadFile(f);
 }
 
-// Reads and checks a plugin's descriptor into d. Sets report.name as soon as it is known, so a
+// Reads and checks a plugin's descriptor into d (the ABI rules in sdk/plugin_tables.hpp), and
+// that no other file gave its name. Sets report's name and ABI as soon as they are known, so a
 // refusal names the plugin. Returns the refusal reason, empty when accepted.
 std::string PluginLoader::readDescriptor(const dadns_plugin_desc* desc, dadns_plugin_desc& d, PluginReport& report) const {
-    if (!desc) return "null descriptor";
-    if (desc->struct_size < kStableDescPrefix) return "invalid descriptor struct_size " + std::to_string(desc->struct_size);
-    if (validName(desc->name)) report.name = desc->name;
-    report.abi = std::to_string(desc->abi_major) + "." + std::to_string(desc->abi_minor);
-    if (desc->abi_major != DADNS_ABI_MAJOR)
-        return "other ABI major: plugin " + std::to_string(desc->abi_major) + ", host " + std::to_string(DADNS_ABI_MAJOR);
-    if (desc->struct_size < offsetof(dadns_plugin_desc, kind) + sizeof(int32_t))
-        return "invalid descriptor struct_size " + std::to_string(desc->struct_size);
-    std::string reason;
-    if (!copyTable(desc, d, "plugin descriptor", desc->abi_minor > DADNS_ABI_MINOR, reason)) return reason;
-    if (!validName(d.name)) return "invalid name: plugin names use a-z, 0-9 and '_' (at most 64)";
+    sdk::tables::DescriptorFacts facts;
+    std::string reason = sdk::tables::readDescriptor(desc, d, facts);
+    report.name = facts.name;
+    report.abi = facts.abi;
+    if (!reason.empty()) return reason;
     report.version = d.version ? d.version : "";
     report.kind = kindName(d.kind);
-    if (report.kind.empty()) return "unknown kind " + std::to_string(d.kind);
     if (const LoadedPlugin* existing = find(report.name))
         return "duplicate plugin name: " + report.name + " (already loaded from " + existing->path + ")";
-    return "";
-}
-
-// Copies the function table of the plugin's kind and checks its required members.
-std::string PluginLoader::readFunctions(const dadns_plugin_desc& d, LoadedPlugin& plugin) const {
-    std::string reason;
-    bool newerMinor = d.abi_minor > DADNS_ABI_MINOR;
-    if (d.kind == DADNS_KIND_BACKEND) {
-        if (!copyTable(d.backend, plugin.backend, "backend table", newerMinor, reason)) return reason;
-        const auto& b = plugin.backend;
-        for (auto [fn, name] : {std::pair<bool, const char*>{b.create != nullptr, "create"}, {b.destroy != nullptr, "destroy"},
-                                {b.apply != nullptr, "apply"}, {b.remove != nullptr, "remove"}, {b.count != nullptr, "count"}})
-            if (!fn) return std::string("missing required function ") + name;
-        return "";
-    }
-    if (!copyTable(d.service, plugin.service, "service table", newerMinor, reason)) return reason;
-    if (!plugin.service.create) return "missing required function create";
-    if (!plugin.service.destroy) return "missing required function destroy";
     return "";
 }
 
@@ -153,7 +93,7 @@ void PluginLoader::loadFile(const std::string& path) {
     plugin->abiMinor = d.abi_minor;
     plugin->checkSettings = d.check_settings;
     plugin->handle = handle;
-    if (std::string reason = readFunctions(d, *plugin); !reason.empty()) return refuse(handle, reason);
+    if (std::string reason = sdk::tables::readFunctions(d, plugin->backend, plugin->service); !reason.empty()) return refuse(handle, reason);
     report.loaded = true;
     logger("plugins")->info("plugin {} {} ({}, ABI {}.{}) loaded from {}", report.name, report.version, report.kind, d.abi_major, d.abi_minor, path);
     reports_.push_back(report);

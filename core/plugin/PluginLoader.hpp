@@ -59,7 +59,6 @@ public:
 
 private:
     std::string readDescriptor(const dadns_plugin_desc* desc, dadns_plugin_desc& d, PluginReport& report) const;
-    std::string readFunctions(const dadns_plugin_desc& d, LoadedPlugin& plugin) const;
 
     HostTableFactory hostTables_;
     std::vector<std::unique_ptr<LoadedPlugin>> plugins_;

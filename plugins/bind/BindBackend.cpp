@@ -51,12 +51,10 @@ public:
         s.text("zones_dir", "directory the zone files are written to").required();
         s.text("named_conf", "include file listing the zones, for named.conf (default: <zones_dir>/dadns.zones.conf)");
         s.mode("file_mode", "permission bits of the zone files").byDefault(0644).range(0, 0777);
-        // Applies mostly wait on the batched zone check, so many may run at once.
-        s.integer("parallel", "zones applied at once").byDefault(64).range(1, 256);
         s.flag("checkzone", "check each zone file with named-checkconf -z before it goes live (default: when installed)");
-        s.integer("check_batch_ms", "how long a zone check waits to batch other zones with it").byDefault(20).range(1, 10000);
+        s.integer("check_batch_ms", "how long a zone check waits to batch other zones with it").byDefault(20).range(0, 10000);
         s.command("rndc_command", "the rndc command that signals named, e.g. \"rndc -c /etc/bind/rndc.conf\"; empty: do not signal");
-        s.integer("reload_batch_ms", "how long named's reloads are gathered into one batch").byDefault(200).range(1, 600000);
+        s.integer("reload_batch_ms", "how long named's reloads are gathered into one batch").byDefault(200).range(0, 600000);
         return s;
     }
 
@@ -66,7 +64,7 @@ public:
         while (zonesDir_.size() > 1 && zonesDir_.back() == '/') zonesDir_.pop_back();
         includePath_ = absolutePath(c.has("named_conf") ? c.text("named_conf") : zonesDir_ + "/dadns.zones.conf");
         fileMode_ = c.mode("file_mode");
-        parallel_ = static_cast<uint32_t>(c.integer("parallel"));
+        parallel_ = c.parallel(64); // applies mostly wait on the batched zone check, so many may run at once
         std::string checker = findProgram("named-checkconf");
         bool check = c.has("checkzone") ? c.flag("checkzone") : !checker.empty();
         if (check && checker.empty()) throw PermanentError(ctx.name + ": checkzone: is on but named-checkconf is not installed");

@@ -2,6 +2,7 @@
 
 #include <dadns/sdk/files.hpp>
 #include <dadns/sdk/process.hpp>
+#include <dadns/sdk/types.hpp>
 
 #include <map>
 #include <random>
@@ -13,7 +14,7 @@ namespace dadns::bind {
 namespace {
 constexpr size_t kMaxBatch = 256;
 // A batch of large zones takes named-checkconf seconds; one that runs for minutes is stuck: its
-// zones are refused with that reason rather than holding every apply waiting on it.
+// zones fail (to be retried) rather than holding every apply waiting on it.
 constexpr std::chrono::minutes kCheckTimeout(5);
 }
 
@@ -36,10 +37,11 @@ std::string ZoneChecker::check(const std::string& zone, const std::string& file)
     request->zone = zone;
     request->file = file;
     std::unique_lock<std::mutex> lock(mutex_);
-    if (stopping_) return "the zone checker is stopping";
+    if (stopping_) throw sdk::RetryableError("cannot check " + zone + ": the zone checker is stopping");
     pending_.push_back(request);
     queued_.notify_one();
     checked_.wait(lock, [&] { return request->done; });
+    if (request->uncheckable) throw sdk::RetryableError(request->problem);
     return request->problem;
 }
 
@@ -68,7 +70,7 @@ void ZoneChecker::runBatch(const std::vector<std::shared_ptr<Request>>& batch) {
     try {
         sdk::writeFileAtomically(conf, text, 0600);
     } catch (const std::exception& e) {
-        for (auto& r : batch) r->problem = std::string("cannot check the zone: ") + e.what();
+        for (auto& r : batch) r->uncheck(std::string("cannot check the zone: ") + e.what());
         return;
     }
     sdk::ProcessOptions options;
@@ -106,11 +108,15 @@ void ZoneChecker::runBatch(const std::vector<std::shared_ptr<Request>>& batch) {
             }
         }
     }
+    // A zone named gave reasons for is rejected; one it said nothing about was not checked when
+    // the run did not end normally (timed out, killed, not started, output cut short).
+    bool ranToTheEnd = result.end == sdk::ProcessResult::End::Exited && !result.outputTruncated;
     for (auto& r : batch) {
         if (loaded[r->zone]) continue;
-        std::string why = reasons[r->zone];
-        if (why.empty()) why = result.end == sdk::ProcessResult::End::Exited ? "named-checkconf did not load it" : "named-checkconf " + result.describe();
-        r->problem = "named would reject " + r->zone + ": " + why;
+        const std::string& why = reasons[r->zone];
+        if (!why.empty()) r->problem = "named would reject " + r->zone + ": " + why;
+        else if (ranToTheEnd) r->problem = "named would reject " + r->zone + ": named-checkconf did not load it";
+        else r->uncheck("cannot check " + r->zone + ": named-checkconf " + result.describe());
     }
 }
 

@@ -19,14 +19,20 @@ public:
     ZoneChecker(std::string checkconf, std::string workDir, std::chrono::milliseconds window);
     ~ZoneChecker();
 
-    // "" when named would load file as zone; otherwise what named says is wrong with it.
-    // Blocks until the batch holding it has been checked.
+    // "" when named would load file as zone; otherwise what named says is wrong with it. Throws
+    // sdk::RetryableError when the file could not be checked (the checker did not run to its
+    // end): that says nothing about the zone. Blocks until the batch holding it has been checked.
     std::string check(const std::string& zone, const std::string& file);
 
 private:
     struct Request {
         std::string zone, file, problem;
+        bool uncheckable = false; // problem is why it could not be checked
         bool done = false;
+        void uncheck(std::string why) {
+            uncheckable = true;
+            problem = std::move(why);
+        }
     };
     void loop();
     void runBatch(const std::vector<std::shared_ptr<Request>>& batch);

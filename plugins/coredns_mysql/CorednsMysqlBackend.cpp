@@ -21,6 +21,8 @@ namespace {
 
 using namespace dadns::sdk;
 
+constexpr uint32_t kDefaultParallel = 16;
+
 // A duration setting rounded up to whole seconds (what the MySQL client takes).
 std::chrono::seconds seconds(const Settings& c, const std::string& key) {
     return std::chrono::ceil<std::chrono::seconds>(c.duration(key));
@@ -35,7 +37,8 @@ MysqlSettings readSettings(const Settings& c) {
     s.password = c.text("password");
     s.connectTimeout = seconds(c, "connect_timeout");
     s.ioTimeout = seconds(c, "timeout");
-    s.poolSize = static_cast<size_t>(c.has("pool_size") ? c.integer("pool_size") : c.integer("parallel"));
+    // One connection per zone applied at once, up to pool_size's own limit.
+    s.poolSize = static_cast<size_t>(c.has("pool_size") ? c.integer("pool_size") : std::min<uint32_t>(c.parallel(kDefaultParallel), 256));
     return s;
 }
 
@@ -49,9 +52,8 @@ public:
         s.text("username", "user to connect as").check(&connectionValueProblem);
         s.text("user", "the same as username (older configurations)").check(&connectionValueProblem);
         s.text("password", "the user's password").check(&connectionValueProblem);
-        s.duration("connect_timeout", "how long connecting may take").byDefault(std::chrono::seconds(5)).range(std::chrono::seconds(1), std::chrono::minutes(10));
-        s.duration("timeout", "how long one read or write may take").byDefault(std::chrono::seconds(30)).range(std::chrono::seconds(1), std::chrono::hours(1));
-        s.integer("parallel", "zones applied at once").byDefault(16).range(1, 256);
+        s.duration("connect_timeout", "how long connecting may take").byDefault(std::chrono::seconds(5)).range(std::chrono::milliseconds(1), std::chrono::hours(1));
+        s.duration("timeout", "how long one read or write may take").byDefault(std::chrono::seconds(30)).range(std::chrono::milliseconds(1), std::chrono::hours(1));
         s.integer("pool_size", "connections kept open (default: parallel)").range(1, 256);
         s.text("table_prefix", "prefix of the records table (<prefix>records)").byDefault("coredns_").check(&RecordTable::prefixProblem);
         s.flag("create_table", "create the table and its index when missing").byDefault(true);
@@ -65,7 +67,7 @@ public:
     explicit CorednsMysqlBackend(const InstanceContext& ctx) : CorednsMysqlBackend(ctx, settings().read(ctx)) {}
 
     CorednsMysqlBackend(const InstanceContext& ctx, const Settings& c)
-        : Backend(ctx), table_(c.text("table_prefix")), parallel_(static_cast<uint32_t>(c.integer("parallel"))),
+        : Backend(ctx), table_(c.text("table_prefix")), parallel_(c.parallel(kDefaultParallel)),
           createTable_(c.flag("create_table")), sessions_(readSettings(c), [this](Poco::Data::Session& s) { prepare(s); }) {
         host().info("coredns_mysql: table " + table_.name() + " on " + sessions_.settings().describe() +
                     (createTable_ ? " (created when missing)" : ""));

@@ -74,7 +74,7 @@ public:
         s.flag("auto_ptr", "also register a PTR record in the matching reverse zone");
         s.text("hosts_file", "an /etc/hosts-style file whose entries are registered too");
         s.duration("hosts_file_interval", "how often hosts_file is checked for changes").byDefault(std::chrono::seconds(2))
-            .range(std::chrono::milliseconds(100), std::chrono::hours(1));
+            .range(std::chrono::milliseconds(1), std::chrono::hours(1));
         return s;
     }
 

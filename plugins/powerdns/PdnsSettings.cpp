@@ -128,7 +128,6 @@ sdk::SettingsSpec pdnsSettingsSpec() {
     s.list("nameservers", "apex NS of zones that bring none").check(nameserverProblem);
     s.text("soa_edit_api", "SOA-EDIT-API of the zones dadns creates (empty: serials as the zone has them)")
         .oneOf({"", "DEFAULT", "INCREASE", "EPOCH", "SOA-EDIT", "SOA-EDIT-INCREASE", "OFF"});
-    s.integer("parallel", "zones applied at once per server").byDefault(8).range(1, 256);
     s.integer("cached_zones", "zones whose rrset fingerprints are kept").byDefault(100000).range(0, 100000000);
     s.rule("servers", serversRule);
     return s;
@@ -163,7 +162,7 @@ PdnsSettings readSettings(const std::string& instance, const std::string& config
     s.zoneKind = c.text("zone_kind") == "Primary" ? "Master" : c.text("zone_kind");
     for (std::string ns : c.list("nameservers")) s.nameservers.push_back(ns.back() == '.' ? ns : ns + ".");
     s.soaEditApi = c.text("soa_edit_api") == "OFF" ? "" : c.text("soa_edit_api");
-    s.parallel = static_cast<uint32_t>(c.integer("parallel"));
+    s.parallel = c.parallel(s.parallel);
     s.cachedZones = static_cast<size_t>(c.integer("cached_zones"));
     return s;
 }

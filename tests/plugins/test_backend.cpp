@@ -41,7 +41,6 @@ public:
         s.text("fail_file", "while this file exists, applies fail (retryable)");
         s.integer("fail_first", "the first N applies fail (retryable)").range(0, 1000000);
         s.integer("count_offset", "added to every count (a backend that drifts)").range(-1000000, 1000000);
-        s.integer("parallel", "zones applied at once").byDefault(4).range(1, 256);
         s.text("health_file", "while this file exists, health fails");
         s.flag("throw_std", "failures throw std::runtime_error instead of an SDK error");
         s.text("poison_file", "zones named in this file fail permanently");
@@ -61,7 +60,7 @@ public:
         failFile_ = s.text("fail_file");
         failFirst_ = static_cast<int>(s.integer("fail_first"));
         countOffset_ = s.integer("count_offset");
-        parallel_ = static_cast<uint32_t>(s.integer("parallel"));
+        parallel_ = s.parallel(4);
         healthFile_ = s.text("health_file");
         throwStd_ = s.flag("throw_std");
         poisonFile_ = s.text("poison_file");

@@ -115,11 +115,11 @@ TEST_CASE("a 1.2 plugin's settings hook names every problem by key, before anyth
         for (const auto& p : settingsProblems(inst, *plugin)) out[p.key] = p.problem;
         return out;
     };
-    auto found = problems(R"({"type":"test_backend","enabled":true,"optional":false,"parallel":300,"delay_msec":5,"fail":"sometimes"})");
+    auto found = problems(R"({"type":"test_backend","enabled":true,"optional":false,"parallel":3000,"delay_msec":5,"fail":"sometimes"})");
     CHECK_THAT(found["dns.backends.files.dir"], Catch::StartsWith("is required"));
     CHECK(found["dns.backends.files.delay_msec"] == "unknown setting (did you mean 'delay_ms'?)");
     CHECK(found["dns.backends.files.fail"] == "must be one of retryable, permanent, got 'sometimes'");
-    CHECK(found["dns.backends.files.parallel"] == "must be between 1 and 256, got 300"); // the plugin declared the core key
+    CHECK(found["dns.backends.files.parallel"] == "must be between 0 and 1024, got 3000"); // the host's key, checked by the host's range
     CHECK(found.size() == 4);
     CHECK(problems(R"({"dir":"/tmp/x","type":"test_backend","enabled":"yes"})").empty()); // core keys are known
     CHECK(problems("{not json").begin()->first == "dns.backends.files");

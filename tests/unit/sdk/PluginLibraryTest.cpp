@@ -91,7 +91,8 @@ TEST_CASE("plugin library: what the daemon's loader refuses is refused with the 
     CHECK_THROWS_WITH(PluginLibrary(host, testPluginDir() + "/null_descriptor.so"), Catch::Contains("null descriptor"));
     CHECK_THROWS_WITH(PluginLibrary(host, testPluginDir() + "/abi_major_mismatch.so"), Catch::Contains("other ABI major"));
     CHECK_THROWS_WITH(PluginLibrary(host, testPluginDir() + "/sdk_other_major.so"), Catch::Contains("other ABI major"));
-    CHECK_THROWS_WITH(PluginLibrary(host, testPluginDir() + "/oversized_desc.so"), Catch::Contains("oversized"));
+    CHECK_THROWS_WITH(PluginLibrary(host, testPluginDir() + "/oversized_desc.so"), Catch::Contains("oversized struct: plugin descriptor"));
+    CHECK_THROWS_WITH(PluginLibrary(host, testPluginDir() + "/bad_name.so"), Catch::Contains("invalid name"));
     CHECK_THROWS_WITH(PluginLibrary(host, testPluginDir() + "/no-such-plugin.so"), Catch::Contains("cannot load"));
 }
 

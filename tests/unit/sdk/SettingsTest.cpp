@@ -94,7 +94,12 @@ TEST_CASE("settings: each mistake is named by its key, all of them at once", "[s
 
     CHECK(problems(R"({"zones_dir":"/z","file_mode":"4755"})")["file_mode"] == "must be no larger than 0777, got '4755'");
     CHECK(problems(R"({"zones_dir":"/z","port":1.5})")["port"] == "must be a whole number, got '1.5'");
-    CHECK(problems(R"({"zones_dir":"/z","port":"99999999999999999999"})")["port"] == "must be a whole number");
+    CHECK_THAT(problems(R"({"zones_dir":"/z","port":"99999999999999999999"})")["port"], Catch::StartsWith("must be a whole number within range"));
+    CHECK_THAT(problems(R"({"zones_dir":"/z","port":9223372036854775808})")["port"], Catch::StartsWith("must be a whole number within range"));
+    CHECK(problems(R"({"zones_dir":"/z","port":"-9223372036854775808"})")["port"] == "must be between 1 and 65535, got -9223372036854775808");
+    CHECK(problems(R"({"zones_dir":"/z","port":2.0})").empty()); // a JSON number whole as written otherwise
+    CHECK(exampleSpec().read("x", R"({"zones_dir":"/z","port":1e3})").integer("port") == 1000);
+    CHECK(problems(R"({"zones_dir":"/z","port":"2.0"})")["port"] == "must be a whole number, got '2.0'"); // text: digits only
     CHECK(problems(R"({"zones_dir":"/z","timeout":"-5s"})").count("timeout") == 1);
     CHECK(problems(R"({"zones_dir":"/z","timeout":"50ms"})")["timeout"] == "must be between 100ms and 600000ms, got '50ms'");
     CHECK(problems(R"({"zones_dir":"/z","servers":{"url":"u"}})")["servers"] == "must be a list of mappings");
@@ -119,6 +124,31 @@ TEST_CASE("settings: the host's keys are known; null means unset; rules see vali
     auto found = problems(R"({"zones_dir":"/z","timeout":"2m","check":"maybe"})");
     CHECK(found.size() == 1);
     CHECK(found["check"] == "must be true or false");
+}
+
+TEST_CASE("settings: a text choice may be empty; a default or range of another kind is a plugin bug at once", "[sdk]") {
+    SettingsSpec s;
+    s.text("soa_edit", "SOA-EDIT-API").oneOf({"", "DEFAULT", "INCREASE"});
+    CHECK(s.check(R"({"soa_edit":""})").empty());
+    CHECK(s.read("p", R"({"soa_edit":"increase"})").text("soa_edit") == "INCREASE");
+    CHECK(s.read("p", "{}").text("soa_edit").empty());
+    CHECK(s.check(R"({"soa_edit":"SOMETIMES"})").size() == 1);
+
+    SettingsSpec bad;
+    CHECK_THROWS_AS(bad.flag("check", "c").byDefault(1), std::logic_error);
+    CHECK_THROWS_AS(bad.duration("timeout", "t").byDefault(5), std::logic_error);
+    CHECK_THROWS_AS(bad.duration("interval", "i").range(1, 5), std::logic_error);
+    CHECK_THROWS_AS(bad.text("name", "n").byDefault(true), std::logic_error);
+    CHECK_NOTHROW(bad.mode("bits", "b").byDefault(0644).range(0, 0777));
+}
+
+TEST_CASE("settings: the host's parallel is known to every plugin, with the host's range", "[sdk]") {
+    SettingsSpec s;
+    CHECK(s.read("p", R"({"parallel":8})").parallel(4) == 8);
+    CHECK(s.read("p", R"({"parallel":0})").parallel(4) == 4); // 0: the plugin decides
+    CHECK(s.read("p", "{}").parallel(4) == 4);
+    CHECK(s.check(R"({"parallel":1024})").empty());
+    CHECK(s.check(R"({"parallel":1025})").front().problem == "must be between 0 and 1024, got 1025");
 }
 
 TEST_CASE("settings: read refuses with a permanent error naming instance and keys; misuse is a plugin bug", "[sdk]") {

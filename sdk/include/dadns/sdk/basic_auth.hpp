@@ -25,7 +25,7 @@ struct BasicCredentials {
 };
 
 // Longer Authorization values are refused before decoding (3 KiB of credentials).
-constexpr size_t kMaxBasicAuthValue = 4096;
+inline constexpr size_t kMaxBasicAuthValue = 4096;
 
 namespace detail {
 

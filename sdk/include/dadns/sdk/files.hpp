@@ -5,11 +5,13 @@
 // - PermanentError when this path can never be written this way, so retrying cannot help:
 //   a symbolic link or a directory at the path (ELOOP, EISDIR), a name too long (ENAMETOOLONG),
 //   a file where a directory is expected (ENOTDIR), a name the file system refuses (EINVAL),
-//   and content the check callback refuses.
+//   and content the check callback refuses. A check that throws passes its own error on.
 // - RetryableError for everything else, which is about the file system, not this file: no
 //   space or quota (ENOSPC, EDQUOT), read-only (EROFS), I/O errors (EIO), permissions
 //   (EACCES, EPERM), a missing directory (ENOENT), out of descriptors or memory.
-// On every failure the temp file is removed and the file at path is untouched.
+// On every failure the temp file is removed, and the file at path is untouched, except one: a
+// RetryableError saying the directory could not be synced after the rename, when the new
+// content is in place but may not survive a crash (writing it again is the remedy).
 //
 // Thread-safety: calls may run concurrently, for the same path too (each writes its own temp
 // file; the last rename wins, and a reader sees one whole version).
@@ -64,7 +66,8 @@ inline void writeAndSync(int fd, const std::string& content, unsigned mode, cons
     }
     // fchmod: the mode asked for, whatever the umask.
     if (::fchmod(fd, mode & 07777) != 0) throwFileError("cannot set the mode of", tmp, errno);
-    if (::fsync(fd) != 0) throwFileError("cannot sync", tmp, errno);
+    // EINVAL: a file that cannot be synced (as syncDirectory): nothing to make durable this way.
+    if (::fsync(fd) != 0 && errno != EINVAL) throwFileError("cannot sync", tmp, errno);
 }
 
 // Makes the rename durable. A file system that cannot sync a directory (EINVAL) has nothing

@@ -10,11 +10,14 @@
 
 #include <dadns/sdk/json.hpp>
 
+#include <cctype>
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
 #include <string>
+#include <system_error>
 #include <vector>
 
 namespace dadns::sdk::setting_values {
@@ -35,16 +38,20 @@ inline Read<std::string> readText(const Json& v) {
     return {v.asString(), ""};
 }
 
-// A whole number; a JSON number with a fraction or exponent, or any other text, is refused.
+// A whole number: digits with an optional '-' (a JSON number or a string), or a JSON number
+// that is whole as written otherwise ("2.0", "1e3"). A fraction, other text, or a value beyond
+// the range of long long is refused.
 inline Read<long long> readInteger(const Json& v) {
     if (v.type() != Json::Type::Number && v.type() != Json::Type::String) return {0, "must be a whole number"};
     const std::string& text = v.asString();
-    if (text.empty() || text.size() > 19) return {0, "must be a whole number"};
-    size_t i = text[0] == '-' ? 1 : 0;
-    if (i == text.size()) return {0, "must be a whole number"};
-    for (size_t k = i; k < text.size(); ++k)
-        if (text[k] < '0' || text[k] > '9') return {0, "must be a whole number, got '" + text + "'"};
-    return {std::strtoll(text.c_str(), nullptr, 10), ""};
+    long long out = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+    if (ec == std::errc::result_out_of_range) return {0, "must be a whole number within range, got '" + text + "'"};
+    if (ec == std::errc() && end == text.data() + text.size()) return {out, ""};
+    double d = v.asNumber();
+    if (v.type() == Json::Type::Number && std::isfinite(d) && d == std::floor(d) && std::fabs(d) < 9.2e18)
+        return {static_cast<long long>(d), ""};
+    return {0, "must be a whole number, got '" + text + "'"};
 }
 
 inline Read<bool> readFlag(const Json& v) {

@@ -25,12 +25,15 @@
 #include <dadns/sdk/setting_values.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <functional>
+#include <initializer_list>
 #include <limits>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -52,6 +55,9 @@ inline std::string describeProblems(const std::string& instance, const std::vect
     return message;
 }
 
+// The largest `parallel` the host takes (docs/configuration.md).
+inline constexpr long long kMaxParallel = 1024;
+
 class Settings;
 class SettingsSpec;
 
@@ -64,16 +70,29 @@ public:
     // A further rule on a text value or on each item of a list: "" when fine, else the problem.
     using TextCheck = std::function<std::string(const std::string&)>;
 
+    // A default or range of another kind than the setting's is a plugin bug: std::logic_error,
+    // thrown when the declaration is made (flag(k).byDefault(1) would otherwise default to false).
     Setting& required() { required_ = true; return *this; }
-    Setting& byDefault(std::string v) { text_ = std::move(v); return *this; }
-    Setting& byDefault(const char* v) { text_ = v; return *this; }
-    Setting& byDefault(long long v) { integer_ = v; return *this; }
-    Setting& byDefault(int v) { integer_ = v; return *this; }
-    Setting& byDefault(bool v) { flag_ = v; return *this; }
-    Setting& byDefault(std::chrono::milliseconds v) { duration_ = v; return *this; }
-    Setting& byDefault(std::vector<std::string> v) { list_ = std::move(v); return *this; }
-    Setting& range(long long min, long long max) { min_ = min; max_ = max; return *this; }
-    Setting& range(std::chrono::milliseconds min, std::chrono::milliseconds max) { minDuration_ = min; maxDuration_ = max; return *this; }
+    Setting& byDefault(std::string v) { expect({Kind::Text}, "a text default"); text_ = std::move(v); return *this; }
+    Setting& byDefault(const char* v) { return byDefault(std::string(v)); }
+    Setting& byDefault(long long v) { expect({Kind::Integer, Kind::Size, Kind::Mode}, "a number default"); integer_ = v; return *this; }
+    Setting& byDefault(int v) { return byDefault(static_cast<long long>(v)); }
+    Setting& byDefault(bool v) { expect({Kind::Flag}, "a true/false default"); flag_ = v; return *this; }
+    Setting& byDefault(std::chrono::milliseconds v) { expect({Kind::Duration}, "a duration default"); duration_ = v; return *this; }
+    Setting& byDefault(std::vector<std::string> v) { expect({Kind::List, Kind::Command}, "a list default"); list_ = std::move(v); return *this; }
+    // Integer, size and mode: the value; list and command: the number of items.
+    Setting& range(long long min, long long max) {
+        expect({Kind::Integer, Kind::Size, Kind::Mode, Kind::List, Kind::Command}, "a number range");
+        min_ = min;
+        max_ = max;
+        return *this;
+    }
+    Setting& range(std::chrono::milliseconds min, std::chrono::milliseconds max) {
+        expect({Kind::Duration}, "a duration range");
+        minDuration_ = min;
+        maxDuration_ = max;
+        return *this;
+    }
     // Allowed values of a text setting, compared without regard to case; text() returns the
     // value as declared here ("native" configured, "Native" declared: "Native").
     Setting& oneOf(std::vector<std::string> values) { choices_ = std::move(values); return *this; }
@@ -90,15 +109,20 @@ private:
     Setting(std::string key, Kind kind, std::string help) : key_(std::move(key)), kind_(kind), help_(std::move(help)) {}
 
     std::string problemOf(const Json& v) const;
+    void expect(std::initializer_list<Kind> kinds, const char* what) const {
+        if (std::find(kinds.begin(), kinds.end(), kind_) == kinds.end())
+            throw std::logic_error("plugin bug: setting '" + key_ + "' is given " + what + " its kind cannot take");
+    }
     std::string rangeProblem(long long v) const {
         if (v < min_ || v > max_) return "must be between " + std::to_string(min_) + " and " + std::to_string(max_) + ", got " + std::to_string(v);
         return "";
     }
-    std::string choice(const std::string& v) const {
+    // The declared choice v names (case aside); nullopt when none ("" may be a choice).
+    std::optional<std::string> choice(const std::string& v) const {
         for (const auto& c : choices_)
             if (c.size() == v.size() && std::equal(c.begin(), c.end(), v.begin(), [](unsigned char a, unsigned char b) { return std::tolower(a) == std::tolower(b); }))
                 return c;
-        return "";
+        return std::nullopt;
     }
 
     std::string key_;
@@ -131,6 +155,13 @@ public:
     unsigned mode(const std::string& key) const;
     std::vector<std::string> list(const std::string& key) const;    // List and Command
     std::vector<Settings> objects(const std::string& key) const;
+    // The host's `parallel` setting (how many zones the instance applies at once; the host
+    // overrides parallelism() with it): 0 or absent gives pluginDefault. For a backend that sizes
+    // something (a connection pool) by it.
+    uint32_t parallel(uint32_t pluginDefault) const {
+        long long n = integer("parallel");
+        return n > 0 ? static_cast<uint32_t>(n) : pluginDefault;
+    }
     // Whether the configuration sets the key (to anything but null).
     bool has(const std::string& key) const { return !json_[key].isNull(); }
     // The configuration as handed over, e.g. to pass a part of it on (Backend::targets).
@@ -232,6 +263,7 @@ private:
             if (spec.find(key)) continue;
             Setting& s = spec.declare(key, kind, "read by the host");
             s.core_ = true;
+            if (std::string(key) == "parallel") s.range(0, kMaxParallel);
         }
         return spec;
     }
@@ -251,7 +283,7 @@ inline std::string Setting::problemOf(const Json& v) const {
     case Kind::Text: {
         auto r = readText(v);
         if (!r.problem.empty()) return r.problem;
-        if (!choices_.empty() && choice(r.value).empty()) {
+        if (!choices_.empty() && !choice(r.value)) {
             std::string all;
             for (const auto& c : choices_) all += (all.empty() ? "" : ", ") + c;
             return "must be one of " + all + ", got '" + r.value + "'";
@@ -378,7 +410,7 @@ inline std::string Settings::text(const std::string& key) const {
     const Json* v = value(key, Setting::Kind::Text, d);
     if (!v) return d->text_;
     std::string t = v->asString();
-    return d->choices_.empty() ? t : d->choice(t);
+    return d->choices_.empty() ? t : d->choice(t).value_or(t);
 }
 
 inline long long Settings::integer(const std::string& key) const {

@@ -256,13 +256,17 @@ private:
     }
 
     // ---- The table's functions -------------------------------------------------------------
+    // The table's functions are called from the plugin's code: none lets an exception out.
     static void cLog(void* ctx, int32_t level, dadns_str message) {
-        Caller& c = caller(ctx);
-        std::lock_guard<std::mutex> lock(c.host->mutex_);
-        LogLine line{static_cast<dadns_log_level>(level), std::string(view(message)), c.instance};
-        if (c.host->echo_) std::fprintf(stderr, "[%d] %s: %s\n", level, line.instance.c_str(), line.message.c_str());
-        c.host->logs_.push_back(std::move(line));
-        c.host->recorded();
+        try {
+            Caller& c = caller(ctx);
+            std::lock_guard<std::mutex> lock(c.host->mutex_);
+            LogLine line{static_cast<dadns_log_level>(level), std::string(view(message)), c.instance};
+            if (c.host->echo_) std::fprintf(stderr, "[%d] %s: %s\n", level, line.instance.c_str(), line.message.c_str());
+            c.host->logs_.push_back(std::move(line));
+            c.host->recorded();
+        } catch (...) {
+        }
     }
 
     static Submission toSubmission(const dadns_change& change, const std::string& instance) {
@@ -402,6 +406,14 @@ private:
 
     static int32_t cRegisterRoute(void* ctx, dadns_str method, dadns_str prefix, int32_t auth, dadns_http_handler handler,
                                   void* handlerCtx, dadns_status* status) {
+        try {
+            return registerRoute(ctx, method, prefix, auth, handler, handlerCtx, status);
+        } catch (const std::exception& e) {
+            return fail(status, DADNS_ERR_RETRYABLE, e.what());
+        }
+    }
+    static int32_t registerRoute(void* ctx, dadns_str method, dadns_str prefix, int32_t auth, dadns_http_handler handler,
+                                 void* handlerCtx, dadns_status* status) {
         Caller& c = caller(ctx);
         std::string path(view(prefix));
         if (!handler) return fail(status, DADNS_ERR_PERMANENT, "no handler given");
@@ -429,11 +441,22 @@ private:
             std::lock_guard<std::mutex> lock(caller(ctx).host->mutex_);
             check = caller(ctx).host->credentials_;
         }
-        return check && check(view(user), view(password)) ? 1 : 0;
+        try {
+            return check && check(view(user), view(password)) ? 1 : 0;
+        } catch (...) {
+            return 0;
+        }
     }
 
     static void recordMetric(void* ctx, MetricKind kind, dadns_str name, dadns_str help, const dadns_label* labels, size_t count,
                              double value) {
+        try {
+            recordMetricOrThrow(ctx, kind, name, help, labels, count, value);
+        } catch (...) {
+        }
+    }
+    static void recordMetricOrThrow(void* ctx, MetricKind kind, dadns_str name, dadns_str help, const dadns_label* labels, size_t count,
+                                    double value) {
         Caller& c = caller(ctx);
         MetricSample m{kind, std::string(view(name)), std::string(view(help)), {}, value};
         bool hasInstance = false;

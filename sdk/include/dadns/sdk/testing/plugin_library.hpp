@@ -4,15 +4,13 @@
 
 #include <dadns/abi.h>
 #include <dadns/sdk/backend.hpp>
+#include <dadns/sdk/plugin_tables.hpp>
 #include <dadns/sdk/settings.hpp>
 #include <dadns/sdk/testing/fake_host.hpp>
 #include <dadns/sdk/types.hpp>
 
 #include <dlfcn.h>
 
-#include <algorithm>
-#include <cstddef>
-#include <cstring>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -37,14 +35,6 @@ struct OpenedPlugin {
 
     ~OpenedPlugin() {
         if (handle) dlclose(handle);
-    }
-    // As the daemon copies (docs/abi.md, "The minor-version rule"): a newer minor's larger table
-    // is read as far as this SDK knows it; a larger table from any other plugin is refused.
-    template <class Table>
-    void copy(const Table* from, Table& to, const char* what) {
-        if (!from) throw std::runtime_error(path + ": missing " + what);
-        if (from->struct_size > sizeof(Table) && abiMinor <= DADNS_ABI_MINOR) throw std::runtime_error(path + ": oversized " + what);
-        std::memcpy(&to, from, std::min<size_t>(from->struct_size, sizeof(Table)));
     }
 };
 
@@ -261,24 +251,18 @@ private:
         if (!problems.empty()) throw PermanentError(describeProblems(instance, problems));
     }
 
+    // The daemon's rules (plugin_tables.hpp), refusals thrown as "<path>: <reason>".
     static void describe(detail::OpenedPlugin& p, const dadns_plugin_desc* desc) {
-        if (!desc) throw std::runtime_error(p.path + ": null descriptor");
-        if (desc->struct_size < offsetof(dadns_plugin_desc, kind) + sizeof(desc->kind))
-            throw std::runtime_error(p.path + ": invalid descriptor struct_size " + std::to_string(desc->struct_size));
-        if (desc->abi_major != DADNS_ABI_MAJOR) throw std::runtime_error(p.path + ": other ABI major " + std::to_string(desc->abi_major));
-        p.abiMinor = desc->abi_minor;
+        tables::DescriptorFacts facts;
         dadns_plugin_desc d{};
-        p.copy(desc, d, "plugin descriptor");
-        p.name = d.name ? d.name : "";
+        std::string reason = tables::readDescriptor(desc, d, facts);
+        if (reason.empty()) reason = tables::readFunctions(d, p.backend, p.service);
+        if (!reason.empty()) throw std::runtime_error(p.path + ": " + reason);
+        p.name = d.name;
         p.version = d.version ? d.version : "";
         p.kind = static_cast<dadns_plugin_kind>(d.kind);
+        p.abiMinor = d.abi_minor;
         p.checkSettings = d.check_settings;
-        if (p.kind == DADNS_KIND_BACKEND) p.copy(d.backend, p.backend, "backend table");
-        else if (p.kind == DADNS_KIND_INGESTION || p.kind == DADNS_KIND_DISCOVERY) p.copy(d.service, p.service, "service table");
-        else throw std::runtime_error(p.path + ": unknown kind " + std::to_string(d.kind));
-        bool complete = p.kind == DADNS_KIND_BACKEND ? p.backend.create && p.backend.destroy && p.backend.apply && p.backend.remove && p.backend.count
-                                                     : p.service.create && p.service.destroy;
-        if (!complete) throw std::runtime_error(p.path + ": missing required function");
     }
 
     FakeHost* host_;
