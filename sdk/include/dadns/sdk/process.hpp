@@ -180,9 +180,16 @@ inline std::string findExecutable(const std::string& name) {
 // What the forked child does before exec, async-signal-safe calls only. Dispositions are reset
 // before the mask is cleared, so no signal reaches a handler of the daemon in the child.
 [[noreturn]] inline void execForkedChild(const char* program, char* const* args, int outFd, int devNull, int statusFd, long maxFd,
-                                         const struct sigaction& defaultAction) {
+                                         const struct sigaction& defaultAction, int rtmin) {
     ::setpgid(0, 0);
     for (int sig = 1; sig < NSIG; ++sig) ::sigaction(sig, &defaultAction, nullptr);
+    // glibc's sigaction refuses the signals it keeps for itself (32 up to SIGRTMIN), so one the
+    // daemon inherited ignored would stay ignored through exec; the kernel resets them. An
+    // all-zero kernel sigaction is SIG_DFL, no flags, an empty mask, whatever the layout.
+    for (int sig = 32; sig < rtmin; ++sig) {
+        unsigned long zeros[8] = {};
+        ::syscall(SYS_rt_sigaction, sig, zeros, nullptr, static_cast<size_t>((_NSIG - 1) / 8));
+    }
     sigset_t none;
     sigemptyset(&none);
     ::sigprocmask(SIG_SETMASK, &none, nullptr);
@@ -227,8 +234,9 @@ inline pid_t spawnWithFork(const std::vector<std::string>& argv, int outFd, std:
     int status[2];
     if (!openPipe(status, error)) return -1;
     int devNull = aboveStdio(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+    int rtmin = SIGRTMIN; // a glibc call: made before fork
     pid_t pid = devNull < 0 ? -1 : ::fork();
-    if (pid == 0) execForkedChild(program.c_str(), args.data(), outFd, devNull, status[1], maxFd, defaultAction);
+    if (pid == 0) execForkedChild(program.c_str(), args.data(), outFd, devNull, status[1], maxFd, defaultAction, rtmin);
     int forkErr = errno;
     ::close(status[1]);
     if (devNull >= 0) ::close(devNull);
