@@ -81,7 +81,7 @@ private:
 } // namespace
 
 std::string toJson(const Poco::JSON::Object::Ptr& object) {
-    sdk::JsonWriter out;
+    sdk::JsonWriter out(sdk::NonUtf8::Escape); // API clients read JSON as UTF-8
     writeValue(out, object);
     return out.take();
 }

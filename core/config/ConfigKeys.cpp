@@ -1,9 +1,9 @@
 #include "core/config/ConfigKeys.hpp"
 
 #include "core/config/DaemonConfig.hpp"
+#include "core/log/Logging.hpp"
 #include "core/util/Errors.hpp"
 
-#include <dadns/sdk/json_writer.hpp>
 #include <dadns/sdk/utf8.hpp>
 
 #include <algorithm>
@@ -293,7 +293,7 @@ void checkConfigKeys(const ConfigTree& tree) {
     for (const auto& [key, value] : tree.values()) {
         // Values travel as JSON text to plugins and the API, which can carry only UTF-8: any
         // other byte would arrive changed (a Latin-1 password as "\xE9"), so it is refused.
-        if (!sdk::isUtf8(key)) throw ConfigError(sdk::jsonQuote(key), "is a key that is not valid UTF-8 text");
+        if (!sdk::isUtf8(key)) throw ConfigError(escapeLogText(key), "is a key that is not valid UTF-8 text");
         if (!sdk::isUtf8(value.text)) throw ConfigError(key, "is not valid UTF-8 text");
         checkKey(key, value);
     }

@@ -17,6 +17,6 @@ std::string ApiRequest::header(const std::string& name) const {
     return "";
 }
 
-std::string jsonError(const std::string& message) { return "{\"error\":" + sdk::jsonQuote(message) + "}"; }
+std::string jsonError(const std::string& message) { return "{\"error\":" + sdk::jsonQuote(message, sdk::NonUtf8::Escape) + "}"; }
 
 } // namespace dadns

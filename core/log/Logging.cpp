@@ -93,7 +93,7 @@ public:
 private:
     static void quote(spdlog::memory_buf_t& dest, std::string_view s) {
         std::string out;
-        sdk::appendJsonString(out, s);
+        sdk::appendJsonString(out, s, sdk::NonUtf8::Escape); // a log line is always valid UTF-8
         append(dest, out);
     }
     spdlog::pattern_formatter time_{"{\"time\":\"%Y-%m-%dT%H:%M:%S.%e%z\"", spdlog::pattern_time_type::local, ""};

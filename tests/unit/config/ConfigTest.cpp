@@ -107,6 +107,9 @@ TEST_CASE("an environment variable naming no key is refused by name", "[config]"
 TEST_CASE("a value in the file that is not UTF-8 is refused by key", "[config]") {
     auto tree = ConfigTree::fromYamlText(std::string(kMinimal) + "dns:\n  backends:\n    bind:\n      zones_dir: \"/zones/\xff\"\n");
     CHECK_THROWS_WITH(DaemonConfig::fromTree(tree), Catch::Contains("dns.backends.bind.zones_dir: is not valid UTF-8 text"));
+    // A key too: it would reach the plugin renamed. The message shows the byte as \xff.
+    auto keyed = ConfigTree::fromYamlText(std::string(kMinimal) + "dns:\n  backends:\n    bind:\n      zones_dir: /z\n      \"dir\xff\": 1\n");
+    CHECK_THROWS_WITH(DaemonConfig::fromTree(keyed), Catch::Contains("dns.backends.bind.dir\\xff: is a key that is not valid UTF-8 text"));
 }
 
 TEST_CASE("backend instances: enabled, type defaulting to the instance name, JSON section", "[config]") {

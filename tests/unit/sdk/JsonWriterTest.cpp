@@ -51,23 +51,31 @@ TEST_CASE("well-formed UTF-8 is copied as it is", "[sdk]") {
     CHECK(jsonQuote("\xc2\xa0") == "\"\xc2\xa0\""); // U+00A0 follows the C1 block: not a control
 }
 
-TEST_CASE("bytes that are not UTF-8 are written as \\xHH, so the JSON stays valid UTF-8", "[sdk]") {
-    CHECK(jsonQuote("\xff") == "\"\\\\xff\"");
-    CHECK(jsonQuote("ab\xe2\x82") == "\"ab\\\\xe2\\\\x82\"");        // cut off
-    CHECK(jsonQuote("\xc0\xaf") == "\"\\\\xc0\\\\xaf\"");            // overlong '/'
-    CHECK(jsonQuote("\xed\xa0\x80") == "\"\\\\xed\\\\xa0\\\\x80\""); // a surrogate
-    CHECK(jsonQuote("\xf4\x90\x80\x80") == "\"\\\\xf4\\\\x90\\\\x80\\\\x80\""); // above U+10FFFF
-    CHECK(readBack(jsonQuote("x\xffy")) == "x\\xffy");
+TEST_CASE("bytes that are not UTF-8 are copied (data reads back the same); a log escapes them as \\xHH", "[sdk]") {
+    CHECK(jsonQuote("\xff") == "\"\xff\"");
+    CHECK(jsonQuote("ab\xe2\x82\n") == "\"ab\xe2\x82\\n\"");  // cut off, then a control still escaped
+    CHECK(readBack(jsonQuote("x\xffy")) == "x\xffy");
+    CHECK(jsonQuote("\xff", NonUtf8::Escape) == "\"\\\\xff\"");
+    CHECK(jsonQuote("ab\xe2\x82", NonUtf8::Escape) == "\"ab\\\\xe2\\\\x82\"");            // cut off
+    CHECK(jsonQuote("\xc0\xaf", NonUtf8::Escape) == "\"\\\\xc0\\\\xaf\"");                // overlong '/'
+    CHECK(jsonQuote("\xed\xa0\x80", NonUtf8::Escape) == "\"\\\\xed\\\\xa0\\\\x80\"");     // a surrogate
+    CHECK(jsonQuote("\xf4\x90\x80\x80", NonUtf8::Escape) == "\"\\\\xf4\\\\x90\\\\x80\\\\x80\""); // above U+10FFFF
+    CHECK(readBack(jsonQuote("x\xffy", NonUtf8::Escape)) == "x\\xffy");
 
     std::mt19937 random(7);
     for (int round = 0; round < 2000; ++round) {
         std::string bytes(random() % 24, '\0');
         for (auto& b : bytes) b = static_cast<char>(random() % 256);
-        std::string quoted = jsonQuote(bytes);
         INFO("round " << round);
-        CHECK(isUtf8(quoted));
-        for (unsigned char c : quoted) CHECK(c >= 0x20);
-        CHECK_NOTHROW(Json::parse(quoted));
+        // Data: any bytes read back exactly, and no control byte is ever written raw.
+        std::string copied = jsonQuote(bytes);
+        CHECK(readBack(copied) == bytes);
+        for (unsigned char c : copied) CHECK((c >= 0x20 && c != 0x7f));
+        // A log: always valid UTF-8, and JSON the reader takes.
+        std::string escaped = jsonQuote(bytes, NonUtf8::Escape);
+        CHECK(isUtf8(escaped));
+        for (unsigned char c : escaped) CHECK(c >= 0x20);
+        CHECK_NOTHROW(Json::parse(escaped));
     }
 }
 

@@ -8,10 +8,13 @@
 //   line-based reader acts on. U+2028 and U+2029 are escaped too (JavaScript and some log
 //   readers end a line there).
 // - Other well-formed UTF-8 is copied as it is.
-// - A byte that does not start well-formed UTF-8 (see utf8.hpp) is written as the four
-//   characters \xHH (in the JSON text "\\xHH"): the output is always valid UTF-8, as JSON must
-//   be, and the byte stays readable in an error message or a log line. Such text does not read
-//   back byte for byte; a value that must carry arbitrary bytes is encoded (base64) first.
+// - A byte that does not start well-formed UTF-8 (see utf8.hpp) is copied as it is
+//   (NonUtf8::Copy, the default): the writer never changes data, and the SDK's reader gives the
+//   same bytes back. dadns checks text for UTF-8 where it enters (configuration, zone text), so
+//   such bytes reach JSON only from input no check covers. Text for people and other programs
+//   (the daemon's API answers, log lines) writes them instead as the four characters \xHH
+//   (NonUtf8::Escape: in the JSON text "\\xHH"), so it is always valid UTF-8, as JSON readers
+//   require, and the byte stays readable; that text does not read back byte for byte.
 //
 // Contract: never throws (except std::bad_alloc). Functions are pure; a JsonWriter is one
 // document, used by one thread at a time.
@@ -42,8 +45,11 @@ inline bool plainJsonByte(unsigned char c) { return c >= 0x20 && c < 0x7f && c !
 
 } // namespace detail
 
+// What appendJsonString does with a byte that does not start well-formed UTF-8.
+enum class NonUtf8 { Copy, Escape };
+
 // Appends s to out as a JSON string, with the quotes.
-inline void appendJsonString(std::string& out, std::string_view s) {
+inline void appendJsonString(std::string& out, std::string_view s, NonUtf8 nonUtf8 = NonUtf8::Copy) {
     out.reserve(out.size() + s.size() + 2);
     out.push_back('"');
     for (size_t i = 0; i < s.size();) {
@@ -61,7 +67,8 @@ inline void appendJsonString(std::string& out, std::string_view s) {
         } else if (c == '\n' || c == '\r' || c == '\t') {
             out += c == '\n' ? "\\n" : c == '\r' ? "\\r" : "\\t";
         } else if (len == 0) {
-            detail::appendHexEscape(out, "\\\\x", c, 2);
+            if (nonUtf8 == NonUtf8::Escape) detail::appendHexEscape(out, "\\\\x", c, 2);
+            else out.push_back(static_cast<char>(c));
             len = 1;
         } else if (codePoint < 0x20 || (codePoint >= 0x7f && codePoint <= 0x9f) || codePoint == 0x2028 || codePoint == 0x2029) {
             detail::appendHexEscape(out, "\\u", codePoint, 4);
@@ -74,9 +81,9 @@ inline void appendJsonString(std::string& out, std::string_view s) {
 }
 
 // s as a JSON string, with the quotes.
-inline std::string jsonQuote(std::string_view s) {
+inline std::string jsonQuote(std::string_view s, NonUtf8 nonUtf8 = NonUtf8::Copy) {
     std::string out;
-    appendJsonString(out, s);
+    appendJsonString(out, s, nonUtf8);
     return out;
 }
 
@@ -90,6 +97,9 @@ inline std::string jsonQuote(std::string_view s) {
 //   resp.json(200, w.text());
 class JsonWriter {
 public:
+    // nonUtf8: what strings do with bytes that are not UTF-8 (see the top of this file).
+    explicit JsonWriter(NonUtf8 nonUtf8 = NonUtf8::Copy) : nonUtf8_(nonUtf8) {}
+
     JsonWriter& beginObject() { return open('{'); }
     JsonWriter& endObject() { return close('}'); }
     JsonWriter& beginArray() { return open('['); }
@@ -97,7 +107,7 @@ public:
 
     JsonWriter& key(std::string_view name) {
         separate();
-        appendJsonString(out_, name);
+        appendJsonString(out_, name, nonUtf8_);
         out_.push_back(':');
         afterKey_ = true;
         return *this;
@@ -105,7 +115,7 @@ public:
 
     JsonWriter& value(std::string_view s) {
         separate();
-        appendJsonString(out_, s);
+        appendJsonString(out_, s, nonUtf8_);
         return *this;
     }
     JsonWriter& value(const std::string& s) { return value(std::string_view(s)); }
@@ -165,6 +175,7 @@ private:
         first_.back() = false;
     }
 
+    NonUtf8 nonUtf8_;
     std::string out_;
     std::vector<bool> first_; // one per open container: nothing written in it yet
     bool afterKey_ = false;
