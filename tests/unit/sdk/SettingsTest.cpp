@@ -142,6 +142,14 @@ TEST_CASE("settings: a text choice may be empty; a default or range of another k
     CHECK_NOTHROW(bad.mode("bits", "b").byDefault(0644).range(0, 0777));
 }
 
+TEST_CASE("settings: a declaration's reference stays valid while more keys are declared", "[sdk]") {
+    SettingsSpec s;
+    Setting& first = s.text("first", "declared first");
+    for (int i = 0; i < 100; ++i) s.integer("k" + std::to_string(i), "filler");
+    first.required(); // refined after a hundred more declarations
+    CHECK(s.check("{}").front().problem == "is required (declared first)");
+}
+
 TEST_CASE("settings: the host's parallel is known to every plugin, with the host's range", "[sdk]") {
     SettingsSpec s;
     CHECK(s.read("p", R"({"parallel":8})").parallel(4) == 8);

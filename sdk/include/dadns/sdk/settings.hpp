@@ -28,6 +28,7 @@
 #include <cctype>
 #include <chrono>
 #include <cstdio>
+#include <deque>
 #include <functional>
 #include <initializer_list>
 #include <limits>
@@ -205,7 +206,7 @@ public:
     // at the given key.
     void rule(const std::string& key, std::function<std::string(const Settings&)> fn) { rules_.push_back({key, std::move(fn)}); }
 
-    const std::vector<Setting>& declared() const { return settings_; }
+    const std::deque<Setting>& declared() const { return settings_; }
     const Setting* find(const std::string& key) const {
         for (const auto& s : settings_)
             if (s.key_ == key) return &s;
@@ -271,7 +272,7 @@ private:
     void checkObject(const Json& json, const std::string& prefix, std::vector<SettingProblem>& problems) const;
     std::string unknownKeyProblem(const std::string& key) const;
 
-    std::vector<Setting> settings_;
+    std::deque<Setting> settings_; // a deque: a Setting& a declaration returned stays valid after the next
     std::vector<Rule> rules_;
 };
 
