@@ -1,4 +1,6 @@
 // Reading HTTP Basic credentials (the API and the directadmin plugin both use this parser).
+#include "support/TestSupport.hpp"
+
 #include <dadns/sdk/basic_auth.hpp>
 
 #include <catch2/catch.hpp>
@@ -6,25 +8,7 @@
 #include <string>
 
 using namespace dadns::sdk;
-
-namespace {
-
-std::string base64(const std::string& in) {
-    static const char* alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    std::string out;
-    for (size_t i = 0; i < in.size(); i += 3) {
-        uint32_t n = static_cast<uint32_t>(static_cast<unsigned char>(in[i])) << 16;
-        if (i + 1 < in.size()) n |= static_cast<uint32_t>(static_cast<unsigned char>(in[i + 1])) << 8;
-        if (i + 2 < in.size()) n |= static_cast<unsigned char>(in[i + 2]);
-        out += alphabet[(n >> 18) & 63];
-        out += alphabet[(n >> 12) & 63];
-        out += i + 1 < in.size() ? alphabet[(n >> 6) & 63] : '=';
-        out += i + 2 < in.size() ? alphabet[n & 63] : '=';
-    }
-    return out;
-}
-
-} // namespace
+using dadns::test::base64;
 
 TEST_CASE("Basic credentials are read from an Authorization value", "[sdk]") {
     auto creds = parseBasicAuth("Basic YWRtaW46c2VjcmV0"); // admin:secret
