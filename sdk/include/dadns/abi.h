@@ -29,7 +29,7 @@ extern "C" {
 #endif
 
 #define DADNS_ABI_MAJOR 1
-#define DADNS_ABI_MINOR 2
+#define DADNS_ABI_MINOR 3
 
 /* The one symbol every plugin exports. */
 #define DADNS_PLUGIN_INIT_SYMBOL "dadns_plugin_init"
@@ -256,10 +256,13 @@ typedef struct dadns_backend_api {
     void* (*create)(void* host_ctx, dadns_str instance_name, dadns_str config_json,
                     dadns_status* status);
     void (*destroy)(void* instance);
-    /* Idempotent: afterwards the backend holds exactly this zone. expected_count receives the
-     * number of records the backend stores for it (records it cannot serve are excluded). */
+    /* Idempotent: returns DADNS_OK once the backend's server serves exactly this zone (served,
+     * not merely written: a server that loads a file must have loaded it). expected_count
+     * receives the number of records the backend stores for it (records it cannot serve are
+     * excluded). */
     int32_t (*apply)(void* instance, const dadns_zone* zone, int64_t* expected_count,
                      dadns_status* status);
+    /* Returns DADNS_OK once the server no longer serves the zone. */
     int32_t (*remove)(void* instance, dadns_str zone, dadns_status* status);
     /* Records the backend holds for the zone; 0 when it does not have it. */
     int32_t (*count)(void* instance, dadns_str zone, int64_t* count, dadns_status* status);
@@ -280,6 +283,15 @@ typedef struct dadns_backend_api {
      * the instance is a single target created with its own configuration. */
     int32_t (*targets)(dadns_str instance_name, dadns_str config_json, void* sink_ctx,
                        dadns_target_sink sink, dadns_status* status);
+
+    /* Added in 1.3; may be NULL (the host then verifies by count alone). What the backend's
+     * server serves for the zone, read back from where that server reads it (named over AXFR,
+     * the rows CoreDNS reads, the rrsets PowerDNS's API holds): calls sink once with those
+     * records (version 0), or not at all when the zone is not served there. The host verifies
+     * an apply, scans for drift and shows differences with it: verified means every record
+     * served is a desired one, none twice, and as many as apply's expected_count. */
+    int32_t (*served_records)(void* instance, dadns_str zone, void* sink_ctx, dadns_zone_sink sink,
+                              dadns_status* status);
 } dadns_backend_api;
 
 /* ---------------------------------------------------------------------------------------- */

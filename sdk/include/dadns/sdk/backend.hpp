@@ -31,6 +31,14 @@ struct Target {
 //   static std::vector<Target> targets(const std::string& instanceName, const std::string& configJson);
 // and is then created once per target, each with its own lane, so one failing server never
 // holds back the others.
+//
+// apply and remove return once the server serves the change (a file named has loaded, rows
+// committed, the API's answer), not when it is merely written: the host reports the zone as
+// applied then. A backend that can read back what its server serves declares (ABI 1.3)
+//   std::optional<std::vector<Record>> servedRecords(const std::string& zone);
+// (std::nullopt: the zone is not served there) and is then verified by content: every record
+// served is a desired one, none twice, and as many as apply reported; drift scans compare
+// content too. Without it the host verifies by count().
 class Backend {
 public:
     explicit Backend(const InstanceContext& ctx) : host_(ctx.host), name_(ctx.name) {}

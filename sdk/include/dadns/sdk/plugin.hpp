@@ -10,7 +10,9 @@
 #include <dadns/sdk/service.hpp>
 #include <dadns/sdk/settings.hpp>
 
+#include <concepts>
 #include <exception>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -80,6 +82,12 @@ decltype(dadns_plugin_desc::check_settings) checkSettingsEntry() {
     else return nullptr;
 }
 
+// Whether a backend class declares the optional servedRecords() (see backend.hpp).
+template <class T>
+concept DeclaresServedRecords = requires(T& backend, const std::string& zone) {
+    { backend.servedRecords(zone) } -> std::same_as<std::optional<std::vector<Record>>>;
+};
+
 template <class T>
 struct BackendTrampolines {
     static T* self(void* p) { return static_cast<T*>(p); }
@@ -120,6 +128,20 @@ struct BackendTrampolines {
                 sink(sinkCtx, str(t.name), str(t.configJson));
         });
     }
+    static int32_t servedRecords(void* p, dadns_str zone, void* sinkCtx, dadns_zone_sink sink, dadns_status* st) {
+        return guarded(st, [&] {
+            std::string name(view(zone));
+            std::optional<std::vector<Record>> served = self(p)->servedRecords(name);
+            if (!served) return;
+            Zone held{name, 0, std::move(*served)};
+            AbiZone abi(held); // borrows from held
+            sink(sinkCtx, abi.get());
+        });
+    }
+    static decltype(dadns_backend_api::served_records) servedRecordsEntry() {
+        if constexpr (DeclaresServedRecords<T>) return &servedRecords;
+        else return nullptr;
+    }
     static decltype(dadns_backend_api::targets) targetsEntry() {
         if constexpr (DeclaresTargets<T>::value) return &targets;
         else return nullptr;
@@ -127,7 +149,7 @@ struct BackendTrampolines {
     static const dadns_backend_api* table() {
         static const dadns_backend_api api = {sizeof(dadns_backend_api), &createInstance<T>, &destroy, &apply,
                                               &remove, &count, &list, &reconcile, &health, &parallelism,
-                                              targetsEntry()};
+                                              targetsEntry(), servedRecordsEntry()};
         return &api;
     }
 };

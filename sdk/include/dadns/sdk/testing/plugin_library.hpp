@@ -12,6 +12,7 @@
 #include <dlfcn.h>
 
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -95,6 +96,18 @@ public:
         dadns_status st{};
         auto sink = [](void* ctx, dadns_str zone) { static_cast<std::vector<std::string>*>(ctx)->emplace_back(view(zone)); };
         detail::throwIfFailed(table().list_zones(instance_, &out, sink, &st), st);
+        return out;
+    }
+    // ABI 1.3: whether the plugin reports what its server serves (served_records).
+    bool reportsServedRecords() const { return table().served_records != nullptr; }
+    // What the server serves for the zone; std::nullopt when it does not serve it. Throws
+    // PermanentError for a plugin without served_records.
+    std::optional<std::vector<Record>> servedRecords(std::string_view zone) {
+        if (!reportsServedRecords()) throw PermanentError("plugin does not implement served_records");
+        std::optional<std::vector<Record>> out;
+        dadns_status st{};
+        auto sink = [](void* ctx, const dadns_zone* z) { *static_cast<std::optional<std::vector<Record>>*>(ctx) = toZone(*z).records; };
+        detail::throwIfFailed(table().served_records(instance_, str(zone), &out, sink, &st), st);
         return out;
     }
     // As the daemon does: a plugin without reconcile is applied again.
