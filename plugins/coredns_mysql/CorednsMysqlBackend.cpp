@@ -1,6 +1,8 @@
 // The coredns_mysql backend: writes each zone into the table the CoreDNS mysql plugin serves
 // from, as a diff in one transaction per zone. Record types the plugin cannot serve are left
 // out, reported in the apply's warning and excluded from the count both sides compare.
+// CoreDNS reads the table on every query, so committed rows are served: the records served
+// are the zone's rows read back (servedRecords).
 //
 // Nothing is assumed about the server at start: the instance comes up while MariaDB is down
 // and the schema is checked on every new connection, so a restarted or replaced server gets
@@ -15,6 +17,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
+#include <vector>
 
 namespace dadns::coredns {
 namespace {
@@ -98,6 +102,13 @@ public:
 
     int64_t count(const std::string& zone) override {
         return sessions_.with("counting " + zone, [&](Poco::Data::Session& s) { return table_.count(s, zone + "."); });
+    }
+
+    // The zone's rows as records, in one read; nullopt when the table has none for it.
+    std::optional<std::vector<Record>> servedRecords(const std::string& zone) {
+        std::vector<Row> rows = sessions_.with("reading " + zone, [&](Poco::Data::Session& s) { return table_.rows(s, zone + "."); });
+        if (rows.empty()) return std::nullopt;
+        return toRecords(rows, zone);
     }
 
     std::vector<std::string> listZones() override {

@@ -115,6 +115,19 @@ int64_t RecordTable::count(Poco::Data::Session& s, const std::string& zoneFqdn) 
     return n;
 }
 
+std::vector<Row> RecordTable::rows(Poco::Data::Session& s, const std::string& zoneFqdn) const {
+    std::string zone = zoneFqdn;
+    std::vector<Poco::Int64> ttls;
+    std::vector<std::string> names, types, contents;
+    s << "SELECT name, COALESCE(ttl, -1), record_type, COALESCE(content, '') FROM " + table_ + " WHERE zone = ?", useRef(zone),
+        into(names), into(ttls), into(types), into(contents), now;
+    s.commit();
+    std::vector<Row> out;
+    out.reserve(names.size());
+    for (size_t i = 0; i < names.size(); ++i) out.push_back(Row{std::move(names[i]), std::move(types[i]), ttls[i], std::move(contents[i])});
+    return out;
+}
+
 std::vector<std::string> RecordTable::zones(Poco::Data::Session& s) const {
     std::vector<std::string> out;
     s << "SELECT DISTINCT zone FROM " + table_, into(out), now;

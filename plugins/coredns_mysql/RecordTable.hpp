@@ -34,6 +34,8 @@ public:
     // Makes the zone's rows exactly `want` (sorted, unique); unchanged rows are not touched.
     DiffStats apply(Poco::Data::Session& s, const std::string& zoneFqdn, const std::vector<Row>& want) const;
     int64_t count(Poco::Data::Session& s, const std::string& zoneFqdn) const;
+    // The zone's rows as they are stored, in one read (a NULL TTL reads as -1).
+    std::vector<Row> rows(Poco::Data::Session& s, const std::string& zoneFqdn) const;
     std::vector<std::string> zones(Poco::Data::Session& s) const; // as stored, trailing dot
     size_t remove(Poco::Data::Session& s, const std::string& zoneFqdn) const;
 

@@ -1,13 +1,19 @@
 // The coredns_mysql backend against a real MariaDB: rows exactly as the CoreDNS mysql plugin
-// reads them, diffs, hostile content, restarts during a burst, several instances, and errors.
+// reads them, diffs, hostile content, restarts during a burst, several instances, errors, and
+// the rows read back (served records) for content verification and drift repair.
 #include "support/MariaDbServer.hpp"
 #include "support/TestSupport.hpp"
+
+#include "core/zone/ZoneParser.hpp"
+
+#include <dadns/sdk/testing.hpp>
 
 #include <catch2/catch.hpp>
 
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -24,9 +30,10 @@ std::string instanceYaml(const std::string& instance, const MariaDbServer& db, c
            "      connect_timeout: 2\n      timeout: 3\n" + extra;
 }
 
-std::string daemonConfig(const std::string& instances) {
+std::string daemonConfig(const std::string& instances, const std::string& dispatchExtra = "") {
     return baseConfig("dns:\n  backends:\n" + instances +
-                      "dispatch:\n  retry_backoff: 200ms\n  retry_backoff_max: 1s\n  max_attempts: 1000\n  breaker_failures: 1000\n");
+                      "dispatch:\n  retry_backoff: 200ms\n  retry_backoff_max: 1s\n  max_attempts: 1000\n  breaker_failures: 1000\n" +
+                      dispatchExtra);
 }
 
 std::string zoneText(const std::string& zone, const std::string& wwwIp) {
@@ -99,7 +106,8 @@ TEST_CASE("coredns_mysql writes the rows the CoreDNS mysql plugin serves", "[cor
         CHECK(soa->getValue<int>("retry") == 600);
         CHECK(soa->getValue<int>("expire") == 86400);
         CHECK(soa->getValue<int>("minttl") == 120);
-        CHECK(soa->size() == 6);
+        CHECK(soa->getValue<Poco::Int64>("serial") == 2024010101); // kept beside the plugin's keys, which it ignores
+        CHECK(soa->size() == 7);
         CHECK(only(rows, "", "NS")->getValue<std::string>("host") == "ns1.example.org.");
         CHECK(only(rows, "www", "A")->getValue<std::string>("ip") == "192.0.2.10");
         CHECK(rows.ttl[{"www", "A"}] == "60");
@@ -304,4 +312,100 @@ TEST_CASE("a MariaDB that stops answering fails the apply after the timeout; it 
         auto rows = db.query("SELECT content FROM coredns_records WHERE zone = 'hung.example.' AND name = 'www' AND record_type = 'A'", "coredns");
         return rows.size() == 1 && rows[0].at(0) == "{\"ip\":\"192.0.2.2\"}";
     }, std::chrono::seconds(30)));
+}
+
+namespace {
+
+std::string sortedLines(const std::vector<dadns::sdk::Record>& records) {
+    std::vector<std::string> lines;
+    for (const auto& r : records) {
+        std::string line = r.owner + " " + std::to_string(r.ttl) + " " + std::to_string(r.rrClass) + " " + r.type;
+        for (const auto& f : r.rdata) line += " " + f;
+        lines.push_back(line);
+    }
+    std::sort(lines.begin(), lines.end());
+    std::string out;
+    for (const auto& l : lines) out += l + "\n";
+    return out;
+}
+
+} // namespace
+
+TEST_CASE("the rows read back are the records applied, spelled as the zone parser spells them; none once removed", "[coredns_mysql]") {
+    MariaDbServer db;
+    db.start();
+    db.createDatabase("coredns", "coredns", "secret");
+    dadns::sdk::testing::FakeHost host;
+    dadns::sdk::testing::PluginLibrary plugin{host, pluginDir() + "/coredns_mysql.so"};
+    auto backend = plugin.createBackend("coredns_dc1", R"({"host":"127.0.0.1","port":)" + std::to_string(db.port()) +
+                                                           R"(,"database":"coredns","username":"coredns","password":"secret"})");
+    REQUIRE(backend.reportsServedRecords());
+    CHECK_FALSE(backend.servedRecords("example.org"));
+
+    std::string text = zoneText("example.org", "192.0.2.10") + "4 IN PTR host.example.org.\n"
+                       "long IN TXT \"" + std::string(255, 'a') + "\" \"" + std::string(100, 'b') + "\"\n"
+                       "dkim IN TXT \"v=DKIM1; k=rsa; p=MIIB\" \"IjANBgkq\"\n"
+                       "esc IN TXT \"caf\xc3\xa9 \\\"q\\\" \\\\ \\007\"\n"
+                       "@ IN CAA 0 iodef \"mailto:sec\\\"urity@example.org\"\n";
+    dadns::sdk::Zone zone = dadns::parseZoneText(text, "example.org");
+    auto applied = backend.apply(zone);
+    std::vector<dadns::sdk::Record> desired;
+    for (const auto& r : zone.records)
+        if (r.type != "PTR") desired.push_back(r);
+    REQUIRE(applied.expectedCount == static_cast<int64_t>(desired.size()));
+
+    auto served = backend.servedRecords("example.org");
+    REQUIRE(served);
+    CHECK(sortedLines(*served) == sortedLines(desired));
+
+    SECTION("a row changed behind dadns's back reads as changed; the next apply puts it back") {
+        db.exec("UPDATE coredns_records SET content = '{\"ip\":\"203.0.113.66\"}' WHERE zone = 'example.org.' AND name = 'www' AND record_type = 'A'",
+                "coredns");
+        db.exec("UPDATE coredns_records SET content = '{\"text\":\"v=spf1 a mx -all sEcond\",\"lengths\":[16,7]}'"
+                " WHERE zone = 'example.org.' AND name = '' AND record_type = 'TXT'", "coredns");
+        auto changed = backend.servedRecords("example.org");
+        REQUIRE(changed);
+        CHECK(changed->size() == desired.size());
+        std::string lines = sortedLines(*changed);
+        CHECK(lines.find("www.example.org. 60 1 A 203.0.113.66\n") != std::string::npos);
+        CHECK(lines.find("example.org. 300 1 TXT \"v=spf1 a mx -all\" \" sEcond\"\n") != std::string::npos);
+        CHECK(lines != sortedLines(desired));
+        backend.apply(zone);
+        CHECK(sortedLines(*backend.servedRecords("example.org")) == sortedLines(desired));
+    }
+
+    SECTION("rows CoreDNS would not answer with are not reported") {
+        db.exec("INSERT INTO coredns_records (zone, name, ttl, content, record_type) VALUES"
+                " ('example.org.', 'p', 300, '{\"host\":\"h.example.org.\"}', 'PTR'), ('example.org.', 'bad', 300, 'not json', 'A')",
+                "coredns");
+        CHECK(sortedLines(*backend.servedRecords("example.org")) == sortedLines(desired));
+    }
+
+    SECTION("removed: not served") {
+        backend.remove("example.org");
+        CHECK_FALSE(backend.servedRecords("example.org"));
+    }
+}
+
+TEST_CASE("a row changed behind dadns's back, the count unchanged, is found by a drift scan and written again", "[coredns_mysql]") {
+    MariaDbServer db;
+    db.start();
+    db.createDatabase("coredns", "coredns", "secret");
+    Daemon d(daemonConfig(instanceYaml("coredns_dc1", db, "coredns", "coredns", "secret"), "  drift_interval: 0\n"));
+    d.start();
+    REQUIRE(d.call("PUT", "/api/v1/zones/drift.example?wait=10", zoneText("drift.example", "192.0.2.10")).status == 200);
+    auto wwwA = [&] {
+        return db.query("SELECT content FROM coredns_records WHERE zone = 'drift.example.' AND name = 'www' AND record_type = 'A'", "coredns");
+    };
+    REQUIRE(wwwA() == std::vector<std::vector<std::string>>{{"{\"ip\":\"192.0.2.10\"}"}});
+
+    db.exec("UPDATE coredns_records SET content = '{\"ip\":\"203.0.113.66\"}' WHERE zone = 'drift.example.' AND name = 'www' AND record_type = 'A'",
+            "coredns");
+    REQUIRE(zoneRows(db, "coredns", "drift.example") == 13);
+
+    auto scan = d.call("POST", "/api/v1/backends/coredns_dc1/drift");
+    CHECK(scan.status == 200);
+    CHECK(eventually([&] { return wwwA() == std::vector<std::vector<std::string>>{{"{\"ip\":\"192.0.2.10\"}"}}; }, std::chrono::seconds(30),
+                     std::chrono::milliseconds(100)));
+    CHECK(zoneRows(db, "coredns", "drift.example") == 13);
 }
