@@ -87,12 +87,52 @@ ZoneRrsets parseZone(const std::string& json) {
         set.name = lower(item.getString("name"));
         set.type = item.getString("type");
         set.ttl = static_cast<uint32_t>(item.getInt("ttl", 0));
-        for (const auto& record : item["records"].items()) set.contents.push_back(record.getString("content"));
-        if (set.contents.empty()) continue; // an rrset with comments only holds no records
+        for (const auto& record : item["records"].items())
+            if (!record.getBool("disabled", false)) set.contents.push_back(record.getString("content"));
+        if (set.contents.empty()) continue; // an rrset with comments only (or only disabled records) serves nothing
         std::sort(set.contents.begin(), set.contents.end());
         out.sets[key(set.name, set.type)] = std::move(set);
     }
     return out;
+}
+
+std::vector<std::string> contentFields(const std::string& content) {
+    std::vector<std::string> out;
+    std::string field;
+    bool inField = false, quoted = false;
+    for (size_t i = 0; i < content.size(); ++i) {
+        char c = content[i];
+        if (!quoted && (c == ' ' || c == '\t' || c == '\n' || c == '\r')) {
+            if (inField) out.push_back(std::move(field));
+            field.clear();
+            inField = false;
+            continue;
+        }
+        inField = true;
+        field.push_back(c);
+        if (c == '\\' && i + 1 < content.size()) {
+            field.push_back(content[++i]); // an escaped character, a quote too
+        } else if (c == '"') {
+            quoted = !quoted;
+        }
+    }
+    if (inField) out.push_back(std::move(field));
+    return out;
+}
+
+std::vector<sdk::Record> toRecords(const ZoneRrsets& zone) {
+    std::vector<sdk::Record> out;
+    out.reserve(static_cast<size_t>(zone.recordCount()));
+    for (const auto& [k, set] : zone.sets)
+        for (const auto& content : set.contents) out.push_back(sdk::Record{set.name, set.type, 1, set.ttl, contentFields(content)});
+    return out;
+}
+
+void keepPushedSerial(ZoneRrsets& held, const std::string& pushedSoa) {
+    for (auto& [k, set] : held.sets) {
+        if (set.type != "SOA" || set.contents.size() != 1) continue;
+        if (set.contents[0] != pushedSoa && withoutSerial(set.contents[0]) == withoutSerial(pushedSoa)) set.contents[0] = pushedSoa;
+    }
 }
 
 Fingerprint fingerprint(const ZoneRrsets& zone, bool ignoreSoaSerial) {

@@ -33,8 +33,22 @@ using Fingerprint = std::vector<std::pair<std::string, uint64_t>>; // sorted by 
 // their TTLs; duplicates collapse. When the zone has no apex NS, nameservers become it.
 ZoneRrsets desiredRrsets(const sdk::Zone& zone, const std::vector<std::string>& nameservers);
 
-// The rrsets of a zone as PowerDNS's GET (or POST) answer lists them.
+// The rrsets of a zone as PowerDNS's GET (or POST) answer lists them. Disabled records are
+// left out: PowerDNS does not serve them, so an rrset holding one differs from the desired one.
 ZoneRrsets parseZone(const std::string& json);
+
+// The presentation-form fields of a PowerDNS content string: split at white space outside
+// quoted strings, which stay whole with their quotes ("10 mail.example.com." is two fields,
+// "\"v=spf1\" \"-all\"" two, "0 issue \"ca.example\"" three). PowerDNS writes names
+// absolute, so no origin is needed.
+std::vector<std::string> contentFields(const std::string& content);
+
+// The records of the rrsets, class IN, each with its rrset's TTL.
+std::vector<sdk::Record> toRecords(const ZoneRrsets& zone);
+
+// With soa_edit_api PowerDNS writes SOA serials of its own. The held SOA takes the serial of
+// pushedSoa (the SOA content dadns sent) when nothing else in it differs.
+void keepPushedSerial(ZoneRrsets& held, const std::string& pushedSoa);
 
 // ignoreSoaSerial: PowerDNS edits the serial itself (soa_edit_api), so it is not compared.
 Fingerprint fingerprint(const ZoneRrsets& zone, bool ignoreSoaSerial);

@@ -7,7 +7,17 @@
 // fingerprints (refreshed by every read, including the count after each apply), so the PATCH
 // carrying every changed or removed rrset is sent without reading first. A zone not remembered
 // is created with one POST carrying all its rrsets, whose answer (the zone as stored) is also
-// the count check; when the zone exists (409), it is read and patched.
+// the count check, and its names are flushed from the server's cache; when the zone exists
+// (409), it is read and patched.
+//
+// What the API holds is what PowerDNS serves: it answers from its database, and the API
+// purges the server's packet and query caches for the zone on every change (a created zone's
+// names are flushed by the plugin, see flushCache). servedRecords
+// reads the zone's rrsets back (disabled records are not served, so not reported). Zones are
+// created with the SOA-EDIT-API of soa_edit_api, "" by default, so PowerDNS keeps the serials
+// dadns sends; with another one PowerDNS writes serials of its own, and the SOA is reported
+// with the serial dadns sent while the rest of it is the same (serials are then not
+// compared, as in the fingerprints).
 #include "PdnsClient.hpp"
 #include "PdnsRrsets.hpp"
 #include "PdnsSettings.hpp"
@@ -92,6 +102,7 @@ public:
         ZoneRrsets desired = desiredRrsets(zone, settings_.nameservers);
         ApplyResult result;
         result.expectedCount = desired.recordCount();
+        rememberPushedSoa(zone.fqdn(), desired);
         Fingerprint want = fingerprint(desired, soaEdited());
         // Not remembered: most likely a new zone, so create it; if it exists, read and patch.
         std::optional<Fingerprint> have = memory_.fingerprint(zone.name);
@@ -106,6 +117,7 @@ public:
 
     void remove(const std::string& zone) override {
         memory_.forget(zone);
+        forgetPushedSoa(zone);
         PdnsResponse r = client_.call("DELETE", zonePath(zone));
         if (!r.ok() && r.status != 404) client_.fail(r, "deleting zone " + zone);
     }
@@ -121,6 +133,21 @@ public:
         ZoneRrsets held = parseZone(r.body);
         memory_.remember(zone, fingerprint(held, soaEdited()));
         return held.recordCount();
+    }
+
+    // The zone's rrsets as PowerDNS's API holds them; nullopt when the server has no such zone.
+    std::optional<std::vector<Record>> servedRecords(const std::string& zone) {
+        PdnsResponse r = client_.call("GET", zonePath(zone));
+        if (r.status == 404 || r.status == 422) {
+            memory_.forget(zone);
+            return std::nullopt;
+        }
+        if (!r.ok()) client_.fail(r, "reading zone " + zone);
+        ZoneRrsets held = parseZone(r.body);
+        memory_.remember(zone, fingerprint(held, soaEdited()));
+        if (soaEdited())
+            if (std::optional<std::string> pushed = pushedSoa(zone)) keepPushedSerial(held, *pushed);
+        return toRecords(held);
     }
 
     std::vector<std::string> listZones() override {
@@ -151,6 +178,27 @@ public:
 private:
     bool soaEdited() const { return !settings_.soaEditApi.empty(); }
 
+    // With soa_edit_api, the SOA content last sent per zone (only then; not bounded by
+    // cached_zones: without it the serial PowerDNS wrote would count as a difference).
+    void rememberPushedSoa(const std::string& zoneFqdn, const ZoneRrsets& desired) {
+        if (!soaEdited()) return;
+        auto soa = desired.sets.find(zoneFqdn + " SOA");
+        std::lock_guard<std::mutex> lock(pushedMutex_);
+        if (soa == desired.sets.end() || soa->second.contents.size() != 1) pushedSoa_.erase(zoneFqdn);
+        else pushedSoa_[zoneFqdn] = soa->second.contents[0];
+    }
+    std::optional<std::string> pushedSoa(const std::string& zone) {
+        std::lock_guard<std::mutex> lock(pushedMutex_);
+        auto it = pushedSoa_.find(zone + ".");
+        if (it == pushedSoa_.end()) return std::nullopt;
+        return it->second;
+    }
+    void forgetPushedSoa(const std::string& zone) {
+        if (!soaEdited()) return;
+        std::lock_guard<std::mutex> lock(pushedMutex_);
+        pushedSoa_.erase(zone + ".");
+    }
+
     // What PowerDNS holds for the zone, or nullopt when it does not have it.
     std::optional<Fingerprint> read(const std::string& zone) {
         PdnsResponse r = client_.call("GET", zonePath(zone));
@@ -170,7 +218,26 @@ private:
         if (!r.ok()) client_.fail(r, "creating zone " + zone);
         ZoneRrsets stored = parseZone(r.body);
         memory_.remember(zone, fingerprint(stored, soaEdited()), stored.recordCount());
+        flushCache(zone);
         return std::nullopt;
+    }
+
+    // PowerDNS purges its packet and query caches for a zone on every PATCH and DELETE, not
+    // when the API creates it: a question about the zone answered (REFUSED) shortly before
+    // would be answered so from the packet cache for up to cache-ttl. The flush purges the
+    // zone's names. The zone is created either way, so a failure is only logged.
+    void flushCache(const std::string& zone) {
+        std::string name;
+        Poco::URI::encode(zone + ".", "/?#%&=+", name);
+        try {
+            PdnsResponse r = client_.call("PUT", "/cache/flush?domain=" + name);
+            if (r.ok()) return;
+            host().warn("powerdns: " + client_.describe() + ": flushing the cache for new zone " + zone + " failed (HTTP " +
+                        std::to_string(r.status) + ": " + pdnsErrorText(r) + "); it may answer from its cache for up to cache-ttl");
+        } catch (const Error& e) {
+            host().warn("powerdns: flushing the cache for new zone " + zone + " failed: " + e.what() +
+                        "; it may answer from its cache for up to cache-ttl");
+        }
     }
 
     void patch(const std::string& zone, const ZoneRrsets& desired, const Fingerprint& want, const Fingerprint& have) {
@@ -191,6 +258,8 @@ private:
     PdnsSettings settings_;
     ZoneMemory memory_;
     PdnsClient client_;
+    std::mutex pushedMutex_;
+    std::unordered_map<std::string, std::string> pushedSoa_; // zone fqdn -> SOA content
 };
 
 } // namespace

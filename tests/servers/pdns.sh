@@ -2,13 +2,17 @@
 # Starts or stops a PowerDNS Authoritative server (gsqlite3 backend, HTTP API on) on 127.0.0.1
 # for tests and benchmarks.
 #
-#   pdns.sh start DIR DNS_PORT API_PORT API_KEY   creates DIR/pdns.sqlite3 on first use, starts
-#                                                 pdns_server, waits until the API answers
+#   pdns.sh start DIR DNS_PORT API_PORT API_KEY [CACHE_TTL]
+#                                                 creates DIR/pdns.sqlite3 on first use, starts
+#                                                 pdns_server, waits until the API answers;
+#                                                 CACHE_TTL (default 0: off) sets its packet and
+#                                                 query caches' cache-ttl, query-cache-ttl and
+#                                                 negquery-cache-ttl
 #   pdns.sh stop DIR                              stops it by the pid in DIR/pdns_server.pid
 set -euo pipefail
 . "$(dirname "$0")/stop-pid.sh"
 
-cmd=${1:?usage: pdns.sh start DIR DNS_PORT API_PORT API_KEY | stop DIR}
+cmd=${1:?usage: pdns.sh start DIR DNS_PORT API_PORT API_KEY [CACHE_TTL] | stop DIR}
 dir=${2:?directory}
 
 schema=/usr/share/doc/pdns-backend-sqlite3/schema.sqlite3.sql
@@ -18,6 +22,7 @@ start)
   dns_port=${3:?dns port}
   api_port=${4:?api port}
   api_key=${5:?api key}
+  cache_ttl=${6:-0}
   mkdir -p "$dir"
   dir=$(cd "$dir" && pwd)
   if [ ! -f "$dir/pdns.sqlite3" ]; then
@@ -41,9 +46,9 @@ daemon=no
 disable-syslog=yes
 loglevel=4
 webserver-loglevel=none
-cache-ttl=0
-negquery-cache-ttl=0
-query-cache-ttl=0
+cache-ttl=$cache_ttl
+negquery-cache-ttl=$cache_ttl
+query-cache-ttl=$cache_ttl
 zone-cache-refresh-interval=0
 CONF
   pdns_server --config-dir="$dir" > "$dir/pdns.log" 2>&1 &
@@ -66,7 +71,7 @@ stop)
   rm -f "$dir/pdns_server.pid"
   ;;
 *)
-  echo "usage: pdns.sh start DIR DNS_PORT API_PORT API_KEY | stop DIR" >&2
+  echo "usage: pdns.sh start DIR DNS_PORT API_PORT API_KEY [CACHE_TTL] | stop DIR" >&2
   exit 2
   ;;
 esac

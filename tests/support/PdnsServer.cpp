@@ -11,7 +11,8 @@ PdnsServer::PdnsServer(std::string apiKey) : dir_("dadns-pdns"), dnsPort_(freePo
 PdnsServer::~PdnsServer() { stop(); }
 
 void PdnsServer::start() {
-    auto r = runCommand({sourceDir() + "/tests/servers/pdns.sh", "start", dir_.path(), std::to_string(dnsPort_), std::to_string(apiPort_), apiKey_});
+    auto r = runCommand({sourceDir() + "/tests/servers/pdns.sh", "start", dir_.path(), std::to_string(dnsPort_), std::to_string(apiPort_), apiKey_,
+                         std::to_string(cacheTtl_)});
     if (r.status != 0) throw std::runtime_error("pdns_server did not start: " + r.output);
     running_ = true;
 }

@@ -14,6 +14,9 @@ public:
     explicit PdnsServer(std::string apiKey = "test-api-key");
     ~PdnsServer();
 
+    // Seconds its packet and query caches keep answers (cache-ttl, query-cache-ttl,
+    // negquery-cache-ttl); 0, the default, turns them off. Takes effect at the next start.
+    void setCacheTtl(int seconds) { cacheTtl_ = seconds; }
     // Starts (again, on the same ports and database, after stop).
     void start();
     void stop();
@@ -33,6 +36,7 @@ private:
     TempDir dir_;
     int dnsPort_, apiPort_;
     std::string apiKey_;
+    int cacheTtl_ = 0;
     bool running_ = false;
 };
 

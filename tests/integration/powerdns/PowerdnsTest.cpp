@@ -1,9 +1,15 @@
 // The powerdns backend against three real pdns_server instances (gsqlite3, HTTP API): zones
 // answer on all three by dig, changes cost one write per server, a server stopped during a
 // burst never holds back the others and catches up after its restart, a wrong API key is a
-// permanent error naming the server.
+// permanent error naming the server; what the API holds reads back as the records applied,
+// with the SOA serial kept, and a record changed behind dadns's back is repaired.
 #include "support/PdnsServer.hpp"
 #include "support/TestSupport.hpp"
+
+#include "core/zone/ZoneParser.hpp"
+
+#include <dadns/sdk/master_file.hpp>
+#include <dadns/sdk/testing.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -11,6 +17,7 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 
+#include <algorithm>
 #include <memory>
 #include <set>
 
@@ -222,4 +229,173 @@ TEST_CASE("a zone PowerDNS rejects is a permanent error with its text; multi_ser
     CHECK(res->getValue<std::string>("status") == "dead");
     CHECK_THAT(res->getValue<std::string>("error"), Catch::Contains("server 'first'") && Catch::Contains("HTTP 422") && Catch::Contains("GPOS"));
     CHECK(first.query("www.one.example", "A") == std::vector<std::string>{"192.0.2.6"}); // the earlier version still served
+}
+
+namespace {
+
+using dadns::sdk::Record;
+
+// Records as sorted master file lines, each parsed again by the daemon's zone parser first:
+// spellings of one record's data (2001:DB8::1 and 2001:db8::1, a raw UTF-8 byte and its
+// \DDD) become one; the case of names is kept.
+std::vector<std::string> canonical(const std::string& zone, const std::vector<Record>& records) {
+    dadns::sdk::Zone z{zone, 0, records};
+    std::vector<std::string> out;
+    for (const auto& r : dadns::parseZoneText(dadns::sdk::masterFileText(z), zone).records) out.push_back(dadns::sdk::masterFileLine(r));
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+std::string pluginConfig(const PdnsServer& s, const std::string& extra = "") {
+    return R"({"timeout":"2s","retry_attempts":1,"retry_delay":"100ms",)" + extra + R"("servers":[{"name":"a","api_url":")" + s.apiUrl() +
+           R"(","api_key":")" + s.apiKey() + R"("}]})";
+}
+
+// The SOA content PowerDNS's API holds for the zone.
+std::string heldSoa(const PdnsServer& s, const std::string& zone) {
+    auto rrsets = json(s.api("GET", "/zones/" + zone + ".").body)->getArray("rrsets");
+    for (size_t i = 0; i < rrsets->size(); ++i) {
+        auto set = rrsets->getObject(static_cast<unsigned>(i));
+        if (set->getValue<std::string>("type") == "SOA") return set->getArray("records")->getObject(0)->getValue<std::string>("content");
+    }
+    return "";
+}
+
+std::string servedSoaSerial(const std::vector<Record>& records) {
+    for (const auto& r : records)
+        if (r.type == "SOA") return r.rdata.at(2);
+    return "";
+}
+
+const char* kSpellings = "www2 IN AAAA 2001:DB8:0:0::20\n"
+                         "utf IN TXT \"caf\xc3\xa9\" \"two\"\n"
+                         "@ IN MX 20 Mail2.Example.ORG.\n"
+                         "note IN TXT \"it's \\\"quoted\\\" \\\\ ;\" \"{\\\"k\\\": 1}\"\n";
+
+} // namespace
+
+TEST_CASE("what PowerDNS's API holds reads back as the records applied, the serial kept; nothing once removed", "[powerdns]") {
+    PdnsServer s;
+    s.start();
+    dadns::sdk::testing::FakeHost host;
+    dadns::sdk::testing::PluginLibrary plugin{host, pluginDir() + "/powerdns.so"};
+    auto backend = plugin.createBackend("pdns.a", pluginConfig(s));
+    REQUIRE(backend.reportsServedRecords());
+    CHECK_FALSE(backend.servedRecords("example.org")); // 404
+
+    dadns::sdk::Zone zone = dadns::parseZoneText(zoneText("example.org", "192.0.2.10", kSpellings), "example.org");
+    REQUIRE(backend.apply(zone).expectedCount == static_cast<int64_t>(zone.records.size()));
+    auto served = backend.servedRecords("example.org");
+    REQUIRE(served);
+    // Compared canonically: PowerDNS may spell a record its own way (4.7 answers with the
+    // spelling the zone parser gives, which is what dadns sends).
+    CHECK(canonical("example.org", *served) == canonical("example.org", zone.records));
+
+    // soa_edit_api "" (the default): PowerDNS keeps the serial dadns sent, in the API and on the wire.
+    CHECK(servedSoaSerial(*served) == "2024010101");
+    CHECK(heldSoa(s, "example.org") == "ns1.example.org. hostmaster.example.org. 2024010101 3600 600 86400 120");
+    CHECK(s.query("example.org", "SOA") == std::vector<std::string>{"ns1.example.org. hostmaster.example.org. 2024010101 3600 600 86400 120"});
+
+    SECTION("a change is a PATCH: the serial is still the zone's") {
+        dadns::sdk::Zone next = dadns::parseZoneText(zoneText("example.org", "192.0.2.11", kSpellings), "example.org");
+        backend.apply(next);
+        served = backend.servedRecords("example.org");
+        REQUIRE(served);
+        CHECK(canonical("example.org", *served) == canonical("example.org", next.records));
+        CHECK(heldSoa(s, "example.org") == "ns1.example.org. hostmaster.example.org. 2024010101 3600 600 86400 120");
+        CHECK(s.query("www.example.org", "A") == std::vector<std::string>{"192.0.2.11"});
+    }
+
+    SECTION("a record disabled behind dadns's back is not served; reconcile enables it again") {
+        REQUIRE(s.api("PATCH", "/zones/example.org.",
+                      R"({"rrsets":[{"name":"www.example.org.","type":"A","ttl":60,"changetype":"REPLACE","records":[{"content":"192.0.2.10","disabled":true}]}]})")
+                    .status == 204);
+        CHECK(s.query("www.example.org", "A").empty());
+        served = backend.servedRecords("example.org");
+        REQUIRE(served);
+        CHECK(served->size() == zone.records.size() - 1);
+        backend.reconcile(zone);
+        CHECK(canonical("example.org", *backend.servedRecords("example.org")) == canonical("example.org", zone.records));
+        CHECK(s.query("www.example.org", "A") == std::vector<std::string>{"192.0.2.10"});
+    }
+
+    SECTION("removed: not served") {
+        backend.remove("example.org");
+        CHECK_FALSE(backend.servedRecords("example.org"));
+    }
+}
+
+TEST_CASE("with soa_edit_api PowerDNS writes its own serials; the SOA reads back with the one dadns sent", "[powerdns]") {
+    PdnsServer s;
+    s.start();
+    dadns::sdk::testing::FakeHost host;
+    dadns::sdk::testing::PluginLibrary plugin{host, pluginDir() + "/powerdns.so"};
+    std::string config = pluginConfig(s, R"("soa_edit_api":"DEFAULT",)");
+    auto backend = plugin.createBackend("pdns.a", config);
+
+    dadns::sdk::Zone zone = dadns::parseZoneText(zoneText("edited.example", "192.0.2.10"), "edited.example");
+    backend.apply(zone);
+    std::string held = heldSoa(s, "edited.example");
+    CHECK(held.find(" 2024010101 ") == std::string::npos); // PowerDNS's serial (a date)
+    auto served = backend.servedRecords("edited.example");
+    REQUIRE(served);
+    CHECK(canonical("edited.example", *served) == canonical("edited.example", zone.records));
+
+    // A change: PowerDNS increases its serial again; still not a difference.
+    dadns::sdk::Zone next = dadns::parseZoneText(zoneText("edited.example", "192.0.2.11"), "edited.example");
+    backend.apply(next);
+    CHECK(heldSoa(s, "edited.example") != held);
+    CHECK(canonical("edited.example", *backend.servedRecords("edited.example")) == canonical("edited.example", next.records));
+
+    // An instance that has not sent the zone (the daemon restarted) reports PowerDNS's serial
+    // until it applies or reconciles the zone once.
+    auto fresh = plugin.createBackend("pdns.b", config);
+    CHECK(servedSoaSerial(*fresh.servedRecords("edited.example")) != "2024010101");
+    fresh.reconcile(next);
+    CHECK(canonical("edited.example", *fresh.servedRecords("edited.example")) == canonical("edited.example", next.records));
+}
+
+TEST_CASE("a record changed on a server behind dadns's back, the count unchanged, is found by a drift scan and repaired", "[powerdns]") {
+    PdnsServer a;
+    a.start();
+    Daemon d(daemonConfig(serverYaml("a", a), "") + "  drift_interval: 0\n");
+    d.start();
+    REQUIRE(d.call("PUT", "/api/v1/zones/drift.example?wait=10", zoneText("drift.example", "192.0.2.10")).status == 200);
+    REQUIRE(a.query("www.drift.example", "A") == std::vector<std::string>{"192.0.2.10"});
+    REQUIRE(a.api("PATCH", "/zones/drift.example.",
+                  R"({"rrsets":[{"name":"www.drift.example.","type":"A","ttl":60,"changetype":"REPLACE","records":[{"content":"203.0.113.66","disabled":false}]}]})")
+                .status == 204);
+    REQUIRE(a.query("www.drift.example", "A") == std::vector<std::string>{"203.0.113.66"});
+
+    auto scan = d.call("POST", "/api/v1/backends/pdns.a/drift");
+    CHECK(scan.status == 200);
+    CHECK(eventually([&] { return a.query("www.drift.example", "A") == std::vector<std::string>{"192.0.2.10"}; }, std::chrono::seconds(30),
+                     std::chrono::milliseconds(100)));
+    CHECK(records(a, "drift.example").size() == 12);
+}
+
+TEST_CASE("with PowerDNS's caches on, answers change when the apply returns: a new zone, a change, a removal", "[powerdns]") {
+    PdnsServer a;
+    a.setCacheTtl(300);
+    a.start();
+    Daemon d(daemonConfig(serverYaml("a", a)));
+    d.start();
+
+    // Asked before it exists: REFUSED, which the packet cache keeps. PowerDNS does not purge its
+    // caches when the API creates a zone; the plugin flushes the new zone's names.
+    CHECK(a.query("www.cached.example", "A").empty());
+    CHECK(a.query("cached.example", "SOA").empty());
+    REQUIRE(d.call("PUT", "/api/v1/zones/cached.example?wait=10", zoneText("cached.example", "192.0.2.10")).status == 200);
+    CHECK(a.query("www.cached.example", "A") == std::vector<std::string>{"192.0.2.10"});
+    CHECK(a.query("cached.example", "SOA") == std::vector<std::string>{"ns1.cached.example. hostmaster.cached.example. 2024010101 3600 600 86400 120"});
+    CHECK(d.metricSum("dadns_powerdns_api_calls_total{instance=\"pdns.a\",method=\"PUT\",status=\"200\"}") == 1);
+
+    // A changed record and a name that did not exist (cached as NXDOMAIN): PATCH purges both.
+    CHECK(a.query("new.cached.example", "A").empty());
+    REQUIRE(d.call("PUT", "/api/v1/zones/cached.example?wait=10", zoneText("cached.example", "192.0.2.11", "new IN A 192.0.2.12\n")).status == 200);
+    CHECK(a.query("www.cached.example", "A") == std::vector<std::string>{"192.0.2.11"});
+    CHECK(a.query("new.cached.example", "A") == std::vector<std::string>{"192.0.2.12"});
+
+    REQUIRE(d.call("DELETE", "/api/v1/zones/cached.example?wait=10").status == 200);
+    CHECK(a.query("www.cached.example", "A").empty());
 }

@@ -5,6 +5,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 using namespace dadns::powerdns;
 using dadns::sdk::Json;
 using dadns::sdk::Record;
@@ -126,6 +128,59 @@ TEST_CASE("with soa_edit_api the SOA serial PowerDNS writes is not a difference"
     CHECK_FALSE(patchBody(desired, fingerprint(desired, false), fingerprint(held, false), changed).empty());
     held.sets.at("example.com. SOA").contents = {"ns2.example.com. host.example.com. 2026112301 3600 600 86400 300"};
     CHECK_FALSE(patchBody(desired, fingerprint(desired, true), fingerprint(held, true), changed).empty());
+}
+
+TEST_CASE("what PowerDNS holds reads back as the records it was sent", "[powerdns]") {
+    std::vector<Record> served = toRecords(parseZone(kPdnsAnswer));
+    std::vector<Record> sent = baseZone().records;
+    // One rrset, one TTL: PowerDNS holds the smallest.
+    for (auto& r : sent)
+        if (r.owner == "www.example.com." && r.type == "A") r.ttl = 60;
+    auto key = [](const Record& r) { return r.owner + " " + r.type + " " + std::to_string(r.ttl) + " " + r.rdata.at(0); };
+    auto byKey = [&](const Record& a, const Record& b) { return key(a) < key(b); };
+    std::sort(served.begin(), served.end(), byKey);
+    std::sort(sent.begin(), sent.end(), byKey);
+    CHECK(served == sent);
+    for (const auto& r : served) CHECK(r.rrClass == 1);
+}
+
+TEST_CASE("content strings split into presentation fields; quoted strings stay whole", "[powerdns]") {
+    using V = std::vector<std::string>;
+    CHECK(contentFields("192.0.2.1") == V{"192.0.2.1"});
+    CHECK(contentFields("10 mail.example.com.") == V{"10", "mail.example.com."});
+    CHECK(contentFields("ns1.example.com. host.example.com. 2024010101 3600 600 86400 300").size() == 7);
+    CHECK(contentFields("\"v=spf1 a\" \"-all\"") == V{"\"v=spf1 a\"", "\"-all\""});
+    CHECK(contentFields("\"it's \\\"quoted\\\" \\\\ x\" \"{\\\"k\\\": 1}\"") ==
+          V{"\"it's \\\"quoted\\\" \\\\ x\"", "\"{\\\"k\\\": 1}\""});
+    CHECK(contentFields("0 issue \"letsencrypt.org; a=b\"") == V{"0", "issue", "\"letsencrypt.org; a=b\""});
+    CHECK(contentFields("a\\ b.example.com.") == V{"a\\ b.example.com."});
+    CHECK(contentFields("  10   mail.example.com. ") == V{"10", "mail.example.com."});
+    CHECK(contentFields("").empty());
+}
+
+TEST_CASE("disabled records are not served: left out of what is held, so the rrset is written again", "[powerdns]") {
+    std::string answer = kPdnsAnswer;
+    std::string enabled = R"({"content": "192.0.2.1", "disabled": false})";
+    answer.replace(answer.find(enabled), enabled.size(), R"({"content": "192.0.2.1", "disabled": true})");
+    ZoneRrsets held = parseZone(answer);
+    CHECK(held.recordCount() == 5);
+    CHECK(held.sets.at("www.example.com. A").contents == std::vector<std::string>{"192.0.2.100"});
+    ZoneRrsets desired = desiredRrsets(baseZone(), {});
+    size_t changed = 0;
+    std::string body = patchBody(desired, fingerprint(desired, false), fingerprint(held, false), changed);
+    CHECK(changed == 1);
+    CHECK(Json::parse(body)["rrsets"].items().at(0).getString("name") == "www.example.com.");
+}
+
+TEST_CASE("with soa_edit_api the SOA reads back with the serial dadns sent while nothing else differs", "[powerdns]") {
+    const std::string pushed = "ns1.example.com. host.example.com. 2024010101 3600 600 86400 300";
+    ZoneRrsets held = parseZone(kPdnsAnswer);
+    held.sets.at("example.com. SOA").contents = {"ns1.example.com. host.example.com. 2026112302 3600 600 86400 300"};
+    keepPushedSerial(held, pushed);
+    CHECK(held.sets.at("example.com. SOA").contents == std::vector<std::string>{pushed});
+    held.sets.at("example.com. SOA").contents = {"ns1.example.com. host.example.com. 2026112302 3600 600 86400 60"};
+    keepPushedSerial(held, pushed);
+    CHECK(held.sets.at("example.com. SOA").contents.at(0).find(" 2026112302 ") != std::string::npos); // the minimum differs too
 }
 
 TEST_CASE("a new zone is created with every rrset in one POST body", "[powerdns]") {
