@@ -61,6 +61,7 @@ const std::vector<KeySpec>& coreKeys() {
         {"dispatch.max_attempts", KeyType::Integer},
         {"dispatch.breaker_failures", KeyType::Integer},
         {"dispatch.drift_interval", KeyType::Duration},
+        {"dispatch.verify_settle", KeyType::Duration},
         {"dispatch.remove_unknown_zones", KeyType::Boolean},
         {"dispatch.max_delete_fraction", KeyType::Number},
         {"dispatch.poll_interval", KeyType::Duration},

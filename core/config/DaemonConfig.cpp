@@ -205,6 +205,8 @@ void readDispatchSettings(Reader& r, DispatchOptions& d) {
     d.maxAttempts = static_cast<int>(r.integer("dispatch.max_attempts", d.maxAttempts, 1, 1000));
     d.breakerFailures = static_cast<int>(r.integer("dispatch.breaker_failures", d.breakerFailures, 1, 100000));
     d.driftInterval = r.duration("dispatch.drift_interval", d.driftInterval);
+    d.verifySettle = r.duration("dispatch.verify_settle", d.verifySettle);
+    if (d.verifySettle > std::chrono::minutes(10)) throw ConfigError("dispatch.verify_settle", "must be at most 10m");
     d.removeUnknownZones = r.boolean("dispatch.remove_unknown_zones", d.removeUnknownZones);
     d.maxDeleteFraction = r.number("dispatch.max_delete_fraction", d.maxDeleteFraction, 0.0, 1.0);
     d.pollInterval = r.duration("dispatch.poll_interval", d.pollInterval);
