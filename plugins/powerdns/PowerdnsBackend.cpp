@@ -36,9 +36,10 @@ namespace {
 
 using namespace dadns::sdk;
 
-// What PowerDNS holds, per zone: the rrsets' fingerprint and, right after a create, the record
-// count of the 201 answer (PowerDNS reads the new zone back from its database to write it),
-// which the count after the apply uses instead of another read. Bounded by cached_zones.
+// What PowerDNS holds, per zone: the rrsets' fingerprint and, right after a create, the rrsets
+// of the 201 answer (PowerDNS reads the new zone back from its database to write it), which
+// the verification after the apply (servedRecords, or count) uses instead of another read.
+// Bounded by cached_zones.
 class ZoneMemory {
 public:
     explicit ZoneMemory(size_t capacity) : capacity_(capacity) {}
@@ -49,18 +50,18 @@ public:
         if (it == zones_.end()) return std::nullopt;
         return it->second.print;
     }
-    // The count a create answered with, once.
-    std::optional<int64_t> takeAnsweredCount(const std::string& zone) {
+    // The rrsets a create answered with, once.
+    std::optional<ZoneRrsets> takeAnswered(const std::string& zone) {
         std::lock_guard<std::mutex> lock(mutex_);
         auto it = zones_.find(zone);
-        if (it == zones_.end() || it->second.answeredCount < 0) return std::nullopt;
-        return std::exchange(it->second.answeredCount, -1);
+        if (it == zones_.end() || !it->second.answered) return std::nullopt;
+        return std::exchange(it->second.answered, std::nullopt);
     }
-    void remember(const std::string& zone, Fingerprint print, int64_t answeredCount = -1) {
+    void remember(const std::string& zone, Fingerprint print, std::optional<ZoneRrsets> answered = std::nullopt) {
         if (capacity_ == 0) return;
         std::lock_guard<std::mutex> lock(mutex_);
         if (zones_.size() >= capacity_ && !zones_.count(zone)) zones_.erase(zones_.begin()); // any: a miss costs one read
-        zones_[zone] = {std::move(print), answeredCount};
+        zones_[zone] = {std::move(print), std::move(answered)};
     }
     void forget(const std::string& zone) {
         std::lock_guard<std::mutex> lock(mutex_);
@@ -70,7 +71,7 @@ public:
 private:
     struct Known {
         Fingerprint print;
-        int64_t answeredCount = -1;
+        std::optional<ZoneRrsets> answered;
     };
     size_t capacity_;
     std::mutex mutex_;
@@ -123,7 +124,7 @@ public:
     }
 
     int64_t count(const std::string& zone) override {
-        if (auto answered = memory_.takeAnsweredCount(zone)) return *answered;
+        if (auto answered = memory_.takeAnswered(zone)) return answered->recordCount();
         PdnsResponse r = client_.call("GET", zonePath(zone));
         if (r.status == 404) {
             memory_.forget(zone);
@@ -135,16 +136,23 @@ public:
         return held.recordCount();
     }
 
-    // The zone's rrsets as PowerDNS's API holds them; nullopt when the server has no such zone.
+    // The zone's rrsets as PowerDNS's API holds them (right after a create, as its answer gave
+    // them); nullopt when the server has no such zone.
     std::optional<std::vector<Record>> servedRecords(const std::string& zone) {
-        PdnsResponse r = client_.call("GET", zonePath(zone));
-        if (r.status == 404 || r.status == 422) {
-            memory_.forget(zone);
-            return std::nullopt;
+        std::optional<ZoneRrsets> answered = memory_.takeAnswered(zone);
+        ZoneRrsets held;
+        if (answered) {
+            held = std::move(*answered);
+        } else {
+            PdnsResponse r = client_.call("GET", zonePath(zone));
+            if (r.status == 404 || r.status == 422) {
+                memory_.forget(zone);
+                return std::nullopt;
+            }
+            if (!r.ok()) client_.fail(r, "reading zone " + zone);
+            held = parseZone(r.body);
+            memory_.remember(zone, fingerprint(held, soaEdited()));
         }
-        if (!r.ok()) client_.fail(r, "reading zone " + zone);
-        ZoneRrsets held = parseZone(r.body);
-        memory_.remember(zone, fingerprint(held, soaEdited()));
         if (soaEdited())
             if (std::optional<std::string> pushed = pushedSoa(zone)) keepPushedSerial(held, *pushed);
         return toRecords(held);
@@ -217,7 +225,8 @@ private:
         }
         if (!r.ok()) client_.fail(r, "creating zone " + zone);
         ZoneRrsets stored = parseZone(r.body);
-        memory_.remember(zone, fingerprint(stored, soaEdited()), stored.recordCount());
+        Fingerprint print = fingerprint(stored, soaEdited());
+        memory_.remember(zone, std::move(print), std::move(stored));
         flushCache(zone);
         return std::nullopt;
     }
