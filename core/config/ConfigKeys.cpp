@@ -67,6 +67,7 @@ const std::vector<KeySpec>& coreKeys() {
         {"dispatch.lease", KeyType::Duration},
 
         {"zones.ownership", KeyType::String},
+        {"zones.soa_serial", KeyType::String},
     };
     return keys;
 }

@@ -305,6 +305,9 @@ DaemonConfig DaemonConfig::fromTree(const ConfigTree& tree) {
     c.zoneOwnership = lower(r.str("zones.ownership", c.zoneOwnership));
     if (c.zoneOwnership != "per_source" && c.zoneOwnership != "shared")
         throw ConfigError("zones.ownership", "must be per_source or shared, got '" + c.zoneOwnership + "'");
+    c.soaSerial = lower(r.str("zones.soa_serial", c.soaSerial));
+    if (c.soaSerial != "keep" && c.soaSerial != "increase")
+        throw ConfigError("zones.soa_serial", "must be keep or increase, got '" + c.soaSerial + "'");
 
     readApiSettings(r, c.api);
     readDispatchSettings(r, c.dispatch);

@@ -57,6 +57,8 @@ struct DaemonConfig {
     size_t historyPerZone = kDefaultHistoryPerZone;
     // Which source may change which zone (core/intake/ZoneOwnership.hpp): per_source | shared.
     std::string zoneOwnership = "per_source";
+    // Which SOA serial is stored (core/intake/SoaSerialPolicy.hpp): keep | increase.
+    std::string soaSerial = "keep";
 
     // dispatch.* (defaults in DispatchOptions.hpp); holder is set at start.
     DispatchOptions dispatch;

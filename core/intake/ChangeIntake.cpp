@@ -87,6 +87,7 @@ ChangeOutcome ChangeIntake::submit(const ChangeRequest& request) {
 
 ChangeOutcome ChangeIntake::store(ZoneSubmission submission, std::shared_ptr<sdk::Zone> parsed) {
     if (parsed) checkZoneRules(*parsed); // every path ends here: no source stores a zone named could not load
+    if (parsed) soaSerial_.apply(store_, submission, *parsed); // zones.soa_serial (local changes; under the zone's lock)
     SubmitOutcome stored = store_.submit(submission);
     ChangeOutcome out{submission.name, stored.stored, stored.created, stored.version, submission.recordCount, stored.stamp};
     if (stored.stored) {

@@ -2,6 +2,7 @@
 // parse, turn record-level edits into a whole-zone state, store durably, then notify.
 #pragma once
 
+#include "core/intake/SoaSerialPolicy.hpp"
 #include "core/intake/ZoneOwnership.hpp"
 #include "core/metrics/MetricsRegistry.hpp"
 #include "core/store/ZoneStore.hpp"
@@ -55,6 +56,8 @@ public:
     void addListener(ChangeListener listener);
     // zones.ownership; set before the first change (default: per_source).
     void setOwnershipRule(OwnershipRule rule) { ownership_ = ZoneOwnership(rule); }
+    // zones.soa_serial; set before the first change (default: keep).
+    void setSoaSerialPolicy(SoaSerialPolicy policy) { soaSerial_ = std::move(policy); }
 
     // Throws InvalidInput / ZoneParseError for bad input; NotFound for a delete of a zone
     // the store does not hold; ZoneOwnedElsewhere when another principal owns the zone.
@@ -73,6 +76,7 @@ private:
     ZoneStore& store_;
     MetricsRegistry& metrics_;
     ZoneOwnership ownership_;
+    SoaSerialPolicy soaSerial_;
     std::mutex listenersMutex_;
     std::vector<ChangeListener> listeners_;
     // Record-level edits of one zone are serialised (read-modify-write); striped locks.
