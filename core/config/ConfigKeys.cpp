@@ -72,6 +72,7 @@ const std::vector<KeySpec>& coreKeys() {
         {"zones.safety.min_records", KeyType::Integer},
         {"zones.safety.max_deletes", KeyType::Integer},
         {"zones.safety.delete_window", KeyType::Duration},
+        {"zones.soa_serial", KeyType::String},
     };
     return keys;
 }

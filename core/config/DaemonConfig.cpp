@@ -312,6 +312,9 @@ DaemonConfig DaemonConfig::fromTree(const ConfigTree& tree) {
     c.safety.maxDeletes = static_cast<size_t>(r.integer("zones.safety.max_deletes", static_cast<long long>(c.safety.maxDeletes), 0, 100000000));
     c.safety.deleteWindow = r.duration("zones.safety.delete_window", c.safety.deleteWindow);
     if (c.safety.deleteWindow < std::chrono::seconds(1)) throw ConfigError("zones.safety.delete_window", "must be at least 1s");
+    c.soaSerial = lower(r.str("zones.soa_serial", c.soaSerial));
+    if (c.soaSerial != "keep" && c.soaSerial != "increase")
+        throw ConfigError("zones.soa_serial", "must be keep or increase, got '" + c.soaSerial + "'");
 
     readApiSettings(r, c.api);
     readDispatchSettings(r, c.dispatch);

@@ -59,6 +59,8 @@ struct DaemonConfig {
     // Which source may change which zone (core/intake/ZoneOwnership.hpp): per_source | shared.
     std::string zoneOwnership = "per_source";
     SafetyOptions safety;      // zones.safety.*
+    // Which SOA serial is stored (core/intake/SoaSerialPolicy.hpp): keep | increase.
+    std::string soaSerial = "keep";
 
     // dispatch.* (defaults in DispatchOptions.hpp); holder is set at start.
     DispatchOptions dispatch;

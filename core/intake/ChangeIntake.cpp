@@ -97,6 +97,7 @@ std::string ChangeIntake::heldBecause(const ZoneSubmission& submission, const sd
 
 ChangeOutcome ChangeIntake::store(ZoneSubmission submission, std::shared_ptr<sdk::Zone> parsed, const ChangeOptions& options) {
     if (parsed) checkZoneRules(*parsed); // every path ends here: no source stores a zone named could not load
+    if (parsed) soaSerial_.apply(store_, submission, *parsed); // zones.soa_serial (local changes; under the zone's lock)
     bool local = submission.stamp.empty(); // a replicated change was checked where it was made
     std::string held = local && !options.force ? heldBecause(submission, parsed.get()) : "";
     if (options.dryRun) {

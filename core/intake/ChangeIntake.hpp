@@ -3,6 +3,7 @@
 #pragma once
 
 #include "core/intake/ChangeSafety.hpp"
+#include "core/intake/SoaSerialPolicy.hpp"
 #include "core/intake/ZoneOwnership.hpp"
 #include "core/metrics/MetricsRegistry.hpp"
 #include "core/store/ZoneStore.hpp"
@@ -69,6 +70,8 @@ public:
     void setOwnershipRule(OwnershipRule rule) { ownership_ = ZoneOwnership(rule); }
     // zones.safety; set before the first change.
     void setSafety(const SafetyOptions& options) { safety_ = std::make_unique<ChangeSafety>(options); }
+    // zones.soa_serial; set before the first change (default: keep).
+    void setSoaSerialPolicy(SoaSerialPolicy policy) { soaSerial_ = std::move(policy); }
 
     // Throws InvalidInput / ZoneParseError for bad input; NotFound for a delete of a zone
     // the store does not hold; ZoneOwnedElsewhere when another principal owns the zone;
@@ -94,6 +97,7 @@ private:
     MetricsRegistry& metrics_;
     ZoneOwnership ownership_;
     std::unique_ptr<ChangeSafety> safety_ = std::make_unique<ChangeSafety>();
+    SoaSerialPolicy soaSerial_;
     std::mutex listenersMutex_;
     std::vector<ChangeListener> listeners_;
     // Record-level edits of one zone are serialised (read-modify-write); striped locks.
