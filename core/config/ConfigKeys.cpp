@@ -68,6 +68,11 @@ const std::vector<KeySpec>& coreKeys() {
         {"dispatch.lease", KeyType::Duration},
 
         {"zones.ownership", KeyType::String},
+        {"zones.safety.max_remove_share", KeyType::Number},
+        {"zones.safety.min_records", KeyType::Integer},
+        {"zones.safety.max_deletes", KeyType::Integer},
+        {"zones.safety.delete_window", KeyType::Duration},
+        {"zones.soa_serial", KeyType::String},
     };
     return keys;
 }

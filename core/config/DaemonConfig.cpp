@@ -307,6 +307,14 @@ DaemonConfig DaemonConfig::fromTree(const ConfigTree& tree) {
     c.zoneOwnership = lower(r.str("zones.ownership", c.zoneOwnership));
     if (c.zoneOwnership != "per_source" && c.zoneOwnership != "shared")
         throw ConfigError("zones.ownership", "must be per_source or shared, got '" + c.zoneOwnership + "'");
+    c.safety.maxRemoveShare = r.number("zones.safety.max_remove_share", c.safety.maxRemoveShare, 0.0, 1.0);
+    c.safety.minRecords = static_cast<size_t>(r.integer("zones.safety.min_records", static_cast<long long>(c.safety.minRecords), 1, 1000000));
+    c.safety.maxDeletes = static_cast<size_t>(r.integer("zones.safety.max_deletes", static_cast<long long>(c.safety.maxDeletes), 0, 100000000));
+    c.safety.deleteWindow = r.duration("zones.safety.delete_window", c.safety.deleteWindow);
+    if (c.safety.deleteWindow < std::chrono::seconds(1)) throw ConfigError("zones.safety.delete_window", "must be at least 1s");
+    c.soaSerial = lower(r.str("zones.soa_serial", c.soaSerial));
+    if (c.soaSerial != "keep" && c.soaSerial != "increase")
+        throw ConfigError("zones.soa_serial", "must be keep or increase, got '" + c.soaSerial + "'");
 
     readApiSettings(r, c.api);
     readDispatchSettings(r, c.dispatch);
