@@ -1,5 +1,6 @@
 // The shipped bind.so in-process on the SDK's fake host, without named: zone files and the
 // include in a temp zones_dir, no zone check and no rndc.
+#include "FakeRndc.hpp"
 #include "support/TestSupport.hpp"
 
 #include <dadns/sdk/testing.hpp>
@@ -83,12 +84,33 @@ TEST_CASE("bind in-process: what it cannot do is refused with the right kind of 
     // An rndc that cannot run: the file is live, but named was not told, so it is retried.
     TempDir other;
     LoadedBackend unsignalled = b.plugin.createBackend("unsignalled", settings(other, other.file("no-rndc")));
-    try {
-        unsignalled.apply(zone("c.example", 1, 0));
-    } catch (const RetryableError&) {
-        // told at once or at the next call: both are fine
-    }
-    CHECK(b.host.waitUntil([&] { return b.host.logged("rndc reconfig failed", DADNS_LOG_WARN); }));
+    CHECK_THROWS_WITH(unsignalled.apply(zone("c.example", 1, 0)), Catch::Contains("zone file written, but named was not told: rndc reconfig failed"));
+    CHECK(b.host.logged("rndc reconfig failed", DADNS_LOG_WARN));
     CHECK_THROWS_AS(unsignalled.health(), RetryableError);
     CHECK(dadns::test::fileExists(other.file("zones/c.example.db")));
+}
+
+TEST_CASE("bind in-process: apply and remove return once the rndc run carrying them is done", "[bind]") {
+    TempDir dir;
+    dadns::test::FakeRndc rndc("0.3");
+    BindUnderTest b;
+    LoadedBackend bind = b.plugin.createBackend("bind", settings(dir, rndc.script));
+    bind.apply(zone("example.com", 1, 1));
+    CHECK(rndc.calls() == std::vector<std::string>{"reconfig"}); // the rndc run ends 0.3 s after it starts
+    bind.apply(zone("example.com", 2, 2));
+    CHECK(rndc.calls() == std::vector<std::string>{"reconfig", "reload example.com"});
+    bind.remove("example.com");
+    CHECK(rndc.count("reconfig") == 2);
+
+    // A removal named was not told of is told when the daemon retries it, before it returns.
+    bind.apply(zone("gone.example", 1, 0));
+    rndc.failing(true);
+    CHECK_THROWS_WITH(bind.remove("gone.example"), Catch::Contains("zone file removed, but named was not told") && Catch::Contains("connection refused"));
+    CHECK_THROWS_AS(bind.health(), RetryableError);
+    rndc.failing(false);
+    size_t reconfigs = rndc.count("reconfig");
+    CHECK_NOTHROW(bind.remove("gone.example"));
+    CHECK(rndc.count("reconfig") > reconfigs);
+    CHECK_NOTHROW(bind.remove("gone.example")); // told already: nothing to wait for
+    CHECK_NOTHROW(bind.health());
 }
