@@ -7,18 +7,24 @@
 // them, so an include file lost to a crash is rewritten. apply and remove return once the
 // batch that carries their change has reached named (rndc answered OK); if it did not (rndc
 // failing, named down), they report a retryable error so the daemon retries until named has
-// everything.
+// everything. servedRecords reads back what named serves (AXFR from `server`), or without
+// `server` what the zone file holds.
+#include "NamedAxfr.hpp"
 #include "NamedSignaller.hpp"
 #include "ProgramPath.hpp"
+#include "ServerAddress.hpp"
 #include "ZoneChecker.hpp"
+#include "ZoneFileReader.hpp"
 #include "ZoneFiles.hpp"
 
 #include <dadns/sdk.hpp>
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -29,6 +35,8 @@ namespace {
 using namespace dadns::sdk;
 
 constexpr uint32_t kDefaultParallel = 512;
+// A transfer from named: connecting, and each wait for its next message.
+constexpr std::chrono::seconds kTransferTimeout(5);
 
 std::string absolutePath(const std::string& path) {
     if (!path.empty() && path[0] == '/') return path;
@@ -60,6 +68,9 @@ public:
         s.integer("reload_batch_ms", "how long a batch of signals to named waits for applies still on their way (it goes at once when none is)")
             .byDefault(200)
             .range(0, 600000);
+        s.text("server", "named's DNS address, HOST:PORT (e.g. 127.0.0.1:53): what it serves is read back by AXFR; "
+                         "default: the zone files are read back instead")
+            .check(serverAddressProblem);
         return s;
     }
 
@@ -73,6 +84,7 @@ public:
         // most this many zones: each reconfig costs named time for all its zones, so a burst of new
         // zones needs batches of hundreds, not dozens.
         parallel_ = c.parallel(kDefaultParallel);
+        if (c.has("server")) axfr_ = std::make_unique<NamedAxfr>(parseServerAddress(c.text("server")), kTransferTimeout);
         std::string checker = findProgram("named-checkconf");
         bool check = c.has("checkzone") ? c.flag("checkzone") : !checker.empty();
         if (check && checker.empty()) throw PermanentError(ctx.name + ": checkzone: is on but named-checkconf is not installed");
@@ -96,7 +108,8 @@ public:
             [this](const std::string& line) { host().warn(line); });
         if (!includeCurrent) signaller_->zoneAdded(""); // rewrite the include, reconfig named
         host().info("bind: " + std::to_string(zones_.size()) + " zone(s) in " + zonesDir_ + ", include " + includePath_ +
-                    (checker_ ? ", files checked by named-checkconf -z before they go live" : ""));
+                    (checker_ ? ", files checked by named-checkconf -z before they go live" : "") +
+                    (axfr_ ? ", served records read from named at " + axfr_->server().text() : ""));
     }
 
     ~BindBackend() override {
@@ -149,6 +162,18 @@ public:
 
     uint32_t parallelism() const override { return parallel_; }
 
+    // What named serves for the zone (with `server`), else what its zone file holds.
+    std::optional<std::vector<Record>> servedRecords(const std::string& zone) {
+        checkName(zone);
+        if (!axfr_) return readZoneFile(file(zone));
+        std::string why;
+        auto records = axfr_->transfer(zone, &why);
+        if (!records && why.find("REFUSED") != std::string::npos && holds(zone) && !warnedRefused_.exchange(true))
+            host().warn("bind: named at " + axfr_->server().text() + " refused the transfer of " + zone +
+                        ", a zone it should serve: allow transfers to this host (allow-transfer), or every zone reads as not served");
+        return records;
+    }
+
 private:
     std::string file(const std::string& zone) const { return zoneFilePath(zonesDir_, zone); }
 
@@ -197,6 +222,8 @@ private:
     unsigned fileMode_ = 0644;
     uint32_t parallel_ = kDefaultParallel;
     std::chrono::milliseconds signalTimeout_{0};
+    std::unique_ptr<NamedAxfr> axfr_;
+    std::atomic<bool> warnedRefused_{false};
     std::mutex mutex_;
     std::set<std::string> zones_;
     std::unique_ptr<NamedSignaller> signaller_;

@@ -114,3 +114,54 @@ TEST_CASE("bind in-process: apply and remove return once the rndc run carrying t
     CHECK_NOTHROW(bind.remove("gone.example")); // told already: nothing to wait for
     CHECK_NOTHROW(bind.health());
 }
+
+TEST_CASE("bind in-process: without a server, served records are what the zone file holds", "[bind]") {
+    TempDir dir;
+    BindUnderTest b;
+    LoadedBackend bind = b.plugin.createBackend("bind", settings(dir));
+    REQUIRE(bind.reportsServedRecords());
+    CHECK_FALSE(bind.servedRecords("example.com")); // no file: not served
+
+    Zone z = zone("example.com", 1, 2);
+    z.records.push_back(Record{"example.com.", "TXT", 1, 60, {"\"v=spf1 a mx -all\"", "\"two words\""}});
+    z.records.push_back(Record{"example.com.", "MX", 1, 300, {"10", "mail.example.com."}});
+    bind.apply(z);
+    auto served = bind.servedRecords("example.com");
+    REQUIRE(served);
+    CHECK(*served == z.records);
+
+    // Edited behind dadns's back: the edit shows.
+    std::string path = dir.file("zones/example.com.db");
+    std::string text = dadns::test::readFile(path);
+    text.replace(text.find("192.0.2.2"), 9, "192.0.2.99");
+    dadns::test::writeFile(path, text);
+    served = bind.servedRecords("example.com");
+    REQUIRE(served);
+    CHECK((*served)[3] == Record{"h1.example.com.", "A", 1, 300, {"192.0.2.99"}});
+
+    bind.remove("example.com");
+    CHECK_FALSE(bind.servedRecords("example.com"));
+    CHECK_THROWS_AS(bind.servedRecords("../etc"), PermanentError);
+}
+
+TEST_CASE("bind in-process: the server setting is checked by key", "[bind]") {
+    TempDir dir;
+    BindUnderTest b;
+    auto withServer = [&](const std::string& server) {
+        std::string s = settings(dir);
+        return s.substr(0, s.size() - 1) + ",\"server\":\"" + server + "\"}";
+    };
+    CHECK(b.plugin.checkSettings("bind", withServer("127.0.0.1:53")).empty());
+    CHECK(b.plugin.checkSettings("bind", withServer("[::1]:5353")).empty());
+    auto problems = b.plugin.checkSettings("bind", withServer("127.0.0.1"));
+    REQUIRE(problems.size() == 1);
+    CHECK(problems[0].key == "server");
+    CHECK_THAT(problems[0].problem, Catch::Contains("expected HOST:PORT"));
+    CHECK_THROWS_WITH(b.plugin.createBackend("bind", withServer("127.0.0.1:99999")), Catch::Contains("server: port '99999'"));
+
+    // With a server, served records come from it: nothing listens there, so that is retryable.
+    LoadedBackend bind = b.plugin.createBackend("bind", withServer("127.0.0.1:" + std::to_string(dadns::test::freePort())));
+    CHECK(b.host.logged("served records read from named at 127.0.0.1:"));
+    bind.apply(zone("example.com", 1, 0));
+    CHECK_THROWS_AS(bind.servedRecords("example.com"), RetryableError);
+}
