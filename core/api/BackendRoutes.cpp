@@ -91,7 +91,10 @@ void addBackendRoutes(Router& router, ApiContext& ctx) {
                     auto o = jsonObject();
                     o->set("backend", name);
                     o->set("backend_zones", static_cast<Poco::UInt64>(r.backendZones));
-                    o->set("requeued", static_cast<Poco::UInt64>(r.missing));
+                    o->set("requeued", static_cast<Poco::UInt64>(r.missing + r.changed));
+                    o->set("missing", static_cast<Poco::UInt64>(r.missing));
+                    o->set("changed", static_cast<Poco::UInt64>(r.changed));
+                    o->set("content_checked", static_cast<Poco::UInt64>(r.contentChecked));
                     o->set("unknown", static_cast<Poco::UInt64>(r.unknownTotal));
                     auto unknown = jsonArray();
                     for (const auto& z : r.unknown) unknown->add(z);

@@ -13,6 +13,7 @@ Poco::JSON::Object::Ptr laneJson(const LaneStatus& lane) {
     o->set("up", lane.up);
     if (!lane.up) o->set("down_reason", lane.downReason);
     o->set("parallelism", lane.parallelism);
+    o->set("verification", lane.verification);
     o->set("queued", static_cast<Poco::UInt64>(lane.queued));
     o->set("retrying", static_cast<Poco::UInt64>(lane.retrying));
     o->set("in_flight", static_cast<Poco::UInt64>(lane.inFlight));
@@ -32,6 +33,8 @@ Poco::JSON::Object::Ptr laneJson(const LaneStatus& lane) {
     d->set("scanned_at_ms", lane.drift.atMs);
     d->set("backend_zones", static_cast<Poco::UInt64>(lane.drift.backendZones));
     d->set("missing", static_cast<Poco::UInt64>(lane.drift.missing));
+    d->set("changed", static_cast<Poco::UInt64>(lane.drift.changed));
+    d->set("content_checked", static_cast<Poco::UInt64>(lane.drift.contentChecked));
     d->set("unknown", static_cast<Poco::UInt64>(lane.drift.unknownTotal));
     auto unknown = jsonArray();
     for (const auto& z : lane.drift.unknown) unknown->add(z);

@@ -1,6 +1,8 @@
-// The REST zone API: whole-zone PUT/DELETE, record-level edits, reads, history, rollback.
+// The REST zone API: whole-zone PUT/DELETE, record-level edits, reads, history, rollback;
+// every change route takes ?dry_run=true (a plan, ZonePlan.hpp) and ?force=true (zones.safety).
 #include "core/api/ApiContext.hpp"
 #include "core/api/JsonWriter.hpp"
+#include "core/api/ZonePlan.hpp"
 #include "core/intake/ZoneOwnership.hpp"
 #include "core/util/Errors.hpp"
 #include "core/util/WallClock.hpp"
@@ -119,7 +121,17 @@ std::chrono::milliseconds waitParam(const ApiRequest& in) {
     }
 }
 
-// Answers a change: 200/201 at once, or with ?wait the backends' states once every backend
+bool flagParam(const ApiRequest& in, const std::string& name) {
+    std::string v = Poco::toLower(in.param(name, "false"));
+    if (v == "true" || v == "1" || v == "yes") return true;
+    if (v == "false" || v == "0" || v == "no") return false;
+    throw InvalidInput(name + " must be true or false");
+}
+
+// ?dry_run=true: plan only (ZonePlan.hpp); ?force=true: past the safety limits (zones.safety).
+ChangeOptions changeOptions(const ApiRequest& in) { return ChangeOptions{flagParam(in, "dry_run"), flagParam(in, "force")}; }
+
+// Answers a change: a dry run with its plan (ZonePlan.hpp); else 200/201 at once, or with ?wait the backends' states once every backend
 // applied or dead-lettered it, or at the deadline: 200 all applied; 207 some applied, the
 // others dead; 502 every one dead; 202 the deadline passed with backends still retrying or not
 // yet tried (it goes on: see each backend's state). Made before the change, so a bad parameter
@@ -136,6 +148,7 @@ private:
 };
 
 void ChangeAnswer::send(ApiResponse& out, const ChangeOutcome& change, bool deleted, int immediateStatus) const {
+    if (change.dryRun) return sendPlan(ctx_, out, change);
     auto o = jsonObject();
     o->set("zone", change.zone);
     o->set("version", change.version);
@@ -196,6 +209,7 @@ void addZoneRoutes(Router& router, ApiContext& ctx) {
                     ChangeRequest req;
                     req.zone = in.pathParams["zone"];
                     req.origin = restOrigin(in);
+                    req.options = changeOptions(in);
                     if (isJson(in)) {
                         req.kind = ChangeRequest::Kind::Records;
                         req.records = recordsFromBody(in.body, true);
@@ -215,6 +229,7 @@ void addZoneRoutes(Router& router, ApiContext& ctx) {
                     req.kind = ChangeRequest::Kind::Delete;
                     req.zone = in.pathParams["zone"];
                     req.origin = restOrigin(in);
+                    req.options = changeOptions(in);
                     answer.send(out, ctx.intake.submit(req), true, 200);
                 },
                 ""});
@@ -222,7 +237,7 @@ void addZoneRoutes(Router& router, ApiContext& ctx) {
     router.add({"POST", "/api/v1/zones/{zone}/records", RouteAccess::Mutate,
                 [&ctx](ApiRequest& in, ApiResponse& out) {
                     ChangeAnswer answer(ctx, in); // parameters checked before anything changes
-                    auto change = ctx.intake.addRecords(in.pathParams["zone"], recordsFromBody(in.body, true), restOrigin(in));
+                    auto change = ctx.intake.addRecords(in.pathParams["zone"], recordsFromBody(in.body, true), restOrigin(in), changeOptions(in));
                     answer.send(out, change, false, 200);
                 },
                 ""});
@@ -248,7 +263,7 @@ void addZoneRoutes(Router& router, ApiContext& ctx) {
                         sdk::Zone probe = parseZoneText(std::string("@ 1 IN ") + m.type + " " + m.rdata[0] + "\n", zone);
                         m.rdata = probe.records.at(0).rdata;
                     }
-                    auto change = ctx.intake.removeRecords(zone, matchers, restOrigin(in));
+                    auto change = ctx.intake.removeRecords(zone, matchers, restOrigin(in), changeOptions(in));
                     answer.send(out, change, false, 200);
                 },
                 ""});
@@ -333,6 +348,7 @@ void addZoneRoutes(Router& router, ApiContext& ctx) {
                     ChangeRequest req;
                     req.zone = zone;
                     req.origin = restOrigin(in, "rollback");
+                    req.options = changeOptions(in);
                     if (target->deleted) {
                         req.kind = ChangeRequest::Kind::Delete;
                     } else {
@@ -342,6 +358,8 @@ void addZoneRoutes(Router& router, ApiContext& ctx) {
                     answer.send(out, ctx.intake.submit(req), target->deleted, 200);
                 },
                 ""});
+
+    addZoneDiffRoute(router, ctx);
 }
 
 } // namespace dadns

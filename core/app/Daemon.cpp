@@ -62,6 +62,8 @@ void Daemon::start() {
     }
     intake_ = std::make_unique<ChangeIntake>(*store_, metrics_);
     intake_->setOwnershipRule(*parseOwnershipRule(config_.zoneOwnership)); // checked by DaemonConfig
+    intake_->setSafety(config_.safety);
+    intake_->setSoaSerialPolicy(SoaSerialPolicy(*parseSoaSerialMode(config_.soaSerial)));
 
     server_ = std::make_unique<ApiServer>(config_.api, Credentials(config_.authUsername, config_.authPassword), router_, metrics_);
 

@@ -61,12 +61,18 @@ const std::vector<KeySpec>& coreKeys() {
         {"dispatch.max_attempts", KeyType::Integer},
         {"dispatch.breaker_failures", KeyType::Integer},
         {"dispatch.drift_interval", KeyType::Duration},
+        {"dispatch.verify_settle", KeyType::Duration},
         {"dispatch.remove_unknown_zones", KeyType::Boolean},
         {"dispatch.max_delete_fraction", KeyType::Number},
         {"dispatch.poll_interval", KeyType::Duration},
         {"dispatch.lease", KeyType::Duration},
 
         {"zones.ownership", KeyType::String},
+        {"zones.safety.max_remove_share", KeyType::Number},
+        {"zones.safety.min_records", KeyType::Integer},
+        {"zones.safety.max_deletes", KeyType::Integer},
+        {"zones.safety.delete_window", KeyType::Duration},
+        {"zones.soa_serial", KeyType::String},
     };
     return keys;
 }

@@ -205,6 +205,8 @@ void readDispatchSettings(Reader& r, DispatchOptions& d) {
     d.maxAttempts = static_cast<int>(r.integer("dispatch.max_attempts", d.maxAttempts, 1, 1000));
     d.breakerFailures = static_cast<int>(r.integer("dispatch.breaker_failures", d.breakerFailures, 1, 100000));
     d.driftInterval = r.duration("dispatch.drift_interval", d.driftInterval);
+    d.verifySettle = r.duration("dispatch.verify_settle", d.verifySettle);
+    if (d.verifySettle > std::chrono::minutes(10)) throw ConfigError("dispatch.verify_settle", "must be at most 10m");
     d.removeUnknownZones = r.boolean("dispatch.remove_unknown_zones", d.removeUnknownZones);
     d.maxDeleteFraction = r.number("dispatch.max_delete_fraction", d.maxDeleteFraction, 0.0, 1.0);
     d.pollInterval = r.duration("dispatch.poll_interval", d.pollInterval);
@@ -305,6 +307,14 @@ DaemonConfig DaemonConfig::fromTree(const ConfigTree& tree) {
     c.zoneOwnership = lower(r.str("zones.ownership", c.zoneOwnership));
     if (c.zoneOwnership != "per_source" && c.zoneOwnership != "shared")
         throw ConfigError("zones.ownership", "must be per_source or shared, got '" + c.zoneOwnership + "'");
+    c.safety.maxRemoveShare = r.number("zones.safety.max_remove_share", c.safety.maxRemoveShare, 0.0, 1.0);
+    c.safety.minRecords = static_cast<size_t>(r.integer("zones.safety.min_records", static_cast<long long>(c.safety.minRecords), 1, 1000000));
+    c.safety.maxDeletes = static_cast<size_t>(r.integer("zones.safety.max_deletes", static_cast<long long>(c.safety.maxDeletes), 0, 100000000));
+    c.safety.deleteWindow = r.duration("zones.safety.delete_window", c.safety.deleteWindow);
+    if (c.safety.deleteWindow < std::chrono::seconds(1)) throw ConfigError("zones.safety.delete_window", "must be at least 1s");
+    c.soaSerial = lower(r.str("zones.soa_serial", c.soaSerial));
+    if (c.soaSerial != "keep" && c.soaSerial != "increase")
+        throw ConfigError("zones.soa_serial", "must be keep or increase, got '" + c.soaSerial + "'");
 
     readApiSettings(r, c.api);
     readDispatchSettings(r, c.dispatch);

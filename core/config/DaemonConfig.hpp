@@ -5,6 +5,7 @@
 #include "core/config/ConfigTree.hpp"
 #include "core/dispatch/DispatchOptions.hpp"
 #include "core/http/ApiServerOptions.hpp"
+#include "core/intake/ChangeSafety.hpp"
 #include "core/store/ZoneStore.hpp"
 
 #include <chrono>
@@ -57,6 +58,9 @@ struct DaemonConfig {
     size_t historyPerZone = kDefaultHistoryPerZone;
     // Which source may change which zone (core/intake/ZoneOwnership.hpp): per_source | shared.
     std::string zoneOwnership = "per_source";
+    SafetyOptions safety;      // zones.safety.*
+    // Which SOA serial is stored (core/intake/SoaSerialPolicy.hpp): keep | increase.
+    std::string soaSerial = "keep";
 
     // dispatch.* (defaults in DispatchOptions.hpp); holder is set at start.
     DispatchOptions dispatch;

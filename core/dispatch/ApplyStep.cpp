@@ -39,8 +39,7 @@ ApplyOutcome ApplyStep::run(const std::string& zone, const ZoneWork& work) {
         }
         out.version = state->version; // the latest wins
         if (state->deleted) {
-            out.result = backend_.remove(zone);
-            out.verifiedCount = 0;
+            removeAndVerify(zone, out);
         } else {
             sdk::Zone desired = parseZoneText(state->zoneText, zone);
             desired.version = state->version;
@@ -58,38 +57,51 @@ void ApplyStep::applyAndVerify(const std::string& zone, const sdk::Zone& desired
     out.result = backend_.apply(desired, expected);
     if (!out.result.ok()) return;
     std::string warning = out.result.message;
-    int64_t counted = 0;
-    BackendResult counting = backend_.count(zone, counted);
-    if (!counting.ok()) {
-        out.result = counting;
-        out.result.message = "count after apply failed: " + counting.message;
+    ServedVerdict v = check_.served(zone, desired.records, expected);
+    if (!v.result.ok()) {
+        out.result = {v.result.code, "verifying after apply failed: " + v.result.message};
         return;
     }
-    if (counted != expected) {
-        logger("dispatch")->warn("[{}] {} v{}: backend counts {} record(s), expected {}; reconciling", backend_.name(), zone, out.version,
-                                 counted, expected);
+    if (!v.matches) {
+        logger("dispatch")->warn("[{}] {} v{}: backend {}; reconciling", backend_.name(), zone, out.version, v.difference);
         BackendResult rec = backend_.reconcile(desired);
-        if (rec.ok()) rec = backend_.count(zone, counted);
-        if (!rec.ok()) {
-            out.result = rec;
+        if (rec.ok()) v = check_.served(zone, desired.records, expected);
+        if (!rec.ok() || !v.result.ok()) {
+            out.result = rec.ok() ? v.result : rec;
             return;
         }
-        if (counted != expected) {
+        if (!v.matches) {
             countVerification("mismatch");
-            out.result = {DADNS_ERR_RETRYABLE, "record count mismatch after reconcile: backend has " + std::to_string(counted) +
-                                                   ", expected " + std::to_string(expected)};
+            out.result = {DADNS_ERR_RETRYABLE, "after reconcile the backend still " + v.difference};
             return;
         }
         out.repaired = true;
     }
     countVerification(out.repaired ? "repaired" : "ok");
-    out.verifiedCount = counted;
+    out.verifiedCount = v.count;
     out.result.message = warning;
 }
 
+void ApplyStep::removeAndVerify(const std::string& zone, ApplyOutcome& out) {
+    out.result = backend_.remove(zone);
+    if (!out.result.ok()) return;
+    ServedVerdict v = check_.gone(zone);
+    if (!v.result.ok()) {
+        out.result = {v.result.code, "verifying after remove failed: " + v.result.message};
+        return;
+    }
+    if (!v.matches) {
+        countVerification("mismatch");
+        out.result = {DADNS_ERR_RETRYABLE, "after remove the backend " + v.difference};
+        return;
+    }
+    out.verifiedCount = 0;
+}
+
 void ApplyStep::countVerification(const char* result) {
-    metrics_.counterAdd("dadns_verifications_total", "Record count checks after apply, by backend and result.",
-                        {{"backend", backend_.name()}, {"result", result}});
+    metrics_.counterAdd("dadns_verifications_total",
+                        "Checks that a backend serves what was applied, by backend, method (content or count) and result.",
+                        {{"backend", backend_.name()}, {"method", verifyMethodName(check_.method())}, {"result", result}});
 }
 
 } // namespace dadns

@@ -27,7 +27,7 @@ const char* resultLabel(ApplyKind kind) {
 BackendLane::BackendLane(std::shared_ptr<BackendInstance> backend, uint32_t parallelism, ZoneStore& store,
                          MetricsRegistry& metrics, const DispatchOptions& options, std::function<void()> onResult)
     : Poco::Task("lane:" + backend->name()), backend_(std::move(backend)), parallelism_(std::max<uint32_t>(parallelism, 1)),
-      store_(store), claims_(store.workClaims()), metrics_(metrics), options_(options), onResult_(std::move(onResult)), apply_(*backend_, store_, metrics_),
+      store_(store), claims_(store.workClaims()), metrics_(metrics), options_(options), onResult_(std::move(onResult)), apply_(*backend_, store_, metrics_, options_.verifySettle),
       retry_(options.retryBackoff, options.retryBackoffMax, options.maxAttempts) {
     if (options_.driftInterval.count() > 0) nextDriftMs_ = nowMs() + options_.driftInterval.count();
 }
@@ -402,6 +402,7 @@ LaneStatus BackendLane::snapshot() const {
     s.up = !health_.breaker.open;
     s.downReason = health_.downReason;
     s.parallelism = parallelism_;
+    s.verification = verifyMethodName(apply_.verifyMethod());
     s.queued = queue_.size();
     s.inFlight = queue_.inFlight();
     s.retrying = queue_.retrying();

@@ -55,6 +55,7 @@ public:
 
     LaneStatus snapshot() const;
     const std::string& backendName() const { return backend_->name(); }
+    BackendInstance& backend() const { return *backend_; }
 
 private:
     // A worker's loop, resumed when something escapes it: no exception ends a worker thread.

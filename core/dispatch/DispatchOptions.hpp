@@ -12,6 +12,9 @@ struct DispatchOptions {
     int maxAttempts = 8;
     int breakerFailures = 5;
     std::chrono::milliseconds driftInterval{300000}; // 0: no periodic scan
+    // How long a verification that does not match reads again while the server settles (a
+    // named loading a reloaded file) before the difference counts (core/dispatch/ServedCheck.hpp).
+    std::chrono::milliseconds verifySettle{5000};
     bool removeUnknownZones = false;
     double maxDeleteFraction = 0.1;
     // With a shared store: how often lanes look for changes other instances stored, how long a

@@ -178,6 +178,20 @@ std::vector<LaneStatus> Dispatcher::lanes() const {
 
 bool Dispatcher::hasBackend(const std::string& name) const { return find(name) != nullptr; }
 
+std::vector<ServedNow> Dispatcher::servedNow(const std::string& zone) const {
+    std::vector<ServedNow> out;
+    for (const auto& lane : lanes_) {
+        ServedNow s;
+        s.backend = lane->backendName();
+        if (lane->backend().reportsServedRecords()) {
+            s.method = VerifyMethod::Content;
+            s.result = lane->backend().servedRecords(zone, s.records);
+        }
+        out.push_back(std::move(s));
+    }
+    return out;
+}
+
 BackendLane* Dispatcher::find(const std::string& name) const {
     for (const auto& lane : lanes_)
         if (lane->backendName() == name) return const_cast<BackendLane*>(lane.get());

@@ -39,6 +39,13 @@ struct BackendOutcome {
     bool settled() const { return state == "applied" || state == "dead"; }
 };
 
+struct ServedNow {
+    std::string backend;
+    VerifyMethod method = VerifyMethod::Count;
+    BackendResult result;                               // the read failed when not ok
+    std::optional<std::vector<sdk::Record>> records;    // nullopt: not served (or count-verified)
+};
+
 class Dispatcher {
 public:
     Dispatcher(ZoneStore& store, MetricsRegistry& metrics, DispatchOptions options);
@@ -64,6 +71,9 @@ public:
     // Clears the backend's dead letters and queues them again; returns how many.
     size_t redrive(const std::string& backend);
     DriftReport scanDrift(const std::string& backend, bool force);
+    // What each backend serves for the zone now (ABI 1.3 served_records); records stay empty
+    // for a backend verified by count, which cannot say. For plans and diffs.
+    std::vector<ServedNow> servedNow(const std::string& zone) const;
 
 private:
     void onLaneStatus(const Poco::AutoPtr<Poco::TaskCustomNotification<LaneStatus>>& n);

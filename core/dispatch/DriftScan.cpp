@@ -1,6 +1,8 @@
 #include "core/dispatch/DriftScan.hpp"
 
+#include "core/dispatch/ServedCheck.hpp"
 #include "core/log/Logging.hpp"
+#include "core/zone/ZoneParser.hpp"
 #include "core/util/WallClock.hpp"
 
 #include <unordered_set>
@@ -10,9 +12,27 @@ namespace {
 
 constexpr const char* kRepairsHelp = "Drift found by scans and re-queued or removed, by backend and kind.";
 
+// A content-verified backend's zone, applied at its current version: whether it still serves
+// what was applied. Zones that are failing there, or that it cannot read now, are left alone
+// (their own retries deal with them).
+bool servedAsApplied(const ServedCheck& check, ZoneStore& store, const std::string& backend, const ZoneState& z, DriftReport& report) {
+    auto state = store.backendState(backend, z.name);
+    if (!state || state->appliedVersion != z.version || state->failedVersion == z.version) return true;
+    auto text = store.current(z.name, true);
+    if (!text || text->deleted || text->version != z.version) return true; // changed meanwhile: the lane has it
+    sdk::Zone desired = parseZoneText(text->zoneText, z.name);
+    int64_t expected = state->verifiedCount >= 0 ? state->verifiedCount : static_cast<int64_t>(desired.records.size());
+    ServedVerdict v = check.servedNow(z.name, desired.records, expected);
+    if (!v.result.ok()) return true;
+    ++report.contentChecked;
+    if (!v.matches) logger("dispatch")->warn("[{}] drift: {} v{}: backend {}", backend, z.name, z.version, v.difference);
+    return v.matches;
+}
+
 // Store zones that differ from what the backend holds: requeued, or counted as dead letters.
-void compareWithStore(ZoneStore& store, const std::unordered_set<std::string>& present, const DriftRequeue& requeue, DriftReport& report,
-                      std::unordered_set<std::string>& known) {
+void compareWithStore(const ServedCheck& check, BackendInstance& backend, ZoneStore& store, const std::unordered_set<std::string>& present,
+                      const DriftRequeue& requeue, DriftReport& report, std::unordered_set<std::string>& known) {
+    bool content = check.method() == VerifyMethod::Content;
     ZoneListFilter filter;
     filter.limit = 1000;
     while (true) {
@@ -20,9 +40,14 @@ void compareWithStore(ZoneStore& store, const std::unordered_set<std::string>& p
         for (const auto& z : page) {
             if (!z.deleted) known.insert(z.name);
             bool there = present.count(z.name) != 0;
-            if (z.deleted != there) continue; // in step: active and there, or deleted and gone
-            if (requeue(z.name, z.version, z.deleted)) ++report.missing;
-            else ++report.deadLettered;
+            bool changed = false;
+            if (z.deleted != there) { // in step as far as presence goes: active and there, or deleted and gone
+                changed = there && content && !servedAsApplied(check, store, backend.name(), z, report);
+                if (!changed) continue;
+            }
+            if (!requeue(z.name, z.version, z.deleted)) ++report.deadLettered;
+            else if (changed) ++report.changed;
+            else ++report.missing;
         }
         if (page.size() < filter.limit) return;
         filter.after = page.back().name;
@@ -59,7 +84,8 @@ DriftReport scanDrift(BackendInstance& backend, ZoneStore& store, MetricsRegistr
     }
     report.backendZones = onBackend.size();
     std::unordered_set<std::string> known;
-    compareWithStore(store, std::unordered_set<std::string>(onBackend.begin(), onBackend.end()), requeue, report, known);
+    ServedCheck check(backend, std::chrono::milliseconds(0));
+    compareWithStore(check, backend, store, std::unordered_set<std::string>(onBackend.begin(), onBackend.end()), requeue, report, known);
     std::vector<std::string> unknown;
     for (const auto& z : onBackend)
         if (!known.count(z) && !store.current(z, false)) unknown.push_back(z);
@@ -69,6 +95,11 @@ DriftReport scanDrift(BackendInstance& backend, ZoneStore& store, MetricsRegistr
         metrics.counterAdd("dadns_drift_repairs_total", kRepairsHelp, {{"backend", name}, {"kind", "requeued"}},
                            static_cast<double>(report.missing));
         logger("dispatch")->warn("[{}] drift: {} zone(s) missing or stale on the backend; re-queued", name, report.missing);
+    }
+    if (report.changed) {
+        metrics.counterAdd("dadns_drift_repairs_total", kRepairsHelp, {{"backend", name}, {"kind", "changed"}},
+                           static_cast<double>(report.changed));
+        logger("dispatch")->warn("[{}] drift: {} zone(s) served with other content than applied; re-queued", name, report.changed);
     }
     if (report.deadLettered)
         logger("dispatch")->info("[{}] drift: {} dead-lettered zone(s) differ on the backend; left for a change or a redrive", name,

@@ -1,6 +1,8 @@
 // A drift scan: the zones a backend holds against the store. A zone the store wants there but
 // the backend lacks (or a deleted one it still holds) goes back to the lane, unless it is a
-// dead letter at that version: those are counted, not retried. A zone the store never had is
+// dead letter at that version: those are counted, not retried. On a backend verified by
+// content, every zone it holds at the applied version is read back and compared too, so a
+// record changed behind the daemon's back, the count unchanged, goes back to the lane as well. A zone the store never had is
 // reported, and removed when dispatch.remove_unknown_zones is on, but never more than
 // dispatch.max_delete_fraction of the backend's zones in one scan unless forced.
 #pragma once

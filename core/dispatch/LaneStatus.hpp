@@ -11,6 +11,8 @@ struct DriftReport {
     int64_t atMs = 0;            // when the scan ran; 0 = never
     size_t backendZones = 0;
     size_t missing = 0;          // in the store, not on the backend: re-queued
+    size_t changed = 0;          // served, but not as applied (content checks): re-queued
+    size_t contentChecked = 0;   // zones whose served content was compared
     size_t deadLettered = 0;     // differ too, but dead letters at that version: not re-queued
     std::vector<std::string> unknown; // on the backend, not in the store (first 100)
     size_t unknownTotal = 0;
@@ -25,6 +27,7 @@ struct LaneStatus {
     bool up = true;              // false while the breaker is open
     std::string downReason;
     uint32_t parallelism = 1;
+    std::string verification;    // "content" or "count" (core/dispatch/ServedCheck.hpp)
     size_t queued = 0;           // zones waiting (ready or retrying)
     size_t retrying = 0;         // of which waiting for a retry time
     size_t inFlight = 0;

@@ -1,6 +1,7 @@
 #include "core/intake/ChangeIntake.hpp"
 
 #include "core/util/Errors.hpp"
+#include "core/util/WallClock.hpp"
 #include "core/zone/ZoneName.hpp"
 #include "core/zone/ZoneParser.hpp"
 #include "core/zone/ZoneRules.hpp"
@@ -82,13 +83,47 @@ ChangeOutcome ChangeIntake::submit(const ChangeRequest& request) {
     // Serialised with record-level edits of the same zone, so neither overwrites the other.
     std::lock_guard<std::mutex> lock(zoneLock(s.name));
     ownership_.check(store_, s.name, s.origin, s.stamp);
-    return store(std::move(s), std::move(parsed));
+    return store(std::move(s), std::move(parsed), request.options);
 }
 
-ChangeOutcome ChangeIntake::store(ZoneSubmission submission, std::shared_ptr<sdk::Zone> parsed) {
+std::string ChangeIntake::heldBecause(const ZoneSubmission& submission, const sdk::Zone* parsed) {
+    if (submission.deleted) return safety_->deleteRefusal(principalOf(submission.origin), nowMs());
+    auto head = store_.current(submission.name, false);
+    if (!parsed || !head || head->deleted || head->recordCount < static_cast<int64_t>(safety_->options().minRecords)) return "";
+    auto current = store_.current(submission.name, true);
+    if (!current || current->deleted) return "";
+    return safety_->replaceRefusal(parseZoneText(current->zoneText, submission.name), *parsed);
+}
+
+ChangeOutcome ChangeIntake::store(ZoneSubmission submission, std::shared_ptr<sdk::Zone> parsed, const ChangeOptions& options) {
     if (parsed) checkZoneRules(*parsed); // every path ends here: no source stores a zone named could not load
+    if (parsed) soaSerial_.apply(store_, submission, *parsed); // zones.soa_serial (local changes; under the zone's lock)
+    bool local = submission.stamp.empty(); // a replicated change was checked where it was made
+    std::string held = local && !options.force ? heldBecause(submission, parsed.get()) : "";
+    if (options.dryRun) {
+        ChangeOutcome plan;
+        plan.zone = submission.name;
+        plan.recordCount = submission.recordCount;
+        plan.dryRun = true;
+        plan.planned = std::move(parsed);
+        plan.held = held;
+        return plan;
+    }
+    if (!held.empty()) {
+        metrics_.counterAdd("dadns_changes_held_total", "Changes the safety limits (zones.safety) held, by source and kind.",
+                            {{"source", submission.origin.source.empty() ? "unknown" : submission.origin.source},
+                             {"kind", submission.deleted ? "delete_burst" : "remove_share"}});
+        throw ChangeHeld(held);
+    }
     SubmitOutcome stored = store_.submit(submission);
-    ChangeOutcome out{submission.name, stored.stored, stored.created, stored.version, submission.recordCount, stored.stamp};
+    if (stored.stored && submission.deleted && local) safety_->countDelete(principalOf(submission.origin), nowMs());
+    ChangeOutcome out;
+    out.zone = submission.name;
+    out.stored = stored.stored;
+    out.created = stored.created;
+    out.version = stored.version;
+    out.recordCount = submission.recordCount;
+    out.stamp = stored.stamp;
     if (stored.stored) {
         if (parsed) parsed->version = stored.version;
         ZoneChange change{out.zone, out.version, out.stamp, submission.deleted, std::move(parsed)};
@@ -102,7 +137,8 @@ ChangeOutcome ChangeIntake::store(ZoneSubmission submission, std::shared_ptr<sdk
     return out;
 }
 
-ChangeOutcome ChangeIntake::addRecords(const std::string& zone, const std::vector<sdk::Record>& records, const ZoneOrigin& origin) {
+ChangeOutcome ChangeIntake::addRecords(const std::string& zone, const std::vector<sdk::Record>& records, const ZoneOrigin& origin,
+                                       const ChangeOptions& options) {
     std::string name = normalizeZoneName(zone);
     std::lock_guard<std::mutex> lock(zoneLock(name));
     auto current = store_.current(name, true);
@@ -118,10 +154,11 @@ ChangeOutcome ChangeIntake::addRecords(const std::string& zone, const std::vecto
     s.recordCount = static_cast<int64_t>(recordCount(z));
     s.origin = origin;
     metrics_.counterAdd("dadns_events_received_total", kEventsHelp, {{"source", origin.source}, {"kind", "record_add"}});
-    return store(std::move(s), std::make_shared<sdk::Zone>(std::move(z)));
+    return store(std::move(s), std::make_shared<sdk::Zone>(std::move(z)), options);
 }
 
-ChangeOutcome ChangeIntake::removeRecords(const std::string& zone, const std::vector<sdk::Record>& matchers, const ZoneOrigin& origin) {
+ChangeOutcome ChangeIntake::removeRecords(const std::string& zone, const std::vector<sdk::Record>& matchers, const ZoneOrigin& origin,
+                                          const ChangeOptions& options) {
     std::string name = normalizeZoneName(zone);
     std::lock_guard<std::mutex> lock(zoneLock(name));
     auto current = store_.current(name, true);
@@ -149,7 +186,7 @@ ChangeOutcome ChangeIntake::removeRecords(const std::string& zone, const std::ve
     s.recordCount = static_cast<int64_t>(recordCount(z));
     s.origin = origin;
     metrics_.counterAdd("dadns_events_received_total", kEventsHelp, {{"source", origin.source}, {"kind", "record_remove"}});
-    return store(std::move(s), std::make_shared<sdk::Zone>(std::move(z)));
+    return store(std::move(s), std::make_shared<sdk::Zone>(std::move(z)), options);
 }
 
 } // namespace dadns

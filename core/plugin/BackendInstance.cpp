@@ -73,6 +73,14 @@ BackendResult BackendInstance::reconcile(const sdk::Zone& zone) {
     return result(plugin_.backend.reconcile(handle_, abi.get(), &status), status);
 }
 
+BackendResult BackendInstance::servedRecords(const std::string& zone, std::optional<std::vector<sdk::Record>>& served) {
+    served.reset();
+    if (!reportsServedRecords()) return missing("served_records");
+    dadns_status status{};
+    auto sink = [](void* ctx, const dadns_zone* z) { *static_cast<std::optional<std::vector<sdk::Record>>*>(ctx) = sdk::toZone(*z).records; };
+    return result(plugin_.backend.served_records(handle_, sdk::str(zone), &served, sink, &status), status);
+}
+
 BackendResult BackendInstance::health() {
     if (!plugin_.backend.health) return {};
     dadns_status status{};

@@ -7,6 +7,7 @@
 #include <dadns/sdk/types.hpp>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,11 @@ public:
     BackendResult count(const std::string& zone, int64_t& count);
     BackendResult listZones(std::vector<std::string>& zones);
     BackendResult reconcile(const sdk::Zone& zone);
+    // ABI 1.3: whether the plugin reads back what its server serves (served_records); the
+    // daemon then verifies by content instead of count.
+    bool reportsServedRecords() const { return plugin_.backend.served_records != nullptr; }
+    // What the server serves for the zone; served is nullopt when it does not serve it.
+    BackendResult servedRecords(const std::string& zone, std::optional<std::vector<sdk::Record>>& served);
     BackendResult health();
     uint32_t parallelism();
 

@@ -81,6 +81,8 @@ int32_t hostSubmit(void* ctx, const dadns_change* change, dadns_change_result* r
         req.origin.host = std::string(view(change->origin_host));
         req.origin.user = std::string(view(change->origin_user));
         req.stamp = std::string(view(change->stamp));
+        // force came with 1.3: an older plugin's smaller struct does not have it.
+        if (change->struct_size >= offsetof(dadns_change, force) + sizeof(change->force)) req.options.force = change->force != 0;
         ChangeOutcome out = c.bridge->services().intake->submit(req);
         if (result) {
             // The plugin's struct may be older and smaller: fill only what it has room for.

@@ -28,6 +28,7 @@ public:
         s.text("username", "user DirectAdmin logs in as (default: the API's credentials)");
         s.text("password", "its password");
         s.flag("check_parent_domain", "exists checks also report a parent domain held here or pushed by another server");
+        s.flag("force_large_changes", "store pushes the daemon's safety limits (zones.safety) would hold: a zone emptied, many deletes");
         s.rule("password", [](const Settings& c) {
             return c.text("username").empty() != c.text("password").empty() ? "set both username and password, or neither" : "";
         });
@@ -39,6 +40,7 @@ public:
         username_ = config.text("username");
         password_ = config.text("password");
         checkParent_ = config.flag("check_parent_domain");
+        forceLargeChanges_ = config.flag("force_large_changes");
         // DirectAdmin checks credentials itself on every call, in its own reply format.
         routes().add("", "/CMD_API_LOGIN_TEST", [this](const Request& req, Response& resp) { loginTest(req, resp); },
                      DADNS_ROUTE_AUTH_PLUGIN);
@@ -79,7 +81,7 @@ private:
             Params p = requestParams(req.query, req.body, action != "rawsave");
             action = p["action"];
             // Who the change comes from, checked before anything is stored or logged.
-            Sender from{checkHostname(p["hostname"]), checkUsername(p["username"])};
+            Sender from{checkHostname(p["hostname"]), checkUsername(p["username"]), forceLargeChanges_};
             if (action.empty()) {
                 count("none", "ok"); // DirectAdmin's connectivity check
                 resp.text(200, reply({{"error", "0"}, {"text", "OK"}}), kFormType);
@@ -108,7 +110,8 @@ private:
     // owner is "directadmin:<hostname>": each DirectAdmin server owns the domains it pushed.
     struct Sender {
         std::string hostname, username;
-        Origin origin() const { return Origin{"directadmin", hostname, username, ""}; }
+        bool force = false; // force_large_changes
+        Origin origin() const { return Origin{"directadmin", hostname, username, "", force}; }
     };
 
     // The name as the host stores it: the host has validated it (readZone or submit) by then.
@@ -238,6 +241,7 @@ private:
 
     std::string username_, password_;
     bool checkParent_ = false;
+    bool forceLargeChanges_ = false;
 };
 
 } // namespace

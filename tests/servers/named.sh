@@ -1,20 +1,29 @@
 #!/usr/bin/env bash
 # Starts or stops a named on 127.0.0.1 for tests and benchmarks.
 #
-#   named.sh start DIR PORT CONTROL_PORT   writes DIR/named.conf, DIR/rndc.conf and an empty
+#   named.sh start DIR PORT CONTROL_PORT [OPTIONS [CONFIG]]
+#                                          writes DIR/named.conf, DIR/rndc.conf and an empty
 #                                          DIR/dadns.zones.conf (the include dadns manages),
 #                                          starts named, waits until rndc answers
 #   named.sh stop DIR                      stops it by the pid in DIR/named.pid
+#
+# OPTIONS: statements for the options block in place of the default "notify no;", e.g. for a
+# primary that notifies a secondary on loopback:
+#   'notify explicit; also-notify { 127.0.0.1 port 5301; }; notify-delay 0;'
+# CONFIG: statements added to named.conf after the include, e.g. a secondary's zone:
+#   'zone "example.com" { type secondary; primaries { 127.0.0.1 port 5300; }; file "example.com.sec"; };'
 set -euo pipefail
 . "$(dirname "$0")/stop-pid.sh"
 
-cmd=${1:?usage: named.sh start DIR PORT CONTROL_PORT | stop DIR}
+cmd=${1:?usage: named.sh start DIR PORT CONTROL_PORT [OPTIONS [CONFIG]] | stop DIR}
 dir=${2:?directory}
 
 case "$cmd" in
 start)
   port=${3:?port}
   control=${4:?control port}
+  options=${5:-notify no;}
+  config=${6:-}
   mkdir -p "$dir"
   dir=$(cd "$dir" && pwd)
   secret=$(head -c 32 /dev/urandom | base64)
@@ -30,12 +39,13 @@ options {
   pid-file "$dir/named.pid";
   recursion no;
   allow-transfer { 127.0.0.1; };
-  notify no;
+  $options
   dnssec-validation no;
 };
 controls { inet 127.0.0.1 port $control allow { 127.0.0.1; } keys { "dadns-test"; }; };
 logging { channel main { file "$dir/named.log"; severity info; print-time yes; }; category default { main; }; };
 include "$dir/dadns.zones.conf";
+$config
 CONF
   cat > "$dir/rndc.conf" <<RNDC
 include "$dir/rndc.key";
@@ -59,7 +69,7 @@ stop)
   stop_pid "$(cat "$dir/named.pid")"
   ;;
 *)
-  echo "usage: named.sh start DIR PORT CONTROL_PORT | stop DIR" >&2
+  echo "usage: named.sh start DIR PORT CONTROL_PORT [OPTIONS [CONFIG]] | stop DIR" >&2
   exit 2
   ;;
 esac

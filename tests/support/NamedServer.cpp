@@ -13,7 +13,10 @@ NamedServer::NamedServer() : dir_("dadns-named"), port_(freePort()), controlPort
 NamedServer::~NamedServer() { stop(); }
 
 void NamedServer::start() {
-    auto r = runCommand({sourceDir() + "/tests/servers/named.sh", "start", dir_.path(), std::to_string(port_), std::to_string(controlPort_)});
+    std::vector<std::string> args{sourceDir() + "/tests/servers/named.sh", "start", dir_.path(), std::to_string(port_), std::to_string(controlPort_)};
+    if (!options_.empty() || !extraConfig_.empty()) args.push_back(options_); // empty: the default
+    if (!extraConfig_.empty()) args.push_back(extraConfig_);
+    auto r = runCommand(args);
     if (r.status != 0) throw std::runtime_error("named did not start: " + r.output);
     running_ = true;
 }

@@ -5,6 +5,7 @@
 
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace dadns::test {
@@ -14,6 +15,12 @@ public:
     NamedServer();
     ~NamedServer();
 
+    // Before start(): statements for named.conf's options block in place of the default
+    // "notify no;", and statements added to named.conf (tests/servers/named.sh's OPTIONS and
+    // CONFIG), e.g. to make it a primary that notifies, or a secondary.
+    void setOptions(std::string statements) { options_ = std::move(statements); }
+    void setExtraConfig(std::string statements) { extraConfig_ = std::move(statements); }
+
     void start();
     void stop();
 
@@ -22,6 +29,7 @@ public:
     // The include file named reads and dadns's bind backend writes.
     std::string includeFile() const { return dir_.file("dadns.zones.conf"); }
     std::string rndcCommand() const { return "rndc -c " + dir_.file("rndc.conf"); }
+    std::string logFile() const { return dir_.file("named.log"); }
 
     // dig +short answers, sorted.
     std::vector<std::string> query(const std::string& name, const std::string& type) const;
@@ -37,6 +45,8 @@ private:
     int port_;
     int controlPort_;
     bool running_ = false;
+    std::string options_;
+    std::string extraConfig_;
 };
 
 } // namespace dadns::test

@@ -158,6 +158,9 @@ typedef struct dadns_change {
     dadns_str origin_host;    /* e.g. DirectAdmin hostname that pushed it; may be empty */
     dadns_str origin_user;    /* e.g. DirectAdmin username; may be empty */
     dadns_str stamp;          /* replication stamp; empty = the host assigns a new one */
+    /* Added in 1.3: 1 = store the change even where the host's safety limits (zones.safety:
+     * a change that removes most of a zone, a burst of zone deletes) would refuse it. */
+    int32_t force;
 } dadns_change;
 
 typedef struct dadns_change_result {
@@ -289,7 +292,8 @@ typedef struct dadns_backend_api {
      * the rows CoreDNS reads, the rrsets PowerDNS's API holds): calls sink once with those
      * records (version 0), or not at all when the zone is not served there. The host verifies
      * an apply, scans for drift and shows differences with it: verified means every record
-     * served is a desired one, none twice, and as many as apply's expected_count. */
+     * served is a desired one, none twice, and as many as apply's expected_count. It only
+     * reads, and may run concurrently with any call, for the same zone too. */
     int32_t (*served_records)(void* instance, dadns_str zone, void* sink_ctx, dadns_zone_sink sink,
                               dadns_status* status);
 } dadns_backend_api;

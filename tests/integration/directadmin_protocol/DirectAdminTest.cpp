@@ -305,3 +305,25 @@ TEST_CASE("zones.ownership: shared lets every source change every zone", "[direc
     CHECK(send(port, "POST", kAdmin + "?action=rawsave&domain=api.example&hostname=da2.host.example", zoneOf("api.example")).body == "error=0");
     CHECK(send(port, "POST", kAdmin, "action=delete&hostname=da1.host.example&select0=api.example").body == "error=0");
 }
+
+TEST_CASE("a DirectAdmin push that would empty most of a zone is held, unless the receiver forces large changes", "[directadmin]") {
+    std::string big = "$TTL 300\n@ IN SOA ns1.big.example. hostmaster.big.example. 1 3600 600 86400 300\n@ IN NS ns1.big.example.\n";
+    for (int i = 0; i < 18; ++i) big += "h" + std::to_string(i) + " IN A 192.0.2." + std::to_string(i + 1) + "\n";
+    std::string broken = "$TTL 300\n@ IN SOA ns1.big.example. hostmaster.big.example. 2 3600 600 86400 300\n@ IN NS ns1.big.example.\n";
+    for (const bool force : {false, true}) {
+        INFO("force_large_changes: " << force);
+        Daemon d(daemonConfig(force ? "    force_large_changes: true\n" : ""));
+        d.start();
+        int port = d.port();
+        REQUIRE(send(port, "POST", kAdmin + "?action=rawsave&domain=big.example&hostname=da1.host.example", big).body == "error=0");
+        auto r = send(port, "POST", kAdmin + "?action=rawsave&domain=big.example&hostname=da1.host.example", broken);
+        if (force) {
+            CHECK(r.body == "error=0");
+            CHECK(zoneState(d, "big.example").find("\"records\":2") != std::string::npos);
+        } else {
+            CHECK(r.body.rfind("error=1&text=", 0) == 0);
+            CHECK(r.body.find("zones.safety") != std::string::npos);
+            CHECK(zoneState(d, "big.example").find("\"records\":20") != std::string::npos);
+        }
+    }
+}

@@ -1,71 +1,15 @@
 // The dispatcher end to end: a real daemon, test backends from tests/plugins (slow, failing,
 // counting wrong), the REST API. Lanes are independent, retries end in dead letters that can
 // be redriven, the latest version wins, verification repairs, drift scans re-queue.
-#include "support/TestSupport.hpp"
+#include "DispatchTestSupport.hpp"
 
 #include <catch2/catch.hpp>
 
-#include <Poco/JSON/Array.h>
-#include <Poco/JSON/Object.h>
-#include <Poco/JSON/Parser.h>
-
-#include <fstream>
 #include <sstream>
 #include <thread>
 
 using namespace dadns::test;
-
-namespace {
-
-Poco::JSON::Object::Ptr json(const std::string& body) {
-    return Poco::JSON::Parser().parse(body).extract<Poco::JSON::Object::Ptr>();
-}
-
-std::string zoneText(const std::string& zone, int serial, const std::string& extra = "") {
-    return "$TTL 300\n@ IN SOA ns1." + zone + ". hostmaster." + zone + ". " + std::to_string(serial) +
-           " 3600 600 86400 300\n@ IN NS ns1." + zone + ".\nwww IN A 192.0.2." + std::to_string(serial % 250 + 1) + "\n" + extra;
-}
-
-// A daemon whose plugins are the test plugins, with the given backends section.
-std::string config(const std::string& backends, const std::string& dispatch = "") {
-    std::string cfg = baseConfig("dns:\n  backends:\n" + backends + "dispatch:\n  retry_backoff: 50ms\n  retry_backoff_max: 200ms\n" + dispatch);
-    cfg.replace(cfg.find("{plugins}"), 9, "{test_plugins}");
-    return cfg;
-}
-
-std::string backend(const std::string& name, const std::string& extra = "") {
-    return "    " + name + ":\n      type: test_backend\n      dir: {dir}/" + name + "\n" + extra;
-}
-
-int appliedVersion(Daemon& d, const std::string& zone, const std::string& backendName) {
-    auto r = d.get("/api/v1/zones/" + zone);
-    if (r.status != 200) return -1;
-    auto arr = json(r.body)->getArray("backends");
-    for (size_t i = 0; i < arr->size(); ++i) {
-        auto b = arr->getObject(static_cast<unsigned>(i));
-        if (b->getValue<std::string>("backend") == backendName) return b->getValue<int>("applied_version");
-    }
-    return 0;
-}
-
-std::vector<std::string> lines(const std::string& path) {
-    std::vector<std::string> out;
-    std::ifstream in(path);
-    for (std::string l; std::getline(in, l);)
-        if (!l.empty()) out.push_back(l);
-    return out;
-}
-
-Poco::JSON::Object::Ptr lane(Daemon& d, const std::string& name) {
-    auto arr = json(d.get("/api/v1/backends").body)->getArray("backends");
-    for (size_t i = 0; i < arr->size(); ++i) {
-        auto b = arr->getObject(static_cast<unsigned>(i));
-        if (b->getValue<std::string>("name") == name) return b;
-    }
-    return nullptr;
-}
-
-} // namespace
+using namespace dadns::test::dispatch;
 
 TEST_CASE("a slow backend does not delay a fast one", "[dispatch]") {
     Daemon d(config(backend("slow", "      delay_ms: 1500\n      parallel: 1\n") + backend("fast")));
@@ -193,12 +137,12 @@ TEST_CASE("rollback makes an earlier version current again", "[dispatch]") {
 }
 
 TEST_CASE("a count mismatch after apply is reconciled and verified again", "[dispatch]") {
-    Daemon d(config(backend("miscount", "      count_offset: 2\n")));
+    Daemon d(config(backend("miscount", "      count_offset: 2\n"), "  verify_settle: 100ms\n"));
     d.start();
     REQUIRE(d.call("PUT", "/api/v1/zones/vc.example?wait=10", zoneText("vc.example", 1)).status == 200);
     auto z = json(d.get("/api/v1/zones/vc.example").body)->getArray("backends")->getObject(0);
     CHECK(z->getValue<int>("verified_count") == 3);
-    CHECK(d.get("/metrics").body.find("dadns_verifications_total{backend=\"miscount\",result=\"repaired\"} 1") != std::string::npos);
+    CHECK(d.get("/metrics").body.find("dadns_verifications_total{backend=\"miscount\",method=\"count\",result=\"repaired\"} 1") != std::string::npos);
     CHECK(d.log().find("reconciling") != std::string::npos);
 }
 
@@ -305,4 +249,59 @@ TEST_CASE("kill -9 loses no acknowledged change and backends converge after rest
         CHECK(version >= lastVersion[zone]);
         lastVersion[zone] = version;
     }
+}
+
+TEST_CASE("a backend that reports what it serves is verified by content, after its server settles", "[dispatch]") {
+    // The backend serves the previous content for 400 ms after each apply, as a named loading
+    // a reloaded file in the background would.
+    Daemon d(config(servedBackend("served", "      serve_lag_ms: 400\n") + backend("counted")));
+    d.start();
+    CHECK(lane(d, "served")->getValue<std::string>("verification") == "content");
+    CHECK(lane(d, "counted")->getValue<std::string>("verification") == "count");
+    REQUIRE(d.call("PUT", "/api/v1/zones/vs.example?wait=10", zoneText("vs.example", 1)).status == 200);
+    REQUIRE(d.call("PUT", "/api/v1/zones/vs.example?wait=10", zoneText("vs.example", 2)).status == 200);
+    auto metrics = d.get("/metrics").body;
+    CHECK(metrics.find("dadns_verifications_total{backend=\"served\",method=\"content\",result=\"ok\"} 2") != std::string::npos);
+    CHECK(metrics.find("dadns_verifications_total{backend=\"counted\",method=\"count\",result=\"ok\"} 2") != std::string::npos);
+    CHECK(d.log().find("reconciling") == std::string::npos); // waited for the server, did not repair
+    REQUIRE(d.call("DELETE", "/api/v1/zones/vs.example?wait=10").status == 200);
+    CHECK(!fileExists(d.dir() + "/served/vs.example.zone"));
+}
+
+TEST_CASE("content that does not settle within verify_settle is reconciled", "[dispatch]") {
+    // Serving the previous content for a minute: the apply of version 2 is not served within
+    // the settle time, so the lane reconciles (applies again), after which the backend's
+    // "previous" content is version 2 itself.
+    Daemon d(config(servedBackend("lagging", "      serve_lag_ms: 60000\n"), "  verify_settle: 200ms\n"));
+    d.start();
+    REQUIRE(d.call("PUT", "/api/v1/zones/vl.example?wait=10", zoneText("vl.example", 1)).status == 200);
+    REQUIRE(d.call("PUT", "/api/v1/zones/vl.example?wait=10", zoneText("vl.example", 2)).status == 200);
+    // Version 1's SOA and address, served in place of version 2's.
+    CHECK(d.log().find("vl.example v2: backend serves 3 record(s), expected 3; 2 not desired (e.g. '") != std::string::npos);
+    CHECK(d.get("/metrics").body.find("dadns_verifications_total{backend=\"lagging\",method=\"content\",result=\"repaired\"} 2") !=
+          std::string::npos);
+}
+
+TEST_CASE("a drift scan finds a record changed behind the daemon's back with the count unchanged, and repairs it", "[dispatch]") {
+    Daemon d(config(servedBackend("served") + backend("counted"), "  drift_interval: 0\n"));
+    d.start();
+    REQUIRE(d.call("PUT", "/api/v1/zones/dc.example?wait=10", zoneText("dc.example", 7)).status == 200);
+    for (const std::string name : {"served", "counted"}) {
+        std::string path = d.dir() + "/" + name + "/dc.example.zone";
+        std::string text = readFile(path);
+        REQUIRE(text.find("192.0.2.8") != std::string::npos);
+        text.replace(text.find("192.0.2.8"), 9, "192.0.2.99"); // same number of records
+        writeFile(path, text);
+    }
+    auto scan = json(d.call("POST", "/api/v1/backends/served/drift").body);
+    CHECK(scan->getValue<int>("changed") == 1);
+    CHECK(scan->getValue<int>("content_checked") == 1);
+    REQUIRE(eventually([&] { return readFile(d.dir() + "/served/dc.example.zone").find("192.0.2.8") != std::string::npos; }));
+    CHECK(readFile(d.dir() + "/served/dc.example.zone").find("192.0.2.99") == std::string::npos);
+    // A backend verified by count cannot see it: the scan finds nothing.
+    auto counted = json(d.call("POST", "/api/v1/backends/counted/drift").body);
+    CHECK(counted->getValue<int>("changed") == 0);
+    CHECK(readFile(d.dir() + "/counted/dc.example.zone").find("192.0.2.99") != std::string::npos);
+    CHECK(eventually([&] { return lane(d, "served")->getObject("drift")->getValue<int>("changed") == 1; }));
+    CHECK(d.get("/metrics").body.find("dadns_drift_repairs_total{backend=\"served\",kind=\"changed\"} 1") != std::string::npos);
 }

@@ -388,3 +388,9 @@ TEST_CASE("zones.ownership: per_source by default, shared on request, anything e
     CHECK_THAT(errorOf(std::string(kMinimal) + "zones:\n  ownership: anyone\n"), Catch::Contains("zones.ownership: must be per_source or shared"));
     CHECK_THAT(errorOf(std::string(kMinimal) + "zones:\n  owner: shared\n"), Catch::Contains("zones.owner: unknown key"));
 }
+
+TEST_CASE("zones.soa_serial: keep by default, increase on request, anything else refused by name", "[config]") {
+    CHECK(DaemonConfig::fromTree(ConfigTree::fromYamlText(kMinimal)).soaSerial == "keep");
+    CHECK(DaemonConfig::fromTree(ConfigTree::fromYamlText(std::string(kMinimal) + "zones:\n  soa_serial: Increase\n")).soaSerial == "increase");
+    CHECK_THAT(errorOf(std::string(kMinimal) + "zones:\n  soa_serial: date\n"), Catch::Contains("zones.soa_serial: must be keep or increase"));
+}

@@ -30,6 +30,9 @@ struct Origin {
     std::string host;        // e.g. the DirectAdmin hostname that pushed it
     std::string user;        // e.g. the DirectAdmin username
     std::string stamp;       // replication stamp; empty = the host assigns one
+    // ABI 1.3: store the change even where the host's safety limits would refuse it (a change
+    // that removes most of a zone, a burst of zone deletes: the operator's zones.safety).
+    bool force = false;
 };
 
 // Where a zone stands on one running backend (Host::zoneBackends).
@@ -158,6 +161,7 @@ private:
         c.origin_host = str(o.host);
         c.origin_user = str(o.user);
         c.stamp = str(o.stamp);
+        c.force = o.force ? 1 : 0;
         return c;
     }
     SubmitResult submit(const dadns_change& c) const {
