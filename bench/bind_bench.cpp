@@ -1,6 +1,6 @@
 // bind backend benchmark against a real named (tests/servers/named.sh):
 //
-//   build/bench/bind_bench [--zones=10000] [--clients=32] [--changes=50] [--checkzone=true|false] [--parallel=N]
+//   build/bench/bind_bench [--zones=10000] [--clients=32] [--changes=50] [--checkzone=true|false] [--parallel=N] [--reads=200] [--server]
 //
 // Pushes N new zones, then measures the time from the last acknowledged push until named
 // serves all of them (rndc status zone count, then dig on a random sample of 200), and, when
@@ -10,9 +10,15 @@
 //   new data at that moment.
 // named is polled in process (one UDP query with ldns, no dig start), so the poll adds well
 // under a millisecond to the figures.
+// --server sets the backend's `server` (named's address), so the daemon verifies applies by
+// AXFR from named.
+// Last, the cost of the plugin's servedRecords for a 10-record and a 1,000-record zone (median
+// of --reads calls): by AXFR from named (`server`), and from the zone file for comparison.
 #include "support/BenchLoad.hpp"
 #include "support/NamedServer.hpp"
 #include "support/TestSupport.hpp"
+
+#include <dadns/sdk/testing.hpp>
 
 #include <ldns/ldns.h>
 
@@ -107,6 +113,46 @@ void measureChanges(Daemon& d, Poller& named, int zones, int changes, bool wait,
     }
 }
 
+// A zone of exactly n records: SOA, NS and n - 2 A records (one for the name server).
+std::string sizedZoneText(int n) {
+    std::string text = "$TTL 300\n@ IN SOA ns1 hostmaster 1 3600 600 86400 300\n@ IN NS ns1\nns1 IN A 10.9.255.255\n";
+    for (int i = 0; i < n - 3; ++i) text += "h" + std::to_string(i) + " IN A 10.9." + std::to_string(i / 256) + "." + std::to_string(i % 256) + "\n";
+    return text;
+}
+
+// Median microseconds of servedRecords(zone) over `reads` calls; -1 when a call returned
+// something else than `records` records.
+double servedRecordsMicros(dadns::sdk::testing::LoadedBackend& bind, const std::string& zone, size_t records, int reads) {
+    std::vector<double> us;
+    for (int i = 0; i < reads; ++i) {
+        auto t0 = Clock::now();
+        auto served = bind.servedRecords(zone);
+        us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - t0).count());
+        if (!served || served->size() != records) return -1;
+    }
+    return percentile(us, 0.5);
+}
+
+// servedRecords of a second, in-process bind instance on the daemon's files (idle by now): one
+// reading named by AXFR, one reading the zone files.
+void measureServedRecords(Daemon& d, const NamedServer& named, int reads) {
+    for (int n : {10, 1000}) {
+        std::string zone = "r" + std::to_string(n) + ".bench.example";
+        auto r = d.call("PUT", "/api/v1/zones/" + zone + "?wait=30", sizedZoneText(n));
+        if (r.status != 200 && r.status != 201) std::printf("push of %s failed: %d %s\n", zone.c_str(), r.status, r.body.c_str());
+    }
+    dadns::sdk::testing::FakeHost host;
+    dadns::sdk::testing::PluginLibrary plugin(host, pluginDir() + "/bind.so");
+    std::string common = "{\"zones_dir\":\"" + named.dir() + "/zones\",\"named_conf\":\"" + named.includeFile() + "\",\"rndc_command\":\"\"";
+    auto axfr = plugin.createBackend("axfr", common + ",\"server\":\"127.0.0.1:" + std::to_string(named.port()) + "\"}");
+    auto files = plugin.createBackend("files", common + "}");
+    for (int n : {10, 1000}) {
+        std::string zone = "r" + std::to_string(n) + ".bench.example";
+        std::printf("servedRecords of a %d-record zone (median of %d): AXFR from named %.0f us, zone file %.0f us\n", n, reads,
+                    servedRecordsMicros(axfr, zone, static_cast<size_t>(n), reads), servedRecordsMicros(files, zone, static_cast<size_t>(n), reads));
+    }
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -115,12 +161,14 @@ int main(int argc, char** argv) {
     int changes = std::stoi(benchArg(argc, argv, "changes", "50"));
     std::string checkzone = benchArg(argc, argv, "checkzone", "true");
     std::string parallel = benchArg(argc, argv, "parallel", "");
+    int reads = std::stoi(benchArg(argc, argv, "reads", "200"));
+    bool server = benchArg(argc, argv, "server", "0") != "0";
 
     NamedServer named;
     named.start();
     std::string cfg = baseConfig("dns:\n  backends:\n    bind:\n      zones_dir: " + named.dir() + "/zones\n      named_conf: " +
                                  named.includeFile() + "\n      rndc_command: \"" + named.rndcCommand() + "\"\n      checkzone: " +
-                                 checkzone + "\n" + (parallel.empty() ? "" : "      parallel: " + parallel + "\n") +
+                                 checkzone + "\n" + (server ? "      server: 127.0.0.1:" + std::to_string(named.port()) + "\n" : "") + (parallel.empty() ? "" : "      parallel: " + parallel + "\n") +
                                  "dispatch:\n  drift_interval: 0\n");
     cfg.replace(cfg.find("log_level: info"), 15, "log_level: warn");
     Daemon d(cfg);
@@ -148,7 +196,8 @@ int main(int argc, char** argv) {
     measureChanges(d, poller, zones, changes, true, 2 + changes, waited);
     failures += plain.failures + waited.failures;
 
-    std::printf("zones=%d clients=%d checkzone=%s failures=%d wrong_answers=%d\n", zones, clients, checkzone.c_str(), failures, wrong);
+    std::printf("zones=%d clients=%d checkzone=%s server=%s failures=%d wrong_answers=%d\n", zones, clients, checkzone.c_str(),
+                server ? "set" : "unset", failures, wrong);
     std::printf("pushes acknowledged in %.2f s (%.0f/s)\n", push.seconds, zones / push.seconds);
     std::printf("named serving all %d zones %.2f s after the last acknowledged push (rndc zone count + 200 sampled digs)\n", zones,
                 servedSeconds);
@@ -158,6 +207,7 @@ int main(int argc, char** argv) {
                 "served: median %.0f ms, p90 %.0f ms\n",
                 percentile(waited.answerMs, 0.5), percentile(waited.answerMs, 0.9), waited.servedAtAnswer, changes,
                 percentile(waited.servedMs, 0.5), percentile(waited.servedMs, 0.9));
+    if (reads > 0) measureServedRecords(d, named, reads);
     d.stop();
     named.stop();
     return failures == 0 && wrong == 0 ? 0 : 1;
