@@ -135,8 +135,7 @@ bool meansNotServed(ldns_pkt_rcode rcode) {
 
 std::optional<std::vector<sdk::Record>> NamedAxfr::transfer(const std::string& zone, std::string* why) const {
     std::string what = "transfer of " + zone + " from named at " + server_.text();
-    thread_local std::mt19937 random{std::random_device{}()};
-    uint16_t id = static_cast<uint16_t>(random());
+    uint16_t id = static_cast<uint16_t>(std::random_device{}()); // an unguessable id: answers are matched to it
     Fd socket(connectTo(server_, timeout_, what));
     writeAll(socket.fd, axfrQuery(zone, id), timeout_, what);
     std::vector<sdk::Record> records;
