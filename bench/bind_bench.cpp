@@ -1,15 +1,26 @@
 // bind backend benchmark against a real named (tests/servers/named.sh):
 //
-//   build/bench/bind_bench [--zones=10000] [--clients=32] [--changes=21] [--checkzone=true|false] [--parallel=N]
+//   build/bench/bind_bench [--zones=10000] [--clients=32] [--changes=50] [--checkzone=true|false] [--parallel=N] [--reads=200] [--server]
 //
 // Pushes N new zones, then measures the time from the last acknowledged push until named
 // serves all of them (rndc status zone count, then dig on a random sample of 200), and, when
-// idle, the time from one changed zone's acknowledgement until named answers with the new data
-// (median over --changes runs).
+// idle, one change at a time:
+// - change to served: from sending a PUT (no ?wait) until named answers with the new data;
+// - PUT ?wait=30: until the API answers "applied", and whether named already answers with the
+//   new data at that moment.
+// named is polled in process (one UDP query with ldns, no dig start), so the poll adds well
+// under a millisecond to the figures.
+// --server sets the backend's `server` (named's address), so the daemon verifies applies by
+// AXFR from named.
+// Last, the cost of the plugin's servedRecords for a 10-record and a 1,000-record zone (median
+// of --reads calls): by AXFR from named (`server`), and from the zone file for comparison.
 #include "support/BenchLoad.hpp"
 #include "support/NamedServer.hpp"
 #include "support/TestSupport.hpp"
 
+#include <dadns/sdk/testing.hpp>
+
+#include <ldns/ldns.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -19,18 +30,145 @@
 using namespace dadns::test;
 using Clock = std::chrono::steady_clock;
 
+namespace {
+
+// One resolver for polling named on 127.0.0.1:port.
+class Poller {
+public:
+    explicit Poller(int port) : res_(ldns_resolver_new()) {
+        ldns_rdf* ns = ldns_rdf_new_frm_str(LDNS_RDF_TYPE_A, "127.0.0.1");
+        ldns_resolver_push_nameserver(res_, ns);
+        ldns_rdf_deep_free(ns);
+        ldns_resolver_set_port(res_, static_cast<uint16_t>(port));
+        ldns_resolver_set_recursive(res_, false);
+        ldns_resolver_set_retry(res_, 1);
+        ldns_resolver_set_timeout(res_, timeval{1, 0});
+    }
+    ~Poller() { ldns_resolver_deep_free(res_); }
+    Poller(const Poller&) = delete;
+    Poller& operator=(const Poller&) = delete;
+
+    // Whether named answers name's A query with exactly ip.
+    bool answersA(const std::string& name, const std::string& ip) {
+        ldns_rdf* dname = ldns_dname_new_frm_str(name.c_str());
+        ldns_pkt* p = ldns_resolver_query(res_, dname, LDNS_RR_TYPE_A, LDNS_RR_CLASS_IN, 0);
+        ldns_rdf_deep_free(dname);
+        if (!p) return false;
+        ldns_rr_list* answers = ldns_pkt_rr_list_by_type(p, LDNS_RR_TYPE_A, LDNS_SECTION_ANSWER);
+        bool match = false;
+        if (answers && ldns_rr_list_rr_count(answers) == 1) {
+            char* text = ldns_rdf2str(ldns_rr_rdf(ldns_rr_list_rr(answers, 0), 0));
+            match = text && ip == text;
+            free(text);
+        }
+        ldns_rr_list_deep_free(answers);
+        ldns_pkt_free(p);
+        return match;
+    }
+
+private:
+    ldns_resolver* res_;
+};
+
+double msSince(Clock::time_point t0) { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); }
+
+double percentile(std::vector<double> v, double p) {
+    if (v.empty()) return 0;
+    std::sort(v.begin(), v.end());
+    return v[std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size())))];
+}
+
+bool pollUntil(Poller& named, const std::string& name, const std::string& ip) {
+    auto deadline = Clock::now() + std::chrono::seconds(30);
+    while (Clock::now() < deadline) {
+        if (named.answersA(name, ip)) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    return false;
+}
+
+struct ChangeRun {
+    std::vector<double> servedMs; // PUT sent until named answers with the new data
+    std::vector<double> answerMs; // PUT ?wait: PUT sent until the API answered
+    int servedAtAnswer = 0;       // PUT ?wait: named answered with the new data when the API did
+    int failures = 0;
+};
+
+// `changes` single-zone changes one at a time, idle in between; with wait, PUT ?wait=30.
+void measureChanges(Daemon& d, Poller& named, int zones, int changes, bool wait, int serialBase, ChangeRun& run) {
+    std::mt19937 random(static_cast<unsigned>(serialBase));
+    for (int k = 0; k < changes; ++k) {
+        std::string zone = "b" + std::to_string(random() % static_cast<unsigned>(zones)) + ".bench.example";
+        std::string ip = "172." + std::to_string(16 + wait) + "." + std::to_string(k) + ".1";
+        auto t0 = Clock::now();
+        auto r = d.call("PUT", "/api/v1/zones/" + zone + (wait ? "?wait=30" : ""), benchZoneText(zone, serialBase + k, ip));
+        if (r.status != 200) ++run.failures;
+        if (wait) {
+            run.answerMs.push_back(msSince(t0));
+            if (named.answersA("www." + zone, ip)) ++run.servedAtAnswer;
+        }
+        if (!pollUntil(named, "www." + zone, ip)) ++run.failures;
+        run.servedMs.push_back(msSince(t0));
+        std::this_thread::sleep_for(std::chrono::milliseconds(300)); // idle between changes
+    }
+}
+
+// A zone of exactly n records: SOA, NS and n - 2 A records (one for the name server).
+std::string sizedZoneText(int n) {
+    std::string text = "$TTL 300\n@ IN SOA ns1 hostmaster 1 3600 600 86400 300\n@ IN NS ns1\nns1 IN A 10.9.255.255\n";
+    for (int i = 0; i < n - 3; ++i) text += "h" + std::to_string(i) + " IN A 10.9." + std::to_string(i / 256) + "." + std::to_string(i % 256) + "\n";
+    return text;
+}
+
+// Median microseconds of servedRecords(zone) over `reads` calls; -1 when a call returned
+// something else than `records` records.
+double servedRecordsMicros(dadns::sdk::testing::LoadedBackend& bind, const std::string& zone, size_t records, int reads) {
+    std::vector<double> us;
+    for (int i = 0; i < reads; ++i) {
+        auto t0 = Clock::now();
+        auto served = bind.servedRecords(zone);
+        us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - t0).count());
+        if (!served || served->size() != records) return -1;
+    }
+    return percentile(us, 0.5);
+}
+
+// servedRecords of a second, in-process bind instance on the daemon's files (idle by now): one
+// reading named by AXFR, one reading the zone files.
+void measureServedRecords(Daemon& d, const NamedServer& named, int reads) {
+    for (int n : {10, 1000}) {
+        std::string zone = "r" + std::to_string(n) + ".bench.example";
+        auto r = d.call("PUT", "/api/v1/zones/" + zone + "?wait=30", sizedZoneText(n));
+        if (r.status != 200 && r.status != 201) std::printf("push of %s failed: %d %s\n", zone.c_str(), r.status, r.body.c_str());
+    }
+    dadns::sdk::testing::FakeHost host;
+    dadns::sdk::testing::PluginLibrary plugin(host, pluginDir() + "/bind.so");
+    std::string common = "{\"zones_dir\":\"" + named.dir() + "/zones\",\"named_conf\":\"" + named.includeFile() + "\",\"rndc_command\":\"\"";
+    auto axfr = plugin.createBackend("axfr", common + ",\"server\":\"127.0.0.1:" + std::to_string(named.port()) + "\"}");
+    auto files = plugin.createBackend("files", common + "}");
+    for (int n : {10, 1000}) {
+        std::string zone = "r" + std::to_string(n) + ".bench.example";
+        std::printf("servedRecords of a %d-record zone (median of %d): AXFR from named %.0f us, zone file %.0f us\n", n, reads,
+                    servedRecordsMicros(axfr, zone, static_cast<size_t>(n), reads), servedRecordsMicros(files, zone, static_cast<size_t>(n), reads));
+    }
+}
+
+} // namespace
+
 int main(int argc, char** argv) {
     int zones = std::stoi(benchArg(argc, argv, "zones", "10000"));
     int clients = std::stoi(benchArg(argc, argv, "clients", "32"));
-    int changes = std::stoi(benchArg(argc, argv, "changes", "21"));
+    int changes = std::stoi(benchArg(argc, argv, "changes", "50"));
     std::string checkzone = benchArg(argc, argv, "checkzone", "true");
     std::string parallel = benchArg(argc, argv, "parallel", "");
+    int reads = std::stoi(benchArg(argc, argv, "reads", "200"));
+    bool server = benchArg(argc, argv, "server", "0") != "0";
 
     NamedServer named;
     named.start();
     std::string cfg = baseConfig("dns:\n  backends:\n    bind:\n      zones_dir: " + named.dir() + "/zones\n      named_conf: " +
                                  named.includeFile() + "\n      rndc_command: \"" + named.rndcCommand() + "\"\n      checkzone: " +
-                                 checkzone + "\n" + (parallel.empty() ? "" : "      parallel: " + parallel + "\n") +
+                                 checkzone + "\n" + (server ? "      server: 127.0.0.1:" + std::to_string(named.port()) + "\n" : "") + (parallel.empty() ? "" : "      parallel: " + parallel + "\n") +
                                  "dispatch:\n  drift_interval: 0\n");
     cfg.replace(cfg.find("log_level: info"), 15, "log_level: warn");
     Daemon d(cfg);
@@ -40,7 +178,6 @@ int main(int argc, char** argv) {
     auto name = [](int i) { return "b" + std::to_string(i) + ".bench.example"; };
     PushRun push = pushZones(d, zones, clients, name, [&](int i) { return benchZoneText(name(i), 1, benchIp(i)); });
     auto lastAck = Clock::now();
-    double pushSeconds = push.seconds;
     int failures = push.failures;
 
     eventually([&] { return named.zoneCount() >= baseZones + zones; }, std::chrono::seconds(600), std::chrono::milliseconds(100));
@@ -48,33 +185,29 @@ int main(int argc, char** argv) {
     int wrong = 0;
     for (int k = 0; k < 200; ++k) {
         int i = static_cast<int>(random() % static_cast<unsigned>(zones));
-        std::string zone = name(i);
-        if (!eventually([&] { return named.query("www." + zone, "A") == std::vector<std::string>{benchIp(i)}; }, std::chrono::seconds(60)))
+        if (!eventually([&] { return named.query("www." + name(i), "A") == std::vector<std::string>{benchIp(i)}; }, std::chrono::seconds(60)))
             ++wrong;
     }
     double servedSeconds = std::chrono::duration<double>(Clock::now() - lastAck).count();
 
-    std::vector<double> changeMs;
-    for (int k = 0; k < changes; ++k) {
-        int i = static_cast<int>(random() % static_cast<unsigned>(zones));
-        std::string zone = name(i);
-        std::string ip = "172.16." + std::to_string(k) + ".1";
-        auto r = d.call("PUT", "/api/v1/zones/" + zone, benchZoneText(zone, 2 + k, ip));
-        auto acked = Clock::now();
-        if (r.status != 200) ++failures;
-        eventually([&] { return named.query("www." + zone, "A") == std::vector<std::string>{ip}; }, std::chrono::seconds(30),
-                   std::chrono::milliseconds(5));
-        changeMs.push_back(std::chrono::duration<double, std::milli>(Clock::now() - acked).count());
-        std::this_thread::sleep_for(std::chrono::milliseconds(300)); // idle between changes
-    }
-    std::sort(changeMs.begin(), changeMs.end());
+    Poller poller(named.port());
+    ChangeRun plain, waited;
+    measureChanges(d, poller, zones, changes, false, 2, plain);
+    measureChanges(d, poller, zones, changes, true, 2 + changes, waited);
+    failures += plain.failures + waited.failures;
 
-    std::printf("zones=%d clients=%d checkzone=%s failures=%d wrong_answers=%d\n", zones, clients, checkzone.c_str(), failures, wrong);
-    std::printf("pushes acknowledged in %.2f s (%.0f/s)\n", pushSeconds, zones / pushSeconds);
+    std::printf("zones=%d clients=%d checkzone=%s server=%s failures=%d wrong_answers=%d\n", zones, clients, checkzone.c_str(),
+                server ? "set" : "unset", failures, wrong);
+    std::printf("pushes acknowledged in %.2f s (%.0f/s)\n", push.seconds, zones / push.seconds);
     std::printf("named serving all %d zones %.2f s after the last acknowledged push (rndc zone count + 200 sampled digs)\n", zones,
                 servedSeconds);
-    std::printf("one changed zone answered with new data: median %.0f ms, min %.0f ms, max %.0f ms (%d changes)\n",
-                changeMs[changeMs.size() / 2], changeMs.front(), changeMs.back(), changes);
+    std::printf("idle change to served (PUT sent until named answers the new data, %d changes): median %.0f ms, p90 %.0f ms, max %.0f ms\n",
+                changes, percentile(plain.servedMs, 0.5), percentile(plain.servedMs, 0.9), percentile(plain.servedMs, 1));
+    std::printf("PUT ?wait=30 answered: median %.0f ms, p90 %.0f ms; named already answering the new data then: %d of %d; "
+                "served: median %.0f ms, p90 %.0f ms\n",
+                percentile(waited.answerMs, 0.5), percentile(waited.answerMs, 0.9), waited.servedAtAnswer, changes,
+                percentile(waited.servedMs, 0.5), percentile(waited.servedMs, 0.9));
+    if (reads > 0) measureServedRecords(d, named, reads);
     d.stop();
     named.stop();
     return failures == 0 && wrong == 0 ? 0 : 1;

@@ -4,20 +4,27 @@
 // (NamedSignaller).
 //
 // The zone files are the source of truth: at start the instance rebuilds its zone set from
-// them, so an include file lost to a crash is rewritten. apply returns once the file is live;
-// if named did not take the last signal (rndc failing, named down), apply and health report
-// a retryable error so the daemon retries until named has everything.
+// them, so an include file lost to a crash is rewritten. apply and remove return once the
+// batch that carries their change has reached named (rndc answered OK); if it did not (rndc
+// failing, named down), they report a retryable error so the daemon retries until named has
+// everything. servedRecords reads back what named serves (AXFR from `server`), or without
+// `server` what the zone file holds.
+#include "NamedAxfr.hpp"
 #include "NamedSignaller.hpp"
 #include "ProgramPath.hpp"
+#include "ServerAddress.hpp"
 #include "ZoneChecker.hpp"
+#include "ZoneFileReader.hpp"
 #include "ZoneFiles.hpp"
 
 #include <dadns/sdk.hpp>
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -26,6 +33,10 @@ namespace dadns::bind {
 namespace {
 
 using namespace dadns::sdk;
+
+constexpr uint32_t kDefaultParallel = 512;
+// A transfer from named: connecting, and each wait for its next message.
+constexpr std::chrono::seconds kTransferTimeout(5);
 
 std::string absolutePath(const std::string& path) {
     if (!path.empty() && path[0] == '/') return path;
@@ -54,7 +65,12 @@ public:
         s.flag("checkzone", "check each zone file with named-checkconf -z before it goes live (default: when installed)");
         s.integer("check_batch_ms", "how long a zone check waits to batch other zones with it").byDefault(20).range(0, 10000);
         s.command("rndc_command", "the rndc command that signals named, e.g. \"rndc -c /etc/bind/rndc.conf\"; empty: do not signal");
-        s.integer("reload_batch_ms", "how long named's reloads are gathered into one batch").byDefault(200).range(0, 600000);
+        s.integer("reload_batch_ms", "how long a batch of signals to named waits for applies still on their way (it goes at once when none is)")
+            .byDefault(200)
+            .range(0, 600000);
+        s.text("server", "named's DNS address, HOST:PORT (e.g. 127.0.0.1:53): what it serves is read back by AXFR; "
+                         "default: the zone files are read back instead")
+            .check(serverAddressProblem);
         return s;
     }
 
@@ -64,7 +80,11 @@ public:
         while (zonesDir_.size() > 1 && zonesDir_.back() == '/') zonesDir_.pop_back();
         includePath_ = absolutePath(c.has("named_conf") ? c.text("named_conf") : zonesDir_ + "/dadns.zones.conf");
         fileMode_ = c.mode("file_mode");
-        parallel_ = c.parallel(64); // applies mostly wait on the batched zone check, so many may run at once
+        // Applies mostly wait on the batched zone check and on their signal batch, which holds at
+        // most this many zones: each reconfig costs named time for all its zones, so a burst of new
+        // zones needs batches of hundreds, not dozens.
+        parallel_ = c.parallel(kDefaultParallel);
+        if (c.has("server")) axfr_ = std::make_unique<NamedAxfr>(parseServerAddress(c.text("server")), kTransferTimeout);
         std::string checker = findProgram("named-checkconf");
         bool check = c.has("checkzone") ? c.flag("checkzone") : !checker.empty();
         if (check && checker.empty()) throw PermanentError(ctx.name + ": checkzone: is on but named-checkconf is not installed");
@@ -79,17 +99,17 @@ public:
         if (leftovers) host().info("bind: removed " + std::to_string(leftovers) + " temporary file(s) left by writes a crash cut short");
         zones_ = zonesOnDisk(zonesDir_);
         bool includeCurrent = readInclude(includePath_) == zones_;
+        std::chrono::milliseconds batch(c.integer("reload_batch_ms"));
+        signalTimeout_ = NamedSignaller::kRndcTimeout + batch + std::chrono::seconds(10); // a batch's reconfig, its window, slack
         signaller_ = std::make_unique<NamedSignaller>(
-            c.list("rndc_command"), std::chrono::milliseconds(c.integer("reload_batch_ms")),
+            c.list("rndc_command"), batch,
             [this] { writeInclude(); },
-            [this](const std::string& zone) {
-                std::lock_guard<std::mutex> lock(mutex_);
-                return zones_.count(zone) != 0;
-            },
+            [this](const std::string& zone) { return holds(zone); },
             [this](const std::string& line) { host().warn(line); });
         if (!includeCurrent) signaller_->zoneAdded(""); // rewrite the include, reconfig named
         host().info("bind: " + std::to_string(zones_.size()) + " zone(s) in " + zonesDir_ + ", include " + includePath_ +
-                    (checker_ ? ", files checked by named-checkconf -z before they go live" : ""));
+                    (checker_ ? ", files checked by named-checkconf -z before they go live" : "") +
+                    (axfr_ ? ", served records read from named at " + axfr_->server().text() : ""));
     }
 
     ~BindBackend() override {
@@ -99,38 +119,27 @@ public:
 
     ApplyResult apply(const Zone& zone) override {
         checkName(zone.name);
-        std::function<std::string(const std::string&)> check;
-        if (checker_) check = [&](const std::string& tmp) { return checker_->check(zone.name, tmp); };
-        std::string path = file(zone.name);
-        std::string dir = path.substr(0, path.rfind('/'));
-        if (dir != zonesDir_ && ::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST)
-            throw RetryableError("cannot create " + dir + ": " + std::strerror(errno));
-        sdk::writeFileAtomically(path, renderZoneFile(zone), fileMode_, check);
-        bool added;
+        NamedSignaller::Ticket ticket;
         {
-            std::lock_guard<std::mutex> lock(mutex_);
-            added = zones_.insert(zone.name).second;
+            NamedSignaller::Coming coming(*signaller_); // its batch waits for this check and write
+            bool added = writeZone(zone);
+            ticket = added ? signaller_->zoneAdded(zone.name) : signaller_->zoneChanged(zone.name);
         }
-        if (added) signaller_->zoneAdded(zone.name);
-        else signaller_->zoneChanged(zone.name);
-        std::string error = signaller_->lastError();
+        std::string error = signaller_->waitSignalled(ticket, signalTimeout_);
         if (!error.empty()) throw RetryableError("zone file written, but named was not told: " + error);
         return {};
     }
 
     void remove(const std::string& zone) override {
         checkName(zone);
-        std::string path = file(zone);
-        if (::unlink(path.c_str()) != 0 && errno != ENOENT) throw RetryableError("cannot remove " + path + ": " + std::strerror(errno));
-        std::string dir = path.substr(0, path.rfind('/'));
-        if (dir != zonesDir_) ::rmdir(dir.c_str()); // a split name's directory, when now empty
-        bool removed;
+        NamedSignaller::Ticket ticket;
         {
-            std::lock_guard<std::mutex> lock(mutex_);
-            removed = zones_.erase(zone) > 0;
+            NamedSignaller::Coming coming(*signaller_);
+            bool removed = removeZone(zone);
+            // Removed before, but that removal's reconfig failed: this retry waits for the next one.
+            ticket = removed ? signaller_->zoneRemoved(zone) : signaller_->removalPending(zone);
         }
-        if (removed) signaller_->zoneRemoved(zone);
-        std::string error = signaller_->lastError();
+        std::string error = signaller_->waitSignalled(ticket, signalTimeout_);
         if (!error.empty()) throw RetryableError("zone file removed, but named was not told: " + error);
     }
 
@@ -153,8 +162,48 @@ public:
 
     uint32_t parallelism() const override { return parallel_; }
 
+    // What named serves for the zone (with `server`), else what its zone file holds.
+    std::optional<std::vector<Record>> servedRecords(const std::string& zone) {
+        checkName(zone);
+        if (!axfr_) return readZoneFile(file(zone));
+        std::string why;
+        auto records = axfr_->transfer(zone, &why);
+        if (!records && why.find("REFUSED") != std::string::npos && holds(zone) && !warnedRefused_.exchange(true))
+            host().warn("bind: named at " + axfr_->server().text() + " refused the transfer of " + zone +
+                        ", a zone it should serve: allow transfers to this host (allow-transfer), or every zone reads as not served");
+        return records;
+    }
+
 private:
     std::string file(const std::string& zone) const { return zoneFilePath(zonesDir_, zone); }
+
+    bool holds(const std::string& zone) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return zones_.count(zone) != 0;
+    }
+
+    // Writes the zone's file (checked first when a checker is on); true when the zone is new.
+    bool writeZone(const Zone& zone) {
+        std::function<std::string(const std::string&)> check;
+        if (checker_) check = [&](const std::string& tmp) { return checker_->check(zone.name, tmp); };
+        std::string path = file(zone.name);
+        std::string dir = path.substr(0, path.rfind('/'));
+        if (dir != zonesDir_ && ::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST)
+            throw RetryableError("cannot create " + dir + ": " + std::strerror(errno));
+        sdk::writeFileAtomically(path, renderZoneFile(zone), fileMode_, check);
+        std::lock_guard<std::mutex> lock(mutex_);
+        return zones_.insert(zone.name).second;
+    }
+
+    // Removes the zone's file; true when the zone was listed until now.
+    bool removeZone(const std::string& zone) {
+        std::string path = file(zone);
+        if (::unlink(path.c_str()) != 0 && errno != ENOENT) throw RetryableError("cannot remove " + path + ": " + std::strerror(errno));
+        std::string dir = path.substr(0, path.rfind('/'));
+        if (dir != zonesDir_) ::rmdir(dir.c_str()); // a split name's directory, when now empty
+        std::lock_guard<std::mutex> lock(mutex_);
+        return zones_.erase(zone) > 0;
+    }
 
     static void checkName(const std::string& zone) {
         if (!safeZoneName(zone)) throw PermanentError("bind: refusing unsafe zone name '" + zone + "'");
@@ -171,7 +220,10 @@ private:
 
     std::string zonesDir_, includePath_;
     unsigned fileMode_ = 0644;
-    uint32_t parallel_ = 64;
+    uint32_t parallel_ = kDefaultParallel;
+    std::chrono::milliseconds signalTimeout_{0};
+    std::unique_ptr<NamedAxfr> axfr_;
+    std::atomic<bool> warnedRefused_{false};
     std::mutex mutex_;
     std::set<std::string> zones_;
     std::unique_ptr<NamedSignaller> signaller_;

@@ -1,13 +1,19 @@
 // The bind backend end to end: zones pushed through the REST API, served by a real named.
+#include "core/zone/ZoneParser.hpp"
 #include "support/NamedServer.hpp"
 #include "support/TestSupport.hpp"
+
+#include <dadns/sdk/master_file.hpp>
+#include <dadns/sdk/testing.hpp>
 
 #include <catch2/catch.hpp>
 
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 
+#include <algorithm>
 #include <atomic>
+#include <optional>
 #include <random>
 #include <sstream>
 #include <thread>
@@ -242,4 +248,131 @@ TEST_CASE("zone names up to 253 octets have files, are served, and are found aga
     for (const auto& zone : zones) CHECK(eventually([&] { return named.query(zone, "TXT").empty(); }));
     // Deleting a split name's zone removes its directory too: only the include remains.
     CHECK(runCommand({"find", zonesDir, "-mindepth", "1", "-not", "-name", "*.conf"}).output == "");
+}
+
+namespace {
+
+// dig's status for a query: "NOERROR", "REFUSED", ...
+std::string dnsStatus(const NamedServer& named, const std::string& name, const std::string& type) {
+    auto r = runCommand({"dig", "@127.0.0.1", "-p", std::to_string(named.port()), "+time=2", "+tries=1", name, type});
+    auto pos = r.output.find("status: ");
+    return pos == std::string::npos ? "(no answer)" : r.output.substr(pos + 8, r.output.find(',', pos) - pos - 8);
+}
+
+std::string servedConfig(const NamedServer& named, const std::string& zonesDir) {
+    std::string cfg = bindConfig(named, zonesDir);
+    return cfg.replace(cfg.find("      reload_batch_ms:"), 0, "      server: 127.0.0.1:" + std::to_string(named.port()) + "\n");
+}
+
+// One bind instance in this process, on the SDK's fake host, for named at its server address.
+struct InProcessBind {
+    dadns::sdk::testing::FakeHost host;
+    dadns::sdk::testing::PluginLibrary plugin{host, pluginDir() + "/bind.so"};
+    dadns::sdk::testing::LoadedBackend bind;
+
+    InProcessBind(const NamedServer& named, const std::string& zonesDir)
+        : bind(plugin.createBackend("bind", "{\"zones_dir\":\"" + zonesDir + "\",\"named_conf\":\"" + named.includeFile() +
+                                                "\",\"rndc_command\":\"" + named.rndcCommand() + "\",\"reload_batch_ms\":50," +
+                                                "\"server\":\"127.0.0.1:" + std::to_string(named.port()) + "\"}")) {}
+};
+
+// Records as one line each, single spaces, as dig prints a transfer.
+std::set<std::string> lines(const std::vector<dadns::sdk::Record>& records) {
+    std::set<std::string> out;
+    for (const auto& r : records) out.insert(dadns::sdk::masterFileLine(r));
+    return out;
+}
+
+std::vector<dadns::sdk::Record> sorted(std::vector<dadns::sdk::Record> records) {
+    std::sort(records.begin(), records.end(), [](const auto& a, const auto& b) { return dadns::sdk::masterFileLine(a) < dadns::sdk::masterFileLine(b); });
+    return records;
+}
+
+} // namespace
+
+TEST_CASE("a change answered applied is served at once; a delete answered applied is no longer served", "[bind]") {
+    NamedServer named;
+    named.start();
+    Daemon d(servedConfig(named, named.dir() + "/zones"));
+    d.start();
+    REQUIRE(d.call("PUT", "/api/v1/zones/now.example?wait=30", zoneText("now.example", 1, "192.0.2.10")).status == 200);
+    CHECK(named.query("www.now.example", "A") == std::vector<std::string>{"192.0.2.10"}); // no waiting: served already
+    for (int serial = 2; serial <= 6; ++serial) {
+        std::string ip = "192.0.2." + std::to_string(100 + serial);
+        INFO("serial " << serial);
+        REQUIRE(d.call("PUT", "/api/v1/zones/now.example?wait=30", zoneText("now.example", serial, ip)).status == 200);
+        CHECK(named.query("www.now.example", "A") == std::vector<std::string>{ip});
+    }
+    REQUIRE(d.call("DELETE", "/api/v1/zones/now.example?wait=30").status == 200);
+    CHECK(dnsStatus(named, "www.now.example", "A") == "REFUSED");
+    CHECK_FALSE(named.authoritative("now.example"));
+}
+
+TEST_CASE("served records with a server are what named serves, by zone transfer", "[bind]") {
+    NamedServer named;
+    named.start();
+    InProcessBind b(named, named.dir() + "/zones");
+    REQUIRE(b.bind.reportsServedRecords());
+    CHECK_FALSE(b.bind.servedRecords("absent.example")); // named answers NOTAUTH
+
+    auto small = dadns::parseZoneText(zoneText("small.example", 1, "192.0.2.10"), "small.example");
+    std::string bigText = zoneText("big.example", 1, "192.0.2.10");
+    for (int i = 0; i < 5000; ++i) bigText += "h" + std::to_string(i) + " IN A 10.0." + std::to_string(i / 256) + "." + std::to_string(i % 256) + "\n";
+    auto big = dadns::parseZoneText(bigText, "big.example"); // more than one 64 KiB transfer message
+    b.bind.apply(small);
+    b.bind.apply(big);
+    for (const auto* zone : {&small, &big}) {
+        INFO(zone->name);
+        // named loads a reloaded zone in the background: read until it has.
+        std::optional<std::vector<dadns::sdk::Record>> served;
+        CHECK(eventually([&] {
+            served = b.bind.servedRecords(zone->name);
+            return served && served->size() == zone->records.size();
+        }));
+        REQUIRE(served);
+        CHECK(served->front().type == "SOA");
+        CHECK(sorted(*served) == sorted(zone->records));
+        CHECK(lines(*served) == named.transfer(zone->name)); // as dig reads it
+    }
+
+    b.bind.remove("small.example");
+    CHECK_FALSE(b.bind.servedRecords("small.example"));
+    CHECK(b.bind.servedRecords("big.example"));
+}
+
+TEST_CASE("served records from a stopped named are a retryable error", "[bind]") {
+    NamedServer named;
+    named.start();
+    InProcessBind b(named, named.dir() + "/zones");
+    b.bind.apply(dadns::parseZoneText(zoneText("stop.example", 1, "192.0.2.10"), "stop.example"));
+    CHECK(eventually([&] { return b.bind.servedRecords("stop.example").has_value(); }));
+    named.stop();
+    try {
+        b.bind.servedRecords("stop.example");
+        FAIL("no error from a stopped named");
+    } catch (const dadns::sdk::RetryableError& e) {
+        CHECK_THAT(e.what(), Catch::Contains("transfer of stop.example from named at 127.0.0.1:") && Catch::Contains("Connection refused"));
+    }
+}
+
+TEST_CASE("a record changed behind dadns's back, count unchanged, is found by a drift scan and restored in named", "[bind]") {
+    NamedServer named;
+    named.start();
+    std::string zones = named.dir() + "/zones";
+    Daemon d(servedConfig(named, zones));
+    d.start();
+    REQUIRE(d.call("PUT", "/api/v1/zones/drift.example?wait=30", zoneText("drift.example", 1, "192.0.2.10")).status == 200);
+    std::string path = zones + "/drift.example.db";
+    std::string text = readFile(path);
+    REQUIRE(text.find("192.0.2.10") != std::string::npos);
+    text.replace(text.find("192.0.2.10"), 10, "192.0.2.66"); // same records, one address changed
+    writeFile(path, text);
+    REQUIRE(runShell(named.rndcCommand() + " reload drift.example").status == 0);
+    REQUIRE(eventually([&] { return named.query("www.drift.example", "A") == std::vector<std::string>{"192.0.2.66"}; }));
+
+    auto scan = d.call("POST", "/api/v1/backends/bind/drift");
+    INFO(scan.body);
+    CHECK(scan.status == 200);
+    CHECK(eventually([&] { return named.query("www.drift.example", "A") == std::vector<std::string>{"192.0.2.10"}; }));
+    CHECK(named.transfer("drift.example") == desired(d, "drift.example"));
 }

@@ -1,5 +1,6 @@
 // The shipped bind.so in-process on the SDK's fake host, without named: zone files and the
 // include in a temp zones_dir, no zone check and no rndc.
+#include "FakeRndc.hpp"
 #include "support/TestSupport.hpp"
 
 #include <dadns/sdk/testing.hpp>
@@ -83,12 +84,84 @@ TEST_CASE("bind in-process: what it cannot do is refused with the right kind of 
     // An rndc that cannot run: the file is live, but named was not told, so it is retried.
     TempDir other;
     LoadedBackend unsignalled = b.plugin.createBackend("unsignalled", settings(other, other.file("no-rndc")));
-    try {
-        unsignalled.apply(zone("c.example", 1, 0));
-    } catch (const RetryableError&) {
-        // told at once or at the next call: both are fine
-    }
-    CHECK(b.host.waitUntil([&] { return b.host.logged("rndc reconfig failed", DADNS_LOG_WARN); }));
+    CHECK_THROWS_WITH(unsignalled.apply(zone("c.example", 1, 0)), Catch::Contains("zone file written, but named was not told: rndc reconfig failed"));
+    CHECK(b.host.logged("rndc reconfig failed", DADNS_LOG_WARN));
     CHECK_THROWS_AS(unsignalled.health(), RetryableError);
     CHECK(dadns::test::fileExists(other.file("zones/c.example.db")));
+}
+
+TEST_CASE("bind in-process: apply and remove return once the rndc run carrying them is done", "[bind]") {
+    TempDir dir;
+    dadns::test::FakeRndc rndc("0.3");
+    BindUnderTest b;
+    LoadedBackend bind = b.plugin.createBackend("bind", settings(dir, rndc.script));
+    bind.apply(zone("example.com", 1, 1));
+    CHECK(rndc.calls() == std::vector<std::string>{"reconfig"}); // the rndc run ends 0.3 s after it starts
+    bind.apply(zone("example.com", 2, 2));
+    CHECK(rndc.calls() == std::vector<std::string>{"reconfig", "reload example.com"});
+    bind.remove("example.com");
+    CHECK(rndc.count("reconfig") == 2);
+
+    // A removal named was not told of is told when the daemon retries it, before it returns.
+    bind.apply(zone("gone.example", 1, 0));
+    rndc.failing(true);
+    CHECK_THROWS_WITH(bind.remove("gone.example"), Catch::Contains("zone file removed, but named was not told") && Catch::Contains("connection refused"));
+    CHECK_THROWS_AS(bind.health(), RetryableError);
+    rndc.failing(false);
+    size_t reconfigs = rndc.count("reconfig");
+    CHECK_NOTHROW(bind.remove("gone.example"));
+    CHECK(rndc.count("reconfig") > reconfigs);
+    CHECK_NOTHROW(bind.remove("gone.example")); // told already: nothing to wait for
+    CHECK_NOTHROW(bind.health());
+}
+
+TEST_CASE("bind in-process: without a server, served records are what the zone file holds", "[bind]") {
+    TempDir dir;
+    BindUnderTest b;
+    LoadedBackend bind = b.plugin.createBackend("bind", settings(dir));
+    REQUIRE(bind.reportsServedRecords());
+    CHECK_FALSE(bind.servedRecords("example.com")); // no file: not served
+
+    Zone z = zone("example.com", 1, 2);
+    z.records.push_back(Record{"example.com.", "TXT", 1, 60, {"\"v=spf1 a mx -all\"", "\"two words\""}});
+    z.records.push_back(Record{"example.com.", "MX", 1, 300, {"10", "mail.example.com."}});
+    bind.apply(z);
+    auto served = bind.servedRecords("example.com");
+    REQUIRE(served);
+    CHECK(*served == z.records);
+
+    // Edited behind dadns's back: the edit shows.
+    std::string path = dir.file("zones/example.com.db");
+    std::string text = dadns::test::readFile(path);
+    text.replace(text.find("192.0.2.2"), 9, "192.0.2.99");
+    dadns::test::writeFile(path, text);
+    served = bind.servedRecords("example.com");
+    REQUIRE(served);
+    CHECK((*served)[3] == Record{"h1.example.com.", "A", 1, 300, {"192.0.2.99"}});
+
+    bind.remove("example.com");
+    CHECK_FALSE(bind.servedRecords("example.com"));
+    CHECK_THROWS_AS(bind.servedRecords("../etc"), PermanentError);
+}
+
+TEST_CASE("bind in-process: the server setting is checked by key", "[bind]") {
+    TempDir dir;
+    BindUnderTest b;
+    auto withServer = [&](const std::string& server) {
+        std::string s = settings(dir);
+        return s.substr(0, s.size() - 1) + ",\"server\":\"" + server + "\"}";
+    };
+    CHECK(b.plugin.checkSettings("bind", withServer("127.0.0.1:53")).empty());
+    CHECK(b.plugin.checkSettings("bind", withServer("[::1]:5353")).empty());
+    auto problems = b.plugin.checkSettings("bind", withServer("127.0.0.1"));
+    REQUIRE(problems.size() == 1);
+    CHECK(problems[0].key == "server");
+    CHECK_THAT(problems[0].problem, Catch::Contains("expected HOST:PORT"));
+    CHECK_THROWS_WITH(b.plugin.createBackend("bind", withServer("127.0.0.1:99999")), Catch::Contains("server: port '99999'"));
+
+    // With a server, served records come from it: nothing listens there, so that is retryable.
+    LoadedBackend bind = b.plugin.createBackend("bind", withServer("127.0.0.1:" + std::to_string(dadns::test::freePort())));
+    CHECK(b.host.logged("served records read from named at 127.0.0.1:"));
+    bind.apply(zone("example.com", 1, 0));
+    CHECK_THROWS_AS(bind.servedRecords("example.com"), RetryableError);
 }

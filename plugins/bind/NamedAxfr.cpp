@@ -1,0 +1,169 @@
+#include "NamedAxfr.hpp"
+
+#include "LdnsRecords.hpp"
+
+#include <ldns/ldns.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <memory>
+#include <netdb.h>
+#include <poll.h>
+#include <random>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace dadns::bind {
+
+namespace {
+
+using sdk::RetryableError;
+
+struct Fd {
+    int fd = -1;
+    explicit Fd(int f) : fd(f) {}
+    ~Fd() {
+        if (fd >= 0) ::close(fd);
+    }
+    Fd(const Fd&) = delete;
+    Fd& operator=(const Fd&) = delete;
+};
+
+struct PktDeleter {
+    void operator()(ldns_pkt* p) const { ldns_pkt_free(p); }
+};
+using Packet = std::unique_ptr<ldns_pkt, PktDeleter>;
+
+int waitFor(int fd, short events, std::chrono::milliseconds timeout) {
+    pollfd p{fd, events, 0};
+    int n;
+    do n = ::poll(&p, 1, static_cast<int>(timeout.count()));
+    while (n < 0 && errno == EINTR);
+    return n;
+}
+
+// A non-blocking connect bounded by timeout; "" and the socket in fd, or why it failed.
+std::string connectOne(const addrinfo* ai, std::chrono::milliseconds timeout, int& fd) {
+    fd = ::socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, ai->ai_protocol);
+    if (fd < 0) return std::strerror(errno);
+    if (::connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) return "";
+    if (errno != EINPROGRESS) return std::strerror(errno);
+    if (waitFor(fd, POLLOUT, timeout) == 0) return "no answer within " + std::to_string(timeout.count()) + " ms";
+    int err = 0;
+    socklen_t len = sizeof err;
+    ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
+    return err ? std::strerror(err) : "";
+}
+
+int connectTo(const ServerAddress& server, std::chrono::milliseconds timeout, const std::string& what) {
+    addrinfo hints{};
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_NUMERICSERV;
+    addrinfo* list = nullptr;
+    int rc = ::getaddrinfo(server.host.c_str(), std::to_string(server.port).c_str(), &hints, &list);
+    if (rc != 0) throw RetryableError(what + ": cannot resolve " + server.host + ": " + gai_strerror(rc));
+    std::string why;
+    for (addrinfo* ai = list; ai; ai = ai->ai_next) {
+        int fd = -1;
+        why = connectOne(ai, timeout, fd);
+        if (why.empty()) {
+            ::freeaddrinfo(list);
+            return fd;
+        }
+        if (fd >= 0) ::close(fd);
+    }
+    ::freeaddrinfo(list);
+    throw RetryableError(what + ": cannot connect to named at " + server.text() + ": " + why);
+}
+
+void writeAll(int fd, const std::vector<uint8_t>& data, std::chrono::milliseconds timeout, const std::string& what) {
+    for (size_t done = 0; done < data.size();) {
+        ssize_t n = ::send(fd, data.data() + done, data.size() - done, MSG_NOSIGNAL);
+        if (n > 0) done += static_cast<size_t>(n);
+        else if (n < 0 && errno == EINTR) continue;
+        else if (n < 0 && errno == EAGAIN && waitFor(fd, POLLOUT, timeout) > 0) continue;
+        else throw RetryableError(what + ": cannot send the query: " + (n < 0 ? std::strerror(errno) : "timed out"));
+    }
+}
+
+// Exactly n bytes; false when the connection ended before the first of them.
+bool readExact(int fd, uint8_t* out, size_t n, std::chrono::milliseconds timeout, const std::string& what) {
+    for (size_t done = 0; done < n;) {
+        if (waitFor(fd, POLLIN, timeout) == 0) throw RetryableError(what + ": named sent nothing for " + std::to_string(timeout.count()) + " ms");
+        ssize_t got = ::recv(fd, out + done, n - done, 0);
+        if (got < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+        if (got < 0) throw RetryableError(what + ": " + std::strerror(errno));
+        if (got == 0 && done == 0) return false;
+        if (got == 0) throw RetryableError(what + ": named closed the connection in the middle of a message");
+        done += static_cast<size_t>(got);
+    }
+    return true;
+}
+
+// One DNS message over TCP (two-octet length, then the message).
+Packet readMessage(int fd, std::chrono::milliseconds timeout, const std::string& what) {
+    uint8_t length[2];
+    if (!readExact(fd, length, 2, timeout, what)) throw RetryableError(what + ": named closed the connection before the transfer ended");
+    std::vector<uint8_t> message(static_cast<size_t>(length[0]) << 8 | length[1]);
+    readExact(fd, message.data(), message.size(), timeout, what);
+    ldns_pkt* raw = nullptr;
+    ldns_status status = ldns_wire2pkt(&raw, message.data(), message.size());
+    if (status != LDNS_STATUS_OK) throw RetryableError(what + ": unreadable answer: " + ldns_get_errorstr_by_id(status));
+    return Packet(raw);
+}
+
+std::vector<uint8_t> axfrQuery(const std::string& zone, uint16_t id) {
+    ldns_rdf* name = ldns_dname_new_frm_str((zone + ".").c_str());
+    if (!name) throw sdk::PermanentError("cannot transfer '" + zone + "': not a domain name");
+    Packet query(ldns_pkt_query_new(name, LDNS_RR_TYPE_AXFR, LDNS_RR_CLASS_IN, 0)); // takes name
+    ldns_pkt_set_id(query.get(), id);
+    uint8_t* wire = nullptr;
+    size_t size = 0;
+    if (ldns_pkt2wire(&wire, query.get(), &size) != LDNS_STATUS_OK) throw sdk::PermanentError("cannot write the AXFR query for " + zone);
+    std::vector<uint8_t> out{static_cast<uint8_t>(size >> 8), static_cast<uint8_t>(size & 0xff)};
+    out.insert(out.end(), wire, wire + size);
+    free(wire);
+    return out;
+}
+
+bool meansNotServed(ldns_pkt_rcode rcode) {
+    return rcode == LDNS_RCODE_REFUSED || rcode == LDNS_RCODE_NOTAUTH || rcode == LDNS_RCODE_NOTIMPL || rcode == LDNS_RCODE_SERVFAIL;
+}
+
+} // namespace
+
+std::optional<std::vector<sdk::Record>> NamedAxfr::transfer(const std::string& zone, std::string* why) const {
+    std::string what = "transfer of " + zone + " from named at " + server_.text();
+    uint16_t id = static_cast<uint16_t>(std::random_device{}()); // an unguessable id: answers are matched to it
+    Fd socket(connectTo(server_, timeout_, what));
+    writeAll(socket.fd, axfrQuery(zone, id), timeout_, what);
+    std::vector<sdk::Record> records;
+    while (true) {
+        Packet answer = readMessage(socket.fd, timeout_, what);
+        if (ldns_pkt_id(answer.get()) != id) throw RetryableError(what + ": an answer to another query");
+        ldns_pkt_rcode rcode = ldns_pkt_get_rcode(answer.get());
+        if (rcode != LDNS_RCODE_NOERROR) {
+            if (records.empty() && meansNotServed(rcode)) {
+                if (why) *why = "named answered " + rcodeName(rcode);
+                return std::nullopt;
+            }
+            throw RetryableError(what + ": named answered " + rcodeName(rcode));
+        }
+        const ldns_rr_list* rrs = ldns_pkt_answer(answer.get());
+        size_t count = rrs ? ldns_rr_list_rr_count(rrs) : 0;
+        for (size_t i = 0; i < count; ++i) {
+            const ldns_rr* rr = ldns_rr_list_rr(rrs, i);
+            bool soa = ldns_rr_get_type(rr) == LDNS_RR_TYPE_SOA;
+            if (!records.empty() && soa) return records; // the closing SOA ends the transfer
+            if (records.empty() && !soa) break;
+            records.push_back(recordFromLdns(rr));
+        }
+        if (records.empty()) { // a transfer starts with the zone's SOA
+            if (why) *why = "named's answer holds no SOA";
+            return std::nullopt;
+        }
+    }
+}
+
+} // namespace dadns::bind
