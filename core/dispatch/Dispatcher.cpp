@@ -12,6 +12,8 @@ namespace dadns {
 Dispatcher::Dispatcher(ZoneStore& store, MetricsRegistry& metrics, DispatchOptions options)
     : store_(store), metrics_(metrics), options_(options),
       restartDelay_(options.retryBackoff, std::min<std::chrono::milliseconds>(options.retryBackoffMax, std::chrono::seconds(30)), 0) {
+    // Progress the lanes record becomes readable on the store's writer thread: waiters look then.
+    store_.setProgressListener([this] { wakeWaiters(); });
     metrics_.addCollector([this](MetricsRegistry& m) {
         for (const auto& lane : lanes()) {
             Labels l{{"backend", lane.backend}};
@@ -23,12 +25,15 @@ Dispatcher::Dispatcher(ZoneStore& store, MetricsRegistry& metrics, DispatchOptio
     });
 }
 
-Dispatcher::~Dispatcher() { stop(); }
+Dispatcher::~Dispatcher() {
+    stop();
+    store_.setProgressListener(nullptr);
+}
 
 void Dispatcher::addBackend(std::shared_ptr<BackendInstance> backend, uint32_t parallelism) {
     std::string name = backend->name();
     auto lane = Poco::AutoPtr<BackendLane>(new BackendLane(
-        std::move(backend), parallelism, store_, metrics_, options_, [this] { waitChanged_.notify_all(); }));
+        std::move(backend), parallelism, store_, metrics_, options_, [this] { wakeWaiters(); }));
     lanes_.push_back(lane);
     std::lock_guard<std::mutex> lock(statusMutex_);
     published_[name] = lanes_.back()->snapshot();
@@ -75,7 +80,7 @@ void Dispatcher::stop() {
     tasks_->removeObserver(Poco::NObserver<Dispatcher, Poco::TaskCustomNotification<LaneStatus>>(*this, &Dispatcher::onLaneStatus));
     tasks_->removeObserver(Poco::NObserver<Dispatcher, Poco::TaskFailedNotification>(*this, &Dispatcher::onTaskFailed));
     tasks_->removeObserver(Poco::NObserver<Dispatcher, Poco::TaskFinishedNotification>(*this, &Dispatcher::onTaskFinished));
-    waitChanged_.notify_all();
+    wakeWaiters();
 }
 
 void Dispatcher::notify(const ZoneChange& change) {
@@ -253,6 +258,11 @@ std::vector<BackendOutcome> Dispatcher::waitFor(const std::string& zone, uint64_
     if (backends.empty() && store_.workClaims()) backends = store_.workClaims()->backendNames();
     std::vector<BackendOutcome> out;
     while (true) {
+        uint64_t seen;
+        {
+            std::lock_guard<std::mutex> lock(waitMutex_);
+            seen = waitGeneration_;
+        }
         out.clear();
         bool settled = true;
         for (const auto& backend : backends) {
@@ -260,9 +270,19 @@ std::vector<BackendOutcome> Dispatcher::waitFor(const std::string& zone, uint64_
             settled = settled && out.back().settled();
         }
         if (settled || std::chrono::steady_clock::now() >= deadline) return out;
+        // Lanes wake this when they finish a zone; the timeout covers progress recorded by
+        // other instances of a shared store.
         std::unique_lock<std::mutex> lock(waitMutex_);
-        waitChanged_.wait_for(lock, std::chrono::milliseconds(50));
+        waitChanged_.wait_for(lock, std::chrono::milliseconds(50), [&] { return waitGeneration_ != seen; });
     }
+}
+
+void Dispatcher::wakeWaiters() {
+    {
+        std::lock_guard<std::mutex> lock(waitMutex_);
+        ++waitGeneration_;
+    }
+    waitChanged_.notify_all();
 }
 
 } // namespace dadns

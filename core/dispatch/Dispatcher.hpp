@@ -82,6 +82,8 @@ private:
     // The restarter thread: starts lanes whose restart is due, until stop().
     void restartLanes();
     BackendLane* find(const std::string& name) const;
+    // Wakes waitFor's callers: something they wait on may have changed.
+    void wakeWaiters();
     // One backend's state for a waiter (see BackendOutcome).
     BackendOutcome outcomeOf(const std::string& backend, const std::string& zone, uint64_t version, int64_t changedAtMs);
 
@@ -112,6 +114,8 @@ private:
 
     std::mutex waitMutex_;
     std::condition_variable waitChanged_; // a lane finished a zone
+    uint64_t waitGeneration_ = 0;         // counts those, under waitMutex_: a waiter that looked
+                                          // before a finish still sees it (no lost wake-up)
 };
 
 } // namespace dadns

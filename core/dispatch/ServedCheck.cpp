@@ -10,13 +10,15 @@ const char* verifyMethodName(VerifyMethod method) { return method == VerifyMetho
 template <class Read>
 ServedVerdict ServedCheck::settled(Read read) const {
     auto deadline = std::chrono::steady_clock::now() + settle_;
-    std::chrono::milliseconds pause(5);
+    // Servers usually settle within milliseconds of being told (named loads a small zone in
+    // one or two), so the first reads come close together; a slow one is read ever less often.
+    std::chrono::microseconds pause(2000);
     while (true) {
         ServedVerdict v = read();
         if (!v.result.ok() || v.matches || std::chrono::steady_clock::now() >= deadline) return v;
-        std::this_thread::sleep_for(std::min<std::chrono::milliseconds>(
-            pause, std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()) + std::chrono::milliseconds(1)));
-        pause = std::min<std::chrono::milliseconds>(pause * 2, std::chrono::milliseconds(250));
+        auto left = std::chrono::duration_cast<std::chrono::microseconds>(deadline - std::chrono::steady_clock::now());
+        std::this_thread::sleep_for(std::min(pause, left + std::chrono::microseconds(1000)));
+        pause = std::min<std::chrono::microseconds>(pause * 3 / 2, std::chrono::milliseconds(100));
     }
 }
 

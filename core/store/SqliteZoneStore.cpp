@@ -239,6 +239,11 @@ void SqliteZoneStore::writerLoop() {
         batch.swap(jobs_);
         lock.unlock();
         runBatch(batch);
+        bool progress = std::any_of(batch.begin(), batch.end(), [](const auto& job) { return job->kind != Job::Kind::Submit; });
+        if (progress) {
+            std::lock_guard<std::mutex> listening(listenerMutex_);
+            if (progressListener_) progressListener_();
+        }
         lock.lock();
         for (auto& job : batch) job->done = true;
         written_.notify_all();

@@ -54,6 +54,10 @@ public:
                        const std::string& error, bool deadLetter) override;
     size_t redrive(const std::string& backend) override;
     void flush() override;
+    void setProgressListener(std::function<void()> listener) override {
+        std::lock_guard<std::mutex> lock(listenerMutex_);
+        progressListener_ = std::move(listener);
+    }
 
     // Transactions committed and submissions stored since open (group commit shows as fewer
     // transactions than submissions).
@@ -78,6 +82,8 @@ private:
     std::unique_ptr<Index> index_;       // guarded by indexMutex_
     mutable std::mutex indexMutex_;
 
+    std::mutex listenerMutex_;                 // guards progressListener_
+    std::function<void()> progressListener_;   // told after a batch with progress records
     std::mutex queueMutex_;
     std::condition_variable queued_;   // the writer waits for work
     std::condition_variable written_;  // submitters wait for their batch

@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -144,6 +145,11 @@ public:
 
     // Blocks until every record* call made before it is written.
     virtual void flush() = 0;
+    // A store whose record* calls become readable later (a writer thread) calls listener each
+    // time some have, so that waiters on a zone's progress look again at once; a store that
+    // makes them readable before returning needs not. listener must not block; nullptr
+    // removes it (before its owner goes).
+    virtual void setProgressListener(std::function<void()> listener) { (void)listener; }
 
     // The shared store's work claims (WorkClaims.hpp); null for a store only one instance uses.
     virtual WorkClaims* workClaims() { return nullptr; }
