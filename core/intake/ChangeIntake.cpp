@@ -86,20 +86,19 @@ ChangeOutcome ChangeIntake::submit(const ChangeRequest& request) {
     return store(std::move(s), std::move(parsed), request.options);
 }
 
-std::string ChangeIntake::heldBecause(const ZoneSubmission& submission, const sdk::Zone* parsed) {
-    if (submission.deleted) return safety_->deleteRefusal(principalOf(submission.origin), nowMs());
-    auto head = store_.current(submission.name, false);
-    if (!parsed || !head || head->deleted || head->recordCount < static_cast<int64_t>(safety_->options().minRecords)) return "";
-    auto current = store_.current(submission.name, true);
-    if (!current || current->deleted) return "";
-    return safety_->replaceRefusal(parseZoneText(current->zoneText, submission.name), *parsed);
+std::string ChangeIntake::heldBecause(const ZoneSubmission& submission, bool reserveDelete, int64_t atMs) {
+    if (submission.deleted) return safety_->checkDelete(principalOf(submission.origin), atMs, reserveDelete);
+    auto before = store_.activeRecordCount(submission.name);
+    return before ? safety_->shrinkRefusal(*before, submission.recordCount) : "";
 }
 
 ChangeOutcome ChangeIntake::store(ZoneSubmission submission, std::shared_ptr<sdk::Zone> parsed, const ChangeOptions& options) {
     if (parsed) checkZoneRules(*parsed); // every path ends here: no source stores a zone named could not load
     if (parsed) soaSerial_.apply(store_, submission, *parsed); // zones.soa_serial (local changes; under the zone's lock)
     bool local = submission.stamp.empty(); // a replicated change was checked where it was made
-    std::string held = local && !options.force ? heldBecause(submission, parsed.get()) : "";
+    bool checked = local && !options.force;
+    int64_t checkedAtMs = nowMs();
+    std::string held = checked ? heldBecause(submission, !options.dryRun, checkedAtMs) : "";
     if (options.dryRun) {
         ChangeOutcome plan;
         plan.zone = submission.name;
@@ -115,8 +114,16 @@ ChangeOutcome ChangeIntake::store(ZoneSubmission submission, std::shared_ptr<sdk
                              {"kind", submission.deleted ? "delete_burst" : "remove_share"}});
         throw ChangeHeld(held);
     }
-    SubmitOutcome stored = store_.submit(submission);
-    if (stored.stored && submission.deleted && local) safety_->countDelete(principalOf(submission.origin), nowMs());
+    // A delete counted towards the limit that is not stored after all is taken back.
+    bool reserved = checked && submission.deleted;
+    SubmitOutcome stored;
+    try {
+        stored = store_.submit(submission);
+    } catch (...) {
+        if (reserved) safety_->releaseDelete(principalOf(submission.origin), checkedAtMs);
+        throw;
+    }
+    if (reserved && !stored.stored) safety_->releaseDelete(principalOf(submission.origin), checkedAtMs);
     ChangeOutcome out;
     out.zone = submission.name;
     out.stored = stored.stored;

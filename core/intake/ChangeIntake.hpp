@@ -89,8 +89,9 @@ public:
 
 private:
     ChangeOutcome store(ZoneSubmission submission, std::shared_ptr<sdk::Zone> parsed, const ChangeOptions& options);
-    // Why the safety limits hold a local change; "" when they do not.
-    std::string heldBecause(const ZoneSubmission& submission, const sdk::Zone* parsed);
+    // Why the safety limits hold a local change; "" when they do not. reserveDelete: an
+    // allowed delete counts towards the burst limit now (ChangeSafety::checkDelete).
+    std::string heldBecause(const ZoneSubmission& submission, bool reserveDelete, int64_t atMs);
     std::mutex& zoneLock(const std::string& zone);
 
     ZoneStore& store_;

@@ -496,6 +496,13 @@ std::optional<ZoneOrigin> SqliteZoneStore::activeOrigin(const std::string& zone)
     return ZoneOrigin{source, host, ""};
 }
 
+std::optional<int64_t> SqliteZoneStore::activeRecordCount(const std::string& zone) {
+    std::lock_guard<std::mutex> lock(indexMutex_);
+    auto it = index_->zones.find(zone);
+    if (it == index_->zones.end() || it->second.deleted) return std::nullopt;
+    return it->second.recordCount;
+}
+
 std::optional<ZoneState> SqliteZoneStore::version(const std::string& zone, uint64_t version) {
     return withSession(*readerGate_, *readers_, "reading a zone version", [&](Poco::Data::Session& s) -> std::optional<ZoneState> {
         std::vector<ZoneStateRow> rows;

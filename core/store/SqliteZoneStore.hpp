@@ -54,6 +54,7 @@ public:
                        const std::string& error, bool deadLetter) override;
     size_t redrive(const std::string& backend) override;
     void flush() override;
+    std::optional<int64_t> activeRecordCount(const std::string& zone) override;
     void setProgressListener(std::function<void()> listener) override {
         std::lock_guard<std::mutex> lock(listenerMutex_);
         progressListener_ = std::move(listener);

@@ -116,6 +116,13 @@ public:
         if (!head || head->deleted) return std::nullopt;
         return ZoneOrigin{head->origin.source, head->origin.host, ""};
     }
+    // The record count of a zone's current version, nullopt when the zone is absent or deleted:
+    // asked on every change (zones.safety), so a store that can answers without a round trip.
+    virtual std::optional<int64_t> activeRecordCount(const std::string& zone) {
+        auto head = current(zone, false);
+        if (!head || head->deleted) return std::nullopt;
+        return head->recordCount;
+    }
     // One kept version of a zone, text included.
     virtual std::optional<ZoneState> version(const std::string& zone, uint64_t version) = 0;
     // Kept versions, newest first, the current one included (bounded by history_per_zone).

@@ -93,23 +93,26 @@ TEST_CASE("the diff shows what a backend serves that differs from the desired st
     CHECK(d.get("/api/v1/zones/nosuch.example/diff").status == 404);
 }
 
-TEST_CASE("a change that would remove most of a zone is held unless forced", "[dispatch]") {
+TEST_CASE("a change that would shrink a zone by more than half is held unless forced", "[dispatch]") {
     Daemon d(config(backend("files")));
     d.start();
     REQUIRE(d.call("PUT", "/api/v1/zones/big.example?wait=10", bigZone("big.example", 1, 18)).status == 200); // 20 records
     // Keeping 8 of 18 hosts removes 10 of 20 records: at the 50 % limit, allowed.
     REQUIRE(d.call("PUT", "/api/v1/zones/big.example", bigZone("big.example", 1, 8)).status == 200);
     REQUIRE(d.call("PUT", "/api/v1/zones/big.example?wait=10", bigZone("big.example", 2, 18)).status == 200);
-    // Renumbering every host changes 18 of 20 records: held, nothing stored.
-    auto held = d.call("PUT", "/api/v1/zones/big.example", bigZone("big.example", 2, 18, 100));
+    // Keeping 7 of 18 hosts removes 11 of 20 records: held, nothing stored.
+    auto held = d.call("PUT", "/api/v1/zones/big.example", bigZone("big.example", 3, 7));
     CHECK(held.status == 409);
-    CHECK(held.body.find("would remove 18 of the zone's 20 records") != std::string::npos);
+    CHECK(held.body.find("would remove 11 of the zone's 20 records") != std::string::npos);
     CHECK(json(d.get("/api/v1/zones/big.example").body)->getValue<int>("version") == 3);
+    // Renumbering every host keeps the count: not held (a plan shows every change).
+    REQUIRE(d.call("PUT", "/api/v1/zones/big.example?wait=10", bigZone("big.example", 3, 18, 100)).status == 200);
     // A dry run says it would be held.
-    auto plan = json(d.call("PUT", "/api/v1/zones/big.example?dry_run=true", bigZone("big.example", 2, 18, 100)).body);
+    auto plan = json(d.call("PUT", "/api/v1/zones/big.example?dry_run=true", bigZone("big.example", 4, 7)).body);
     CHECK(plan->getValue<std::string>("held").find("zones.safety") != std::string::npos);
+    CHECK(backendOf(plan, "files")->getArray("remove")->size() == 19); // the 18 renumbered hosts and the SOA
     // Forced, it goes through.
-    CHECK(d.call("PUT", "/api/v1/zones/big.example?force=true", bigZone("big.example", 2, 18, 100)).status == 200);
+    CHECK(d.call("PUT", "/api/v1/zones/big.example?force=true", bigZone("big.example", 4, 7)).status == 200);
     CHECK(d.get("/metrics").body.find("dadns_changes_held_total{kind=\"remove_share\",source=\"rest\"} 1") != std::string::npos);
 }
 
