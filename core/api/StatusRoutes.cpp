@@ -35,6 +35,7 @@ Poco::JSON::Object::Ptr laneJson(const LaneStatus& lane) {
     d->set("missing", static_cast<Poco::UInt64>(lane.drift.missing));
     d->set("changed", static_cast<Poco::UInt64>(lane.drift.changed));
     d->set("content_checked", static_cast<Poco::UInt64>(lane.drift.contentChecked));
+    if (!lane.drift.contentResumeAfter.empty()) d->set("content_resume_after", lane.drift.contentResumeAfter);
     d->set("unknown", static_cast<Poco::UInt64>(lane.drift.unknownTotal));
     auto unknown = jsonArray();
     for (const auto& z : lane.drift.unknown) unknown->add(z);

@@ -24,14 +24,17 @@ Poco::JSON::Array::Ptr recordsJson(const std::vector<sdk::Record>& records) {
     return arr;
 }
 
-// What a count-verified backend holds, as far as the store knows: the version it applied.
-std::vector<sdk::Record> appliedRecords(ZoneStore& store, const std::string& backend, const std::string& zone, uint64_t& version) {
+// What a count-verified backend holds, as far as the store knows: the version it applied
+// (none: nothing). nullopt when that version is no longer kept, so its records are unknown.
+std::optional<std::vector<sdk::Record>> appliedRecords(ZoneStore& store, const std::string& backend, const std::string& zone,
+                                                       uint64_t& version) {
     version = 0;
     auto state = store.backendState(backend, zone);
-    if (!state || state->appliedVersion == 0) return {};
+    if (!state || state->appliedVersion == 0) return std::vector<sdk::Record>();
     version = state->appliedVersion;
     auto applied = store.version(zone, version);
-    if (!applied || applied->deleted) return {};
+    if (!applied) return std::nullopt;
+    if (applied->deleted) return std::vector<sdk::Record>();
     return parseZoneText(applied->zoneText, zone).records;
 }
 
@@ -51,9 +54,14 @@ Poco::JSON::Object::Ptr backendDifference(ApiContext& ctx, const ServedNow& s, c
         if (s.records) held = *s.records;
     } else {
         uint64_t version = 0;
-        held = appliedRecords(ctx.store, s.backend, zone, version);
+        auto applied = appliedRecords(ctx.store, s.backend, zone, version);
         o->set("basis", "applied_version");
         o->set("applied_version", version);
+        if (!applied) {
+            o->set("error", "the version it applied is no longer kept (store.history_per_zone): what it holds is unknown");
+            return o;
+        }
+        held = std::move(*applied);
     }
     ServedComparison c = compareServed(target, held);
     o->set("add", recordsJson(c.missing));

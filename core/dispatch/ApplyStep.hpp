@@ -27,8 +27,10 @@ struct ApplyOutcome {
 
 class ApplyStep {
 public:
-    ApplyStep(BackendInstance& backend, ZoneStore& store, MetricsRegistry& metrics, std::chrono::milliseconds verifySettle)
-        : backend_(backend), store_(store), metrics_(metrics), check_(backend, verifySettle) {}
+    // stopping: see ServedCheck.
+    ApplyStep(BackendInstance& backend, ZoneStore& store, MetricsRegistry& metrics, std::chrono::milliseconds verifySettle,
+              std::function<bool()> stopping = {})
+        : backend_(backend), store_(store), metrics_(metrics), check_(backend, verifySettle, std::move(stopping)) {}
 
     ApplyOutcome run(const std::string& zone, const ZoneWork& work);
     VerifyMethod verifyMethod() const { return check_.method(); }

@@ -27,7 +27,7 @@ const char* resultLabel(ApplyKind kind) {
 BackendLane::BackendLane(std::shared_ptr<BackendInstance> backend, uint32_t parallelism, ZoneStore& store,
                          MetricsRegistry& metrics, const DispatchOptions& options, std::function<void()> onResult)
     : Poco::Task("lane:" + backend->name()), backend_(std::move(backend)), parallelism_(std::max<uint32_t>(parallelism, 1)),
-      store_(store), claims_(store.workClaims()), metrics_(metrics), options_(options), onResult_(std::move(onResult)), apply_(*backend_, store_, metrics_, options_.verifySettle),
+      store_(store), claims_(store.workClaims()), metrics_(metrics), options_(options), onResult_(std::move(onResult)), apply_(*backend_, store_, metrics_, options_.verifySettle, [this] { return isCancelled(); }),
       retry_(options.retryBackoff, options.retryBackoffMax, options.maxAttempts) {
     if (options_.driftInterval.count() > 0) nextDriftMs_ = nowMs() + options_.driftInterval.count();
 }
@@ -378,7 +378,12 @@ void BackendLane::probeHealth() {
 
 DriftReport BackendLane::scanDrift(bool force) {
     std::lock_guard<std::mutex> scanning(driftMutex_);
-    DriftPolicy policy{options_.removeUnknownZones, options_.maxDeleteFraction};
+    DriftPolicy policy;
+    policy.removeUnknownZones = options_.removeUnknownZones;
+    policy.maxDeleteFraction = options_.maxDeleteFraction;
+    // Within the claims' lease: the house-keeping thread renews them between scans.
+    policy.contentBudget = std::min<std::chrono::milliseconds>(std::chrono::seconds(10), options_.lease / 3);
+    policy.contentAfter = contentCursor_;
     bool queued = false;
     DriftReport report = dadns::scanDrift(*backend_, store_, metrics_, policy, force, [&](const std::string& zone, uint64_t version, bool deleted) {
         std::lock_guard<std::mutex> lock(mutex_);
@@ -389,6 +394,7 @@ DriftReport BackendLane::scanDrift(bool force) {
         return true;
     });
     if (queued) wake_.notify_all();
+    contentCursor_ = report.contentResumeAfter;
     std::lock_guard<std::mutex> lock(mutex_);
     drift_ = report;
     return report;

@@ -124,6 +124,7 @@ private:
     HouseKeepingFailure houseKeeping_;
 
     std::mutex driftMutex_; // one scan at a time
+    std::string contentCursor_; // guarded by driftMutex_: where the next scan's content comparison goes on
     DriftReport drift_;     // guarded by mutex_
     int64_t nextDriftMs_ = 0;
 };

@@ -190,10 +190,17 @@ std::vector<ServedNow> Dispatcher::servedNow(const std::string& zone) const {
         s.backend = lane->backendName();
         if (lane->backend().reportsServedRecords()) {
             s.method = VerifyMethod::Content;
-            s.result = lane->backend().servedRecords(zone, s.records);
+            LaneStatus status = lane->snapshot();
+            // A backend that is down would only make the caller wait for its timeouts.
+            if (!status.up) s.result = {DADNS_ERR_RETRYABLE, "the backend is down: " + status.downReason};
+            else s.result = lane->backend().servedRecords(zone, s.records);
         }
         out.push_back(std::move(s));
     }
+    // An instance without lanes of its own (--role=ingest) knows the others' backends only by
+    // the progress they record: by the versions they applied.
+    if (lanes_.empty() && store_.workClaims())
+        for (const auto& name : store_.workClaims()->backendNames()) out.push_back(ServedNow{name, VerifyMethod::Count, {}, std::nullopt});
     return out;
 }
 

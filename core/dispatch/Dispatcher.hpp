@@ -72,7 +72,9 @@ public:
     size_t redrive(const std::string& backend);
     DriftReport scanDrift(const std::string& backend, bool force);
     // What each backend serves for the zone now (ABI 1.3 served_records); records stay empty
-    // for a backend verified by count, which cannot say. For plans and diffs.
+    // for a backend verified by count, which cannot say, and for one that is down (result says
+    // so). With no lanes of its own (--role=ingest), the shared store's backends, by count.
+    // For plans and diffs.
     std::vector<ServedNow> servedNow(const std::string& zone) const;
 
 private:

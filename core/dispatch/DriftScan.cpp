@@ -13,26 +13,36 @@ namespace {
 constexpr const char* kRepairsHelp = "Drift found by scans and re-queued or removed, by backend and kind.";
 
 // A content-verified backend's zone, applied at its current version: whether it still serves
-// what was applied. Zones that are failing there, or that it cannot read now, are left alone
+// what was applied. Zones that are failing there, or that cannot be read now, are left alone
 // (their own retries deal with them).
 bool servedAsApplied(const ServedCheck& check, ZoneStore& store, const std::string& backend, const ZoneState& z, DriftReport& report) {
     auto state = store.backendState(backend, z.name);
     if (!state || state->appliedVersion != z.version || state->failedVersion == z.version) return true;
-    auto text = store.current(z.name, true);
-    if (!text || text->deleted || text->version != z.version) return true; // changed meanwhile: the lane has it
-    sdk::Zone desired = parseZoneText(text->zoneText, z.name);
-    int64_t expected = state->verifiedCount >= 0 ? state->verifiedCount : static_cast<int64_t>(desired.records.size());
-    ServedVerdict v = check.servedNow(z.name, desired.records, expected);
-    if (!v.result.ok()) return true;
-    ++report.contentChecked;
-    if (!v.matches) logger("dispatch")->warn("[{}] drift: {} v{}: backend {}", backend, z.name, z.version, v.difference);
-    return v.matches;
+    try {
+        auto text = store.current(z.name, true);
+        if (!text || text->deleted || text->version != z.version) return true; // changed meanwhile: the lane has it
+        sdk::Zone desired = parseZoneText(text->zoneText, z.name);
+        int64_t expected = state->verifiedCount >= 0 ? state->verifiedCount : static_cast<int64_t>(desired.records.size());
+        ServedVerdict v = check.servedNow(z.name, desired.records, expected);
+        if (!v.result.ok()) return true;
+        ++report.contentChecked;
+        if (!v.matches) logger("dispatch")->warn("[{}] drift: {} v{}: backend {}", backend, z.name, z.version, v.difference);
+        return v.matches;
+    } catch (const std::exception& e) { // one zone that cannot be compared does not end the scan
+        logger("dispatch")->warn("[{}] drift: {} v{}: comparing its content failed: {}", backend, z.name, z.version, e.what());
+        return true;
+    }
 }
 
 // Store zones that differ from what the backend holds: requeued, or counted as dead letters.
+// Content is compared (on a content-verified backend) from policy.contentAfter on, within
+// policy.contentBudget.
 void compareWithStore(const ServedCheck& check, BackendInstance& backend, ZoneStore& store, const std::unordered_set<std::string>& present,
-                      const DriftRequeue& requeue, DriftReport& report, std::unordered_set<std::string>& known) {
+                      const DriftPolicy& policy, const DriftRequeue& requeue, DriftReport& report, std::unordered_set<std::string>& known) {
     bool content = check.method() == VerifyMethod::Content;
+    auto contentUntil = std::chrono::steady_clock::now() + policy.contentBudget;
+    bool budgetSpent = false;
+    std::string lastCompared;
     ZoneListFilter filter;
     filter.limit = 1000;
     while (true) {
@@ -42,7 +52,14 @@ void compareWithStore(const ServedCheck& check, BackendInstance& backend, ZoneSt
             bool there = present.count(z.name) != 0;
             bool changed = false;
             if (z.deleted != there) { // in step as far as presence goes: active and there, or deleted and gone
-                changed = there && content && !servedAsApplied(check, store, backend.name(), z, report);
+                bool compare = there && content && !budgetSpent && z.name > policy.contentAfter;
+                if (compare && std::chrono::steady_clock::now() >= contentUntil) {
+                    budgetSpent = true;
+                    report.contentResumeAfter = lastCompared.empty() ? policy.contentAfter : lastCompared;
+                    compare = false;
+                }
+                if (compare) lastCompared = z.name;
+                changed = compare && !servedAsApplied(check, store, backend.name(), z, report);
                 if (!changed) continue;
             }
             if (!requeue(z.name, z.version, z.deleted)) ++report.deadLettered;
@@ -85,7 +102,8 @@ DriftReport scanDrift(BackendInstance& backend, ZoneStore& store, MetricsRegistr
     report.backendZones = onBackend.size();
     std::unordered_set<std::string> known;
     ServedCheck check(backend, std::chrono::milliseconds(0));
-    compareWithStore(check, backend, store, std::unordered_set<std::string>(onBackend.begin(), onBackend.end()), requeue, report, known);
+    compareWithStore(check, backend, store, std::unordered_set<std::string>(onBackend.begin(), onBackend.end()), policy, requeue, report,
+                     known);
     std::vector<std::string> unknown;
     for (const auto& z : onBackend)
         if (!known.count(z) && !store.current(z, false)) unknown.push_back(z);

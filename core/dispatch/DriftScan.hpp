@@ -12,6 +12,7 @@
 #include "core/plugin/BackendInstance.hpp"
 #include "core/store/ZoneStore.hpp"
 
+#include <chrono>
 #include <functional>
 #include <string>
 
@@ -20,6 +21,12 @@ namespace dadns {
 struct DriftPolicy {
     bool removeUnknownZones = false;
     double maxDeleteFraction = 0.1;
+    // Reading back what every zone serves takes a while on a big backend (about 1 ms a zone),
+    // and the scan runs on the lane's house-keeping thread, which also renews work claims: one
+    // scan compares content for at most this long, from the zone after contentAfter on, and the
+    // next scan goes on from where it stopped (DriftReport::contentResumeAfter).
+    std::chrono::milliseconds contentBudget{10000};
+    std::string contentAfter;
 };
 
 // Offers a zone back to the lane; false when the lane keeps it out (a dead letter).

@@ -13,6 +13,8 @@ struct DriftReport {
     size_t missing = 0;          // in the store, not on the backend: re-queued
     size_t changed = 0;          // served, but not as applied (content checks): re-queued
     size_t contentChecked = 0;   // zones whose served content was compared
+    std::string contentResumeAfter; // the content comparison stopped at its time budget after
+                                    // this zone; "" when it went through every zone
     size_t deadLettered = 0;     // differ too, but dead letters at that version: not re-queued
     std::vector<std::string> unknown; // on the backend, not in the store (first 100)
     size_t unknownTotal = 0;

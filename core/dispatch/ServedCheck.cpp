@@ -15,7 +15,7 @@ ServedVerdict ServedCheck::settled(Read read) const {
     std::chrono::microseconds pause(2000);
     while (true) {
         ServedVerdict v = read();
-        if (!v.result.ok() || v.matches || std::chrono::steady_clock::now() >= deadline) return v;
+        if (!v.result.ok() || v.matches || std::chrono::steady_clock::now() >= deadline || (stopping_ && stopping_())) return v;
         auto left = std::chrono::duration_cast<std::chrono::microseconds>(deadline - std::chrono::steady_clock::now());
         std::this_thread::sleep_for(std::min(pause, left + std::chrono::microseconds(1000)));
         pause = std::min<std::chrono::microseconds>(pause * 3 / 2, std::chrono::milliseconds(100));

@@ -11,6 +11,7 @@
 #include "core/zone/ServedContent.hpp"
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,7 +31,10 @@ struct ServedVerdict {
 
 class ServedCheck {
 public:
-    ServedCheck(BackendInstance& backend, std::chrono::milliseconds settle) : backend_(backend), settle_(settle) {}
+    // stopping: when it turns true (the daemon stops) the check stops reading again, so that a
+    // stop never waits for a settle time.
+    ServedCheck(BackendInstance& backend, std::chrono::milliseconds settle, std::function<bool()> stopping = {})
+        : backend_(backend), settle_(settle), stopping_(std::move(stopping)) {}
 
     VerifyMethod method() const { return backend_.reportsServedRecords() ? VerifyMethod::Content : VerifyMethod::Count; }
 
@@ -48,6 +52,7 @@ private:
 
     BackendInstance& backend_;
     std::chrono::milliseconds settle_;
+    std::function<bool()> stopping_;
 };
 
 } // namespace dadns

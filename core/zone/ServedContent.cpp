@@ -5,6 +5,7 @@
 #include <ldns/ldns.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <map>
 #include <memory>
 #include <set>
@@ -54,16 +55,30 @@ std::string recordLine(const sdk::Record& r) {
     return line;
 }
 
+std::string printableRecordLine(const sdk::Record& r) {
+    std::string out;
+    for (unsigned char c : recordLine(r)) {
+        if (c >= 0x20 && c != 0x7f) {
+            out += static_cast<char>(c);
+            continue;
+        }
+        char escaped[8];
+        std::snprintf(escaped, sizeof escaped, "\\%03u", c); // as a master file writes it
+        out += escaped;
+    }
+    return out;
+}
+
 std::string canonicalRecord(const sdk::Record& record) {
     std::string line = recordLine(record);
     ldns_rr* raw = nullptr;
-    if (ldns_rr_new_frm_str(&raw, line.c_str(), record.ttl, nullptr, nullptr) == LDNS_STATUS_OK && raw) {
-        std::unique_ptr<ldns_rr, RrFree> rr(raw);
+    ldns_status parsed = ldns_rr_new_frm_str(&raw, line.c_str(), record.ttl, nullptr, nullptr);
+    std::unique_ptr<ldns_rr, RrFree> rr(raw); // owns it whatever happens below
+    if (parsed == LDNS_STATUS_OK && rr) {
         std::unique_ptr<ldns_buffer, BufferFree> buffer(ldns_buffer_new(512));
         if (buffer && ldns_rr2buffer_wire_canonical(buffer.get(), rr.get(), LDNS_SECTION_ANSWER) == LDNS_STATUS_OK)
             return "w" + std::string(reinterpret_cast<const char*>(ldns_buffer_begin(buffer.get())), ldns_buffer_position(buffer.get()));
     }
-    if (raw) ldns_rr_free(raw);
     return "t" + lowerCase(line);
 }
 
@@ -88,8 +103,9 @@ ServedComparison compareServed(const std::vector<sdk::Record>& desired, const st
 
 std::string ServedComparison::describe(int64_t expectedCount) const {
     std::string text = "serves " + std::to_string(served) + " record(s), expected " + std::to_string(expectedCount);
-    if (!unexpected.empty()) text += "; " + std::to_string(unexpected.size()) + " not desired (e.g. '" + recordLine(unexpected.front()) + "')";
-    if (!missing.empty()) text += "; " + std::to_string(missing.size()) + " desired not served (e.g. '" + recordLine(missing.front()) + "')";
+    if (!unexpected.empty())
+        text += "; " + std::to_string(unexpected.size()) + " not desired (e.g. '" + printableRecordLine(unexpected.front()) + "')";
+    if (!missing.empty()) text += "; " + std::to_string(missing.size()) + " desired not served (e.g. '" + printableRecordLine(missing.front()) + "')";
     if (duplicates) text += "; " + std::to_string(duplicates) + " served twice";
     return text;
 }

@@ -40,7 +40,10 @@ ServedComparison compareServed(const std::vector<sdk::Record>& desired, const st
 // cannot read, its presentation text in lower case (so such a record still compares with itself).
 std::string canonicalRecord(const sdk::Record& record);
 
-// "owner ttl class type rdata..." as one line, for messages.
+// "owner ttl class type rdata..." as one line.
 std::string recordLine(const sdk::Record& record);
+// The same for logs and error messages: control bytes (a served record is hostile input) are
+// written as \DDD, so they can neither forge a log line nor hide in one.
+std::string printableRecordLine(const sdk::Record& record);
 
 } // namespace dadns

@@ -121,10 +121,22 @@ std::vector<uint8_t> axfrQuery(const std::string& zone, uint16_t id) {
     uint8_t* wire = nullptr;
     size_t size = 0;
     if (ldns_pkt2wire(&wire, query.get(), &size) != LDNS_STATUS_OK) throw sdk::PermanentError("cannot write the AXFR query for " + zone);
-    std::vector<uint8_t> out{static_cast<uint8_t>(size >> 8), static_cast<uint8_t>(size & 0xff)};
-    out.insert(out.end(), wire, wire + size);
+    std::vector<uint8_t> out(size + 2); // TCP: a two-octet length, then the message
+    out[0] = static_cast<uint8_t>(size >> 8);
+    out[1] = static_cast<uint8_t>(size & 0xff);
+    std::memcpy(out.data() + 2, wire, size);
     free(wire);
     return out;
+}
+
+// A transfer as a whole, however steadily named sends: bounds a lane worker's wait and the
+// memory a misbehaving server can make it hold.
+constexpr std::chrono::seconds kTransferLimit(120);
+constexpr size_t kMaxRecords = 2000000;
+
+bool insideZone(const std::string& owner, const std::string& zone) {
+    std::string apex = zone + ".";
+    return owner == apex || (owner.size() > apex.size() && owner.compare(owner.size() - apex.size() - 1, apex.size() + 1, "." + apex) == 0);
 }
 
 bool meansNotServed(ldns_pkt_rcode rcode) {
@@ -139,7 +151,10 @@ std::optional<std::vector<sdk::Record>> NamedAxfr::transfer(const std::string& z
     Fd socket(connectTo(server_, timeout_, what));
     writeAll(socket.fd, axfrQuery(zone, id), timeout_, what);
     std::vector<sdk::Record> records;
+    auto deadline = std::chrono::steady_clock::now() + kTransferLimit;
     while (true) {
+        if (std::chrono::steady_clock::now() > deadline)
+            throw RetryableError(what + ": not finished within " + std::to_string(kTransferLimit.count()) + " s");
         Packet answer = readMessage(socket.fd, timeout_, what);
         if (ldns_pkt_id(answer.get()) != id) throw RetryableError(what + ": an answer to another query");
         ldns_pkt_rcode rcode = ldns_pkt_get_rcode(answer.get());
@@ -158,6 +173,8 @@ std::optional<std::vector<sdk::Record>> NamedAxfr::transfer(const std::string& z
             if (!records.empty() && soa) return records; // the closing SOA ends the transfer
             if (records.empty() && !soa) break;
             records.push_back(recordFromLdns(rr));
+            if (!insideZone(records.back().owner, zone)) throw RetryableError(what + ": named sent a record outside the zone");
+            if (records.size() > kMaxRecords) throw RetryableError(what + ": more than " + std::to_string(kMaxRecords) + " records");
         }
         if (records.empty()) { // a transfer starts with the zone's SOA
             if (why) *why = "named's answer holds no SOA";

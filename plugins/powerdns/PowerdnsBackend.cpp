@@ -137,7 +137,10 @@ public:
     }
 
     // The zone's rrsets as PowerDNS's API holds them (right after a create, as its answer gave
-    // them); nullopt when the server has no such zone.
+    // them); nullopt when the server has no such zone. It may run concurrently with an apply of
+    // the same zone (a plan, a diff, a drift scan), so what it reads is never remembered (it may
+    // be older than that apply); a difference from what is remembered only forgets the zone, so
+    // the next apply reads the server (the repair after a drift scan found the difference).
     std::optional<std::vector<Record>> servedRecords(const std::string& zone) {
         std::optional<ZoneRrsets> answered = memory_.takeAnswered(zone);
         ZoneRrsets held;
@@ -151,7 +154,7 @@ public:
             }
             if (!r.ok()) client_.fail(r, "reading zone " + zone);
             held = parseZone(r.body);
-            memory_.remember(zone, fingerprint(held, soaEdited()));
+            if (memory_.fingerprint(zone) != fingerprint(held, soaEdited())) memory_.forget(zone);
         }
         if (soaEdited())
             if (std::optional<std::string> pushed = pushedSoa(zone)) keepPushedSerial(held, *pushed);

@@ -260,7 +260,8 @@ typedef struct dadns_backend_api {
                     dadns_status* status);
     void (*destroy)(void* instance);
     /* Idempotent: returns DADNS_OK once the backend's server serves exactly this zone (served,
-     * not merely written: a server that loads a file must have loaded it). expected_count
+     * not merely written: a server that loads a file in the background must at least have been
+     * told to load it; the host's verification then reads until it serves). expected_count
      * receives the number of records the backend stores for it (records it cannot serve are
      * excluded). */
     int32_t (*apply)(void* instance, const dadns_zone* zone, int64_t* expected_count,

@@ -78,3 +78,12 @@ TEST_CASE("a record ldns cannot read still compares with itself", "[zone]") {
     std::vector<Record> other = {rr("x.example.com.", "TYPE65280", {"other"})};
     CHECK_FALSE(compareServed(odd, other).verifies(1));
 }
+
+TEST_CASE("a served record with control bytes is described without them", "[zone]") {
+    std::vector<Record> served = {rr("x.example.com.", "TXT", {"\"a\nFAKE LOG LINE\x1b[2J\""})};
+    auto c = compareServed({}, served);
+    std::string text = c.describe(0);
+    CHECK(text.find('\n') == std::string::npos);
+    CHECK(text.find('\x1b') == std::string::npos);
+    CHECK(text.find("\"a\\010FAKE LOG LINE\\027[2J\"") != std::string::npos);
+}
