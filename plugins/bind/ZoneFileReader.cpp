@@ -2,6 +2,8 @@
 
 #include "LdnsRecords.hpp"
 
+#include <dadns/sdk/master_file.hpp>
+
 #include <ldns/ldns.h>
 
 #include <cerrno>
@@ -11,28 +13,6 @@
 namespace dadns::bind {
 
 namespace {
-
-// Fields split at white space; a quoted string (with \-escapes) is one field with its quotes.
-std::vector<std::string> fields(const std::string& line) {
-    std::vector<std::string> out;
-    std::string cur;
-    bool quoted = false, inField = false;
-    for (size_t i = 0; i < line.size(); ++i) {
-        char c = line[i];
-        if (!quoted && (c == ' ' || c == '\t')) {
-            if (inField) out.push_back(std::move(cur));
-            cur.clear();
-            inField = false;
-            continue;
-        }
-        inField = true;
-        cur += c;
-        if (c == '\\' && i + 1 < line.size()) cur += line[++i];
-        else if (c == '"') quoted = !quoted;
-    }
-    if (inField) out.push_back(std::move(cur));
-    return out;
-}
 
 sdk::Record recordFromFields(const std::vector<std::string>& f) {
     sdk::Record record;
@@ -58,7 +38,7 @@ sdk::Record parseZoneFileLine(const std::string& line) {
         return record;
     }
     if (rr) ldns_rr_free(rr);
-    return recordFromFields(fields(line));
+    return recordFromFields(sdk::presentationFields(line));
 }
 
 std::optional<std::vector<sdk::Record>> readZoneFile(const std::string& path) {

@@ -1,5 +1,7 @@
 #include "PdnsRrsets.hpp"
 
+#include <dadns/sdk/master_file.hpp>
+
 #include <algorithm>
 
 namespace dadns::powerdns {
@@ -96,35 +98,11 @@ ZoneRrsets parseZone(const std::string& json) {
     return out;
 }
 
-std::vector<std::string> contentFields(const std::string& content) {
-    std::vector<std::string> out;
-    std::string field;
-    bool inField = false, quoted = false;
-    for (size_t i = 0; i < content.size(); ++i) {
-        char c = content[i];
-        if (!quoted && (c == ' ' || c == '\t' || c == '\n' || c == '\r')) {
-            if (inField) out.push_back(std::move(field));
-            field.clear();
-            inField = false;
-            continue;
-        }
-        inField = true;
-        field.push_back(c);
-        if (c == '\\' && i + 1 < content.size()) {
-            field.push_back(content[++i]); // an escaped character, a quote too
-        } else if (c == '"') {
-            quoted = !quoted;
-        }
-    }
-    if (inField) out.push_back(std::move(field));
-    return out;
-}
-
 std::vector<sdk::Record> toRecords(const ZoneRrsets& zone) {
     std::vector<sdk::Record> out;
     out.reserve(static_cast<size_t>(zone.recordCount()));
     for (const auto& [k, set] : zone.sets)
-        for (const auto& content : set.contents) out.push_back(sdk::Record{set.name, set.type, 1, set.ttl, contentFields(content)});
+        for (const auto& content : set.contents) out.push_back(sdk::Record{set.name, set.type, 1, set.ttl, sdk::presentationFields(content)});
     return out;
 }
 

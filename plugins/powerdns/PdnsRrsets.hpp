@@ -37,11 +37,6 @@ ZoneRrsets desiredRrsets(const sdk::Zone& zone, const std::vector<std::string>& 
 // left out: PowerDNS does not serve them, so an rrset holding one differs from the desired one.
 ZoneRrsets parseZone(const std::string& json);
 
-// The presentation-form fields of a PowerDNS content string: split at white space outside
-// quoted strings, which stay whole with their quotes ("10 mail.example.com." is two fields,
-// "\"v=spf1\" \"-all\"" two, "0 issue \"ca.example\"" three). PowerDNS writes names
-// absolute, so no origin is needed.
-std::vector<std::string> contentFields(const std::string& content);
 
 // The records of the rrsets, class IN, each with its rrset's TTL.
 std::vector<sdk::Record> toRecords(const ZoneRrsets& zone);

@@ -65,29 +65,11 @@ private:
         return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
     }
 
-    // "owner ttl IN type field field...": fields split at spaces outside quotes.
+    // "owner ttl IN type field field...", as TestBackend writes it.
     static Record parseLine(const std::string& line) {
-        std::vector<std::string> fields;
-        std::string current;
-        bool quoted = false;
-        for (size_t i = 0; i < line.size(); ++i) {
-            char c = line[i];
-            if (c == '\\' && i + 1 < line.size()) {
-                current += c;
-                current += line[++i];
-                continue;
-            }
-            if (c == '"') quoted = !quoted;
-            if (c == ' ' && !quoted) {
-                if (!current.empty()) fields.push_back(current);
-                current.clear();
-                continue;
-            }
-            current += c;
-        }
-        if (!current.empty()) fields.push_back(current);
-        Record r;
+        std::vector<std::string> fields = presentationFields(line);
         if (fields.size() < 4) throw RetryableError("served_test_backend: unreadable line '" + line + "'");
+        Record r;
         r.owner = fields[0];
         r.ttl = static_cast<uint32_t>(std::stoul(fields[1]));
         r.type = fields[3];

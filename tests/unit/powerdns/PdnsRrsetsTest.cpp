@@ -3,6 +3,8 @@
 #include "PdnsRrsets.hpp"
 #include "PdnsSettings.hpp"
 
+#include <dadns/sdk/master_file.hpp>
+
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -146,16 +148,16 @@ TEST_CASE("what PowerDNS holds reads back as the records it was sent", "[powerdn
 
 TEST_CASE("content strings split into presentation fields; quoted strings stay whole", "[powerdns]") {
     using V = std::vector<std::string>;
-    CHECK(contentFields("192.0.2.1") == V{"192.0.2.1"});
-    CHECK(contentFields("10 mail.example.com.") == V{"10", "mail.example.com."});
-    CHECK(contentFields("ns1.example.com. host.example.com. 2024010101 3600 600 86400 300").size() == 7);
-    CHECK(contentFields("\"v=spf1 a\" \"-all\"") == V{"\"v=spf1 a\"", "\"-all\""});
-    CHECK(contentFields("\"it's \\\"quoted\\\" \\\\ x\" \"{\\\"k\\\": 1}\"") ==
+    CHECK(dadns::sdk::presentationFields("192.0.2.1") == V{"192.0.2.1"});
+    CHECK(dadns::sdk::presentationFields("10 mail.example.com.") == V{"10", "mail.example.com."});
+    CHECK(dadns::sdk::presentationFields("ns1.example.com. host.example.com. 2024010101 3600 600 86400 300").size() == 7);
+    CHECK(dadns::sdk::presentationFields("\"v=spf1 a\" \"-all\"") == V{"\"v=spf1 a\"", "\"-all\""});
+    CHECK(dadns::sdk::presentationFields("\"it's \\\"quoted\\\" \\\\ x\" \"{\\\"k\\\": 1}\"") ==
           V{"\"it's \\\"quoted\\\" \\\\ x\"", "\"{\\\"k\\\": 1}\""});
-    CHECK(contentFields("0 issue \"letsencrypt.org; a=b\"") == V{"0", "issue", "\"letsencrypt.org; a=b\""});
-    CHECK(contentFields("a\\ b.example.com.") == V{"a\\ b.example.com."});
-    CHECK(contentFields("  10   mail.example.com. ") == V{"10", "mail.example.com."});
-    CHECK(contentFields("").empty());
+    CHECK(dadns::sdk::presentationFields("0 issue \"letsencrypt.org; a=b\"") == V{"0", "issue", "\"letsencrypt.org; a=b\""});
+    CHECK(dadns::sdk::presentationFields("a\\ b.example.com.") == V{"a\\ b.example.com."});
+    CHECK(dadns::sdk::presentationFields("  10   mail.example.com. ") == V{"10", "mail.example.com."});
+    CHECK(dadns::sdk::presentationFields("").empty());
 }
 
 TEST_CASE("disabled records are not served: left out of what is held, so the rrset is written again", "[powerdns]") {

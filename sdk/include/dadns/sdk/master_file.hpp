@@ -15,6 +15,8 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace dadns::sdk {
 
@@ -72,6 +74,30 @@ inline std::string masterFileLine(const Record& record) {
 
 // A whole zone: "$ORIGIN <zone>." and then one line per record, the SOA first (where named and
 // readers of the file expect it), the others in their order.
+// The fields of one line of presentation text (a record line, or the rdata of one record):
+// split at white space, a quoted string (with \-escapes) one field with its quotes, an escaped
+// character (\" or "a\ b") part of its field. masterFileText's lines read back field by field.
+inline std::vector<std::string> presentationFields(std::string_view text) {
+    std::vector<std::string> out;
+    std::string field;
+    bool inField = false, quoted = false;
+    for (size_t i = 0; i < text.size(); ++i) {
+        char c = text[i];
+        if (!quoted && (c == ' ' || c == '\t' || c == '\n' || c == '\r')) {
+            if (inField) out.push_back(std::move(field));
+            field.clear();
+            inField = false;
+            continue;
+        }
+        inField = true;
+        field.push_back(c);
+        if (c == '\\' && i + 1 < text.size()) field.push_back(text[++i]); // an escaped character, a quote too
+        else if (c == '"') quoted = !quoted;
+    }
+    if (inField) out.push_back(std::move(field));
+    return out;
+}
+
 inline std::string masterFileText(const Zone& zone) {
     std::string text = "$ORIGIN " + zone.fqdn() + "\n";
     text.reserve(text.size() + zone.records.size() * 64);
