@@ -355,7 +355,7 @@ TEST_CASE("served records from a stopped named are a retryable error", "[bind]")
     }
 }
 
-TEST_CASE("a record changed behind dadns's back, count unchanged, is found by a drift scan and restored in named", "[bind]") {
+TEST_CASE("a record changed behind dadns's back, count unchanged, shows in the diff and plans, and a drift scan restores it in named", "[bind]") {
     NamedServer named;
     named.start();
     std::string zones = named.dir() + "/zones";
@@ -369,6 +369,26 @@ TEST_CASE("a record changed behind dadns's back, count unchanged, is found by a 
     writeFile(path, text);
     REQUIRE(runShell(named.rndcCommand() + " reload drift.example").status == 0);
     REQUIRE(eventually([&] { return named.query("www.drift.example", "A") == std::vector<std::string>{"192.0.2.66"}; }));
+
+    // The diff shows it, from what named serves.
+    auto diff = json(d.get("/api/v1/zones/drift.example/diff").body)->getArray("backends")->getObject(0);
+    CHECK(diff->getValue<std::string>("basis") == "served");
+    CHECK_FALSE(diff->getValue<bool>("in_sync"));
+    auto dataOf = [](const Poco::JSON::Array::Ptr& records) {
+        std::vector<std::string> out;
+        for (size_t i = 0; i < records->size(); ++i) out.push_back(records->getObject(static_cast<unsigned>(i))->getValue<std::string>("data"));
+        return out;
+    };
+    CHECK(dataOf(diff->getArray("add")) == std::vector<std::string>{"192.0.2.10"});
+    CHECK(dataOf(diff->getArray("remove")) == std::vector<std::string>{"192.0.2.66"});
+    // A dry run plans against what named serves, and stores nothing.
+    auto plan = d.call("PUT", "/api/v1/zones/drift.example?dry_run=true", zoneText("drift.example", 1, "192.0.2.77"));
+    REQUIRE(plan.status == 200);
+    auto planned = json(plan.body)->getArray("backends")->getObject(0);
+    CHECK(dataOf(planned->getArray("add")) == std::vector<std::string>{"192.0.2.77"});
+    CHECK(dataOf(planned->getArray("remove")) == std::vector<std::string>{"192.0.2.66"});
+    CHECK(json(d.get("/api/v1/zones/drift.example").body)->getValue<int>("version") == 1);
+    CHECK(named.query("www.drift.example", "A") == std::vector<std::string>{"192.0.2.66"});
 
     auto scan = d.call("POST", "/api/v1/backends/bind/drift");
     INFO(scan.body);
