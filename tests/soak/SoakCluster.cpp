@@ -35,7 +35,10 @@ std::string SoakCluster::daemonConfig() const {
     return test::baseConfig("dns:\n  default_backend: bind\n  backends:\n" + bind + mysql + pdns +
                             "ingestion:\n  directadmin: {}\n  hosts:\n    default_zone: " + kHostsZone +
                             "\n    nameservers: [ns1.soak.example]\n"
-                            "dispatch:\n  drift_interval: 1s\n  retry_backoff: 200ms\n  retry_backoff_max: 5s\n  max_attempts: 1000\n");
+                            "dispatch:\n  drift_interval: 1s\n  retry_backoff: 200ms\n  retry_backoff_max: 5s\n  max_attempts: 1000\n"
+                            // The writers delete their zones and create them again, and grow and shrink
+                            // them, all the time: churn that zones.safety would rightly hold.
+                            "zones:\n  safety:\n    max_deletes: 0\n    max_remove_share: 1\n");
 }
 
 void SoakCluster::start() {

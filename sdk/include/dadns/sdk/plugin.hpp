@@ -10,7 +10,6 @@
 #include <dadns/sdk/service.hpp>
 #include <dadns/sdk/settings.hpp>
 
-#include <concepts>
 #include <exception>
 #include <optional>
 #include <string>
@@ -82,11 +81,13 @@ decltype(dadns_plugin_desc::check_settings) checkSettingsEntry() {
     else return nullptr;
 }
 
-// Whether a backend class declares the optional servedRecords() (see backend.hpp).
+// Whether a backend class declares the optional servedRecords() (see backend.hpp). A trait,
+// not a concept: the SDK's headers build as C++17 too.
+template <class T, class = void>
+struct DeclaresServedRecords : std::false_type {};
 template <class T>
-concept DeclaresServedRecords = requires(T& backend, const std::string& zone) {
-    { backend.servedRecords(zone) } -> std::same_as<std::optional<std::vector<Record>>>;
-};
+struct DeclaresServedRecords<T, std::enable_if_t<std::is_same_v<decltype(std::declval<T&>().servedRecords(std::declval<const std::string&>())),
+                                                                 std::optional<std::vector<Record>>>>> : std::true_type {};
 
 template <class T>
 struct BackendTrampolines {
@@ -139,7 +140,7 @@ struct BackendTrampolines {
         });
     }
     static decltype(dadns_backend_api::served_records) servedRecordsEntry() {
-        if constexpr (DeclaresServedRecords<T>) return &servedRecords;
+        if constexpr (DeclaresServedRecords<T>::value) return &servedRecords;
         else return nullptr;
     }
     static decltype(dadns_backend_api::targets) targetsEntry() {
