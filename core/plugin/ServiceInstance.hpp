@@ -3,6 +3,7 @@
 
 #include "core/plugin/PluginLoader.hpp"
 
+#include <atomic>
 #include <string>
 
 namespace dadns {
@@ -29,7 +30,9 @@ private:
     const LoadedPlugin& plugin_;
     std::string name_;
     void* handle_ = nullptr;
-    bool started_ = false;
+    // Read by zoneChanged on whichever thread stores a change: routes serve (and changes
+    // arrive) while the main thread is still starting the services.
+    std::atomic<bool> started_{false};
 };
 
 } // namespace dadns
