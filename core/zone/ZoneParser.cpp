@@ -4,6 +4,8 @@
 #include "core/util/Utf8.hpp"
 #include "core/zone/ZoneName.hpp"
 
+#include <dadns/sdk/ldns_text.hpp>
+
 #include <ldns/ldns.h>
 
 #include <algorithm>
@@ -154,22 +156,6 @@ uint32_t parseTtl(const std::string& t, int line) {
     return v;
 }
 
-std::string owned(char* s) {
-    std::string out = s ? s : "";
-    free(s);
-    return out;
-}
-
-// One rdata field in presentation form. ldns writes a '"' inside a domain name as it is, and
-// that would open a quoted string when the zone text is read again: it becomes \034.
-std::string rdataText(const ldns_rdf* rdf) {
-    std::string text = owned(ldns_rdf2str(rdf));
-    if (ldns_rdf_get_type(rdf) != LDNS_RDF_TYPE_DNAME || text.find('"') == std::string::npos) return text;
-    std::string out;
-    for (char c : text) out += c == '"' ? std::string("\\034") : std::string(1, c);
-    return out;
-}
-
 // ldns (1.8.3) leaks the field when it refuses a CERT certificate type of 0: refuse it first.
 bool isCertWithTypeZero(const std::string& rdataText) {
     auto t = tokens(rdataText, 2); // type, certificate type
@@ -284,7 +270,7 @@ Zone parseZoneText(std::string_view text, const std::string& zoneName) {
 
         Record rec;
         rec.owner = owner;
-        rec.type = owned(ldns_rr_type2str(ldns_rr_get_type(rr.get())));
+        rec.type = sdk::ldnsOwned(ldns_rr_type2str(ldns_rr_get_type(rr.get())));
         // RFC 3597's generic form is for types without a presentation form: ldns reads it for
         // known types into fields it cannot always write back (an NSEC without its next name,
         // an RT short of a field, HTTPS bytes that form no parameter: the stored text lost
@@ -297,7 +283,7 @@ Zone parseZoneText(std::string_view text, const std::string& zoneName) {
         rec.rdata.reserve(n);
         for (size_t i = 0; i < n; ++i) {
             const ldns_rdf* rdf = ldns_rr_rdf(rr.get(), i);
-            rec.rdata.push_back(rdataText(rdf));
+            rec.rdata.push_back(sdk::ldnsFieldText(rdf));
             // A relative name too long for the origin stays relative in ldns, and prints empty.
             if (ldns_rdf_get_type(rdf) == LDNS_RDF_TYPE_DNAME && (rec.rdata.back().empty() || rec.rdata.back().back() != '.'))
                 throw ZoneParseError(e.line, "a name in the record data is longer than 255 octets");
