@@ -1,0 +1,123 @@
+// Backends: each one's figures, its queue and dead letters, drift check and redrive.
+
+import { h, replace, kv, table, empty, num, duration, when, note, ago } from './dom.js';
+import { get, mutate, enc } from './api.js';
+import { backendBadges, lastError } from './overview.js';
+import { rateChart } from './chart.js';
+import { zoneHref } from './zones.js';
+
+const QUEUE_LIMIT = 50;
+
+function zoneLink(zone) {
+  return h('a', { href: zoneHref(zone) }, zone);
+}
+
+function driftLine(r, status) {
+  const parts = [`${num(r.backend_zones)} zones on the backend`, `${num(r.requeued)} re-queued`, `${num(r.missing)} missing`, `${num(r.changed)} changed`, `${num(r.unknown)} unknown`, `${num(r.removed)} removed`];
+  if (r.refused) return note(`Drift check refused (${status}): ${r.refused}`, 'warn');
+  if (r.error) return note(`Drift check failed (${status}): ${r.error}`, 'bad');
+  return note('Drift check: ' + parts.join(', ') + '.', 'ok');
+}
+
+export function backendsPage({ reload }) {
+  const body = h('div', { class: 'backends-list' });
+  const el = h('div', { class: 'backends' }, h('div', { class: 'page-head' }, h('h1', null, 'Backends')), body);
+  const results = new Map(); // backend -> the last action's result line (kept across refreshes)
+  const busy = new Set();
+  let lastKey = '';
+
+  async function act(name, what) {
+    busy.add(name + what);
+    reload();
+    try {
+      if (what === 'drift') {
+        const r = await mutate('POST', `/api/v1/backends/${enc(name)}/drift`, { accept: [409, 502] });
+        results.set(name, driftLine(r.data || {}, r.status));
+      } else {
+        const r = await mutate('POST', `/api/v1/backends/${enc(name)}/redrive`);
+        results.set(name, note(`Redriven: ${num(r.data.redriven)} dead letter(s) queued again.`, 'ok'));
+      }
+    } catch (e) {
+      results.set(name, note(`${what === 'drift' ? 'Drift check' : 'Redrive'} failed: ${e.message}`, 'bad'));
+    } finally {
+      busy.delete(name + what);
+    }
+    reload();
+  }
+
+  function card(b, q, interval) {
+    const drift = b.drift || {};
+    const pending = (q && q.pending) || [];
+    const dead = (q && q.dead_letters) || [];
+    return h('section', { class: 'card backend-detail', dataset: { backend: b.name } },
+      h('header', { class: 'card-head' },
+        h('h2', null, b.name),
+        h('span', { class: 'muted' }, b.plugin),
+        h('span', { class: 'badges' }, backendBadges(b)),
+        h('span', { class: 'spacer' }),
+        h('button', { type: 'button', class: 'btn small', disabled: busy.has(b.name + 'drift'), dataset: { action: 'drift' }, onclick: () => act(b.name, 'drift') }, busy.has(b.name + 'drift') ? 'Checking…' : 'Drift check now'),
+        h('button', { type: 'button', class: 'btn small', disabled: busy.has(b.name + 'redrive') || !b.dead_letters, dataset: { action: 'redrive' }, onclick: () => act(b.name, 'redrive') }, 'Redrive dead letters')),
+      results.get(b.name) || null,
+      b.up ? null : note('Down: ' + (b.down_reason || 'unknown reason'), 'bad'),
+      lastError(b),
+      h('div', { class: 'detail-grid' },
+        kv([
+          ['queued', h('span', { class: 'num' }, num(b.queued))],
+          ['retrying', h('span', { class: 'num' }, num(b.retrying))],
+          ['in flight', h('span', { class: 'num' }, num(b.in_flight))],
+          ['oldest pending', h('span', { class: 'num' }, b.queued > 0 ? duration(b.lag_seconds) : '—')],
+          ['parallelism', h('span', { class: 'num' }, num(b.parallelism))],
+        ]),
+        kv([
+          ['applied', h('span', { class: 'num' }, num(b.applied))],
+          ['failed', h('span', { class: 'num' }, num(b.failed))],
+          ['repaired', h('span', { class: 'num' }, num(b.repaired))],
+          ['dead letters', h('span', { class: 'num' }, num(b.dead_letters))],
+          ['consecutive failures', h('span', { class: 'num' }, num(b.consecutive_failures))],
+        ]),
+        kv([
+          ['verified by', b.verification || '—'],
+          ['drift scanned', drift.scanned_at_ms ? when(drift.scanned_at_ms) : 'not yet'],
+          ['drift', `${num(drift.missing)} missing, ${num(drift.changed)} changed, ${num(drift.unknown)} unknown, ${num(drift.removed)} removed`],
+          drift.refused && ['drift refused', h('span', { class: 'tone-warn' }, drift.refused)],
+          drift.error && ['drift error', h('span', { class: 'tone-bad' }, drift.error)],
+        ]),
+        rateChart(b.applies_per_second, interval)),
+      h('div', { class: 'cards two' },
+        h('div', null,
+          h('h3', null, 'Queue ', h('span', { class: 'muted num' }, q ? `${num(q.pending_total)} pending` : '')),
+          pending.length
+            ? table(['Zone', 'Version', 'Attempts', 'Next attempt'], pending.map((p) =>
+              h('tr', null,
+                h('td', null, zoneLink(p.zone), p.deleted ? h('span', { class: 'badge tone-muted' }, 'delete') : null),
+                h('td', { class: 'num' }, 'v' + p.version),
+                h('td', { class: 'num' }, num(p.attempts)),
+                h('td', { class: 'num' }, p.next_attempt_ms ? (p.next_attempt_ms > Date.now() ? ago(p.next_attempt_ms) : 'now') : 'now'))))
+            : empty('Nothing waiting.'),
+          q && q.pending_total > pending.length ? h('p', { class: 'muted' }, `… and ${num(q.pending_total - pending.length)} more`) : null),
+        h('div', null,
+          h('h3', null, 'Dead letters ', h('span', { class: 'muted num' }, q ? num(q.dead_letters_total) : '')),
+          dead.length
+            ? table(['Zone', 'Attempts', 'Error', 'Since'], dead.map((d) =>
+              h('tr', null,
+                h('td', null, zoneLink(d.zone)),
+                h('td', { class: 'num' }, num(d.attempts)),
+                h('td', { class: 'tone-bad wrap' }, d.error),
+                h('td', { class: 'num nowrap' }, when(d.at_ms)))))
+            : empty('None.'),
+          q && q.dead_letters_total > dead.length ? h('p', { class: 'muted' }, `… and ${num(q.dead_letters_total - dead.length)} more`) : null)));
+  }
+
+  async function refresh() {
+    const [st, queue] = await Promise.all([get('/api/v1/backends'), get(`/api/v1/queue?limit=${QUEUE_LIMIT}`)]);
+    const queues = new Map((queue.queues || []).map((q) => [q.backend, q]));
+    const list = st.backends || [];
+    // Unchanged data is not drawn again (a button under the pointer stays the same element).
+    const key = JSON.stringify([list, queue, [...busy], [...results.keys()], results.size ? [...results.values()].map((n) => n.textContent) : 0]);
+    if (key === lastKey) return;
+    lastKey = key;
+    replace(body, list.length ? list.map((b) => card(b, queues.get(b.name), b.rate_interval_seconds || st.rate_interval_seconds || 5)) : empty('No backends are running.'));
+  }
+
+  return { el, title: 'Backends', refresh, wants: (ev) => ev.type === 'outcome' || ev.type === 'zone' };
+}

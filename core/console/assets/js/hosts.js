@@ -1,0 +1,44 @@
+// Hosts: the hosts plugin's registered names and whether every backend has them.
+
+import { h, replace, badge, table, empty, num } from './dom.js';
+import { get } from './api.js';
+import { zoneHref } from './zones.js';
+
+const STATUS = { synced: 'synced', pending: 'pending', failed: 'failed' };
+
+export function hostsPage({ app }) {
+  const head = h('p', { class: 'muted' });
+  const body = h('div');
+  const el = h('div', { class: 'hosts' },
+    h('div', { class: 'page-head' }, h('h1', null, 'Hosts'), head),
+    h('section', { class: 'card flush' }, body));
+  let lastKey = '';
+
+  async function refresh() {
+    if (!app.status) await app.loadStatus();
+    if (!app.runs('hosts')) {
+      replace(head);
+      replace(body, empty('The hosts plugin is not running on this daemon.'));
+      return;
+    }
+    const a = await get('/api/v1/hosts');
+    const key = JSON.stringify(a);
+    if (key === lastKey) return;
+    lastKey = key;
+    const hosts = a.hosts || [];
+    replace(head, 'zone ', a.zone ? h('a', { href: zoneHref(a.zone) }, a.zone) : '—', a.version ? ` · v${a.version}` : '', ` · ${num(hosts.length)} host(s)`);
+    replace(body, hosts.length
+      ? table(['Host', 'Addresses', 'TTL', 'Version', 'Status', 'Last sync', 'Errors'], hosts.map((x) =>
+        h('tr', { dataset: { host: x.fqdn || x.hostname } },
+          h('td', { title: x.fqdn || null }, x.hostname),
+          h('td', { class: 'mono' }, (x.ips || (x.ip ? [x.ip] : [])).join(', ')),
+          h('td', { class: 'num' }, num(x.ttl)),
+          h('td', { class: 'num' }, x.version ? 'v' + x.version : '—'),
+          h('td', null, badge(STATUS[x.status] || String(x.status || 'pending'))),
+          h('td', { class: 'num nowrap' }, x.last_sync || '—'),
+          h('td', { class: 'wrap' }, (x.errors || []).map((e) => h('div', { class: 'tone-bad' }, h('b', null, e.backend), ': ', e.error))))))
+      : empty('No hosts are registered.'));
+  }
+
+  return { el, title: 'Hosts', refresh, wants: (ev) => ev.type === 'outcome' || ev.type === 'zone' };
+}

@@ -1,0 +1,159 @@
+// Live updates: the daemon's server-sent events (GET /api/v1/events), read with fetch so the
+// Authorization header goes along (EventSource cannot send it). Reconnects after the
+// server's retry delay (2 s unless it says otherwise) with Last-Event-ID; while the stream is
+// not open the console polls instead.
+
+import { authHeaders, onAuthChange } from './api.js';
+
+const PATH = '/api/v1/events';
+const SILENCE_MS = 45000; // keepalives come every 15 s: this much silence is a dead stream
+
+// Splits the stream into events (the WHATWG event-stream rules: lines end in CR, LF or CRLF;
+// ':' starts a comment; a blank line dispatches).
+export class SseParser {
+  constructor(onEvent, onRetry) {
+    this.onEvent = onEvent;
+    this.onRetry = onRetry;
+    this.buffer = '';
+    this.reset();
+    this.lastId = null;
+  }
+
+  reset() {
+    this.type = '';
+    this.data = '';
+    this.hasData = false;
+  }
+
+  push(text) {
+    let chunk = this.buffer + text;
+    // A CR at the end may be the first half of a CRLF: keep it for the next chunk.
+    let held = '';
+    if (chunk.endsWith('\r')) {
+      held = '\r';
+      chunk = chunk.slice(0, -1);
+    }
+    const lines = chunk.split(/\r\n|\r|\n/);
+    this.buffer = lines.pop() + held;
+    for (const line of lines) this.line(line);
+  }
+
+  line(line) {
+    if (line === '') {
+      if (this.hasData) this.onEvent({ type: this.type || 'message', data: this.data.replace(/\n$/, ''), id: this.lastId });
+      this.reset();
+      return;
+    }
+    if (line.startsWith(':')) return; // comment: a keepalive
+    const colon = line.indexOf(':');
+    const field = colon < 0 ? line : line.slice(0, colon);
+    let value = colon < 0 ? '' : line.slice(colon + 1);
+    if (value.startsWith(' ')) value = value.slice(1);
+    if (field === 'data') {
+      this.data += value + '\n';
+      this.hasData = true;
+    } else if (field === 'event') {
+      this.type = value;
+    } else if (field === 'id') {
+      if (!value.includes('\0')) this.lastId = value;
+    } else if (field === 'retry') {
+      if (/^\d+$/.test(value)) this.onRetry(Number(value));
+    }
+  }
+}
+
+// onEvent({type, data, id}); onState('connecting' | 'live' | 'polling' | 'unsupported');
+// onOpen() after each (re)connect (events may have been missed meanwhile).
+export function startLive({ onEvent, onState, onOpen }) {
+  let retryMs = 2000;
+  let failures = 0;
+  let lastId = null;
+  let ctrl = null;
+  let timer = null;
+  let stopped = false;
+
+  const schedule = (ms) => {
+    clearTimeout(timer);
+    if (!stopped) timer = setTimeout(connect, ms);
+  };
+
+  async function connect() {
+    clearTimeout(timer);
+    if (ctrl) ctrl.abort();
+    const mine = (ctrl = new AbortController());
+    const headers = { Accept: 'text/event-stream', ...authHeaders() };
+    if (lastId !== null) headers['Last-Event-ID'] = lastId;
+    onState(failures ? 'polling' : 'connecting');
+    let resp;
+    try {
+      resp = await fetch(PATH, { headers, signal: mine.signal, cache: 'no-store', credentials: 'same-origin' });
+    } catch {
+      if (mine.signal.aborted) return;
+      return failed(true);
+    }
+    const type = resp.headers.get('Content-Type') || '';
+    if (!resp.ok || !resp.body || !type.startsWith('text/event-stream')) {
+      mine.abort();
+      // Not served (an older daemon): poll, and do not ask again (each refusal is logged).
+      if (resp.status === 404 || resp.status === 405 || (resp.ok && !type.startsWith('text/event-stream'))) {
+        onState('unsupported');
+        return;
+      }
+      // 401: wait for a sign-in (onAuthChange reconnects); otherwise try again later.
+      return failed(resp.status !== 401);
+    }
+    failures = 0;
+    onState('live');
+    onOpen();
+    const parser = new SseParser(
+      (ev) => {
+        lastId = ev.id;
+        let data = {};
+        try {
+          data = ev.data ? JSON.parse(ev.data) : {};
+        } catch {
+          data = { raw: ev.data };
+        }
+        onEvent({ type: ev.type, data, id: ev.id });
+      },
+      (ms) => (retryMs = Math.min(Math.max(ms, 500), 60000)),
+    );
+    parser.lastId = lastId;
+    const reader = resp.body.pipeThrough(new TextDecoderStream()).getReader();
+    let watchdog = setTimeout(() => mine.abort(), SILENCE_MS);
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        clearTimeout(watchdog);
+        watchdog = setTimeout(() => mine.abort(), SILENCE_MS);
+        parser.push(value);
+      }
+    } catch {
+      // cut off, or aborted by the watchdog: reconnect below
+    } finally {
+      clearTimeout(watchdog);
+    }
+    if (ctrl !== mine || stopped) return; // replaced by a newer connection
+    onState('polling');
+    schedule(retryMs);
+  }
+
+  function failed(retry) {
+    failures++;
+    onState('polling');
+    // Back off while the stream stays unavailable: 2 s, 4 s, ... at most 30 s.
+    if (retry) schedule(Math.min(retryMs * 2 ** Math.min(failures - 1, 4), 30000));
+  }
+
+  // New credentials: reconnect so the stream carries them.
+  onAuthChange(() => {
+    failures = 0;
+    connect();
+  });
+  window.addEventListener('pagehide', () => {
+    stopped = true;
+    if (ctrl) ctrl.abort();
+  });
+  connect();
+}
