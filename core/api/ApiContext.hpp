@@ -31,5 +31,7 @@ void addStatusRoutes(Router& router, ApiContext& ctx);
 void addZoneRoutes(Router& router, ApiContext& ctx);
 // /api/v1/backends..., /api/v1/queue
 void addBackendRoutes(Router& router, ApiContext& ctx);
+// GET / and /console/...: the web console's files
+void addConsoleRoutes(Router& router);
 
 } // namespace dadns

@@ -115,6 +115,7 @@ void Daemon::start() {
     addStatusRoutes(router_, *api_);
     addZoneRoutes(router_, *api_);
     addBackendRoutes(router_, *api_);
+    addConsoleRoutes(router_);
 
     server_->start();
     dispatcher_->start();
