@@ -25,6 +25,7 @@ std::string httpDate() {
 } // namespace
 
 bool wantsClose(const ApiResponse& response) {
+    if (response.stream) return true;
     for (const auto& [name, value] : response.headers)
         if (strcasecmp(name.c_str(), "Connection") == 0 && strcasecmp(value.c_str(), "close") == 0) return true;
     return false;
@@ -66,7 +67,8 @@ std::string renderHttpResponse(const ApiResponse& response, bool headOnly, bool 
     out += "Date: " + httpDate() + "\r\nServer: dadns\r\n";
     out += kBrowserProtection;
     if (!response.contentType.empty() && !splitsHead(response.contentType)) out += "Content-Type: " + response.contentType + "\r\n";
-    if (!bodyless) out += "Content-Length: " + std::to_string(body.size()) + "\r\n";
+    bool streamed = response.stream && status == response.status;
+    if (!bodyless && !streamed) out += "Content-Length: " + std::to_string(body.size()) + "\r\n";
     bool retryAfter = false;
     for (const auto& [name, value] : response.headers) {
         if (framingHeader(name) || splitsHead(name) || splitsHead(value)) continue; // never split or reframe the head
@@ -74,7 +76,8 @@ std::string renderHttpResponse(const ApiResponse& response, bool headOnly, bool 
         out += name + ": " + value + "\r\n";
     }
     if (status == 503 && !retryAfter) out += "Retry-After: 1\r\n";
-    out += keepAlive ? "Connection: keep-alive\r\n\r\n" : "Connection: close\r\n\r\n";
+    // A streamed body has no length: its end is the connection's.
+    out += keepAlive && !streamed ? "Connection: keep-alive\r\n\r\n" : "Connection: close\r\n\r\n";
     if (!headOnly) out += body;
     return out;
 }
