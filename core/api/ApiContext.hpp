@@ -4,6 +4,7 @@
 #include "core/plugin/PluginInstances.hpp"
 #include "core/config/DaemonConfig.hpp"
 #include "core/dispatch/Dispatcher.hpp"
+#include "core/events/EventLog.hpp"
 #include "core/http/Router.hpp"
 #include "core/intake/ChangeIntake.hpp"
 #include "core/metrics/MetricsRegistry.hpp"
@@ -23,6 +24,7 @@ struct ApiContext {
     const PluginInstances& instances;
     MetricsRegistry& metrics;
     std::chrono::steady_clock::time_point startedAt;
+    std::shared_ptr<const EventLog> events;
 };
 
 // GET /health, /api/v1/status, /api/v1/plugins, /metrics
@@ -31,5 +33,9 @@ void addStatusRoutes(Router& router, ApiContext& ctx);
 void addZoneRoutes(Router& router, ApiContext& ctx);
 // /api/v1/backends..., /api/v1/queue
 void addBackendRoutes(Router& router, ApiContext& ctx);
+// GET /api/v1/events
+void addEventRoutes(Router& router, ApiContext& ctx);
+// GET / and /console/...: the web console's files
+void addConsoleRoutes(Router& router);
 
 } // namespace dadns

@@ -29,6 +29,10 @@ Poco::JSON::Object::Ptr laneJson(const LaneStatus& lane) {
         o->set("house_keeping_error_at_ms", lane.houseKeepingErrorAtMs);
     }
     o->set("progress", lane.progress);
+    auto rates = jsonArray();
+    for (double r : lane.appliesPerSecond) rates->add(r);
+    o->set("applies_per_second", rates);
+    o->set("rate_interval_seconds", lane.rateSlotSeconds);
     auto d = jsonObject();
     d->set("scanned_at_ms", lane.drift.atMs);
     d->set("backend_zones", static_cast<Poco::UInt64>(lane.drift.backendZones));

@@ -1,6 +1,7 @@
 #include "core/app/Daemon.hpp"
 
 #include "core/config/ConfigLoader.hpp"
+#include "core/events/ChangeEvents.hpp"
 #include "core/log/Logging.hpp"
 #include "core/metrics/ProcessMetrics.hpp"
 #include "core/store/PostgresZoneStore.hpp"
@@ -105,16 +106,20 @@ void Daemon::start() {
         for (const auto& backend : instances_.backends()) names.push_back(backend->name());
         return names;
     });
+    dispatcher_->setResultListener([events = events_](const ZoneResult& result) { publishZoneResult(*events, result); });
     intake_->addListener([this](const ZoneChange& change) {
         dispatcher_->notify(change);
+        publishZoneChange(*events_, change);
         for (const auto& s : instances_.services()) s->zoneChanged(change.zone, change.version, change.stamp);
     });
 
     api_ = std::make_unique<ApiContext>(ApiContext{config_, *store_, *intake_, *dispatcher_, *loader_, instances_, metrics_,
-                                                   std::chrono::steady_clock::now()});
+                                                   std::chrono::steady_clock::now(), events_});
     addStatusRoutes(router_, *api_);
     addZoneRoutes(router_, *api_);
     addBackendRoutes(router_, *api_);
+    addEventRoutes(router_, *api_);
+    addConsoleRoutes(router_);
 
     server_->start();
     dispatcher_->start();

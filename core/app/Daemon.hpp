@@ -5,6 +5,7 @@
 #include "core/plugin/PluginInstances.hpp"
 #include "core/config/DaemonConfig.hpp"
 #include "core/dispatch/Dispatcher.hpp"
+#include "core/events/EventLog.hpp"
 #include "core/http/ApiServer.hpp"
 #include "core/http/Router.hpp"
 #include "core/intake/ChangeIntake.hpp"
@@ -46,6 +47,7 @@ private:
     Router router_;
     std::unique_ptr<ZoneStore> store_;
     std::unique_ptr<ChangeIntake> intake_;
+    std::shared_ptr<EventLog> events_ = std::make_shared<EventLog>();
     std::unique_ptr<ApiServer> server_;
     std::unique_ptr<HostBridge> bridge_;
     std::unique_ptr<PluginLoader> loader_;

@@ -49,6 +49,7 @@ const std::vector<KeySpec>& coreKeys() {
         {"http.queue", KeyType::Integer},
         {"http.max_body_bytes", KeyType::Integer},
         {"http.public_status", KeyType::Boolean},
+        {"http.max_event_streams", KeyType::Integer},
         {"http.timeout_seconds", KeyType::Integer},
         {"http.header_timeout_seconds", KeyType::Integer},
         {"http.keepalive_timeout_seconds", KeyType::Integer},

@@ -187,6 +187,7 @@ std::chrono::milliseconds seconds(Reader& r, const std::string& key, std::chrono
 void readApiSettings(Reader& r, ApiServerOptions& api) {
     HttpFrontEndOptions& c = api.connections;
     api.publicStatus = r.boolean("http.public_status", api.publicStatus);
+    api.maxEventStreams = count(r, "http.max_event_streams", api.maxEventStreams, 0, 100000);
     c.readThreads = count(r, "http.threads", c.readThreads, 1, 1024);
     c.mutationThreads = count(r, "http.mutation_threads", c.mutationThreads, 1, 1024);
     c.queue = count(r, "http.queue", c.queue, 1, 100000);

@@ -25,7 +25,7 @@ const char* resultLabel(ApplyKind kind) {
 } // namespace
 
 BackendLane::BackendLane(std::shared_ptr<BackendInstance> backend, uint32_t parallelism, ZoneStore& store,
-                         MetricsRegistry& metrics, const DispatchOptions& options, std::function<void()> onResult)
+                         MetricsRegistry& metrics, const DispatchOptions& options, std::function<void(const ZoneResult&)> onResult)
     : Poco::Task("lane:" + backend->name()), backend_(std::move(backend)), parallelism_(std::max<uint32_t>(parallelism, 1)),
       store_(store), claims_(store.workClaims()), metrics_(metrics), options_(options), onResult_(std::move(onResult)), apply_(*backend_, store_, metrics_, options_.verifySettle, [this] { return isCancelled(); }),
       retry_(options.retryBackoff, options.retryBackoffMax, options.maxAttempts) {
@@ -248,6 +248,7 @@ void BackendLane::finish(const std::string& zone, const ZoneWork& queued, const 
         }
         if (outcome.kind == ApplyKind::Applied) {
             ++totals_.applied;
+            appliedRate_.add(now);
             if (outcome.repaired) ++totals_.repaired;
             totals_.lastPutBackReason.clear(); // the next put-back is news again
             batch_.succeeded();
@@ -265,7 +266,12 @@ void BackendLane::finish(const std::string& zone, const ZoneWork& queued, const 
                                   outcome.result.message);
     logBatchLine(batchLine);
     wake_.notify_one();
-    if (onResult_) onResult_();
+    if (!onResult_) return;
+    const char* state = outcome.kind == ApplyKind::NothingToDo                ? nullptr
+                        : outcome.kind == ApplyKind::Applied                  ? "applied"
+                        : decision.next == ZoneDecision::Next::DeadLetter     ? "dead"
+                                                                              : "retrying";
+    onResult_(ZoneResult{name, zone, outcome.version, state, outcome.result.message});
 }
 
 void BackendLane::logOutcome(const std::string& zone, const ApplyOutcome& outcome, const ZoneDecision& decision, double seconds) {
@@ -423,6 +429,8 @@ LaneStatus BackendLane::snapshot() const {
     s.houseKeepingError = houseKeeping_.error;
     s.houseKeepingErrorAtMs = houseKeeping_.atMs;
     s.progress = batch_.progress(queue_.size());
+    s.appliesPerSecond = appliedRate_.perSecond(now);
+    s.rateSlotSeconds = static_cast<double>(appliedRate_.slotMs()) / 1000.0;
     s.drift = drift_;
     return s;
 }

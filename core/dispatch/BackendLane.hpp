@@ -17,6 +17,7 @@
 #include "core/dispatch/BatchProgress.hpp"
 #include "core/dispatch/DispatchOptions.hpp"
 #include "core/dispatch/LaneStatus.hpp"
+#include "core/dispatch/RateSeries.hpp"
 #include "core/dispatch/RetryPolicy.hpp"
 #include "core/dispatch/ZoneQueue.hpp"
 #include "core/metrics/MetricsRegistry.hpp"
@@ -38,7 +39,7 @@ namespace dadns {
 class BackendLane final : public Poco::Task {
 public:
     BackendLane(std::shared_ptr<BackendInstance> backend, uint32_t parallelism, ZoneStore& store, MetricsRegistry& metrics,
-                const DispatchOptions& options, std::function<void()> onResult);
+                const DispatchOptions& options, std::function<void(const ZoneResult&)> onResult);
     ~BackendLane() override;
 
     void runTask() override;
@@ -91,7 +92,7 @@ private:
     WorkClaims* claims_; // a shared store's; null when this instance is the only one
     MetricsRegistry& metrics_;
     DispatchOptions options_;
-    std::function<void()> onResult_;
+    std::function<void(const ZoneResult&)> onResult_;
     ApplyStep apply_;
     RetryPolicy retry_;
 
@@ -121,6 +122,7 @@ private:
     BatchProgress batch_;
     Health health_;
     Totals totals_;
+    RateSeries appliedRate_;
     HouseKeepingFailure houseKeeping_;
 
     std::mutex driftMutex_; // one scan at a time

@@ -33,7 +33,10 @@ Dispatcher::~Dispatcher() {
 void Dispatcher::addBackend(std::shared_ptr<BackendInstance> backend, uint32_t parallelism) {
     std::string name = backend->name();
     auto lane = Poco::AutoPtr<BackendLane>(new BackendLane(
-        std::move(backend), parallelism, store_, metrics_, options_, [this] { wakeWaiters(); }));
+        std::move(backend), parallelism, store_, metrics_, options_, [this](const ZoneResult& result) {
+            wakeWaiters();
+            if (result.state && resultListener_) resultListener_(result);
+        }));
     lanes_.push_back(lane);
     std::lock_guard<std::mutex> lock(statusMutex_);
     published_[name] = lanes_.back()->snapshot();

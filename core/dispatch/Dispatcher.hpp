@@ -52,6 +52,9 @@ public:
     ~Dispatcher();
 
     void addBackend(std::shared_ptr<BackendInstance> backend, uint32_t parallelism);
+    // Called on a lane's thread each time a backend finished a zone; must not block. Set
+    // before start().
+    void setResultListener(std::function<void(const ZoneResult&)> listener) { resultListener_ = std::move(listener); }
     void start();
     // Cancels the lanes; zones in flight finish (their backends' calls are not interrupted).
     void stop();
@@ -96,6 +99,7 @@ private:
     std::unique_ptr<Poco::TaskManager> tasks_;
     std::vector<Poco::AutoPtr<BackendLane>> lanes_;
     bool started_ = false;
+    std::function<void(const ZoneResult&)> resultListener_;
 
     mutable std::mutex statusMutex_;
     std::map<std::string, LaneStatus> published_;

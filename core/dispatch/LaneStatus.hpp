@@ -23,6 +23,15 @@ struct DriftReport {
     std::string error;
 };
 
+// What a lane reports each time it finished a zone (waiters, the event stream).
+struct ZoneResult {
+    const std::string& backend;
+    const std::string& zone;
+    uint64_t version;
+    const char* state;        // "applied", "retrying", "dead"; nullptr: nothing new (already applied)
+    const std::string& error; // the failure, or the backend's note on a success
+};
+
 struct LaneStatus {
     std::string backend;
     std::string plugin;
@@ -45,6 +54,8 @@ struct LaneStatus {
     std::string houseKeepingError;
     int64_t houseKeepingErrorAtMs = 0;
     double progress = 1.0;       // of the current batch
+    std::vector<double> appliesPerSecond; // per rateSlotSeconds over the last minutes, oldest first
+    double rateSlotSeconds = 5;
     DriftReport drift;
 };
 

@@ -1,7 +1,9 @@
 // One HTTP request as route handlers see it, and the response they fill in.
 #pragma once
 
+#include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -27,11 +29,25 @@ struct ApiRequest {
     std::string header(const std::string& name) const; // case-insensitive, first value
 };
 
+// The rest of a body that goes on after its handler returned (server-sent events). The
+// connection layer asks for more as the client takes it, on its own thread, and ends the answer
+// (closing the connection) when the client goes, stalls, or the server stops.
+class ResponseStream {
+public:
+    virtual ~ResponseStream() = default;
+    // Bytes due now, about maxBytes at most; empty when there are none. Quick: runs on the
+    // connection layer's thread, never blocks.
+    virtual std::string next(size_t maxBytes, int64_t nowMs) = 0;
+};
+
 struct ApiResponse {
     int status = 200;
     std::string contentType = "application/json";
     std::vector<std::pair<std::string, std::string>> headers;
     std::string body;
+    // Set: body is the start of an answer without a length that continues from the stream
+    // until the connection closes.
+    std::shared_ptr<ResponseStream> stream;
 
     void json(int code, std::string text) {
         status = code;

@@ -1,5 +1,6 @@
 #include "core/http/ApiServer.hpp"
 
+#include "core/http/CrossSite.hpp"
 #include "core/log/Logging.hpp"
 #include "core/util/Errors.hpp"
 
@@ -80,7 +81,9 @@ void ApiServer::stop(std::chrono::milliseconds grace) {
     frontEnd_.stop();
 }
 
-ApiServer::Admission ApiServer::admit(const std::string& method, const std::string& path, const std::string& authorization) const {
+ApiServer::Admission ApiServer::admit(const HttpRequestHead& head, const std::string& path) const {
+    const std::string& method = head.method;
+    std::string authorization = head.header("Authorization");
     Admission a;
     bool methodMismatch = false;
     a.match = router_.match(method, path, methodMismatch);
@@ -100,7 +103,12 @@ ApiServer::Admission ApiServer::admit(const std::string& method, const std::stri
     if (needsAuth && a.authUser.empty()) {
         a.refusal.emplace();
         a.refusal->json(401, jsonError(authorization.empty() ? "authentication required" : "invalid credentials"));
-        a.refusal->headers.emplace_back("WWW-Authenticate", "Basic realm=\"dadns\"");
+        if (wantsAuthChallenge(head)) a.refusal->headers.emplace_back("WWW-Authenticate", "Basic realm=\"dadns\"");
+        return a;
+    }
+    if (auto why = crossSiteRefusal(head)) {
+        a.refusal.emplace();
+        a.refusal->json(403, jsonError(*why));
     }
     return a;
 }
@@ -110,7 +118,7 @@ std::optional<ApiResponse> ApiServer::screen(const HttpRequestHead& head, const 
     std::string route = "unmatched";
     ApiResponse invalid;
     answerErrors(invalid, head.method + " " + head.target, [&] {
-        Admission a = admit(head.method, targetPath(head.target), head.header("Authorization"));
+        Admission a = admit(head, targetPath(head.target));
         route = a.routeLabel;
         refusal = std::move(a.refusal);
     });
@@ -140,7 +148,7 @@ ApiResponse ApiServer::handle(const HttpRequestHead& head, std::string body, con
         in.remoteAddress = peer;
         in.httpVersion = head.version;
         in.body = std::move(body);
-        Admission a = admit(in.method, in.path, head.header("Authorization"));
+        Admission a = admit(head, in.path);
         route = a.routeLabel;
         if (a.refusal) {
             out = std::move(*a.refusal);

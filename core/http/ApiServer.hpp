@@ -39,7 +39,8 @@ private:
         std::string authUser;
         std::optional<ApiResponse> refusal;
     };
-    Admission admit(const std::string& method, const std::string& path, const std::string& authorization) const;
+    // The route, the credentials and the request's site (CrossSite.hpp) decide.
+    Admission admit(const HttpRequestHead& head, const std::string& path) const;
 
     std::optional<ApiResponse> screen(const HttpRequestHead& head, const std::string& peer) override;
     ApiResponse handle(const HttpRequestHead& head, std::string body, const std::string& peer) override;

@@ -30,6 +30,7 @@ struct HttpFrontEndOptions {
 struct ApiServerOptions {
     HttpFrontEndOptions connections;
     bool publicStatus = true;    // reads without credentials
+    size_t maxEventStreams = 64; // GET /api/v1/events readers at once (each holds a connection)
 };
 
 } // namespace dadns

@@ -23,7 +23,7 @@ HttpConnection::HttpConnection(uint64_t id, int fd, SSL* tls, std::string peer, 
 
 HttpConnection::~HttpConnection() {
     if (tls_) {
-        if (stage == Stage::Reading || stage == Stage::Writing) SSL_shutdown(tls_); // best effort, never waits
+        if (stage == Stage::Reading || stage == Stage::Writing || stage == Stage::Streaming) SSL_shutdown(tls_); // best effort, never waits
         SSL_free(tls_);
     }
     ::close(fd_);
@@ -58,6 +58,10 @@ uint32_t HttpConnection::interest() const {
     case Stage::Closed:
         break;
     case Stage::Writing:
+        if (written_ < out_.size()) events |= EPOLLOUT;
+        break;
+    case Stage::Streaming: // the client sends nothing more; reading notices it leaving
+        events |= EPOLLIN;
         if (written_ < out_.size()) events |= EPOLLOUT;
         break;
     case Stage::Lingering:

@@ -3,9 +3,11 @@
 // Only the loop's thread touches it; a handler on a worker sees a copy of the request.
 #pragma once
 
+#include "core/http/ApiExchange.hpp"
 #include "core/http/HttpRequestParser.hpp"
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
 typedef struct ssl_st SSL;
@@ -19,6 +21,7 @@ public:
         Reading,   // waiting for (more of) a request
         Handling,  // a worker runs the handler; nothing is read meanwhile
         Writing,   // an answer is being written
+        Streaming, // a streamed answer (ResponseStream): written as it comes, until either side ends it
         Lingering, // answered and closing: our side is shut, the client's bytes are discarded
                    // until it closes, so a close with unread data cannot reset the answer away
         Closed     // done; the loop frees it once the current round is over
@@ -53,6 +56,7 @@ public:
 
     std::string& in() { return in_; }
     std::string& out() { return out_; }
+    size_t unsent() const { return out_.size() - written_; }
     HttpRequestParser& parser() { return parser_; }
 
     Stage stage = Stage::Reading;
@@ -66,6 +70,7 @@ public:
     int64_t requestStartedMs = 0; // first byte of the current request; 0 between requests
     uint32_t watched = 0;        // the events registered with the loop
     bool registered = false;     // known to the loop's epoll set
+    std::shared_ptr<ResponseStream> stream; // Streaming: where the rest of the answer comes from
 
 private:
     Io tlsResult(int rc, const char* what);

@@ -30,6 +30,7 @@ constexpr int kTickMs = 100;           // deadlines are checked this often
 constexpr int64_t kLingerMs = 2000;    // how long a closing connection's late bytes are discarded
 constexpr size_t kReadBuffer = 256 * 1024; // unparsed bytes read ahead per connection
 constexpr size_t kRefusalSlots = 256;      // connections over the limit kept just to answer 503
+constexpr size_t kStreamBuffer = 64 * 1024; // a stream's bytes queued for a client at most
 
 const char* const kConnectionsHelp = "API connections closed by the server, by reason.";
 
@@ -192,6 +193,7 @@ void HttpFrontEnd::round(const epoll_event* events, int n, int64_t now) {
         }
     }
     drainCompletions(now);
+    if (now - lastSweepMs_ >= kTickMs) pumpStreams(now);
     if (!accepting_) {
         closeListeners();
         size_t writing = 0;
@@ -311,6 +313,10 @@ void HttpFrontEnd::onEvent(HttpConnection& c, uint32_t events, int64_t now) {
         c.lastActiveMs = now;
     }
     if (c.stage == Stage::Writing) return writeOut(c, now);
+    if (c.stage == Stage::Streaming) {
+        if ((events & (EPOLLIN | EPOLLHUP | EPOLLERR)) && c.discard() == HttpConnection::Io::Closed) return close(c, "closed");
+        return pump(c, now);
+    }
     if ((events & EPOLLOUT) && !c.out().empty() && c.flush() == HttpConnection::Io::Closed) return close(c, "closed");
     readAndAdvance(c, now);
 }
@@ -391,7 +397,7 @@ void HttpFrontEnd::dispatch(HttpConnection& c, int64_t now) {
     std::string peer = c.peer();
     bool queued = pool.trySubmit([this, id, head, body, peer, headOnly, keepAlive] {
         // Always completes: a connection left in Handling would never close.
-        Completion done{id, {}, false};
+        Completion done{id, {}, false, nullptr};
         try {
             ApiResponse response;
             try {
@@ -401,6 +407,7 @@ void HttpFrontEnd::dispatch(HttpConnection& c, int64_t now) {
             }
             done.keepAlive = keepAlive && !wantsClose(response);
             done.bytes = renderHttpResponse(response, headOnly, done.keepAlive);
+            if (!headOnly) done.stream = std::move(response.stream);
         } catch (...) {
             done.bytes.clear(); // no answer can be made (out of memory): the connection closes
             done.keepAlive = false;
@@ -455,6 +462,37 @@ void HttpFrontEnd::writeOut(HttpConnection& c, int64_t now) {
     if (!advancing_) readAndAdvance(c, now);
 }
 
+void HttpFrontEnd::pump(HttpConnection& c, int64_t now) {
+    while (c.unsent() < kStreamBuffer) {
+        std::string more = c.stream->next(kStreamBuffer, now);
+        if (more.empty()) break;
+        c.out() += more;
+    }
+    size_t queued = c.unsent();
+    if (queued && c.flush() == HttpConnection::Io::Closed) return close(c, "closed");
+    if (c.unsent() == 0) c.deadlineMs = 0;
+    else if (c.unsent() < queued || c.deadlineMs == 0) c.deadlineMs = now + options_.ioTimeout.count(); // moved by progress only
+    watch(c);
+}
+
+void HttpFrontEnd::pumpStreams(int64_t now) {
+    std::vector<HttpConnection*> streams;
+    for (auto& [id, c] : connections_)
+        if (c->stage == HttpConnection::Stage::Streaming) streams.push_back(c.get());
+    for (HttpConnection* c : streams) {
+        if (!accepting_ || stopping_) {
+            close(*c, "closed");
+            continue;
+        }
+        try {
+            pump(*c, now);
+        } catch (const std::exception& e) {
+            logger("http")->error("event stream to {}: {}", c->peer(), e.what());
+            close(*c, "error");
+        }
+    }
+}
+
 void HttpFrontEnd::drainCompletions(int64_t now) {
     std::vector<Completion> done;
     {
@@ -475,7 +513,13 @@ void HttpFrontEnd::drainCompletions(int64_t now) {
             c.out() += d.bytes;
             c.closeAfterWrite = c.closeAfterWrite || !d.keepAlive;
             ++c.served;
-            writeOut(c, now);
+            if (d.stream && accepting_ && !stopping_) {
+                c.stream = std::move(d.stream);
+                c.stage = HttpConnection::Stage::Streaming;
+                pump(c, now);
+            } else {
+                writeOut(c, now);
+            }
         } catch (const std::exception& e) {
             logger("http")->error("connection from {}: {}", c.peer(), e.what());
             close(c, "error");
@@ -501,6 +545,8 @@ void HttpFrontEnd::refreshDeadline(HttpConnection& c, int64_t now) {
     case Stage::Closed:
         c.deadlineMs = 0;
         break;
+    case Stage::Streaming:
+        break; // pump() sets it
     case Stage::Writing:
         c.deadlineMs = now + options_.ioTimeout.count();
         break;

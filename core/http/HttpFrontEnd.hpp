@@ -12,6 +12,8 @@
 //   readers cannot hold back a PUT; a pool whose queue is full answers 503 with Retry-After
 //   at once instead of leaving the client waiting;
 // - a body that is cut short or stalls never reaches a handler.
+// - a streamed answer (server-sent events) is fed from its ResponseStream on this thread, at
+//   each tick, as far as the client keeps up; a client that stops reading is closed.
 // Connection limits: maxConnections in all and maxConnectionsPerClient per client address;
 // past them a new connection's request is answered 503 with Retry-After, then it is closed.
 #pragma once
@@ -87,6 +89,7 @@ private:
         uint64_t connection;
         std::string bytes;
         bool keepAlive;
+        std::shared_ptr<ResponseStream> stream; // set: the answer goes on from it
     };
 
     void loop();
@@ -101,6 +104,12 @@ private:
     void closeListeners();
     void answer(HttpConnection& c, const ApiResponse& response, bool close, int64_t now);
     void writeOut(HttpConnection& c, int64_t now);
+    // Streaming: moves what the stream has into the connection (while the client keeps up)
+    // and writes it; a client that takes nothing for ioTimeout is closed.
+    void pump(HttpConnection& c, int64_t now);
+    // Every tick: pumps every stream, or closes them all once the server stops accepting
+    // (a stream never finishes by itself).
+    void pumpStreams(int64_t now);
     void drainCompletions(int64_t now);
     void expire(int64_t now);
     void refreshDeadline(HttpConnection& c, int64_t now);

@@ -25,6 +25,7 @@ std::string httpDate() {
 } // namespace
 
 bool wantsClose(const ApiResponse& response) {
+    if (response.stream) return true;
     for (const auto& [name, value] : response.headers)
         if (strcasecmp(name.c_str(), "Connection") == 0 && strcasecmp(value.c_str(), "close") == 0) return true;
     return false;
@@ -41,6 +42,14 @@ bool framingHeader(const std::string& name) {
     return false;
 }
 
+// Every answer, JSON included, tells a browser to run only the console's own files, to sniff
+// no type and to frame nothing: zone data is hostile input, and the console shows it.
+const char* const kBrowserProtection =
+    "Content-Security-Policy: default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'\r\n"
+    "X-Content-Type-Options: nosniff\r\n"
+    "Referrer-Policy: no-referrer\r\n";
+
 } // namespace
 
 std::string renderHttpResponse(const ApiResponse& response, bool headOnly, bool keepAlive) {
@@ -56,8 +65,10 @@ std::string renderHttpResponse(const ApiResponse& response, bool headOnly, bool 
     out.reserve(256 + (headOnly ? 0 : body.size()));
     out += "HTTP/1.1 " + std::to_string(status) + " " + httpReason(status) + "\r\n";
     out += "Date: " + httpDate() + "\r\nServer: dadns\r\n";
+    out += kBrowserProtection;
     if (!response.contentType.empty() && !splitsHead(response.contentType)) out += "Content-Type: " + response.contentType + "\r\n";
-    if (!bodyless) out += "Content-Length: " + std::to_string(body.size()) + "\r\n";
+    bool streamed = response.stream && status == response.status;
+    if (!bodyless && !streamed) out += "Content-Length: " + std::to_string(body.size()) + "\r\n";
     bool retryAfter = false;
     for (const auto& [name, value] : response.headers) {
         if (framingHeader(name) || splitsHead(name) || splitsHead(value)) continue; // never split or reframe the head
@@ -65,7 +76,8 @@ std::string renderHttpResponse(const ApiResponse& response, bool headOnly, bool 
         out += name + ": " + value + "\r\n";
     }
     if (status == 503 && !retryAfter) out += "Retry-After: 1\r\n";
-    out += keepAlive ? "Connection: keep-alive\r\n\r\n" : "Connection: close\r\n\r\n";
+    // A streamed body has no length: its end is the connection's.
+    out += keepAlive && !streamed ? "Connection: keep-alive\r\n\r\n" : "Connection: close\r\n\r\n";
     if (!headOnly) out += body;
     return out;
 }

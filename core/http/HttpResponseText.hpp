@@ -7,7 +7,8 @@
 
 namespace dadns {
 
-// Status line, Date, Server, Content-Type, Content-Length, Connection and the response's own
+// Status line, Date, Server, the browser protections (Content-Security-Policy, ...),
+// Content-Type, Content-Length (none for a streamed answer, which always closes), Connection and the response's own
 // headers; the body unless headOnly (HEAD). Every 503 carries Retry-After (1 s unless the
 // response set one): a client told "busy" is always told when to come back.
 std::string renderHttpResponse(const ApiResponse& response, bool headOnly, bool keepAlive);

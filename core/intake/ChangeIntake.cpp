@@ -133,7 +133,7 @@ ChangeOutcome ChangeIntake::store(ZoneSubmission submission, std::shared_ptr<sdk
     out.stamp = stored.stamp;
     if (stored.stored) {
         if (parsed) parsed->version = stored.version;
-        ZoneChange change{out.zone, out.version, out.stamp, submission.deleted, std::move(parsed)};
+        ZoneChange change{out.zone, out.version, out.stamp, submission.deleted, std::move(parsed), submission.origin.source};
         std::vector<ChangeListener> listeners;
         {
             std::lock_guard<std::mutex> lock(listenersMutex_);

@@ -56,6 +56,7 @@ struct ZoneChange {
     bool deleted = false;
     std::shared_ptr<const sdk::Zone> parsed; // the records as stored (not for deletes), so
                                              // backends need not read and parse them again
+    std::string source;                      // where it came from ("rest", "swim", ...)
 };
 
 // Called after a change is durable. Must not block.
