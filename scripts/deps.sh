@@ -18,6 +18,7 @@ test_packages=(
   mariadb-server mariadb-client
   postgresql
   curl procps openssl
+  chromium chromium-driver python3-selenium  # the web console's browser test (tests/browser)
 )
 
 case "${1:-all}" in
