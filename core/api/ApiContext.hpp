@@ -11,6 +11,8 @@
 #include "core/plugin/PluginLoader.hpp"
 #include "core/store/ZoneStore.hpp"
 
+#include <Poco/JSON/Object.h>
+
 #include <chrono>
 
 namespace dadns {
@@ -31,6 +33,10 @@ struct ApiContext {
 void addStatusRoutes(Router& router, ApiContext& ctx);
 // /api/v1/zones...
 void addZoneRoutes(Router& router, ApiContext& ctx);
+// GET /api/v1/zones (the paged list), .../versions/{version}, POST .../redrive
+void addZoneListingRoutes(Router& router, ApiContext& ctx);
+// A zone version as the API shows it (without its text).
+Poco::JSON::Object::Ptr zoneStateJson(const ZoneState& z);
 // /api/v1/backends..., /api/v1/queue
 void addBackendRoutes(Router& router, ApiContext& ctx);
 // GET /api/v1/events

@@ -181,7 +181,9 @@ void ChangeAnswer::send(ApiResponse& out, const ChangeOutcome& change, bool dele
     out.json(status, toJson(o));
 }
 
-Poco::JSON::Object::Ptr stateJson(const ZoneState& z) {
+} // namespace
+
+Poco::JSON::Object::Ptr zoneStateJson(const ZoneState& z) {
     auto o = jsonObject();
     o->set("zone", z.name);
     o->set("version", z.version);
@@ -200,7 +202,6 @@ Poco::JSON::Object::Ptr stateJson(const ZoneState& z) {
     return o;
 }
 
-} // namespace
 
 void addZoneRoutes(Router& router, ApiContext& ctx) {
     router.add({"PUT", "/api/v1/zones/{zone}", RouteAccess::Mutate,
@@ -268,37 +269,12 @@ void addZoneRoutes(Router& router, ApiContext& ctx) {
                 },
                 ""});
 
-    router.add({"GET", "/api/v1/zones", RouteAccess::Read,
-                [&ctx](ApiRequest& in, ApiResponse& out) {
-                    ZoneListFilter filter;
-                    std::string state = in.param("state", "active");
-                    if (state == "active") filter.state = ZoneListFilter::State::Active;
-                    else if (state == "deleted") filter.state = ZoneListFilter::State::Deleted;
-                    else if (state == "any" || state == "all") filter.state = ZoneListFilter::State::Any;
-                    else throw InvalidInput("state must be active, deleted or any");
-                    filter.after = in.param("after");
-                    try {
-                        filter.limit = static_cast<size_t>(std::stoul(in.param("limit", "100")));
-                    } catch (const std::logic_error&) {
-                        throw InvalidInput("limit must be a whole number");
-                    }
-                    if (filter.limit == 0 || filter.limit > 1000) throw InvalidInput("limit must be between 1 and 1000");
-                    auto zones = ctx.store.list(filter);
-                    auto o = jsonObject();
-                    auto arr = jsonArray();
-                    for (const auto& z : zones) arr->add(stateJson(z));
-                    o->set("zones", arr);
-                    if (zones.size() == filter.limit) o->set("next", zones.back().name);
-                    out.json(200, toJson(o));
-                },
-                ""});
-
     router.add({"GET", "/api/v1/zones/{zone}", RouteAccess::Read,
                 [&ctx](ApiRequest& in, ApiResponse& out) {
                     std::string zone = normalizeZoneName(in.pathParams["zone"]);
                     auto z = ctx.store.current(zone, true);
                     if (!z) throw NotFound("no such zone: " + zone);
-                    auto o = stateJson(*z);
+                    auto o = zoneStateJson(*z);
                     if (!z->deleted) o->set("zone_text", z->zoneText);
                     auto arr = jsonArray();
                     for (const auto& b : ctx.store.backendStates(zone)) {
@@ -327,7 +303,7 @@ void addZoneRoutes(Router& router, ApiContext& ctx) {
                     auto o = jsonObject();
                     o->set("zone", zone);
                     auto arr = jsonArray();
-                    for (const auto& v : versions) arr->add(stateJson(v));
+                    for (const auto& v : versions) arr->add(zoneStateJson(v));
                     o->set("versions", arr);
                     out.json(200, toJson(o));
                 },
@@ -360,6 +336,7 @@ void addZoneRoutes(Router& router, ApiContext& ctx) {
                 ""});
 
     addZoneDiffRoute(router, ctx);
+    addZoneListingRoutes(router, ctx);
 }
 
 } // namespace dadns

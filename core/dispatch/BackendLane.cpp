@@ -62,10 +62,10 @@ void BackendLane::loadDeadLetters() {
     for (const auto& d : dead) queue_.park(d.zone, d.failedVersion);
 }
 
-void BackendLane::redrive() {
+void BackendLane::redrive(const std::string& zone) {
     {
         std::lock_guard<std::mutex> lock(mutex_);
-        queue_.redrive();
+        queue_.redrive(zone);
     }
     reloadPending();
 }

@@ -50,7 +50,8 @@ public:
     // polls of a shared store); with sinceMs >= 0 only what changed since then.
     void reloadPending(bool quiet = false, int64_t sinceMs = -1);
     // After the store cleared this backend's dead letters: un-park them and queue them again.
-    void redrive();
+    // (zone: only its dead letter.)
+    void redrive(const std::string& zone = "");
     // Lists the backend's zones and compares them with the store; see DriftScan.
     DriftReport scanDrift(bool force);
 

@@ -213,12 +213,13 @@ BackendLane* Dispatcher::find(const std::string& name) const {
     return nullptr;
 }
 
-size_t Dispatcher::redrive(const std::string& backend) {
+size_t Dispatcher::redrive(const std::string& backend, const std::string& zone) {
     BackendLane* lane = find(backend);
     if (!lane) return 0;
-    size_t n = store_.redrive(backend);
-    lane->redrive();
-    logger("dispatch")->info("[{}] redrive: {} dead-lettered zone(s) queued again", backend, n);
+    size_t n = store_.redrive(backend, zone);
+    lane->redrive(zone);
+    if (zone.empty()) logger("dispatch")->info("[{}] redrive: {} dead-lettered zone(s) queued again", backend, n);
+    else if (n) logger("dispatch")->info("[{}] redrive: {} queued again", backend, zone);
     return n;
 }
 

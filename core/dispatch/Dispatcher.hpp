@@ -72,7 +72,8 @@ public:
     std::vector<LaneStatus> lanes() const;
     bool hasBackend(const std::string& name) const;
     // Clears the backend's dead letters and queues them again; returns how many.
-    size_t redrive(const std::string& backend);
+    // (zone: only that zone's dead letter.)
+    size_t redrive(const std::string& backend, const std::string& zone = "");
     DriftReport scanDrift(const std::string& backend, bool force);
     // What each backend serves for the zone now (ABI 1.3 served_records); records stay empty
     // for a backend verified by count, which cannot say, and for one that is down (result says

@@ -98,7 +98,8 @@ bool ZoneQueue::parked(const std::string& zone, uint64_t version) const {
     return it != parked_.end() && it->second >= version;
 }
 
-size_t ZoneQueue::redrive() {
+size_t ZoneQueue::redrive(const std::string& zone) {
+    if (!zone.empty()) return parked_.erase(zone);
     size_t n = parked_.size();
     parked_.clear();
     return n;

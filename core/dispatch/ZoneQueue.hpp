@@ -62,8 +62,9 @@ public:
     // Parks zone as a dead letter at version (from the store at start).
     void park(const std::string& zone, uint64_t version);
     bool parked(const std::string& zone, uint64_t version) const;
-    // Un-parks every dead letter; returns how many. They come back through offer.
-    size_t redrive();
+    // Un-parks every dead letter (zone's only, when given); returns how many. They come back
+    // through offer.
+    size_t redrive(const std::string& zone = "");
 
     size_t size() const { return entries_.size(); } // queued, in flight included
     bool empty() const { return entries_.empty(); }

@@ -359,14 +359,16 @@ std::vector<ZoneState> PostgresZoneStore::list(const ZoneListFilter& filter) {
     return withSession(*gate_, *pool_, "listing zones", [&](Poco::Data::Session& s) {
         std::vector<ZoneStateRow> rows;
         std::string after = filter.after;
+        std::string contains = filter.nameContains;
         Int64 limit = static_cast<Int64>(filter.limit);
         std::string where = filter.state == ZoneListFilter::State::Active    ? " AND deleted = 0"
                             : filter.state == ZoneListFilter::State::Deleted ? " AND deleted = 1"
                                                                               : "";
         // COLLATE "C": byte order, as the SQLite store and the paging cursor expect.
-        s << "SELECT " << std::string(kZoneHeadColumns) << " FROM zones WHERE name > $1 COLLATE \"C\"" << where
-          << " ORDER BY name COLLATE \"C\" LIMIT $2",
-            into(rows), use(after), use(limit), now;
+        // strpos(name, '') is 1: an empty search matches every name.
+        s << "SELECT " << std::string(kZoneHeadColumns) << " FROM zones WHERE name > $1 COLLATE \"C\" AND strpos(name, $2) > 0" << where
+          << " ORDER BY name COLLATE \"C\" LIMIT $3",
+            into(rows), use(after), use(contains), use(limit), now;
         std::vector<ZoneState> out;
         out.reserve(rows.size());
         for (const auto& r : rows) out.push_back(toZoneState(r));
@@ -493,13 +495,13 @@ void PostgresZoneStore::recordFailure(const std::string& backend, const std::str
     }
 }
 
-size_t PostgresZoneStore::redrive(const std::string& backend) {
+size_t PostgresZoneStore::redrive(const std::string& backend, const std::string& zone) {
     return withSession(*gate_, *pool_, "redriving dead letters", [&](Poco::Data::Session& s) {
-        std::string b = backend;
+        std::string b = backend, z = zone;
         Int64 n = 0;
         s << "WITH r AS (UPDATE backend_state SET dead_letter = 0, attempts = 0, next_attempt_ms = 0 WHERE backend = $1 AND dead_letter <> 0"
-             " RETURNING 1) SELECT COUNT(*) FROM r",
-            into(n), use(b), now;
+             " AND ($2 = '' OR zone = $2) RETURNING 1) SELECT COUNT(*) FROM r",
+            into(n), use(b), use(z), now;
         return static_cast<size_t>(n);
     });
 }

@@ -252,7 +252,7 @@ void SqliteZoneStore::writerLoop() {
 
 void SqliteZoneStore::runBatch(std::deque<std::shared_ptr<Job>>& batch) {
     // Bound variables: the prepared statements below read them on every execute().
-    std::string name, text, stamp, source, host, user, backend, error;
+    std::string name, text, stamp, source, host, user, backend, error, redriveZone;
     Int64 version = 0, count = 0, updated = 0, pruneBelow = 0, applied = 0, verified = 0, next = 0, failedVersion = 0;
     int deleted = 0, attempts = 0, dead = 0;
     Poco::Data::Session& s = *writer_;
@@ -279,8 +279,9 @@ void SqliteZoneStore::runBatch(std::deque<std::shared_ptr<Job>>& batch) {
                          " updated_at_ms = excluded.updated_at_ms",
             use(backend), use(name), use(applied), use(verified), use(attempts), use(next), use(error), use(dead), use(failedVersion),
             use(updated);
-        redrive << "UPDATE backend_state SET dead_letter = 0, attempts = 0, next_attempt_ms = 0 WHERE backend = ? AND dead_letter = 1",
-            use(backend);
+        redrive << "UPDATE backend_state SET dead_letter = 0, attempts = 0, next_attempt_ms = 0 WHERE backend = ? AND dead_letter = 1"
+                   " AND (? = '' OR zone = ?)",
+            use(backend), use(redriveZone), use(redriveZone);
 
         std::unique_lock<std::mutex> indexLock(indexMutex_);
         Index& idx = *index_;
@@ -370,14 +371,15 @@ void SqliteZoneStore::runBatch(std::deque<std::shared_ptr<Job>>& batch) {
             case Job::Kind::Redrive: {
                 auto bit = idx.backendIds.find(job->backend);
                 if (bit == idx.backendIds.end()) break;
-                for (auto& [zone, head] : idx.zones)
-                    if (BackendProgress* p = Index::progress(head, bit->second, false); p && p->dead) {
+                for (auto& [name, head] : idx.zones)
+                    if (BackendProgress* p = Index::progress(head, bit->second, false); p && p->dead && (job->zone.empty() || name == job->zone)) {
                         p->dead = false;
                         p->attempts = 0;
                         p->nextAttemptMs = 0;
                         ++job->redriven;
                     }
                 backend = job->backend;
+                redriveZone = job->zone;
                 redrive.execute();
                 break;
             }
@@ -459,10 +461,11 @@ void SqliteZoneStore::recordFailure(const std::string& backend, const std::strin
     enqueue(job, false);
 }
 
-size_t SqliteZoneStore::redrive(const std::string& backend) {
+size_t SqliteZoneStore::redrive(const std::string& backend, const std::string& zone) {
     auto job = std::make_shared<Job>();
     job->kind = Job::Kind::Redrive;
     job->backend = backend;
+    job->zone = zone;
     enqueue(job, true);
     return job->redriven;
 }
@@ -531,12 +534,15 @@ std::vector<ZoneState> SqliteZoneStore::list(const ZoneListFilter& filter) {
     return withSession(*readerGate_, *readers_, "listing zones", [&](Poco::Data::Session& s) {
         std::vector<ZoneStateRow> rows;
         std::string after = filter.after;
+        std::string contains = filter.nameContains;
         Int64 limit = static_cast<Int64>(filter.limit);
         std::string where = filter.state == ZoneListFilter::State::Active    ? " AND deleted = 0"
                             : filter.state == ZoneListFilter::State::Deleted ? " AND deleted = 1"
                                                                               : "";
-        s << "SELECT " << std::string(kZoneHeadColumns) << " FROM zones WHERE name > ?" << where << " ORDER BY name LIMIT ?", into(rows),
-            use(after), use(limit), now;
+        // instr(name, '') is 1: an empty search matches every name.
+        s << "SELECT " << std::string(kZoneHeadColumns) << " FROM zones WHERE name > ? AND instr(name, ?) > 0" << where
+          << " ORDER BY name LIMIT ?",
+            into(rows), use(after), use(contains), use(limit), now;
         std::vector<ZoneState> out;
         out.reserve(rows.size());
         for (const auto& r : rows) out.push_back(toZoneState(r));

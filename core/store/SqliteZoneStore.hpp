@@ -52,7 +52,7 @@ public:
                        const std::string& warning = "") override;
     void recordFailure(const std::string& backend, const std::string& zone, uint64_t version, int attempts, int64_t nextAttemptMs,
                        const std::string& error, bool deadLetter) override;
-    size_t redrive(const std::string& backend) override;
+    size_t redrive(const std::string& backend, const std::string& zone = "") override;
     void flush() override;
     std::optional<int64_t> activeRecordCount(const std::string& zone) override;
     void setProgressListener(std::function<void()> listener) override {

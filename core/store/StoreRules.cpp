@@ -39,4 +39,11 @@ std::optional<PendingZone> pendingOf(const std::string& zone, const ZoneHeadView
     return z;
 }
 
+const char* syncStateOf(const ZoneHeadView& head, const ProgressView& progress) {
+    bool failedNow = progress.failedVersion >= head.version;
+    if (progress.dead && failedNow) return "dead";
+    if (!pendingOf("", head, progress)) return "applied";
+    return failedNow && progress.attempts > 0 ? "retrying" : "pending";
+}
+
 } // namespace dadns

@@ -50,4 +50,9 @@ struct ProgressView {
 // dead-lettered at this version. Attempts carry over only for the version they refer to.
 std::optional<PendingZone> pendingOf(const std::string& zone, const ZoneHeadView& head, const ProgressView& progress);
 
+// Where the backend stands with the zone's current version, by the rule above: "applied"
+// (nothing pending), "dead" (dead-lettered at this version), "retrying" (failed at this
+// version, to be tried again) or "pending".
+const char* syncStateOf(const ZoneHeadView& head, const ProgressView& progress);
+
 } // namespace dadns

@@ -89,6 +89,7 @@ struct ZoneListFilter {
     enum class State { Any, Active, Deleted };
     State state = State::Any;
     std::string after;             // page cursor: names greater than this
+    std::string nameContains;      // only names containing this (lower case); "" = all
     size_t limit = 100;
 };
 
@@ -147,8 +148,9 @@ public:
                                int64_t verifiedCount, const std::string& warning = "") = 0;
     virtual void recordFailure(const std::string& backend, const std::string& zone, uint64_t version, int attempts,
                                int64_t nextAttemptMs, const std::string& error, bool deadLetter) = 0;
-    // Clears the dead-letter flags and attempts of a backend; returns how many zones.
-    virtual size_t redrive(const std::string& backend) = 0;
+    // Clears the dead-letter flags and attempts of a backend's zones (of zone only, when given);
+    // returns how many zones.
+    virtual size_t redrive(const std::string& backend, const std::string& zone = "") = 0;
 
     // Blocks until every record* call made before it is written.
     virtual void flush() = 0;

@@ -78,7 +78,7 @@ public:
         if (failRecords_) throw std::runtime_error("store: recording a failure failed (test)");
         inner_->recordFailure(backend, zone, version, attempts, nextAttemptMs, error, deadLetter);
     }
-    size_t redrive(const std::string& backend) override { return inner_->redrive(backend); }
+    size_t redrive(const std::string& backend, const std::string& zone = "") override { return inner_->redrive(backend, zone); }
     WorkClaims* workClaims() override { return inner_->workClaims(); }
     void flush() override { inner_->flush(); }
 
