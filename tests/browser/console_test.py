@@ -420,7 +420,9 @@ class Steps:
                 raise StepFailed(f"the removed lines lack {want!r}: {removed!r}")
         if "mail.roll.example. 300 IN A" in added + removed:
             raise StepFailed("an unchanged line is marked as changed")
-        print(f"      {self.c.text('#diff-summary')}: removed {removed.count(chr(10)) + 1} line(s), added {added.count(chr(10)) + 1}")
+        n_add = len(self.c.driver.find_elements(By.CSS_SELECTOR, "#diff-table tr.add"))
+        n_del = len(self.c.driver.find_elements(By.CSS_SELECTOR, "#diff-table tr.del"))
+        print(f"      summary {self.c.text('#diff-summary')!r}: {n_del} line(s) marked removed, {n_add} added")
         self.c.screenshot("zone.png")
 
     def backends_page_actions(self):

@@ -103,7 +103,7 @@ export function backendsPage({ reload }) {
                 h('td', null, zoneLink(d.zone)),
                 h('td', { class: 'num' }, num(d.attempts)),
                 h('td', { class: 'tone-bad wrap' }, d.error),
-                h('td', { class: 'num nowrap' }, when(d.at_ms)))))
+                h('td', { class: 'num nowrap' }, when(d.at_ms, true)))))
             : empty('None.'),
           q && q.dead_letters_total > dead.length ? h('p', { class: 'muted' }, `… and ${num(q.dead_letters_total - dead.length)} more`) : null)));
   }

@@ -90,9 +90,18 @@ export function ago(ms) {
   return duration(seconds) + ' ago';
 }
 
-// A time element: the local time, its age as the tooltip.
-export function when(ms) {
-  return h('time', { datetime: ms ? new Date(ms).toISOString() : null, title: ms ? ago(ms) : null }, time(ms));
+// Today's times as HH:MM:SS, older ones with their date (tables).
+export function shortTime(ms) {
+  if (!ms) return '—';
+  const d = new Date(ms), now = new Date();
+  if (d.toDateString() === now.toDateString()) return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  return time(ms).slice(0, 16);
+}
+
+// A time element: the local time (short: shortTime), the full time and its age as the tooltip.
+export function when(ms, short = false) {
+  if (!ms) return '—';
+  return h('time', { datetime: new Date(ms).toISOString(), title: time(ms) + ' (' + ago(ms) + ')' }, short ? shortTime(ms) : time(ms));
 }
 
 // ---- small components ----

@@ -54,12 +54,12 @@ function backendRow(b, version) {
     h('td', null, b.backend),
     h('td', null, badge(state, { title: b.last_error || null })),
     h('td', { class: 'num' }, b.applied_version ? 'v' + b.applied_version : '—', !b.in_sync && b.applied_version ? h('span', { class: 'muted' }, ` of v${version}`) : null),
-    h('td', { class: 'num' }, num(b.verified_count)),
+    h('td', { class: 'num', title: b.verified_count < 0 ? 'not verified yet' : null }, b.verified_count >= 0 ? num(b.verified_count) : '—'),
     h('td', { class: 'num' }, num(b.attempts)),
-    h('td', { class: 'wrap' },
+    h('td', { class: 'wrap error-cell' },
       b.last_error ? h('div', { class: 'tone-bad error-text' }, b.last_error) : null,
       b.warning ? h('div', { class: 'tone-warn' }, b.warning) : null),
-    h('td', { class: 'num nowrap' }, when(b.updated_at_ms)));
+    h('td', { class: 'num nowrap' }, when(b.updated_at_ms, true)));
 }
 
 // The diff as a table: old and new line numbers, the marker, the line; long unchanged runs
@@ -123,11 +123,11 @@ export function zonePage({ args, reload }) {
     h('p', { class: 'crumbs' }, h('a', { href: '#/zones' }, 'Zones'), ' / '),
     h('div', { class: 'page-head' }, h('div', { class: 'title' }, title, headBadges), actions),
     result,
-    h('div', { class: 'cards two' },
+    h('div', { class: 'cards zone-top' },
       h('section', { class: 'card' }, h('h2', null, 'Zone'), summary),
       h('section', { class: 'card' }, h('h2', null, 'Backends'), backends)),
     h('section', { class: 'card' }, h('h2', null, 'Records ', recordsHead), records),
-    h('div', { class: 'cards two' },
+    h('div', { class: 'cards zone-bottom' },
       h('section', { class: 'card' }, h('h2', null, 'History'), history),
       h('section', { class: 'card' },
         h('h2', null, 'Changes'),
@@ -177,7 +177,7 @@ export function zonePage({ args, reload }) {
   async function showDiff() {
     const mine = ++diffSeq;
     if (from === null || to === null) {
-      diffSummary.textContent = '';
+      replace(diffSummary);
       replace(diffOut, empty(versions.length < 2 ? 'Only one version is kept: nothing to compare.' : 'Pick two versions.'));
       return;
     }
@@ -186,7 +186,8 @@ export function zonePage({ args, reload }) {
       if (mine !== diffSeq) return;
       const { ops, approximate } = diffLines(a, b);
       const view = diffView(ops);
-      diffSummary.textContent = `+${view.added} −${view.removed}` + (approximate ? ' (large: approximate)' : '');
+      replace(diffSummary, h('span', { class: 'tone-ok' }, `+${view.added}`), ' ', h('span', { class: 'tone-bad' }, `−${view.removed}`),
+        approximate ? ' (large change: lines compared as sets)' : '');
       replace(diffOut, view.added || view.removed ? view.el : empty(`Versions ${from} and ${to} have the same records.`));
     } catch (e) {
       if (mine !== diffSeq) return;
@@ -228,10 +229,10 @@ export function zonePage({ args, reload }) {
     replace(history, versions.length
       ? table(['Version', 'Records', 'Change', 'Stored', ''], versions.map((v) =>
         h('tr', { dataset: { version: String(v.version) } },
-          h('td', { class: 'num' }, 'v' + v.version, v.version === z.version ? h('span', { class: 'badge tone-info' }, 'current') : null, v.deleted ? badge('deleted') : null),
+          h('td', { class: 'num nowrap' }, 'v' + v.version, v.version === z.version ? h('span', { class: 'badge tone-info' }, 'current') : null, v.deleted ? badge('deleted') : null),
           h('td', { class: 'num' }, v.deleted ? '—' : num(v.records)),
-          h('td', null, originText(v.origin)),
-          h('td', { class: 'num nowrap' }, when(v.updated_at_ms)),
+          h('td', { title: originText(v.origin) }, v.origin ? [v.origin.source, v.origin.user ? h('span', { class: 'muted' }, ' · ' + v.origin.user) : null] : '—'),
+          h('td', { class: 'num nowrap' }, when(v.updated_at_ms, true)),
           h('td', { class: 'row-actions' }, v.version === z.version ? null
             : h('button', { type: 'button', class: 'btn small', dataset: { rollback: String(v.version) }, onclick: () => rollback(v) }, 'Roll back')))), { id: 'history-table' })
       : empty('No history kept.'));
