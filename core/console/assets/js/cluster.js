@@ -1,6 +1,6 @@
 // Cluster: the swim plugin's view of its members and zone replication.
 
-import { h, replace, kv, empty, num, note } from './dom.js';
+import { h, replace, kv, empty, num, note, when } from './dom.js';
 import { get, mutate } from './api.js';
 import { clusterNodes } from './overview.js';
 
@@ -14,6 +14,12 @@ const STAT_LABELS = [
   ['packets_sent', 'packets sent'],
   ['packets_received', 'packets received'],
 ];
+
+// An ISO time from the plugin as local time; empty or the epoch (never) as a dash.
+function isoTime(text) {
+  const ms = Date.parse(text || '');
+  return Number.isNaN(ms) || ms <= 0 ? '—' : when(ms);
+}
 
 export function clusterPage({ app, reload }) {
   const result = h('div', { class: 'result', id: 'cluster-result' });
@@ -66,7 +72,7 @@ export function clusterPage({ app, reload }) {
       counts && ['members', `${num(counts.alive)} alive, ${num(counts.suspect)} suspect, ${num(counts.failed)} failed, ${num(counts.left)} left`],
     ]));
     replace(stats, kv(STAT_LABELS.filter(([k]) => st[k] !== undefined).map(([k, label]) =>
-      [label, h('span', { class: ['num', k === 'sync_failures' && st[k] > 0 ? 'tone-warn' : null] }, typeof st[k] === 'number' ? num(st[k]) : String(st[k] || '—'))])));
+      [label, h('span', { class: ['num', k === 'sync_failures' && st[k] > 0 ? 'tone-warn' : null] }, typeof st[k] === 'number' ? num(st[k]) : isoTime(st[k]))])));
     replace(nodes, c.nodes ? clusterNodes(c.nodes) : empty('No members.'));
   }
 

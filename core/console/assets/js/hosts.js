@@ -1,6 +1,6 @@
 // Hosts: the hosts plugin's registered names and whether every backend has them.
 
-import { h, replace, badge, table, empty, num } from './dom.js';
+import { h, replace, badge, table, empty, num, when } from './dom.js';
 import { get } from './api.js';
 import { zoneHref } from './zones.js';
 
@@ -35,7 +35,7 @@ export function hostsPage({ app }) {
           h('td', { class: 'num' }, num(x.ttl)),
           h('td', { class: 'num' }, x.version ? 'v' + x.version : '—'),
           h('td', null, badge(STATUS[x.status] || String(x.status || 'pending'))),
-          h('td', { class: 'num nowrap' }, x.last_sync || '—'),
+          h('td', { class: 'num nowrap' }, x.last_sync && !Number.isNaN(Date.parse(x.last_sync)) ? when(Date.parse(x.last_sync), true) : '—'),
           h('td', { class: 'wrap' }, (x.errors || []).map((e) => h('div', { class: 'tone-bad' }, h('b', null, e.backend), ': ', e.error))))))
       : empty('No hosts are registered.'));
   }

@@ -155,5 +155,11 @@ export function startLive({ onEvent, onState, onOpen }) {
     stopped = true;
     if (ctrl) ctrl.abort();
   });
+  // Back from the back/forward cache: open the stream again.
+  window.addEventListener('pageshow', (e) => {
+    if (!e.persisted) return;
+    stopped = false;
+    connect();
+  });
   connect();
 }

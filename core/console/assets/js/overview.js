@@ -88,7 +88,7 @@ export function clusterNodes(nodes) {
       h('td', { class: 'num' }, n.ip_address + (n.swim_port ? ':' + n.swim_port : '')),
       h('td', null, badge(n.state)),
       h('td', { class: 'num' }, num(n.incarnation)),
-      h('td', { class: 'num' }, n.last_seen || '—'))));
+      h('td', { class: 'num' }, Date.parse(n.last_seen || '') > 0 ? when(Date.parse(n.last_seen), true) : '—'))));
 }
 
 export function overviewPage({ app }) {

@@ -105,7 +105,7 @@ export function zonesPage({ params, reload }) {
       h('td', { class: 'num' }, 'v' + z.version),
       h('td', { class: 'num' }, num(z.records)),
       h('td', null, backendStates(z.backends)),
-      h('td', { class: 'num nowrap' }, when(z.updated_at_ms)),
+      h('td', { class: 'num nowrap' }, when(z.updated_at_ms, true)),
       h('td', { class: 'problems' }, problems.map((b) => h('div', { class: 'tone-bad ellipsis', title: `${b.backend}: ${b.error}` }, h('b', null, b.backend), ': ', b.error))));
   }
 
