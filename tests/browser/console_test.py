@@ -245,9 +245,25 @@ class Console:
         except TimeoutException:
             raise StepFailed(f"timed out after {timeout} s waiting for {what}") from None
 
+    def retry(self, what, action, attempts=5):
+        """An action on elements a refresh may have just replaced: found again and retried."""
+        for n in range(attempts):
+            try:
+                return action()
+            except (StaleElementReferenceException, NoSuchElementException):
+                if n == attempts - 1:
+                    raise StepFailed(f"could not {what}: the element kept being replaced or is missing") from None
+                time.sleep(0.2)
+
+    def click(self, css):
+        self.retry(f"click {css}", lambda: self.driver.find_element(By.CSS_SELECTOR, css).click())
+
+    def select(self, css, value):
+        self.retry(f"pick {value} in {css}", lambda: Select(self.driver.find_element(By.CSS_SELECTOR, css)).select_by_value(value))
+
     def text(self, css):
-        els = self.driver.find_elements(By.CSS_SELECTOR, css)
-        return " ".join(e.text for e in els)
+        """The rendered text of every match, read in one script call (nothing to go stale)."""
+        return self.js("return Array.from(document.querySelectorAll(arguments[0]), (e) => e.innerText.trim()).join(' ');", css)
 
     def exists(self, css):
         return self.js("return document.querySelector(arguments[0]) !== null;", css)
@@ -360,9 +376,9 @@ class Steps:
         if self.c.exists("#signout"):
             raise StepFailed("the console is signed in before the test signed in")
         self.c.mark()
-        self.c.driver.find_element(By.CSS_SELECTOR, 'button[data-rollback="1"]').click()
+        self.c.click('button[data-rollback="1"]')
         self.c.wait("the rollback confirmation", lambda: self.c.exists("dialog[open] #confirm-ok"))
-        self.c.driver.find_element(By.CSS_SELECTOR, "dialog[open] #confirm-ok").click()
+        self.c.click("dialog[open] #confirm-ok")
         # Not signed in: the change asks for credentials with the console's form, then goes on.
         self.c.wait("the sign-in form", lambda: self.c.exists("dialog[open] form.signin"))
         form = self.c.driver.find_element(By.CSS_SELECTOR, "dialog[open] form.signin")
@@ -407,8 +423,8 @@ class Steps:
         zone = self.ROLL
         self.c.go("/zones/" + zone)
         self.c.wait("the version pickers", lambda: self.c.exists('#diff-from option[value="1"]') and self.c.exists('#diff-to option[value="2"]'))
-        Select(self.c.driver.find_element(By.ID, "diff-from")).select_by_value("1")
-        Select(self.c.driver.find_element(By.ID, "diff-to")).select_by_value("2")
+        self.c.select("#diff-from", "1")
+        self.c.select("#diff-to", "2")
         self.c.wait("the diff of v1 and v2", lambda: self.c.exists("#diff-table tr.add") and "api." in self.c.text("#diff-table tr.add"))
         added = self.c.text("#diff-table tr.add")
         removed = self.c.text("#diff-table tr.del")
@@ -432,7 +448,7 @@ class Steps:
         self.c.wait("flaky's queue to list flaky.example", lambda: "flaky.example" in self.c.text(card))
         btn = 'section.backend-detail[data-backend="primary"] button[data-action="drift"]'
         self.c.wait("the drift button", lambda: self.c.exists(btn))
-        self.c.driver.find_element(By.CSS_SELECTOR, btn).click()
+        self.c.click(btn)
         self.c.wait("the drift check's result line", lambda: "Drift check" in self.c.text('section.backend-detail[data-backend="primary"] .note'))
         line = self.c.text('section.backend-detail[data-backend="primary"] .note')
         print(f"      primary: {line!r}")

@@ -1,6 +1,6 @@
 // Backends: each one's figures, its queue and dead letters, drift check and redrive.
 
-import { h, replace, kv, table, empty, num, duration, when, note, ago } from './dom.js';
+import { h, update, kv, table, empty, num, duration, when, note, ago } from './dom.js';
 import { get, mutate, enc } from './api.js';
 import { backendBadges, lastError } from './overview.js';
 import { rateChart } from './chart.js';
@@ -24,7 +24,7 @@ export function backendsPage({ reload }) {
   const el = h('div', { class: 'backends' }, h('div', { class: 'page-head' }, h('h1', null, 'Backends')), body);
   const results = new Map(); // backend -> the last action's result line (kept across refreshes)
   const busy = new Set();
-  let lastKey = '';
+  const cards = new Map(); // backend -> its card's elements
 
   async function act(name, what) {
     busy.add(name + what);
@@ -45,18 +45,21 @@ export function backendsPage({ reload }) {
     reload();
   }
 
-  function card(b, q, interval) {
+  function head(b) {
+    return [
+      h('h2', null, b.name),
+      h('span', { class: 'muted' }, b.plugin),
+      h('span', { class: 'badges' }, backendBadges(b)),
+      h('span', { class: 'spacer' }),
+      h('button', { type: 'button', class: 'btn small', disabled: busy.has(b.name + 'drift'), dataset: { action: 'drift' }, onclick: () => act(b.name, 'drift') }, busy.has(b.name + 'drift') ? 'Checking…' : 'Drift check now'),
+      h('button', { type: 'button', class: 'btn small', disabled: busy.has(b.name + 'redrive') || !b.dead_letters, dataset: { action: 'redrive' }, onclick: () => act(b.name, 'redrive') }, 'Redrive dead letters')];
+  }
+
+  function detail(b, q, interval) {
     const drift = b.drift || {};
     const pending = (q && q.pending) || [];
     const dead = (q && q.dead_letters) || [];
-    return h('section', { class: 'card backend-detail', dataset: { backend: b.name } },
-      h('header', { class: 'card-head' },
-        h('h2', null, b.name),
-        h('span', { class: 'muted' }, b.plugin),
-        h('span', { class: 'badges' }, backendBadges(b)),
-        h('span', { class: 'spacer' }),
-        h('button', { type: 'button', class: 'btn small', disabled: busy.has(b.name + 'drift'), dataset: { action: 'drift' }, onclick: () => act(b.name, 'drift') }, busy.has(b.name + 'drift') ? 'Checking…' : 'Drift check now'),
-        h('button', { type: 'button', class: 'btn small', disabled: busy.has(b.name + 'redrive') || !b.dead_letters, dataset: { action: 'redrive' }, onclick: () => act(b.name, 'redrive') }, 'Redrive dead letters')),
+    return [
       results.get(b.name) || null,
       b.up ? null : note('Down: ' + (b.down_reason || 'unknown reason'), 'bad'),
       lastError(b),
@@ -105,18 +108,38 @@ export function backendsPage({ reload }) {
                 h('td', { class: 'tone-bad wrap' }, d.error),
                 h('td', { class: 'num nowrap' }, when(d.at_ms, true)))))
             : empty('None.'),
-          q && q.dead_letters_total > dead.length ? h('p', { class: 'muted' }, `… and ${num(q.dead_letters_total - dead.length)} more`) : null)));
+          q && q.dead_letters_total > dead.length ? h('p', { class: 'muted' }, `… and ${num(q.dead_letters_total - dead.length)} more`) : null))];
+  }
+
+  // One card per backend, kept across refreshes; its head (with the buttons) and its figures
+  // are drawn again only when they changed.
+  function cardOf(name) {
+    if (!cards.has(name)) {
+      const top = h('header', { class: 'card-head' });
+      const rest = h('div');
+      cards.set(name, { el: h('section', { class: 'card backend-detail', dataset: { backend: name } }, top, rest), top, rest });
+    }
+    return cards.get(name);
   }
 
   async function refresh() {
     const [st, queue] = await Promise.all([get('/api/v1/backends'), get(`/api/v1/queue?limit=${QUEUE_LIMIT}`)]);
     const queues = new Map((queue.queues || []).map((q) => [q.backend, q]));
     const list = st.backends || [];
-    // Unchanged data is not drawn again (a button under the pointer stays the same element).
-    const key = JSON.stringify([list, queue, [...busy], [...results.keys()], results.size ? [...results.values()].map((n) => n.textContent) : 0]);
-    if (key === lastKey) return;
-    lastKey = key;
-    replace(body, list.length ? list.map((b) => card(b, queues.get(b.name), b.rate_interval_seconds || st.rate_interval_seconds || 5)) : empty('No backends are running.'));
+    if (!list.length) {
+      cards.clear();
+      update(body, 'none', () => empty('No backends are running.'));
+      return;
+    }
+    const shown = list.map((b) => {
+      const c = cardOf(b.name);
+      const q = queues.get(b.name);
+      const result = results.get(b.name);
+      update(c.top, [b.name, b.plugin, b.up, b.down_reason, b.retrying > 0, b.dead_letters, b.house_keeping_error, [...busy].filter((x) => x.startsWith(b.name))], () => head(b));
+      update(c.rest, [b, q, result ? result.textContent + result.className : ''], () => detail(b, q, b.rate_interval_seconds || st.rate_interval_seconds || 5));
+      return c.el;
+    });
+    update(body, list.map((b) => b.name), () => shown);
   }
 
   return { el, title: 'Backends', refresh, wants: (ev) => ev.type === 'outcome' || ev.type === 'zone' };

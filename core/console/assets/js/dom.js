@@ -59,6 +59,16 @@ export function replace(el, ...children) {
   return el;
 }
 
+// Draws build()'s children into el only when key differs from the last drawing: a refresh that
+// changed nothing here keeps the elements (a button under the pointer, an open select).
+export function update(el, key, build) {
+  const k = typeof key === 'string' ? key : JSON.stringify(key);
+  if (el.dadnsKey === k) return false;
+  el.dadnsKey = k;
+  replace(el, build());
+  return true;
+}
+
 // ---- formatting ----
 
 const nf = new Intl.NumberFormat('en-US');

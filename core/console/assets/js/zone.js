@@ -1,7 +1,7 @@
 // One zone: its records, where each backend stands, its history, a diff between any two
 // versions, rollback and redrive.
 
-import { h, replace, badge, kv, table, empty, num, when, note } from './dom.js';
+import { h, replace, update, badge, kv, table, empty, num, when, note } from './dom.js';
 import { get, mutate, enc } from './api.js';
 import { confirmDialog } from './ui.js';
 import { diffLines } from './diff.js';
@@ -196,18 +196,32 @@ export function zonePage({ args, reload }) {
   }
 
   function fillSelect(sel, value) {
-    replace(sel, versions.map((v) => h('option', { value: String(v.version), selected: v.version === value }, `v${v.version}` + (v.deleted ? ' (deleted)' : '') + (v.version === current.version ? ' (current)' : ''))));
+    update(sel, [versions.map((v) => [v.version, v.deleted]), current.version], () =>
+      versions.map((v) => h('option', { value: String(v.version) }, `v${v.version}` + (v.deleted ? ' (deleted)' : '') + (v.version === current.version ? ' (current)' : ''))));
+    sel.value = value === null ? '' : String(value);
   }
 
+  function historyRow(v, z) {
+    return h('tr', { dataset: { version: String(v.version) } },
+      h('td', { class: 'num nowrap' }, 'v' + v.version, v.version === z.version ? h('span', { class: 'badge tone-info' }, 'current') : null, v.deleted ? badge('deleted') : null),
+      h('td', { class: 'num' }, v.deleted ? '—' : num(v.records)),
+      h('td', { title: originText(v.origin) }, v.origin ? [v.origin.source, v.origin.user ? h('span', { class: 'muted' }, ' · ' + v.origin.user) : null] : '—'),
+      h('td', { class: 'num nowrap' }, when(v.updated_at_ms, true)),
+      h('td', { class: 'row-actions' }, v.version === z.version ? null
+        : h('button', { type: 'button', class: 'btn small', dataset: { rollback: String(v.version) }, onclick: () => rollback(v) }, 'Roll back')));
+  }
+
+  // Each part is drawn again only when what it shows changed (a retrying backend changes its
+  // row every second; the history, its buttons and the version pickers stay put).
   function render() {
     const z = current;
     title.textContent = z.zone;
-    replace(headBadges,
+    update(headBadges, [z.version, z.deleted], () => [
       h('span', { class: 'badge tone-info', id: 'zone-version' }, 'v' + z.version),
-      z.deleted ? badge('deleted') : null);
+      z.deleted ? badge('deleted') : null]);
     const dead = (z.backends || []).some((b) => b.dead_letter);
-    replace(actions, dead ? h('button', { type: 'button', class: 'btn', id: 'zone-redrive', onclick: redrive }, 'Redrive dead letters') : null);
-    replace(summary, kv([
+    update(actions, [dead], () => (dead ? h('button', { type: 'button', class: 'btn', id: 'zone-redrive', onclick: redrive }, 'Redrive dead letters') : null));
+    update(summary, [z.version, z.records, z.owner, z.origin, z.updated_at_ms], () => kv([
       ['version', h('span', { class: 'num' }, 'v' + z.version)],
       ['records', h('span', { class: 'num' }, num(z.records))],
       ['owner', z.owner || '—'],
@@ -215,27 +229,21 @@ export function zonePage({ args, reload }) {
       ['updated', when(z.updated_at_ms)],
     ]));
     const bs = z.backends || [];
-    replace(backends, bs.length
+    update(backends, [bs, z.version], () => (bs.length
       ? table(['Backend', 'State', 'Applied', 'Verified', 'Attempts', 'Error', 'Updated'], bs.map((b) => backendRow(b, z.version)), { id: 'zone-backends' })
-      : empty('No backend has this zone yet.'));
-    if (z.deleted) {
-      recordsHead.textContent = '';
-      replace(records, empty(`This zone is deleted (version ${z.version}).`));
-    } else {
+      : empty('No backend has this zone yet.')));
+    update(records, [z.deleted, z.version, z.zone_text], () => {
+      if (z.deleted) {
+        recordsHead.textContent = '';
+        return empty(`This zone is deleted (version ${z.version}).`);
+      }
       const view = recordsView(z.zone_text);
       recordsHead.textContent = view.origin ? 'origin ' + view.origin : '';
-      replace(records, view.el);
-    }
-    replace(history, versions.length
-      ? table(['Version', 'Records', 'Change', 'Stored', ''], versions.map((v) =>
-        h('tr', { dataset: { version: String(v.version) } },
-          h('td', { class: 'num nowrap' }, 'v' + v.version, v.version === z.version ? h('span', { class: 'badge tone-info' }, 'current') : null, v.deleted ? badge('deleted') : null),
-          h('td', { class: 'num' }, v.deleted ? '—' : num(v.records)),
-          h('td', { title: originText(v.origin) }, v.origin ? [v.origin.source, v.origin.user ? h('span', { class: 'muted' }, ' · ' + v.origin.user) : null] : '—'),
-          h('td', { class: 'num nowrap' }, when(v.updated_at_ms, true)),
-          h('td', { class: 'row-actions' }, v.version === z.version ? null
-            : h('button', { type: 'button', class: 'btn small', dataset: { rollback: String(v.version) }, onclick: () => rollback(v) }, 'Roll back')))), { id: 'history-table' })
-      : empty('No history kept.'));
+      return view.el;
+    });
+    update(history, [versions, z.version], () => (versions.length
+      ? table(['Version', 'Records', 'Change', 'Stored', ''], versions.map((v) => historyRow(v, z)), { id: 'history-table' })
+      : empty('No history kept.')));
     // Diff: keep what the operator picked while it is still kept; else previous -> current.
     const kept = new Set(versions.map((v) => v.version));
     if (!picked || !kept.has(from) || !kept.has(to)) {
