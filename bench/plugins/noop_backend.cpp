@@ -1,5 +1,6 @@
 // A backend that stores nothing but remembers counts in memory: measures the daemon's own
-// cost (store, dispatcher, verification) without any backend I/O.
+// cost (store, dispatcher, verification) without any backend I/O. reject_prefix: zones whose
+// name starts with it are refused (permanent error), for benchmarks that need zones out of sync.
 #include <dadns/sdk.hpp>
 
 #include <mutex>
@@ -12,8 +13,10 @@ public:
     explicit NoopBackend(const dadns::sdk::InstanceContext& ctx) : Backend(ctx) {
         auto config = dadns::sdk::Json::parse(ctx.configJson.empty() ? "{}" : ctx.configJson);
         parallel_ = static_cast<uint32_t>(config.getInt("parallel", 4));
+        rejectPrefix_ = config.getString("reject_prefix", "");
     }
     dadns::sdk::ApplyResult apply(const dadns::sdk::Zone& zone) override {
+        if (!rejectPrefix_.empty() && zone.name.rfind(rejectPrefix_, 0) == 0) throw dadns::sdk::PermanentError("noop: rejects " + zone.name);
         std::lock_guard<std::mutex> lock(mutex_);
         counts_[zone.name] = static_cast<int64_t>(zone.records.size());
         return {};
@@ -39,6 +42,7 @@ private:
     std::mutex mutex_;
     std::unordered_map<std::string, int64_t> counts_;
     uint32_t parallel_ = 4;
+    std::string rejectPrefix_;
 };
 
 } // namespace

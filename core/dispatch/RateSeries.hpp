@@ -4,6 +4,7 @@
 // lock guards it).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 

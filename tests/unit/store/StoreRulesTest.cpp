@@ -81,3 +81,19 @@ TEST_CASE("store rules: what is pending for a backend", "[store]") {
     CHECK(retrying->attempts == 2);
     CHECK(retrying->nextAttemptMs == 12345);
 }
+
+TEST_CASE("store rules: where a backend stands with a zone's current version", "[store]") {
+    using std::string_view;
+    ZoneHeadView v3{true, 3, false, std::nullopt};
+    CHECK(string_view(syncStateOf(v3, ProgressView{})) == "pending");
+    CHECK(string_view(syncStateOf(v3, ProgressView{3, 0, false, 0, 0})) == "applied");
+    CHECK(string_view(syncStateOf(v3, ProgressView{2, 3, false, 2, 99})) == "retrying");
+    CHECK(string_view(syncStateOf(v3, ProgressView{2, 3, true, 8, 0})) == "dead");
+    // A failure of an older version says nothing about this one.
+    CHECK(string_view(syncStateOf(v3, ProgressView{1, 2, true, 8, 0})) == "pending");
+    CHECK(string_view(syncStateOf(v3, ProgressView{1, 2, false, 2, 0})) == "pending");
+    // A deleted zone the backend never had is in sync; one it still has is not.
+    ZoneHeadView gone{true, 4, true, std::nullopt};
+    CHECK(string_view(syncStateOf(gone, ProgressView{})) == "applied");
+    CHECK(string_view(syncStateOf(gone, ProgressView{3, 0, false, 0, 0})) == "pending");
+}
