@@ -237,6 +237,7 @@ startLive({
     if (pageRefresh) pageRefresh();
   },
   onEvent(ev) {
+    if (!visible()) return; // a hidden tab catches up when it is shown again
     statusRefresh();
     if (!page || !pageRefresh || page.usesStatus) return;
     if (ev.type === 'reset' || !page.wants || page.wants(ev)) pageRefresh();

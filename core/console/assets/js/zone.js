@@ -159,7 +159,8 @@ export function zonePage({ args, reload }) {
   async function redrive() {
     try {
       const r = await mutate('POST', `${base}/redrive`);
-      say(`Redriven: ${num(r.data.redriven)} dead letter(s) queued again.`, 'ok');
+      const on = Array.isArray(r.data.backends) && r.data.backends.length ? ' on ' + r.data.backends.join(', ') : '';
+      say(r.data.redriven ? `Redriven${on}: the zone is queued again.` : 'Nothing to redrive: no dead letter left.', r.data.redriven ? 'ok' : 'muted');
     } catch (e) {
       say('Redrive failed: ' + e.message, 'bad');
     }
