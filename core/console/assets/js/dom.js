@@ -121,7 +121,7 @@ const TONE = {
   ok: 'ok', up: 'ok', applied: 'ok', synced: 'ok', alive: 'ok', running: 'ok', loaded: 'ok', 'in sync': 'ok', success: 'ok',
   degraded: 'warn', retrying: 'warn', suspect: 'warn', warning: 'warn', behind: 'warn',
   error: 'bad', dead: 'bad', down: 'bad', failed: 'bad', refused: 'bad', left: 'muted', deleted: 'muted',
-  pending: 'muted',
+  pending: 'muted', unreachable: 'bad',
 };
 export function badge(state, attrs = {}) {
   const tone = TONE[state] || 'muted';

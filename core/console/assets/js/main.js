@@ -1,7 +1,7 @@
 // The console's shell: header, hash routes, the shared status poll and live updates.
 
-import { h, replace, badge } from './dom.js';
-import { get, AuthRequired, onAuthChange } from './api.js';
+import { h, replace, update, badge } from './dom.js';
+import { get, AuthRequired, onAuthChange, signedInAs, signOut } from './api.js';
 import { authControl, signInForm } from './ui.js';
 import { startLive } from './live.js';
 import { overviewPage } from './overview.js';
@@ -111,19 +111,18 @@ function currentPath() {
 
 function renderHeader() {
   const path = currentPath();
-  replace(nav, navLinks
-    .filter(([, , plugin]) => !plugin || app.runs(plugin))
-    .map(([href, label]) => {
-      const active = href === '/' ? path === '/' : path === href || path.startsWith(href + '/');
-      return h('a', { href: '#' + href, class: active ? 'active' : null, 'aria-current': active ? 'page' : null }, label);
-    }));
-  if (app.status) {
+  const links = navLinks.filter(([, , plugin]) => !plugin || app.runs(plugin));
+  update(nav, [path, links.map(([href]) => href)], () => links.map(([href, label]) => {
+    const active = href === '/' ? path === '/' : path === href || path.startsWith(href + '/');
+    return h('a', { href: '#' + href, class: active ? 'active' : null, 'aria-current': active ? 'page' : null }, label);
+  }));
+  if (app.statusError) {
+    stateSlot.title = app.statusError.message;
+    update(stateSlot, app.authNeeded ? 'auth' : 'down', () => badge(app.authNeeded ? 'sign-in needed' : 'unreachable', { id: 'overall-state' }));
+  } else if (app.status) {
     const reasons = app.status.reasons || [];
     stateSlot.title = reasons.length ? reasons.join('\n') : 'all backends up, nothing to report';
-    replace(stateSlot, badge(app.status.status || 'unknown', { id: 'overall-state' }));
-  } else if (app.statusError) {
-    stateSlot.title = app.statusError.message;
-    replace(stateSlot, badge(app.authNeeded ? 'sign-in needed' : 'unreachable', { id: 'overall-state', class: app.authNeeded ? '' : 'tone-bad' }));
+    update(stateSlot, app.status.status || 'unknown', () => badge(app.status.status || 'unknown', { id: 'overall-state' }));
   }
   const liveText = { live: 'live', connecting: 'connecting', polling: 'polling', unsupported: 'polling' }[app.live] || app.live;
   liveSlot.dataset.state = app.live;
@@ -161,6 +160,12 @@ function showError(e) {
 }
 
 function showSignIn(message) {
+  const user = signedInAs();
+  if (user) {
+    // Signed in, and reads are still refused: these credentials are wrong.
+    message = `The server refused the credentials of ${user}. Sign in again.`;
+    signOut();
+  }
   if (page && page.dispose) page.dispose();
   page = null;
   replace(pageSlot, h('div', { class: 'signin-page' }, signInForm({ message })));

@@ -1,6 +1,6 @@
 // Overview: the daemon's state, store, backends (with their apply rate), plugins, cluster.
 
-import { h, replace, badge, kv, table, empty, num, duration, when, section } from './dom.js';
+import { h, replace, update, badge, kv, table, empty, num, duration, when, section } from './dom.js';
 import { get } from './api.js';
 import { rateChart } from './chart.js';
 
@@ -134,14 +134,15 @@ export function overviewPage({ app }) {
           ['uptime', h('span', { class: 'num' }, duration(st.uptime_seconds))],
         ])));
     const list = st.backends || [];
-    replace(backends, list.length ? list.map((b) => backendCard(b, b.rate_interval_seconds || st.rate_interval_seconds || 5)) : empty('No backends are running.'));
-    replace(plugins, pluginsTable(st.plugins || [], st.instances || []));
+    // Drawn again only when changed: links under the pointer stay the same elements.
+    update(backends, list, () => (list.length ? list.map((b) => backendCard(b, b.rate_interval_seconds || st.rate_interval_seconds || 5)) : empty('No backends are running.')));
+    update(plugins, [st.plugins, st.instances], () => pluginsTable(st.plugins || [], st.instances || []));
     clusterSection.hidden = !app.runs('swim');
     if (app.runs('swim')) {
-      replace(cluster, clusterData ? [
+      update(cluster, clusterData, () => (clusterData ? [
         kv([['this node', clusterData.node_id], ['address', clusterData.address], ['active members', num((clusterData.statistics || {}).nodes_active)]]),
         clusterNodes(clusterData.nodes),
-      ] : empty('Loading…'));
+      ] : empty('Loading…')));
     }
   }
 
