@@ -131,6 +131,9 @@ void addStatusRoutes(Router& router, ApiContext& ctx) {
                         else reasons->add("backend '" + l.backend + "' is down: " + l.downReason);
                         if (!l.houseKeepingError.empty()) reasons->add("backend '" + l.backend + "': " + l.houseKeepingError);
                         if (l.deadLetters) reasons->add("backend '" + l.backend + "' has " + std::to_string(l.deadLetters) + " dead letter(s)");
+                        // Up, yet failing some zones: not in sync, so not ok.
+                        if (l.up && l.retrying)
+                            reasons->add("backend '" + l.backend + "' is retrying " + std::to_string(l.retrying) + " zone(s); last error: " + l.lastError);
                     }
                     for (const auto& r : ctx.loader.reports())
                         if (!r.loaded) reasons->add("plugin " + (r.name.empty() ? "" : r.name + " ") + "refused: " + r.path + ": " + r.reason);
