@@ -2,6 +2,7 @@
 # its console without reading files at run time (nothing to install, nothing to go missing).
 # Run as a script: cmake -DASSET_DIR=... -DOUTPUT=... -P DadnsEmbedAssets.cmake
 file(GLOB_RECURSE _files RELATIVE "${ASSET_DIR}" "${ASSET_DIR}/*")
+list(FILTER _files EXCLUDE REGEX "(^|/)\\.|~$") # editors' hidden and backup files
 list(SORT _files)
 set(_arrays "")
 set(_table "")

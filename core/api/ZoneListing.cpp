@@ -3,7 +3,7 @@
 // version with its text (for diffs); and the redrive of one zone's dead letters.
 #include "core/api/ApiContext.hpp"
 #include "core/api/JsonWriter.hpp"
-#include "core/store/StoreRules.hpp"
+#include "core/api/ZoneSync.hpp"
 #include "core/util/Errors.hpp"
 #include "core/zone/ZoneName.hpp"
 
@@ -39,6 +39,7 @@ ListQuery listQuery(const ApiRequest& in) {
     else throw InvalidInput("sync must be all, out or none");
     q.filter.after = in.param("after");
     q.filter.nameContains = Poco::toLower(in.param("search"));
+    if (!q.filter.nameContains.empty() && q.filter.nameContains.back() == '.') q.filter.nameContains.pop_back(); // names are stored without it
     if (q.filter.nameContains.size() > 255) throw InvalidInput("search is longer than a zone name can be");
     try {
         q.filter.limit = static_cast<size_t>(std::stoul(in.param("limit", "100")));
@@ -53,32 +54,6 @@ bool stateMatches(const ZoneListFilter& f, const ZoneState& z) {
     if (f.state == ZoneListFilter::State::Active && z.deleted) return false;
     if (f.state == ZoneListFilter::State::Deleted && !z.deleted) return false;
     return z.name.find(f.nameContains) != std::string::npos;
-}
-
-struct BackendSync {
-    std::string backend;
-    const char* state = "pending";
-    uint64_t applied = 0;
-    std::string error;
-};
-
-std::vector<BackendSync> syncOf(ZoneStore& store, const ZoneState& z, const std::vector<std::string>& backends) {
-    auto states = store.backendStates(z.name);
-    std::vector<BackendSync> out;
-    for (const auto& b : backends) {
-        BackendSync s{b, "pending", 0, ""};
-        ProgressView progress;
-        for (const auto& st : states) {
-            if (st.backend != b) continue;
-            progress = ProgressView{st.appliedVersion, st.failedVersion, st.deadLetter, st.attempts, st.nextAttemptMs};
-            s.applied = st.appliedVersion;
-            s.error = st.lastError;
-        }
-        s.state = syncStateOf(ZoneHeadView{true, z.version, z.deleted, std::nullopt}, progress);
-        if (std::string_view(s.state) == "applied") s.error.clear();
-        out.push_back(std::move(s));
-    }
-    return out;
 }
 
 bool syncMatches(SyncFilter f, const std::vector<BackendSync>& sync) {
@@ -121,29 +96,23 @@ Poco::JSON::Object::Ptr rowJson(const ZoneState& z, const std::vector<BackendSyn
         auto b = jsonObject();
         b->set("backend", s.backend);
         b->set("state", std::string(s.state));
-        b->set("applied_version", s.applied);
-        b->set("error", s.error);
+        b->set("applied_version", s.stored.appliedVersion);
+        b->set("error", s.error());
         arr->add(b);
     }
     o->set("backends", arr);
     return o;
 }
 
-std::vector<std::string> runningBackends(ApiContext& ctx) {
-    std::vector<std::string> names;
-    for (const auto& lane : ctx.dispatcher.lanes()) names.push_back(lane.backend);
-    return names;
-}
-
 void listZones(ApiContext& ctx, const ApiRequest& in, ApiResponse& out) {
     ListQuery q = listQuery(in);
-    auto backends = runningBackends(ctx);
+    auto backends = laneBackends(ctx.dispatcher);
     auto rows = jsonArray();
     size_t count = 0;
     std::string last;
     if (q.sync == SyncFilter::All) {
         for (const auto& z : ctx.store.list(q.filter)) {
-            rows->add(rowJson(z, syncOf(ctx.store, z, backends)));
+            rows->add(rowJson(z, zoneSync(ctx.store, z, backends)));
             last = z.name;
             ++count;
         }
@@ -153,7 +122,7 @@ void listZones(ApiContext& ctx, const ApiRequest& in, ApiResponse& out) {
             if (it->find(q.filter.nameContains) == std::string::npos) continue;
             auto z = ctx.store.current(*it, false);
             if (!z || !stateMatches(q.filter, *z)) continue;
-            auto sync = syncOf(ctx.store, *z, backends);
+            auto sync = zoneSync(ctx.store, *z, backends);
             if (!syncMatches(q.sync, sync)) continue;
             rows->add(rowJson(*z, sync));
             last = z->name;
@@ -193,7 +162,7 @@ void addZoneListingRoutes(Router& router, ApiContext& ctx) {
                     if (!ctx.store.current(zone, false)) throw NotFound("no such zone: " + zone);
                     size_t redriven = 0;
                     auto backends = jsonArray();
-                    for (const auto& b : runningBackends(ctx)) {
+                    for (const auto& b : laneBackends(ctx.dispatcher)) {
                         if (ctx.dispatcher.redrive(b, zone) == 0) continue;
                         ++redriven;
                         backends->add(b);

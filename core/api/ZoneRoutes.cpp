@@ -3,6 +3,7 @@
 #include "core/api/ApiContext.hpp"
 #include "core/api/JsonWriter.hpp"
 #include "core/api/ZonePlan.hpp"
+#include "core/api/ZoneSync.hpp"
 #include "core/intake/ZoneOwnership.hpp"
 #include "core/util/Errors.hpp"
 #include "core/util/WallClock.hpp"
@@ -277,16 +278,19 @@ void addZoneRoutes(Router& router, ApiContext& ctx) {
                     auto o = zoneStateJson(*z);
                     if (!z->deleted) o->set("zone_text", z->zoneText);
                     auto arr = jsonArray();
-                    for (const auto& b : ctx.store.backendStates(zone)) {
+                    for (const auto& s : zoneSync(ctx.store, *z, laneBackends(ctx.dispatcher))) {
+                        const BackendZoneState& b = s.stored;
+                        bool failing = !s.error().empty();
                         auto bo = jsonObject();
-                        bo->set("backend", b.backend);
+                        bo->set("backend", s.backend);
+                        bo->set("state", std::string(s.state));
                         bo->set("applied_version", b.appliedVersion);
-                        bo->set("in_sync", b.appliedVersion == z->version);
+                        bo->set("in_sync", std::string_view(s.state) == "applied");
                         bo->set("verified_count", b.verifiedCount);
-                        bo->set("attempts", b.attempts);
-                        bo->set("last_error", b.lastError);
+                        bo->set("attempts", failing ? b.attempts : 0);
+                        bo->set("last_error", s.error());
                         bo->set("warning", b.warning);
-                        bo->set("dead_letter", b.deadLetter);
+                        bo->set("dead_letter", std::string_view(s.state) == "dead");
                         bo->set("updated_at_ms", b.updatedAtMs);
                         arr->add(bo);
                     }

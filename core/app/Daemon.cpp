@@ -108,7 +108,7 @@ void Daemon::start() {
     });
     dispatcher_->setResultListener([events = events_](const ZoneResult& result) { publishZoneResult(*events, result); });
     intake_->addListener([this](const ZoneChange& change) {
-        publishZoneChange(*events_, change); // before the backends can report on it
+        publishZoneChange(*events_, change); // before this daemon's lanes can report on it
         dispatcher_->notify(change);
         for (const auto& s : instances_.services()) s->zoneChanged(change.zone, change.version, change.stamp);
     });

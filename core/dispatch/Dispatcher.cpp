@@ -217,6 +217,7 @@ size_t Dispatcher::redrive(const std::string& backend, const std::string& zone) 
     BackendLane* lane = find(backend);
     if (!lane) return 0;
     size_t n = store_.redrive(backend, zone);
+    if (n == 0 && !zone.empty()) return 0; // not a dead letter here: nothing to queue again
     lane->redrive(zone);
     if (zone.empty()) logger("dispatch")->info("[{}] redrive: {} dead-lettered zone(s) queued again", backend, n);
     else if (n) logger("dispatch")->info("[{}] redrive: {} queued again", backend, zone);

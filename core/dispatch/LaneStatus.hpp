@@ -23,7 +23,8 @@ struct DriftReport {
     std::string error;
 };
 
-// What a lane reports each time it finished a zone (waiters, the event stream).
+// What a lane reports each time it finished a zone (waiters, the event stream); a view, valid
+// during the call only.
 struct ZoneResult {
     const std::string& backend;
     const std::string& zone;
@@ -54,7 +55,7 @@ struct LaneStatus {
     std::string houseKeepingError;
     int64_t houseKeepingErrorAtMs = 0;
     double progress = 1.0;       // of the current batch
-    std::vector<double> appliesPerSecond; // per rateSlotSeconds over the last minutes, oldest first
+    std::vector<double> appliesPerSecond; // applies per second in each rateSlotSeconds slot of the last minutes, oldest first
     double rateSlotSeconds = 5;
     DriftReport drift;
 };

@@ -1,7 +1,7 @@
-// How often something happened per fixed time slot over a recent window (applies per 5 s over
-// the last 5 minutes, for the console's chart), without a timer: a slot is found from the time,
-// and a slot last written a lap of the ring ago counts as zero. Not thread safe (the lane's
-// lock guards it).
+// How often something happened per second, in fixed time slots over a recent window (5-second
+// slots over the last 5 minutes, for the console's chart), without a timer: a slot is found
+// from the time, and a slot last written a lap of the ring ago counts as zero. The ring holds
+// one slot more than the window, for the current one. Not thread safe (the lane's lock guards it).
 #pragma once
 
 #include <cstddef>
@@ -12,7 +12,7 @@ namespace dadns {
 
 class RateSeries {
 public:
-    explicit RateSeries(int64_t slotMs = 5000, size_t slots = 60) : slotMs_(slotMs), slots_(slots) {}
+    explicit RateSeries(int64_t slotMs = 5000, size_t slots = 60) : slotMs_(slotMs), window_(slots), slots_(slots + 1) {}
 
     void add(int64_t nowMs, uint64_t n = 1) {
         Slot& s = slots_[static_cast<size_t>(slotOf(nowMs)) % slots_.size()];
@@ -24,9 +24,9 @@ public:
     // slot is left out: it would always look low).
     std::vector<double> perSecond(int64_t nowMs) const {
         std::vector<double> out;
-        out.reserve(slots_.size());
+        out.reserve(window_);
         int64_t current = slotOf(nowMs);
-        for (int64_t i = current - static_cast<int64_t>(slots_.size()); i < current; ++i) {
+        for (int64_t i = current - static_cast<int64_t>(window_); i < current; ++i) {
             const Slot& s = slots_[static_cast<size_t>(i < 0 ? 0 : i) % slots_.size()];
             out.push_back(i >= 0 && s.index == i ? static_cast<double>(s.count) * 1000.0 / static_cast<double>(slotMs_) : 0.0);
         }
@@ -43,6 +43,7 @@ private:
     int64_t slotOf(int64_t ms) const { return ms / slotMs_; }
 
     int64_t slotMs_;
+    size_t window_;
     std::vector<Slot> slots_;
 };
 

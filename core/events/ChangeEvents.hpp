@@ -8,9 +8,10 @@
 
 namespace dadns {
 
-// {"zone","version","deleted","source"}
-void publishZoneChange(EventLog& log, const ZoneChange& change);
-// {"backend","zone","version","state","error"}; result.state must be set.
-void publishZoneResult(EventLog& log, const ZoneResult& result);
+// {"zone","version","deleted","source"}. Never throws: it runs where changes are stored and
+// outcomes recorded, which must go on whatever happens to an event (out of memory: logged, lost).
+void publishZoneChange(EventLog& log, const ZoneChange& change) noexcept;
+// {"backend","zone","version","state","error"}; result.state must be set. Never throws.
+void publishZoneResult(EventLog& log, const ZoneResult& result) noexcept;
 
 } // namespace dadns

@@ -10,7 +10,6 @@ constexpr size_t kEventsPerRead = 256;
 
 EventStream::EventStream(std::shared_ptr<const EventLog> log, const std::string& lastEventId, std::shared_ptr<std::atomic<size_t>> open)
     : log_(std::move(log)), open_(std::move(open)) {
-    ++*open_;
     seen_ = log_->lastSeq();
     if (lastEventId.empty()) return;
     auto seq = seqOf(lastEventId, log_->run());
@@ -39,7 +38,10 @@ std::string EventStream::next(size_t maxBytes, int64_t nowMs) {
         seen_ = log_->lastSeq();
         out = "id: " + log_->run() + "-" + std::to_string(seen_) + "\nevent: reset\ndata: {}\n\n";
         events.clear();
+    } else if (!announced_) {
+        out = "id: " + log_->run() + "-" + std::to_string(seen_) + "\n\n";
     }
+    announced_ = true;
     for (const auto& e : events) {
         if (!out.empty() && out.size() + e.data.size() > maxBytes) break;
         out += "id: " + log_->run() + "-" + std::to_string(e.seq) + "\nevent: " + e.type + "\ndata: " + e.data + "\n\n";

@@ -34,8 +34,6 @@ constexpr size_t kStreamBuffer = 64 * 1024; // a stream's bytes queued for a cli
 
 const char* const kConnectionsHelp = "API connections closed by the server, by reason.";
 
-bool safeMethod(const std::string& m) { return m == "GET" || m == "HEAD" || m == "OPTIONS"; }
-
 std::string peerAddress(const sockaddr_storage& addr) {
     char buf[INET6_ADDRSTRLEN] = "";
     if (addr.ss_family == AF_INET) inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in&>(addr).sin_addr, buf, sizeof buf);
@@ -392,7 +390,7 @@ void HttpFrontEnd::dispatch(HttpConnection& c, int64_t now) {
     parser.reset();
     c.screened = false;
     c.requestStartedMs = 0;
-    WorkerPool& pool = safeMethod(head->method) ? *reads_ : *mutations_;
+    WorkerPool& pool = isSafeMethod(head->method) ? *reads_ : *mutations_;
     uint64_t id = c.id();
     std::string peer = c.peer();
     bool queued = pool.trySubmit([this, id, head, body, peer, headOnly, keepAlive] {

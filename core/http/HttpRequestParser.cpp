@@ -4,6 +4,9 @@
 #include <cctype>
 
 namespace dadns {
+
+bool isSafeMethod(const std::string& method) { return method == "GET" || method == "HEAD" || method == "OPTIONS"; }
+
 namespace {
 
 bool iequals(const std::string& a, const std::string& b) {

@@ -40,6 +40,10 @@ struct HttpRequestHead {
     bool has(const std::string& name) const;
 };
 
+// GET, HEAD and OPTIONS: methods that change nothing (served by the read workers, never
+// refused as cross-site).
+bool isSafeMethod(const std::string& method);
+
 struct HttpParserLimits {
     size_t maxHeadBytes = 64 * 1024;
     size_t maxHeaders = 100;

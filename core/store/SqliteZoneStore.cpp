@@ -371,13 +371,19 @@ void SqliteZoneStore::runBatch(std::deque<std::shared_ptr<Job>>& batch) {
             case Job::Kind::Redrive: {
                 auto bit = idx.backendIds.find(job->backend);
                 if (bit == idx.backendIds.end()) break;
-                for (auto& [name, head] : idx.zones)
-                    if (BackendProgress* p = Index::progress(head, bit->second, false); p && p->dead && (job->zone.empty() || name == job->zone)) {
+                auto clear = [&](ZoneHead& head) {
+                    if (BackendProgress* p = Index::progress(head, bit->second, false); p && p->dead) {
                         p->dead = false;
                         p->attempts = 0;
                         p->nextAttemptMs = 0;
                         ++job->redriven;
                     }
+                };
+                if (job->zone.empty()) {
+                    for (auto& entry : idx.zones) clear(entry.second);
+                } else if (auto one = idx.zones.find(job->zone); one != idx.zones.end()) {
+                    clear(one->second);
+                }
                 backend = job->backend;
                 redriveZone = job->zone;
                 redrive.execute();

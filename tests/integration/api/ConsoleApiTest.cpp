@@ -24,11 +24,13 @@ std::string eventsRequest(const std::string& lastEventId = "") {
     return "GET /api/v1/events HTTP/1.1\r\nHost: x\r\n" + (lastEventId.empty() ? "" : "Last-Event-ID: " + lastEventId + "\r\n") + "\r\n";
 }
 
-// The ids of the frames in a stream's text, in order.
+// The ids of the events in a stream's text, in order (not the position frames, which have none).
 std::vector<std::string> eventIds(const std::string& text) {
     std::vector<std::string> ids;
-    for (size_t at = text.find("\nid: "); at != std::string::npos; at = text.find("\nid: ", at + 1))
-        ids.push_back(text.substr(at + 5, text.find('\n', at + 5) - at - 5));
+    for (size_t at = text.find("\nid: "); at != std::string::npos; at = text.find("\nid: ", at + 1)) {
+        size_t end = text.find('\n', at + 5);
+        if (text.compare(end, 8, "\nevent: ") == 0) ids.push_back(text.substr(at + 5, end - at - 5));
+    }
     return ids;
 }
 
@@ -251,6 +253,16 @@ TEST_CASE("the zones list searches names, filters by sync state and pages; one z
     CHECK(out.size() == 2);
     CHECK(out.count("beta.example") == 0);
     CHECK(d.call("POST", "/api/v1/zones/nowhere.example/redrive").status == 404);
+
+    // A zone's page says the same as its row, by the same rule.
+    auto page = json(d.get("/api/v1/zones/gamma.test"))->getArray("backends");
+    REQUIRE(page->size() == 2);
+    auto badOnPage = page->getObject(0), goodOnPage = page->getObject(1);
+    CHECK(badOnPage->getValue<std::string>("state") == "dead");
+    CHECK(badOnPage->getValue<bool>("dead_letter"));
+    CHECK(badOnPage->getValue<std::string>("last_error").find("fail_file exists") != std::string::npos);
+    CHECK(goodOnPage->getValue<std::string>("state") == "applied");
+    CHECK(goodOnPage->getValue<bool>("in_sync"));
 
     // A kept version with its text, for the console's diffs.
     REQUIRE(d.call("PUT", "/api/v1/zones/alpha.example", zoneText("www IN A 192.0.2.7\n")).status == 200);

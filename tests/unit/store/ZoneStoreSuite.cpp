@@ -182,6 +182,52 @@ TEST_CASE("list pages by name and filters by state", "[store]") {
     CHECK(store->list(f).size() == 1);
 }
 
+TEST_CASE("list searches names; the search is data, never SQL", "[store]") {
+    auto& sut = test::storeUnderTest();
+    sut.reset();
+    auto store = sut.open();
+    for (const char* z : {"alpha.example", "beta.example", "alphabet.test", "x_y.example"}) store->submit(test::zoneChange(z));
+    ZoneListFilter f;
+    f.nameContains = "alpha";
+    auto found = store->list(f);
+    REQUIRE(found.size() == 2);
+    CHECK(found[0].name == "alpha.example");
+    CHECK(found[1].name == "alphabet.test");
+    f.after = "alpha.example"; // pages go on from the cursor
+    CHECK(store->list(f).size() == 1);
+    f = {};
+    f.nameContains = "_"; // a LIKE wildcard elsewhere: here one character, itself
+    REQUIRE(store->list(f).size() == 1);
+    f.nameContains = "%";
+    CHECK(store->list(f).empty());
+    f.nameContains = "' OR '1'='1";
+    CHECK(store->list(f).empty());
+}
+
+TEST_CASE("redrive of one zone clears its dead letter only", "[store]") {
+    auto& sut = test::storeUnderTest();
+    sut.reset();
+    auto store = sut.open();
+    for (const char* z : {"d1.example", "d2.example"}) {
+        store->submit(test::zoneChange(z));
+        store->recordFailure("bind", z, 1, 3, 0, "gave up", true);
+    }
+    store->flush();
+    REQUIRE(store->deadLetters("bind").size() == 2);
+    CHECK(store->redrive("bind", "d1.example") == 1);
+    CHECK(store->redrive("bind", "d1.example") == 0); // no longer a dead letter
+    CHECK(store->redrive("bind", "none.example") == 0);
+    CHECK(store->redrive("pdns", "d2.example") == 0); // another backend's
+    auto dead = store->deadLetters("bind");
+    REQUIRE(dead.size() == 1);
+    CHECK(dead[0].zone == "d2.example");
+    auto pending = store->pending("bind");
+    REQUIRE(pending.size() == 1);
+    CHECK(pending[0].zone == "d1.example");
+    auto reopened = sut.open(); // durable
+    CHECK(reopened->deadLetters("bind").size() == 1);
+}
+
 TEST_CASE("SQL metacharacters are stored verbatim", "[store]") {
     auto& sut = test::storeUnderTest();
     sut.reset();

@@ -123,8 +123,12 @@ const TONE = {
   error: 'bad', dead: 'bad', down: 'bad', failed: 'bad', refused: 'bad', left: 'muted', deleted: 'muted',
   pending: 'muted', unreachable: 'bad',
 };
+export function toneOf(state) {
+  return TONE[state] || 'muted';
+}
+
 export function badge(state, attrs = {}) {
-  const tone = TONE[state] || 'muted';
+  const tone = toneOf(state);
   return h('span', { ...attrs, class: ['badge', 'tone-' + tone, attrs.class] }, state);
 }
 

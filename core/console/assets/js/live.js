@@ -71,10 +71,11 @@ export function startLive({ onEvent, onState, onOpen }) {
   let ctrl = null;
   let timer = null;
   let stopped = false;
+  let paused = false; // the tab is hidden
 
   const schedule = (ms) => {
     clearTimeout(timer);
-    if (!stopped) timer = setTimeout(connect, ms);
+    if (!stopped && !paused) timer = setTimeout(connect, ms);
   };
 
   async function connect() {
@@ -134,7 +135,7 @@ export function startLive({ onEvent, onState, onOpen }) {
     } finally {
       clearTimeout(watchdog);
     }
-    if (ctrl !== mine || stopped) return; // replaced by a newer connection
+    if (ctrl !== mine || stopped || paused) return; // replaced by a newer connection, or paused
     onState('polling');
     schedule(retryMs);
   }
@@ -151,6 +152,19 @@ export function startLive({ onEvent, onState, onOpen }) {
     failures = 0;
     connect();
   });
+  // A hidden tab closes its stream and opens it again when shown (onOpen then refreshes):
+  // browsers give all tabs together a handful of connections per server, and streams held by
+  // hidden tabs would leave none for the visible one.
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'hidden') {
+      paused = true;
+      clearTimeout(timer);
+      if (ctrl) ctrl.abort();
+    } else if (paused) {
+      paused = false;
+      connect();
+    }
+  });
   window.addEventListener('pagehide', () => {
     stopped = true;
     if (ctrl) ctrl.abort();
@@ -161,5 +175,6 @@ export function startLive({ onEvent, onState, onOpen }) {
     stopped = false;
     connect();
   });
-  connect();
+  if (document.visibilityState === 'hidden') paused = true; // opened in the background
+  else connect();
 }

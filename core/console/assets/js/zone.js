@@ -49,7 +49,7 @@ function recordsView(text) {
 }
 
 function backendRow(b, version) {
-  const state = b.in_sync ? 'applied' : b.dead_letter ? 'dead' : b.last_error ? 'retrying' : 'pending';
+  const state = b.state; // the daemon's rule, the same as in the zones list
   return h('tr', { dataset: { backend: b.backend, state } },
     h('td', null, b.backend),
     h('td', null, badge(state, { title: b.last_error || null })),
@@ -220,7 +220,7 @@ export function zonePage({ args, reload }) {
     update(headBadges, [z.version, z.deleted], () => [
       h('span', { class: 'badge tone-info', id: 'zone-version' }, 'v' + z.version),
       z.deleted ? badge('deleted') : null]);
-    const dead = (z.backends || []).some((b) => b.dead_letter);
+    const dead = (z.backends || []).some((b) => b.state === 'dead');
     update(actions, [dead], () => (dead ? h('button', { type: 'button', class: 'btn', id: 'zone-redrive', onclick: redrive }, 'Redrive dead letters') : null));
     update(summary, [z.version, z.records, z.owner, z.origin, z.updated_at_ms], () => kv([
       ['version', h('span', { class: 'num' }, 'v' + z.version)],

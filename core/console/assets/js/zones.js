@@ -1,10 +1,9 @@
 // Zones: the server's paged list, searched and filtered by sync state.
 
-import { h, replace, table, empty, num, when } from './dom.js';
+import { h, replace, table, empty, num, when, toneOf } from './dom.js';
 import { get, enc } from './api.js';
 
 const LIMIT = 50;
-const STATE_TONE = { applied: 'ok', pending: 'muted', retrying: 'warn', dead: 'bad' };
 
 export function zoneHref(zone) {
   return '#/zones/' + enc(zone);
@@ -17,7 +16,7 @@ export function backendStates(backends) {
   return h('span', { class: 'bstates' }, backends.map((b) => {
     const state = b.state || 'pending';
     const tip = `${b.backend}: ${state}` + (b.applied_version ? `, applied v${b.applied_version}` : '') + (b.error ? ` — ${b.error}` : '');
-    return h('span', { class: ['bstate', 'tone-' + (STATE_TONE[state] || 'muted')], title: tip, dataset: { backend: b.backend, state } },
+    return h('span', { class: ['bstate', 'tone-' + toneOf(state)], title: tip, dataset: { backend: b.backend, state } },
       h('span', { class: 'bname' }, b.backend), ' ', state);
   }));
 }
