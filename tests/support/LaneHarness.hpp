@@ -52,7 +52,7 @@ struct LaneHarness {
         s.recordCount = 2;
         s.origin = {"rest", "", ""};
         auto out = store.submit(s);
-        if (notify) dispatcher->notify(ZoneChange{name, out.version, out.stamp, false, nullptr});
+        if (notify) dispatcher->notify(ZoneChange{name, out.version, out.stamp, false, nullptr, "rest"});
         return out.version;
     }
 };
