@@ -62,119 +62,144 @@ export class SseParser {
   }
 }
 
+// The page's one stream (startLive runs once): its handlers, connection and timer.
+const stream = {
+  retryMs: 2000,
+  failures: 0,
+  lastId: null,
+  ctrl: null,
+  timer: null,
+  stopped: false, // the page was hidden away (pagehide)
+  paused: false, // the tab is hidden
+};
+
+function schedule(ms) {
+  clearTimeout(stream.timer);
+  if (!stream.stopped && !stream.paused) stream.timer = setTimeout(connect, ms);
+}
+
+async function connect() {
+  clearTimeout(stream.timer);
+  if (stream.ctrl) stream.ctrl.abort();
+  const mine = (stream.ctrl = new AbortController());
+  const resp = await open(mine);
+  if (!resp) return;
+  stream.failures = 0;
+  stream.onState('live');
+  stream.onOpen();
+  await read(resp, mine);
+  if (stream.ctrl !== mine || stream.stopped || stream.paused) return; // replaced by a newer connection, or paused
+  stream.onState('polling');
+  schedule(stream.retryMs);
+}
+
+// null: no stream to read (a retry is scheduled where one makes sense).
+async function open(mine) {
+  const headers = { Accept: 'text/event-stream', ...authHeaders() };
+  if (stream.lastId !== null) headers['Last-Event-ID'] = stream.lastId;
+  stream.onState(stream.failures ? 'polling' : 'connecting');
+  let resp;
+  try {
+    resp = await fetch(PATH, { headers, signal: mine.signal, cache: 'no-store', credentials: 'same-origin' });
+  } catch {
+    if (!mine.signal.aborted) backOff(true);
+    return null;
+  }
+  const type = resp.headers.get('Content-Type') || '';
+  if (resp.ok && resp.body && type.startsWith('text/event-stream')) return resp;
+  mine.abort();
+  // Not served (an older daemon): poll, and do not ask again (each refusal is logged).
+  if (resp.status === 404 || resp.status === 405 || (resp.ok && !type.startsWith('text/event-stream'))) {
+    stream.onState('unsupported');
+    return null;
+  }
+  // 401: wait for a sign-in (onAuthChange reconnects); otherwise try again later.
+  backOff(resp.status !== 401);
+  return null;
+}
+
+function eventParser() {
+  const parser = new SseParser(
+    (ev) => {
+      stream.lastId = ev.id;
+      let data = {};
+      try {
+        data = ev.data ? JSON.parse(ev.data) : {};
+      } catch {
+        data = { raw: ev.data };
+      }
+      stream.onEvent({ type: ev.type, data, id: ev.id });
+    },
+    (ms) => (stream.retryMs = Math.min(Math.max(ms, 500), 60000)),
+  );
+  parser.lastId = stream.lastId;
+  return parser;
+}
+
+async function read(resp, mine) {
+  const parser = eventParser();
+  const reader = resp.body.pipeThrough(new TextDecoderStream()).getReader();
+  let watchdog = setTimeout(() => mine.abort(), SILENCE_MS);
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      clearTimeout(watchdog);
+      watchdog = setTimeout(() => mine.abort(), SILENCE_MS);
+      parser.push(value);
+    }
+  } catch {
+    // cut off, or aborted by the watchdog: connect() reconnects
+  } finally {
+    clearTimeout(watchdog);
+  }
+}
+
+// Back off while the stream stays unavailable: 2 s, 4 s, ... at most 30 s.
+function backOff(retry) {
+  stream.failures++;
+  stream.onState('polling');
+  if (retry) schedule(Math.min(stream.retryMs * 2 ** Math.min(stream.failures - 1, 4), 30000));
+}
+
+// A hidden tab closes its stream and opens it again when shown (onOpen then refreshes):
+// browsers give all tabs together a handful of connections per server, and streams held by
+// hidden tabs would leave none for the visible one.
+function onVisibilityChange() {
+  if (document.visibilityState === 'hidden') {
+    stream.paused = true;
+    clearTimeout(stream.timer);
+    if (stream.ctrl) stream.ctrl.abort();
+  } else if (stream.paused) {
+    stream.paused = false;
+    connect();
+  }
+}
+
+function onPageHide() {
+  stream.stopped = true;
+  if (stream.ctrl) stream.ctrl.abort();
+}
+
+// Back from the back/forward cache: open the stream again.
+function onPageShow(e) {
+  if (!e.persisted) return;
+  stream.stopped = false;
+  connect();
+}
+
 // onEvent({type, data, id}); onState('connecting' | 'live' | 'polling' | 'unsupported');
 // onOpen() after each (re)connect (events may have been missed meanwhile).
 export function startLive({ onEvent, onState, onOpen }) {
-  let retryMs = 2000;
-  let failures = 0;
-  let lastId = null;
-  let ctrl = null;
-  let timer = null;
-  let stopped = false;
-  let paused = false; // the tab is hidden
-
-  const schedule = (ms) => {
-    clearTimeout(timer);
-    if (!stopped && !paused) timer = setTimeout(connect, ms);
-  };
-
-  async function connect() {
-    clearTimeout(timer);
-    if (ctrl) ctrl.abort();
-    const mine = (ctrl = new AbortController());
-    const headers = { Accept: 'text/event-stream', ...authHeaders() };
-    if (lastId !== null) headers['Last-Event-ID'] = lastId;
-    onState(failures ? 'polling' : 'connecting');
-    let resp;
-    try {
-      resp = await fetch(PATH, { headers, signal: mine.signal, cache: 'no-store', credentials: 'same-origin' });
-    } catch {
-      if (mine.signal.aborted) return;
-      return failed(true);
-    }
-    const type = resp.headers.get('Content-Type') || '';
-    if (!resp.ok || !resp.body || !type.startsWith('text/event-stream')) {
-      mine.abort();
-      // Not served (an older daemon): poll, and do not ask again (each refusal is logged).
-      if (resp.status === 404 || resp.status === 405 || (resp.ok && !type.startsWith('text/event-stream'))) {
-        onState('unsupported');
-        return;
-      }
-      // 401: wait for a sign-in (onAuthChange reconnects); otherwise try again later.
-      return failed(resp.status !== 401);
-    }
-    failures = 0;
-    onState('live');
-    onOpen();
-    const parser = new SseParser(
-      (ev) => {
-        lastId = ev.id;
-        let data = {};
-        try {
-          data = ev.data ? JSON.parse(ev.data) : {};
-        } catch {
-          data = { raw: ev.data };
-        }
-        onEvent({ type: ev.type, data, id: ev.id });
-      },
-      (ms) => (retryMs = Math.min(Math.max(ms, 500), 60000)),
-    );
-    parser.lastId = lastId;
-    const reader = resp.body.pipeThrough(new TextDecoderStream()).getReader();
-    let watchdog = setTimeout(() => mine.abort(), SILENCE_MS);
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        clearTimeout(watchdog);
-        watchdog = setTimeout(() => mine.abort(), SILENCE_MS);
-        parser.push(value);
-      }
-    } catch {
-      // cut off, or aborted by the watchdog: reconnect below
-    } finally {
-      clearTimeout(watchdog);
-    }
-    if (ctrl !== mine || stopped || paused) return; // replaced by a newer connection, or paused
-    onState('polling');
-    schedule(retryMs);
-  }
-
-  function failed(retry) {
-    failures++;
-    onState('polling');
-    // Back off while the stream stays unavailable: 2 s, 4 s, ... at most 30 s.
-    if (retry) schedule(Math.min(retryMs * 2 ** Math.min(failures - 1, 4), 30000));
-  }
-
+  Object.assign(stream, { onEvent, onState, onOpen });
   // New credentials: reconnect so the stream carries them.
   onAuthChange(() => {
-    failures = 0;
+    stream.failures = 0;
     connect();
   });
-  // A hidden tab closes its stream and opens it again when shown (onOpen then refreshes):
-  // browsers give all tabs together a handful of connections per server, and streams held by
-  // hidden tabs would leave none for the visible one.
-  document.addEventListener('visibilitychange', () => {
-    if (document.visibilityState === 'hidden') {
-      paused = true;
-      clearTimeout(timer);
-      if (ctrl) ctrl.abort();
-    } else if (paused) {
-      paused = false;
-      connect();
-    }
-  });
-  window.addEventListener('pagehide', () => {
-    stopped = true;
-    if (ctrl) ctrl.abort();
-  });
-  // Back from the back/forward cache: open the stream again.
-  window.addEventListener('pageshow', (e) => {
-    if (!e.persisted) return;
-    stopped = false;
-    connect();
-  });
-  if (document.visibilityState === 'hidden') paused = true; // opened in the background
+  document.addEventListener('visibilitychange', onVisibilityChange);
+  window.addEventListener('pagehide', onPageHide);
+  window.addEventListener('pageshow', onPageShow);
+  if (document.visibilityState === 'hidden') stream.paused = true; // opened in the background
   else connect();
 }

@@ -91,6 +91,36 @@ export function clusterNodes(nodes) {
       h('td', { class: 'num' }, Date.parse(n.last_seen || '') > 0 ? when(Date.parse(n.last_seen), true) : '—'))));
 }
 
+function stateCards(st) {
+  const reasons = st.reasons || [];
+  const store = st.store || {};
+  return [
+    h('section', { class: 'card state-card' },
+      h('h2', null, 'State'),
+      h('div', { class: 'big-state' }, badge(st.status || 'unknown', { id: 'status-badge' })),
+      reasons.length ? h('ul', { class: 'reasons' }, reasons.map((r) => h('li', null, r))) : h('p', { class: 'muted' }, 'Every backend is up; nothing to report.')),
+    section('Store', kv([
+      ['engine', store.engine || '—'],
+      ['zones', h('span', { class: 'num' }, num(store.zones))],
+      store.deleted_zones !== undefined && ['deleted zones', h('span', { class: 'num' }, num(store.deleted_zones))],
+      store.location && ['location', h('span', { class: 'path' }, store.location)],
+      store.error && ['error', h('span', { class: 'tone-bad' }, store.error)],
+    ])),
+    section('Daemon', kv([
+      ['version', st.version || '—'],
+      ['node', st.node_id || '—'],
+      st.role && ['role', st.role],
+      ['uptime', h('span', { class: 'num' }, duration(st.uptime_seconds))],
+    ]))];
+}
+
+function clusterView(c) {
+  return c ? [
+    kv([['this node', c.node_id], ['address', c.address], ['active members', num((c.statistics || {}).nodes_active)]]),
+    clusterNodes(c.nodes),
+  ] : empty('Loading…');
+}
+
 export function overviewPage({ app }) {
   const top = h('div', { class: 'cards three' });
   const backends = h('div', { class: 'backend-grid', id: 'backends' });
@@ -109,41 +139,13 @@ export function overviewPage({ app }) {
 
   function render(st) {
     if (!st) return;
-    const reasons = st.reasons || [];
-    const store = st.store || {};
-    replace(top,
-      h('section', { class: 'card state-card' },
-        h('h2', null, 'State'),
-        h('div', { class: 'big-state' }, badge(st.status || 'unknown', { id: 'status-badge' })),
-        reasons.length ? h('ul', { class: 'reasons' }, reasons.map((r) => h('li', null, r))) : h('p', { class: 'muted' }, 'Every backend is up; nothing to report.')),
-      h('section', { class: 'card' },
-        h('h2', null, 'Store'),
-        kv([
-          ['engine', store.engine || '—'],
-          ['zones', h('span', { class: 'num' }, num(store.zones))],
-          store.deleted_zones !== undefined && ['deleted zones', h('span', { class: 'num' }, num(store.deleted_zones))],
-          store.location && ['location', h('span', { class: 'path' }, store.location)],
-          store.error && ['error', h('span', { class: 'tone-bad' }, store.error)],
-        ])),
-      h('section', { class: 'card' },
-        h('h2', null, 'Daemon'),
-        kv([
-          ['version', st.version || '—'],
-          ['node', st.node_id || '—'],
-          st.role && ['role', st.role],
-          ['uptime', h('span', { class: 'num' }, duration(st.uptime_seconds))],
-        ])));
+    replace(top, stateCards(st));
     const list = st.backends || [];
     // Drawn again only when changed: links under the pointer stay the same elements.
     update(backends, list, () => (list.length ? list.map((b) => backendCard(b, b.rate_interval_seconds || st.rate_interval_seconds || 5)) : empty('No backends are running.')));
     update(plugins, [st.plugins, st.instances], () => pluginsTable(st.plugins || [], st.instances || []));
     clusterSection.hidden = !app.runs('swim');
-    if (app.runs('swim')) {
-      update(cluster, clusterData, () => (clusterData ? [
-        kv([['this node', clusterData.node_id], ['address', clusterData.address], ['active members', num((clusterData.statistics || {}).nodes_active)]]),
-        clusterNodes(clusterData.nodes),
-      ] : empty('Loading…')));
-    }
+    if (app.runs('swim')) update(cluster, clusterData, () => clusterView(clusterData));
   }
 
   async function loadCluster() {
