@@ -15,10 +15,11 @@
 # --iptables/--ip6tables/--ip-masq/--ip-forward=false, --bridge=none, its own --data-root,
 # --exec-root, socket, pidfile, daemon config and containerd namespace. dockerd starts its own
 # containerd on DIR/exec/containerd/containerd.sock (only when /run/containerd/containerd.sock
-# exists does it use that system containerd instead; the namespace keeps them apart). Shared
-# with other dockerds, and left behind: /etc/docker/key.json, the empty /run/docker/plugins and
-# /run/containerd/s (shim sockets are named by a hash of the containerd address, so they do not
-# collide). Several of these engines run side by side.
+# exists does it use that system containerd instead; the namespace keeps them apart). Its
+# identity key is DIR/key.json, not /etc/docker/key.json. Shared with other dockerds, and left
+# behind: the empty directories /run/docker/plugins and /run/containerd/s (shim sockets there are
+# named by a hash of the containerd address and container, so they do not collide). Several of
+# these engines run side by side.
 #
 # Containers of user-defined networks (docker network create --subnet ...) get addresses on a
 # bridge of their own; tests read the addresses and send nothing to them.
@@ -34,6 +35,8 @@ dir=$(cd "$dir" && pwd)
 sock=$dir/docker.sock
 pidfile=$dir/docker.pid
 image=dadns-probe:1
+containerd_sock=$dir/exec/containerd/containerd.sock
+namespace="dadns-test-$(basename "$dir" | tr -c 'a-zA-Z0-9\n' '-')"
 
 # The containerd socket is the longest Unix socket path under DIR.
 if [ $((${#dir} + 34)) -gt 107 ]; then
@@ -69,13 +72,12 @@ start_daemon() {
   if [ -n "$cpid" ] && ! alive "$cpid"; then
     rm -f "$dir/exec/containerd/containerd.pid"
   fi
-  [ -e "$dir/daemon.json" ] || echo '{}' > "$dir/daemon.json"
-  local ns
-  ns="dadns-test-$(basename "$dir" | tr -c 'a-zA-Z0-9\n' '-')"
+  # Its own daemon configuration, and its identity key under DIR instead of /etc/docker/key.json.
+  [ -e "$dir/daemon.json" ] || printf '{"deprecated-key-path": "%s/key.json"}\n' "$dir" > "$dir/daemon.json"
   setsid dockerd --config-file "$dir/daemon.json" \
     --iptables=false --ip6tables=false --ip-masq=false --ip-forward=false --bridge=none \
     --data-root "$dir/data" --exec-root "$dir/exec" -H "unix://$sock" --pidfile "$pidfile" \
-    --containerd-namespace "$ns" --containerd-plugins-namespace "$ns-plugins" \
+    --containerd-namespace "$namespace" --containerd-plugins-namespace "$namespace-plugins" \
     >> "$dir/dockerd.log" 2>&1 < /dev/null &
   local launched=$!
   for _ in $(seq 1 300); do
@@ -104,8 +106,8 @@ import_image() {
 }
 
 # What may outlive a dockerd that could not be stopped cleanly: container processes (found by
-# the ids under its data root in their cgroup), shims of its containerd, mounts under DIR and
-# the bridges of the networks recorded in DIR/networks.
+# the ids under its data root in their cgroup), shims of its containerd and their sockets,
+# mounts under DIR and the bridges of the networks recorded in DIR/networks.
 sweep() {
   local ids=() pid
   if [ -d "$dir/data/containers" ]; then
@@ -114,7 +116,7 @@ sweep() {
   for proc in /proc/[0-9]*; do
     pid=${proc#/proc/}
     [ "$pid" = "$$" ] && continue
-    if grep -qsF -- "$dir/exec/containerd/containerd.sock" "$proc/cmdline" 2> /dev/null; then
+    if grep -qsF -- "$containerd_sock" "$proc/cmdline" 2> /dev/null; then
       kill -9 "$pid" 2> /dev/null || true
       continue
     fi
@@ -124,6 +126,10 @@ sweep() {
         break
       fi
     done
+  done
+  # A killed shim leaves its socket, /run/containerd/s/<sha256 of address/namespace/id>.
+  for id in "${ids[@]}"; do
+    rm -f "/run/containerd/s/$(printf '%s' "$containerd_sock/$namespace/$id" | sha256sum | cut -d' ' -f1)"
   done
   if [ -f "$dir/networks" ]; then
     while read -r id; do
