@@ -19,6 +19,7 @@ test_packages=(
   postgresql
   curl procps openssl
   chromium chromium-driver python3-selenium  # the web console's browser test (tests/browser)
+  docker.io busybox-static  # a private dockerd and its test image (tests/servers/docker.sh)
 )
 
 case "${1:-all}" in
