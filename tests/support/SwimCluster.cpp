@@ -24,7 +24,9 @@ std::string SwimCluster::config(size_t i, const std::string& clusterKey) {
     if (options_.broadcast) swim += "    broadcast: 127.255.255.255\n    broadcast_interval: 300ms\n";
     else swim += "    seeds: [\"127.0.0.1:" + std::to_string(swimPorts_[0]) + "\"]\n";
     std::string stampIdentity = "node_id: " + (options_.sharedNodeId ? std::string("shared") : id(i)) + "\n";
-    return baseConfig(stampIdentity + "dns:\n  backends:\n    bind:\n      zones_dir: {dir}/zones\n      checkzone: false\n" + swim);
+    auto extra = options_.extraYaml.find(i);
+    return baseConfig(stampIdentity + "dns:\n  backends:\n    bind:\n      zones_dir: {dir}/zones\n      checkzone: false\n" + swim +
+                      (extra == options_.extraYaml.end() ? "" : extra->second));
 }
 
 void SwimCluster::startAll() {

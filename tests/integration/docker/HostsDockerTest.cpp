@@ -3,6 +3,7 @@
 // unlabelled one is ignored, the engine killed and restarted is survived with a resync, names
 // shared by containers, and names other sources hold.
 #include "support/DockerServer.hpp"
+#include "support/SwimCluster.hpp"
 #include "support/TestSupport.hpp"
 
 #include <catch2/catch.hpp>
@@ -164,4 +165,27 @@ TEST_CASE("containers sharing a name all answer for it; names other sources hold
     REQUIRE(d.call("DELETE", "/api/v1/hosts/laptop").status == 200);
     CHECK(eventually([&] { return served(d, "laptop.hosts.example.").size() == 1 && served(d, "laptop.hosts.example.")[0] != "A 192.0.2.5"; }));
     d.stop();
+}
+
+TEST_CASE("a container on one node resolves through another node's backends", "[docker][swim]") {
+    DockerServer docker;
+    docker.start();
+    docker.createNetwork(kNetwork, "10.213.80.0/24");
+    SwimClusterOptions o;
+    o.nodes = 2;
+    o.extraYaml[0] = "ingestion:\n  hosts:\n    default_zone: hosts.example\n    docker_host: " + docker.endpoint() + "\n";
+    SwimCluster c(o);
+    c.startAll();
+    REQUIRE(eventually([&] { return c.sees(0, {c.id(1)}, "alive") && c.sees(1, {c.id(0)}, "alive"); }, std::chrono::seconds(45)));
+    std::string web = docker.run("web", {{"dadns.hostname", "web1"}}, kNetwork);
+    std::string ip = docker.address(web, kNetwork);
+    auto onSecondNode = [&] {
+        std::string file = c.zoneFile(1, "hosts.example");
+        return file.find("web1.hosts.example.") != std::string::npos && file.find(ip) != std::string::npos;
+    };
+    REQUIRE(eventually(onSecondNode, std::chrono::seconds(30)));
+    // The owner record travels with the zone: node 2 knows the name is node 1's.
+    CHECK(c.zoneFile(1, "hosts.example").find("\"docker@" + c.id(0) + "\"") != std::string::npos);
+    docker.stop(web);
+    CHECK(eventually([&] { return !onSecondNode(); }, std::chrono::seconds(30)));
 }
