@@ -18,6 +18,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <ctime>
 #include <istream>
 
 namespace dadns::hosts {
@@ -418,7 +419,10 @@ void DockerEngine::followEvents(const std::vector<std::string>& labels, const st
     // container event and the labels are matched here (Actor.Attributes carries them all).
     std::vector<std::pair<std::string, std::vector<std::string>>> filters{{"type", {"container"}}};
     if (labels.size() == 1) filters.push_back({"label", labels});
-    std::string target = std::string("/") + kApiVersion + "/events?" + filtersParameter(filters);
+    // The engine sends the headers before it subscribes the stream to its events: since (a
+    // second back) has it replay what happened in between from its event log.
+    std::string target = std::string("/") + kApiVersion + "/events?" + filtersParameter(filters) +
+                         "&since=" + std::to_string(static_cast<long long>(std::time(nullptr)) - 1);
     auto deadline = Clock::now() + options_.requestTimeout;
     std::unique_ptr<Exchange> ex;
     try {
@@ -436,12 +440,12 @@ void DockerEngine::followEvents(const std::vector<std::string>& labels, const st
         }
         failStatus(target, status, body);
     }
-    if (onOpen) onOpen();
     try {
         ex->socket.setReceiveTimeout(Poco::Timespan(0)); // none: the stream may be silent for hours
     } catch (const Poco::Exception& e) {
-        failTransport("the event stream", e);
+        failTransport("GET " + target, e);
     }
+    if (onOpen) onOpen();
 
     std::streambuf* in = ex->body->rdbuf();
     std::string line;

@@ -77,6 +77,9 @@ public:
     // std::invalid_argument saying what is accepted.
     static std::string socketPathOf(const std::string& endpoint);
 
+    // Calls may run on several threads at once (and from within followEvents' callbacks),
+    // each on its own connection. Destroy the engine only when no call runs any more (cancel()
+    // and join first).
     explicit DockerEngine(const std::string& endpoint, DockerEngineOptions options = DockerEngineOptions());
     ~DockerEngine();
     DockerEngine(const DockerEngine&) = delete;
@@ -100,9 +103,12 @@ public:
     std::optional<Container> inspect(const std::string& id);
 
     // GET /events for containers carrying any of labels: calls onOpen (when given) once the
-    // engine has accepted the stream (what happens after it is delivered; list the
-    // containers then), then onEvent for each event, in the engine's order, on the calling
-    // thread. Blocks until:
+    // engine has accepted the stream (whatever happens from then on is delivered, so a
+    // listRunning() there misses nothing), then onEvent for each event, in the engine's order,
+    // on the calling thread. The stream starts a second or two before the call (the engine
+    // subscribes it only after answering, and replays what it logged since then), so some
+    // events may be older than the call: treat each as "look at this container again".
+    // Blocks until:
     //  - cancel() is called: returns;
     //  - the engine ends the stream while it still answers /_ping: returns;
     //  - the engine goes away (killed, stopped, socket gone): throws std::runtime_error

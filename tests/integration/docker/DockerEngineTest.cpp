@@ -274,7 +274,7 @@ TEST_CASE("followEvents delivers a labelled container's life and nothing of an u
         if (e.id == web1 && e.action == "die") CHECK(e.attributes.count("exitCode") == 1);
 }
 
-TEST_CASE("cancel() returns a blocked followEvents within a second, and later calls until reset()", "[docker]") {
+TEST_CASE("cancel() returns a blocked followEvents within a second, and later calls until reset(); a dockerd stopped ends it", "[docker]") {
     DockerServer docker;
     docker.start();
     DockerEngineOptions options;
@@ -304,6 +304,18 @@ TEST_CASE("cancel() returns a blocked followEvents within a second, and later ca
     engine.reset();
     CHECK(engine.ping());
     CHECK(engine.listRunning(kLabels).empty());
+
+    // dockerd stopped in order: the stream ends as promptly, with the error of a killed one
+    // (seen every time: dockerd closes its socket with the stream) or, should /_ping still
+    // answer at that moment, without one.
+    Follower last(engine, kLabels);
+    REQUIRE(eventually([&] { return last.opened(); }, std::chrono::seconds(10)));
+    auto t2 = Clock::now();
+    docker.stop();
+    REQUIRE(eventually([&] { return last.done(); }, std::chrono::seconds(10), std::chrono::milliseconds(5)));
+    CHECK(std::chrono::duration<double>(last.ended() - t2).count() < 5.0);
+    last.join();
+    if (!last.error().empty()) CHECK_THAT(last.error(), Catch::Contains("no longer answers"));
 }
 
 TEST_CASE("a dockerd killed under followEvents ends it promptly with a clear error; after restart all works again", "[docker]") {
