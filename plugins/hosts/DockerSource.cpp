@@ -106,13 +106,12 @@ bool DockerSource::labelled(const std::map<std::string, std::string>& labels) co
 
 void DockerSource::onEngineEvent(const ContainerEvent& e) {
     if (onEvent_) onEvent_(e.action);
-    // A container's start or change is read back from the engine (its address); its end needs
-    // no read. kill is a signal, which a container may survive: its die says when it ended.
-    bool changed = oneOf(e.action, {"start", "unpause", "rename", "update"});
-    bool ended = oneOf(e.action, {"die", "stop", "destroy"});
-    if (!changed && !ended) return;
+    // The container is looked at again in the engine, whatever the event says: the stream
+    // starts a second early (DockerEngine::followEvents), so an event may be older than the
+    // listing. kill is a signal, which a container may survive: its die says when it ended.
+    if (!oneOf(e.action, {"start", "unpause", "rename", "update", "die", "stop", "destroy"})) return;
     const std::string& id = e.id;
-    std::optional<Container> now = changed ? engine_.inspect(id) : std::nullopt;
+    std::optional<Container> now = engine_.inspect(id);
     std::map<std::string, Container> state;
     {
         std::lock_guard<std::mutex> lock(mutex_);
