@@ -19,6 +19,7 @@ test_packages=(
   postgresql
   curl procps openssl
   chromium chromium-driver python3-selenium  # the web console's browser test (tests/browser)
+  docker.io busybox-static  # a private dockerd and its test image (tests/servers/docker.sh)
 )
 
 case "${1:-all}" in
@@ -50,5 +51,10 @@ if [ ! -e "$policy" ]; then
 fi
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# docker.io enables dockerd and containerd at boot; the tests start dockerds of their own
+# (tests/servers/docker.sh). Disabled when installed here: a machine that had Docker keeps its setup.
+if [[ " ${missing[*]} " == *" docker.io "* ]] && command -v systemctl > /dev/null; then
+  systemctl disable --quiet docker.service docker.socket containerd.service 2> /dev/null || true
+fi
 [ "$created_policy" -eq 1 ] && rm -f "$policy"
 exit 0

@@ -1,12 +1,15 @@
-// The hosts plugin: hosts register themselves (POST /api/v1/hosts {hostname, ip, ttl}) and a
-// hosts-format file is watched; both become A/AAAA records of one managed zone, created with an
-// SOA and NS when missing, its serial moved on in the YYYYMMDDnn convention with every change.
-// With auto_ptr, PTR records follow in the matching reverse zones dadns manages.
+// The hosts plugin: hosts register themselves (POST /api/v1/hosts {hostname, ip, ttl}), a
+// hosts-format file is watched, and a Docker Engine's labelled containers are followed
+// (DockerSource); all become A/AAAA records of a managed zone, created with an SOA and NS when
+// missing, its serial moved on in the YYYYMMDDnn convention with every change. With auto_ptr,
+// PTR records follow in the matching reverse zones dadns manages. Who owns a name: DockerZone.hpp.
 //
 // The zone itself is the registry: every edit reads the zone's current state, changes the
 // host's records and submits the whole zone, so a host survives restarts like any record.
 // Edits are serialised within the plugin; a whole-zone push from elsewhere between the read and
 // the submit is overwritten by the later one (last writer wins, as for any zone).
+#include "DockerSource.hpp"
+#include "DockerZone.hpp"
 #include "HostsFile.hpp"
 #include "HostsZone.hpp"
 
@@ -55,6 +58,22 @@ std::string zoneProblem(const std::string& configured) {
     return !zone.empty() && hostFqdn(zone, "", why) ? "" : "must be a zone name, e.g. hosts.example.com, got '" + configured + "'";
 }
 
+std::string dockerHostProblem(const std::string& endpoint) {
+    try {
+        DockerEngine::socketPathOf(endpoint);
+        return "";
+    } catch (const std::invalid_argument& e) {
+        return e.what();
+    }
+}
+
+std::string optionalZoneProblem(const std::string& configured) { return configured.empty() ? "" : zoneProblem(configured); }
+
+std::string addressProblem(const std::string& ip) {
+    std::string canonical;
+    return ip.empty() || !addressType(ip, canonical).empty() ? "" : "'" + ip + "' is not an IPv4 or IPv6 address";
+}
+
 std::string nameserverProblem(const std::string& name) {
     return name.empty() || name.find_first_of(" \t\"\\;") != std::string::npos ? "'" + name + "' is not a host name" : "";
 }
@@ -75,6 +94,17 @@ public:
         s.text("hosts_file", "an /etc/hosts-style file whose entries are registered too");
         s.duration("hosts_file_interval", "how often hosts_file is checked for changes").byDefault(std::chrono::seconds(2))
             .range(std::chrono::milliseconds(1), std::chrono::hours(1));
+        s.text("docker_host", "a Docker Engine to follow: unix:///var/run/docker.sock (DOCKER_HOST style) or the socket's path; "
+                              "running containers with a host-name label get records")
+            .check(dockerHostProblem);
+        s.list("docker_labels", "label keys naming a container's host, the first present wins "
+                                "(default: dadns.hostname, joyride.host.name)");
+        s.text("docker_zone", "zone of the containers' records (default: default_zone)").check(optionalZoneProblem);
+        s.text("docker_network", "network whose address a container's record gets (default: the first, by name, where it has one)");
+        s.text("docker_host_address", "give every container this address instead of its own (the Docker host's, as Joyride does)")
+            .check(addressProblem);
+        s.duration("docker_retry_max", "longest wait between attempts to reach the engine").byDefault(std::chrono::seconds(30))
+            .range(std::chrono::milliseconds(100), std::chrono::hours(1));
         return s;
     }
 
@@ -89,6 +119,24 @@ public:
         if (!hostsFile_.empty())
             watcher_ = std::make_unique<FileWatcher>(hostsFile_, c.duration("hosts_file_interval"),
                                                      [this](const std::string& text) { return hostsFileChanged(text); });
+        if (!c.text("docker_host").empty()) {
+            docker_.labels = c.list("docker_labels");
+            if (docker_.labels.empty()) docker_.labels = {"dadns.hostname", "joyride.host.name"};
+            docker_.zone = c.text("docker_zone").empty() ? zone_ : zoneName(c.text("docker_zone"));
+            docker_.network = c.text("docker_network");
+            std::string canonical;
+            if (!c.text("docker_host_address").empty()) addressType(c.text("docker_host_address"), canonical);
+            docker_.hostAddress = canonical;
+            DockerSource::Options o;
+            o.endpoint = c.text("docker_host");
+            o.labels = docker_.labels;
+            o.retryMax = c.duration("docker_retry_max");
+            dockerSource_ = std::make_unique<DockerSource>(
+                o, [this](const std::vector<Container>& running) { dockerChanged(running); },
+                [this](const std::string& action) {
+                    host().counterAdd("dadns_docker_events_total", "Docker Engine events seen by the hosts plugin, by action", {{"action", action}});
+                });
+        }
 
         routes().add("POST", "/api/v1/hosts", [this](const Request& req, Response& resp) { answer(req, resp, &HostsPlugin::registerHost); });
         routes().add("DELETE", "/api/v1/hosts/", [this](const Request& req, Response& resp) { answer(req, resp, &HostsPlugin::deleteHost); });
@@ -103,14 +151,26 @@ public:
             host().warn("hosts: " + zone_ + " not checked at start (the first change creates it if missing): " + e.what());
         }
         if (watcher_) watcher_->start();
+        if (dockerSource_) dockerSource_->start();
     }
 
     void stop() override {
         if (watcher_) watcher_->stop();
+        if (dockerSource_) dockerSource_->stop();
+    }
+
+    // A name the Docker source could not take may be free now that its zone changed.
+    void zoneChanged(const std::string& zone, uint64_t, const std::string&) override {
+        if (!dockerSource_ || zone != docker_.zone) return;
+        std::lock_guard<std::mutex> lock(dockerMutex_);
+        if (!dockerConflicts_.empty()) dockerSource_->applyAgain();
     }
 
     std::string describe() const override {
-        return "{\"zone\":" + jsonQuote(zone_) + ",\"hosts_file\":" + jsonQuote(hostsFile_) + ",\"auto_ptr\":" + (autoPtr_ ? "true" : "false") + "}";
+        JsonWriter out;
+        out.beginObject().field("zone", zone_).field("hosts_file", hostsFile_).field("auto_ptr", autoPtr_);
+        if (dockerSource_) describeDocker(out.key("docker"));
+        return out.endObject().take();
     }
 
 private:
@@ -220,7 +280,10 @@ private:
         std::lock_guard<std::mutex> lock(mutex_);
         bool existed = false, conflict = false;
         std::vector<std::string> removed;
+        std::optional<std::string> owner;
         uint64_t version = edit(zone_, [&](ZoneLines& z) {
+            owner = z.owner(*fqdn);
+            if (owner) return false;
             if (z.has(*fqdn, "CNAME")) {
                 conflict = true;
                 return false;
@@ -235,6 +298,10 @@ private:
         });
         if (conflict) {
             error(resp, 409, *fqdn + " is a CNAME in " + zone_ + "; it cannot have addresses too");
+            return;
+        }
+        if (owner) {
+            error(resp, 409, *fqdn + " is managed by " + *owner + "; it cannot be registered");
             return;
         }
         versions_[*fqdn] = version;
@@ -255,10 +322,16 @@ private:
         }
         std::lock_guard<std::mutex> lock(mutex_);
         std::vector<std::string> removed;
+        std::optional<std::string> owner;
         uint64_t version = edit(zone_, [&](ZoneLines& z) {
-            removed = z.removeAddresses(*fqdn);
+            owner = z.owner(*fqdn);
+            if (!owner) removed = z.removeAddresses(*fqdn);
             return !removed.empty();
         });
+        if (owner) {
+            error(resp, 409, *fqdn + " is managed by " + *owner + "; it goes when its source lets it go");
+            return;
+        }
         if (removed.empty()) {
             error(resp, 404, "no host " + *fqdn + " in " + zone_);
             return;
@@ -364,12 +437,16 @@ private:
                 bool changed = false;
                 auto before = z.hosts();
                 for (const auto& [fqdn, was] : fileHosts_)
-                    if (!wanted.count(fqdn)) {
+                    if (!wanted.count(fqdn) && !z.owner(fqdn)) {
                         auto removed = z.removeAddresses(fqdn);
                         changed |= !removed.empty();
                         ptrs[fqdn].first = removed;
                     }
                 for (const auto& [fqdn, ips] : wanted) {
+                    if (auto owner = z.owner(fqdn)) { // another source's name: left alone
+                        host().warn("hosts: " + hostsFile_ + ": " + fqdn + " is managed by " + *owner + "; skipped");
+                        continue;
+                    }
                     std::vector<std::string> v4, v6;
                     for (const auto& ip : ips) (ip.find(':') == std::string::npos ? v4 : v6).push_back(ip);
                     changed |= z.setAddresses(fqdn, "A", v4, ttl_);
@@ -393,6 +470,48 @@ private:
         }
     }
 
+    // The Docker source's containers as records of its zone (DockerZone.hpp says who owns a
+    // name). Throws when the zone could not be changed: the source tries again.
+    void dockerChanged(const std::vector<Container>& running) {
+        DockerHostsWanted wanted = dockerHosts(running, docker_);
+        std::string owner = dockerOwner(host().nodeId());
+        DockerZoneChange change;
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            uint64_t version = edit(docker_.zone, [&](ZoneLines& z) {
+                change = applyDockerHosts(z, wanted, owner, ttl_);
+                return change.changed;
+            });
+            for (const auto& [fqdn, ips] : change.addresses) versions_[fqdn] = version;
+            for (const auto& [fqdn, ips] : change.addresses) followPtrs(fqdn, ips.first, ips.second);
+        }
+        const char* help = "Names the Docker source added, updated or removed in its zone";
+        if (change.added) host().counterAdd("dadns_docker_records_changed_total", help, {{"change", "added"}}, static_cast<double>(change.added));
+        if (change.updated) host().counterAdd("dadns_docker_records_changed_total", help, {{"change", "updated"}}, static_cast<double>(change.updated));
+        if (change.removed) host().counterAdd("dadns_docker_records_changed_total", help, {{"change", "removed"}}, static_cast<double>(change.removed));
+        std::lock_guard<std::mutex> lock(dockerMutex_);
+        for (const auto& c : change.conflicts)
+            if (std::find(dockerConflicts_.begin(), dockerConflicts_.end(), c) == dockerConflicts_.end()) host().warn("hosts: docker: " + c);
+        dockerConflicts_ = change.conflicts;
+        dockerSkipped_ = wanted.skipped;
+        dockerNames_ = wanted.hosts.size();
+    }
+
+    void describeDocker(JsonWriter& out) const {
+        DockerSourceStatus st = dockerSource_->status();
+        std::lock_guard<std::mutex> lock(dockerMutex_);
+        out.beginObject().field("endpoint", st.endpoint).field("zone", docker_.zone).field("reachable", st.reachable)
+            .field("containers", static_cast<uint64_t>(st.containers)).field("names", static_cast<uint64_t>(dockerNames_))
+            .field("resyncs", st.resyncs).field("last_event", st.lastEvent).key("last_event_at");
+        if (st.lastEventMs) out.value(isoTimeUtc(st.lastEventMs));
+        else out.null();
+        out.field("error", st.error).field("apply_error", st.applyError).key("conflicts").beginArray();
+        for (const auto& c : dockerConflicts_) out.value(c);
+        out.endArray().key("skipped").beginArray();
+        for (const auto& s : dockerSkipped_) out.value(s);
+        out.endArray().endObject();
+    }
+
     std::string zone_;
     uint32_t ttl_ = 300;
     std::vector<std::string> nameservers_;
@@ -402,6 +521,11 @@ private:
     std::map<std::string, uint64_t> versions_;                      // fqdn -> zone version of its last change
     std::map<std::string, std::vector<std::string>> fileHosts_;     // what the hosts file last contributed
     std::unique_ptr<FileWatcher> watcher_;
+    DockerHostsOptions docker_;
+    mutable std::mutex dockerMutex_; // what the last Docker apply found
+    std::vector<std::string> dockerConflicts_, dockerSkipped_;
+    size_t dockerNames_ = 0;
+    std::unique_ptr<DockerSource> dockerSource_; // last: stopped (joined) before the above go
 };
 
 } // namespace

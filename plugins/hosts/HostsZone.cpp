@@ -18,6 +18,28 @@ std::string lower(std::string s) {
 
 bool isAddress(const std::string& type) { return type == "A" || type == "AAAA"; }
 
+std::string ownerRecordName(const std::string& fqdn) { return "_dadns-owner." + fqdn; }
+
+// A TXT string's presentation: quoted, with '"' and '\\' escaped.
+std::string quoted(const std::string& text) {
+    std::string out = "\"";
+    for (char c : text) {
+        if (c == '"' || c == '\\') out += '\\';
+        out += c;
+    }
+    return out + "\"";
+}
+
+// The text of a one-string TXT rdata as the zone writes it ("..." with \\-escapes).
+std::string unquoted(const std::string& rdata) {
+    std::string inner = rdata.substr(1, rdata.size() - 2), out;
+    for (size_t i = 0; i < inner.size(); ++i) {
+        if (inner[i] == '\\' && i + 1 < inner.size()) ++i;
+        out += inner[i];
+    }
+    return out;
+}
+
 } // namespace
 
 ZoneLines::ZoneLines(std::string origin, const std::string& canonicalText) : origin_(std::move(origin)) {
@@ -108,6 +130,40 @@ bool ZoneLines::removePtr(const std::string& owner, const std::string& target) {
 
 bool ZoneLines::has(const std::string& owner, const std::string& type) const {
     return std::any_of(lines_.begin(), lines_.end(), [&](const ZoneLine& l) { return l.owner == owner && l.type == type; });
+}
+
+std::optional<std::string> ZoneLines::owner(const std::string& fqdn) const {
+    std::string name = ownerRecordName(fqdn);
+    for (const auto& l : lines_)
+        if (l.owner == name && l.type == "TXT" && l.rdata.size() >= 2 && l.rdata.front() == '"') return unquoted(l.rdata);
+    return std::nullopt;
+}
+
+bool ZoneLines::setOwner(const std::string& fqdn, const std::string& owner, uint32_t ttl) {
+    ZoneLine wanted{ownerRecordName(fqdn), ttl, "TXT", quoted(owner)};
+    auto mine = [&](const ZoneLine& l) { return l.owner == wanted.owner && l.type == "TXT"; };
+    auto it = std::find_if(lines_.begin(), lines_.end(), mine);
+    bool alone = it != lines_.end() && std::count_if(lines_.begin(), lines_.end(), mine) == 1;
+    if (alone && it->rdata == wanted.rdata && it->ttl == ttl) return false;
+    removeOwner(fqdn);
+    lines_.push_back(std::move(wanted));
+    return true;
+}
+
+bool ZoneLines::removeOwner(const std::string& fqdn) {
+    std::string name = ownerRecordName(fqdn);
+    size_t before = lines_.size();
+    lines_.erase(std::remove_if(lines_.begin(), lines_.end(), [&](const ZoneLine& l) { return l.owner == name && l.type == "TXT"; }),
+                 lines_.end());
+    return lines_.size() != before;
+}
+
+std::vector<std::string> ZoneLines::namesOwnedBy(const std::string& owner) const {
+    const std::string prefix = ownerRecordName("");
+    std::vector<std::string> names;
+    for (const auto& l : lines_)
+        if (l.type == "TXT" && l.owner.rfind(prefix, 0) == 0 && l.rdata == quoted(owner)) names.push_back(l.owner.substr(prefix.size()));
+    return names;
 }
 
 std::map<std::string, HostRecord> ZoneLines::hosts() const {

@@ -42,6 +42,17 @@ public:
 
     bool has(const std::string& owner, const std::string& type) const;
 
+    // Who manages fqdn's addresses, from its owner record: a TXT at "_dadns-owner.<fqdn>"
+    // holding e.g. "docker@dns1" (a source and the node it runs on). It is part of the zone, so
+    // it survives restarts and travels with the zone to peer nodes. A name without one belongs
+    // to host registration and the hosts file, as before owners were kept.
+    std::optional<std::string> owner(const std::string& fqdn) const;
+    // Sets (true when it changed) or removes fqdn's owner record.
+    bool setOwner(const std::string& fqdn, const std::string& owner, uint32_t ttl);
+    bool removeOwner(const std::string& fqdn);
+    // The names whose owner record says owner.
+    std::vector<std::string> namesOwnedBy(const std::string& owner) const;
+
     // Owners with A/AAAA records, except the apex and the zone's own nameservers.
     std::map<std::string, HostRecord> hosts() const;
 

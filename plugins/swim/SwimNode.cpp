@@ -41,7 +41,14 @@ std::string advertisedAddress(const SwimSettings& s) {
 SwimNode::SwimNode(SwimSettings settings, sdk::Host host, std::string selfIp, std::string apiUrl, NodeEvents events)
     : settings_(std::move(settings)), host_(host), auth_(settings_.clusterKey, settings_.maxPacketAge), events_(std::move(events)),
       membership_(MemberUpdate{MemberState::Alive, 0, settings_.nodeId, selfIp, settings_.swimPort, apiUrl, settings_.nodeId},
-                  timingOf(settings_)) {}
+                  timingOf(settings_)) {
+    localAddresses_ = {selfIp, settings_.bindAddress, "127.0.0.1", "::1"};
+    try {
+        for (const auto& nic : Poco::Net::NetworkInterface::list(false, false)) localAddresses_.insert(nic.address().toString());
+    } catch (const Poco::Exception& e) {
+        host_.warn("swim: this host's addresses could not be listed (" + e.displayText() + "); own broadcasts are known by the advertised address");
+    }
+}
 
 SwimNode::~SwimNode() { stop(); }
 
@@ -144,7 +151,21 @@ void SwimNode::handle(const std::string& packet, const Poco::Net::SocketAddress&
         drop(opened.verdict);
         return;
     }
-    if (opened.sender == settings_.nodeId) return; // our own broadcast
+    if (opened.sender == settings_.nodeId) {
+        // Our own broadcast (from our port on one of this host's addresses), or another node
+        // with our identity: that one is reported, loudly.
+        if (source.port() == settings_.swimPort && localAddresses_.count(source.host().toString())) return;
+        std::string from = source.host().toString() + ":" + std::to_string(source.port());
+        bool first;
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            first = othersWithMyId_.insert(from).second;
+        }
+        if (first)
+            host_.error("swim: the node at " + from + " uses this node's node_id '" + settings_.nodeId +
+                        "': the cluster cannot tell the two apart and their changes may never converge; give every node its own node_id");
+        return;
+    }
     std::vector<Message> messages;
     try {
         messages = decode(opened.payload);
@@ -406,6 +427,11 @@ void SwimNode::syncAll() {
         sendSync(addressOf(m), true);
         if (events_.pushPull) events_.pushPull(m);
     }
+}
+
+std::set<std::string> SwimNode::othersWithMyId() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return othersWithMyId_;
 }
 
 Member SwimNode::self() const {

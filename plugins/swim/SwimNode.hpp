@@ -58,6 +58,9 @@ public:
     std::vector<Member> members() const;
     std::optional<Member> member(const std::string& id) const;
     size_t count(MemberState s) const;
+    // Addresses (ip:port) of other nodes whose packets carry this node's node_id: two nodes with
+    // one identity cannot be told apart in the cluster, nor their changes in version stamps.
+    std::set<std::string> othersWithMyId() const;
     const NodeCounters& counters() const { return counters_; }
     PacketAuth& auth() { return auth_; }
 
@@ -119,6 +122,8 @@ private:
         int64_t expiresMs;
     };
     std::map<uint32_t, Forward> forwards_; // ping-reqs we relay: our seq -> who asked
+    std::set<std::string> othersWithMyId_;
+    std::set<std::string> localAddresses_; // this host's addresses (set once at construction)
     uint32_t nextSeq_ = 1;
     int64_t nextProbeMs_ = 0, nextGossipMs_ = 0, nextJoinMs_ = 0, nextPushPullMs_ = 0, nextAnnounceMs_ = 0;
 

@@ -32,7 +32,7 @@ class SwimPlugin final : public Discovery {
 public:
     static SettingsSpec settings() { return swimSettingsSpec(); }
 
-    explicit SwimPlugin(const InstanceContext& ctx) : Discovery(ctx), settings_(readSwimSettings(ctx.configJson, ctx.name)) {
+    explicit SwimPlugin(const InstanceContext& ctx) : Discovery(ctx), settings_(readSwimSettings(ctx.configJson, host().nodeId(), ctx.name)) {
         std::string ip = advertisedAddress(settings_);
         apiUrl_ = peerApiUrl(host().apiUrl(), ip, !settings_.advertiseAddress.empty());
         NodeEvents events;
@@ -147,8 +147,9 @@ private:
                      std::to_string(m.port) + ",\"api_url\":" + jsonQuote(m.apiUrl) + "}}";
         }
         size_t active = counts[0] - (self.state == MemberState::Alive ? 1 : 0);
-        std::string sameStampIdentity;
+        std::string sameStampIdentity; // members (older versions) stamping with our node_id, and nodes using it
         for (const auto& id : stats.sameStampIdentity) sameStampIdentity += (sameStampIdentity.empty() ? "" : ",") + jsonQuote(id);
+        for (const auto& at : node_->othersWithMyId()) sameStampIdentity += (sameStampIdentity.empty() ? "" : ",") + jsonQuote(at);
         std::string body = "{\"status\":\"success\",\"cluster\":{\"node_id\":" + jsonQuote(self.id) + ",\"running\":true,\"address\":" +
                            jsonQuote(self.ip + ":" + std::to_string(self.port)) + ",\"api_url\":" + jsonQuote(self.apiUrl) +
                            ",\"incarnation\":" + std::to_string(self.incarnation) + ",\"discovered_nodes\":" + std::to_string(members.size()) +

@@ -51,12 +51,6 @@ std::string seedProblem(const std::string& text) {
     return valid ? "" : "seed '" + text + "': the port must be 1-65535";
 }
 
-std::string defaultNodeId() {
-    char host[256] = {};
-    ::gethostname(host, sizeof host - 1);
-    return std::string(host) + "-" + std::to_string(::getpid());
-}
-
 void declareTimings(sdk::SettingsSpec& s) {
     s.duration("broadcast_interval", "how often the node announces itself by broadcast").byDefault(milliseconds(5000)).range(milliseconds(100), std::chrono::hours(1));
     s.duration("probe_interval", "how often one member is probed").byDefault(milliseconds(1000)).range(milliseconds(10), std::chrono::hours(1));
@@ -77,7 +71,9 @@ void declareTimings(sdk::SettingsSpec& s) {
 
 sdk::SettingsSpec swimSettingsSpec() {
     sdk::SettingsSpec s;
-    s.text("node_id", "this node's name in the cluster (default: hostname-pid)").check(nodeIdProblem);
+    s.text("node_id", "only the node's own node_id (the top-level key, the node's one identity); kept so configurations "
+                      "that set both still load")
+        .check(nodeIdProblem);
     s.text("cluster_key", "shared secret of at least 16 characters, the same on every node").required().check([](const std::string& k) {
         return k.size() < 16 ? std::string("must be a shared secret of at least 16 characters, the same on every node") : "";
     });
@@ -106,11 +102,17 @@ PeerAddress parsePeerAddress(const std::string& text, uint16_t defaultPort) {
             colon == std::string::npos ? defaultPort : static_cast<uint16_t>(std::stoi(text.substr(colon + 1)))};
 }
 
-SwimSettings readSwimSettings(const std::string& configJson, const std::string& instance) {
+SwimSettings readSwimSettings(const std::string& configJson, const std::string& nodeId, const std::string& instance) {
     Settings c = swimSettingsSpec().read(instance, configJson);
     SwimSettings s;
-    s.nodeId = c.has("node_id") ? c.text("node_id") : defaultNodeId();
-    if (std::string problem = nodeIdProblem(s.nodeId); !problem.empty()) throw PermanentError(instance + ": node_id: " + problem);
+    // One identity per node: the one its changes are stamped with is its name in the cluster.
+    s.nodeId = nodeId;
+    if (c.has("node_id") && c.text("node_id") != nodeId)
+        throw PermanentError(instance + ": node_id: '" + c.text("node_id") + "' is not this node's node_id '" + nodeId +
+                             "': a node has one identity, the top-level node_id, which names it in the cluster and stamps its changes; "
+                             "set node_id at the top level and remove it here");
+    if (std::string problem = nodeIdProblem(s.nodeId); !problem.empty())
+        throw PermanentError(instance + ": the node's node_id (top level) " + problem + " to name it in the cluster");
     s.clusterKey = c.text("cluster_key");
     s.bindAddress = c.text("bind_address");
     s.advertiseAddress = c.text("advertise_address");

@@ -43,8 +43,9 @@ struct SwimSettings {
 // The declared settings of a swim instance (SwimPlugin::settings, --check-config).
 sdk::SettingsSpec swimSettingsSpec();
 
-// Throws sdk::PermanentError naming the instance and the key.
-SwimSettings readSwimSettings(const std::string& configJson, const std::string& instance = "swim");
+// nodeId: the node's identity (the host's node_id), its name in the cluster too. Throws
+// sdk::PermanentError naming the instance and the key.
+SwimSettings readSwimSettings(const std::string& configJson, const std::string& nodeId, const std::string& instance = "swim");
 
 // "host:port" or "host" (then defaultPort).
 PeerAddress parsePeerAddress(const std::string& text, uint16_t defaultPort);

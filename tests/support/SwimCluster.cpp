@@ -18,13 +18,15 @@ size_t SwimCluster::add(const std::string& clusterKey) {
 }
 
 std::string SwimCluster::config(size_t i, const std::string& clusterKey) {
-    std::string swim = "discovery:\n  swim:\n    node_id: " + id(i) + "\n    bind_address: 127.0.0.1\n    swim_port: " +
+    std::string swim = "discovery:\n  swim:\n    bind_address: 127.0.0.1\n    swim_port: " +
                        std::to_string(swimPorts_[i]) + "\n    discovery_port: " + std::to_string(discoveryPort_) + "\n    cluster_key: \"" +
                        clusterKey + "\"\n" + options_.timing;
     if (options_.broadcast) swim += "    broadcast: 127.255.255.255\n    broadcast_interval: 300ms\n";
     else swim += "    seeds: [\"127.0.0.1:" + std::to_string(swimPorts_[0]) + "\"]\n";
     std::string stampIdentity = "node_id: " + (options_.sharedNodeId ? std::string("shared") : id(i)) + "\n";
-    return baseConfig(stampIdentity + "dns:\n  backends:\n    bind:\n      zones_dir: {dir}/zones\n      checkzone: false\n" + swim);
+    auto extra = options_.extraYaml.find(i);
+    return baseConfig(stampIdentity + "dns:\n  backends:\n    bind:\n      zones_dir: {dir}/zones\n      checkzone: false\n" + swim +
+                      (extra == options_.extraYaml.end() ? "" : extra->second));
 }
 
 void SwimCluster::startAll() {

@@ -17,6 +17,7 @@ struct SwimClusterOptions {
     std::string clusterKey = "test-cluster-key-0123456789";
     bool broadcast = false;           // find each other by broadcast on 127.255.255.255, no seeds
     bool sharedNodeId = false;        // every node stamps its changes with one node_id (a misconfiguration)
+    std::map<size_t, std::string> extraYaml; // node -> more top-level YAML for it (e.g. an ingestion plugin)
     std::string timing = "    probe_interval: 200ms\n    probe_timeout: 80ms\n    gossip_interval: 50ms\n"
                          "    push_pull_interval: 2s\n";
 };

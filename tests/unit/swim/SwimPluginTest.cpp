@@ -22,7 +22,8 @@ const std::string kKey = "a-cluster-key-of-some-length";
 // An instance created on a host whose API is at http://127.0.0.1:9999.
 LoadedService createSwim(FakeHost& host, const PluginLibrary& plugin) {
     host.setApiUrl("http://127.0.0.1:9999");
-    return plugin.createService("swim", "{\"node_id\":\"n1\",\"cluster_key\":\"" + kKey + "\",\"bind_address\":\"127.0.0.1\"}");
+    host.setNodeId("n1"); // the node's identity names it in the cluster
+    return plugin.createService("swim", "{\"cluster_key\":\"" + kKey + "\",\"bind_address\":\"127.0.0.1\"}");
 }
 
 struct SwimUnderTest {
@@ -85,6 +86,6 @@ TEST_CASE("swim in-process: a peer's digest is answered with the zones the host 
     REQUIRE(reply.status == 200);
     DigestMessage answer = decodeDigest(reply.body);
     CHECK(answer.node == "n1");
-    CHECK(answer.stampNode == "test-node"); // the host's node id
+    CHECK(answer.stampNode == "n1"); // the host's node id: one identity
     CHECK(answer.zones == std::vector<DigestEntry>{DigestEntry{"example.com", s.host.zone("example.com")->stamp, false}});
 }

@@ -214,19 +214,22 @@ TEST_CASE("probes go round-robin over live members, and members stay once each",
 
 TEST_CASE("swim settings name the bad key", "[swim]") {
     using dadns::sdk::PermanentError;
-    CHECK_THROWS_WITH(readSwimSettings("{}"), Catch::Contains("swim: cluster_key: is required"));
+    CHECK_THROWS_WITH(readSwimSettings("{}", "n1"), Catch::Contains("swim: cluster_key: is required"));
     const std::string key = "\"cluster_key\":\"0123456789abcdef\"";
-    auto s = readSwimSettings("{" + key + ",\"node_id\":\"n1\",\"seeds\":[\"10.0.0.1\",\"10.0.0.2:9999\"],\"broadcast\":\"10.0.0.255\"}");
+    auto s = readSwimSettings("{" + key + ",\"node_id\":\"n1\",\"seeds\":[\"10.0.0.1\",\"10.0.0.2:9999\"],\"broadcast\":\"10.0.0.255\"}", "n1");
     CHECK(s.nodeId == "n1");
     REQUIRE(s.seeds.size() == 2);
     CHECK((s.seeds[0].port == 8890 && s.seeds[1].port == 9999));
     CHECK((s.broadcast && s.broadcastAddress == "10.0.0.255"));
-    CHECK_FALSE(readSwimSettings("{" + key + "}").nodeId.empty());
-    CHECK_THROWS_WITH(readSwimSettings("{" + key + ",\"node_id\":\"../x\"}"), Catch::Contains("node_id"));
-    CHECK_THROWS_WITH(readSwimSettings("{" + key + ",\"swim_port\":70000}"), Catch::Contains("swim_port"));
-    CHECK_THROWS_WITH(readSwimSettings("{" + key + ",\"probe_interval\":\"100ms\",\"probe_timeout\":\"200ms\"}"), Catch::Contains("probe_timeout"));
-    CHECK_THROWS_WITH(readSwimSettings("{" + key + ",\"seeds\":[\"10.0.0.1:0\"]}"), Catch::Contains("seed"));
-    CHECK_THROWS_WITH(readSwimSettings("{" + key + ",\"bind_address\":\"not-an-ip\"}"), Catch::Contains("bind_address"));
-    CHECK_THROWS_WITH(readSwimSettings("{" + key + ",\"broadcast\":5}"), Catch::Contains("broadcast"));
-    CHECK_THROWS_WITH(readSwimSettings("{" + key + ",\"probe_intervall\":\"1s\"}", "cluster"), Catch::Contains("cluster: probe_intervall: unknown setting (did you mean 'probe_interval'?)"));
+    // The node has one identity: the host's node_id names it in the cluster.
+    CHECK(readSwimSettings("{" + key + "}", "dns2").nodeId == "dns2");
+    CHECK_THROWS_WITH(readSwimSettings("{" + key + ",\"node_id\":\"n2\"}", "n1"), Catch::Contains("'n2' is not this node's node_id 'n1'"));
+    CHECK_THROWS_WITH(readSwimSettings("{" + key + ",\"node_id\":\"../x\"}", "n1"), Catch::Contains("node_id"));
+    CHECK_THROWS_WITH(readSwimSettings("{" + key + "}", "a b"), Catch::Contains("the node's node_id (top level)"));
+    CHECK_THROWS_WITH(readSwimSettings("{" + key + ",\"swim_port\":70000}", "n1"), Catch::Contains("swim_port"));
+    CHECK_THROWS_WITH(readSwimSettings("{" + key + ",\"probe_interval\":\"100ms\",\"probe_timeout\":\"200ms\"}", "n1"), Catch::Contains("probe_timeout"));
+    CHECK_THROWS_WITH(readSwimSettings("{" + key + ",\"seeds\":[\"10.0.0.1:0\"]}", "n1"), Catch::Contains("seed"));
+    CHECK_THROWS_WITH(readSwimSettings("{" + key + ",\"bind_address\":\"not-an-ip\"}", "n1"), Catch::Contains("bind_address"));
+    CHECK_THROWS_WITH(readSwimSettings("{" + key + ",\"broadcast\":5}", "n1"), Catch::Contains("broadcast"));
+    CHECK_THROWS_WITH(readSwimSettings("{" + key + ",\"probe_intervall\":\"1s\"}", "n1", "cluster"), Catch::Contains("cluster: probe_intervall: unknown setting (did you mean 'probe_interval'?)"));
 }
