@@ -262,7 +262,9 @@ DaemonConfig DaemonConfig::fromTree(const ConfigTree& tree) {
     c.timezone = r.str("timezone", "");
     c.queueLocation = r.str("queue_location", c.queueLocation);
     if (c.queueLocation.empty()) throw ConfigError("queue_location", "must not be empty");
-    c.nodeId = r.str("node_id", hostName());
+    // The node's one identity. Configurations from before it was one key set it for the
+    // cluster only (discovery.swim.node_id): that still names the node when node_id is absent.
+    c.nodeId = r.str("node_id", r.str("discovery.swim.node_id", hostName()));
     c.shutdownGrace = std::chrono::milliseconds(r.integer("shutdown_grace_seconds", 10, 0, 3600) * 1000);
 
     c.authUsername = r.str("app.auth_username", "");

@@ -40,6 +40,30 @@ std::vector<std::string> addressesOf(const Container& c, const DockerHostsOption
     return out;
 }
 
+// The name a label gives in zone, by the hosts file's rule: one label ("web1"), or a dotted
+// name inside the zone; never a dotted name outside it, one starting with '_' (the owner
+// records' names), or one whose owner record would be longer than a name can be.
+std::optional<std::string> nameOf(const std::string& label, const std::string& zone, std::string& why) {
+    std::string bare = label;
+    if (!bare.empty() && bare.back() == '.') bare.pop_back();
+    std::string suffix = "." + zone;
+    bool inside = bare.size() > suffix.size() && bare.compare(bare.size() - suffix.size(), std::string::npos, suffix) == 0;
+    if (bare.find('.') != std::string::npos && !inside) {
+        why = "outside " + zone;
+        return std::nullopt;
+    }
+    if (!bare.empty() && bare.front() == '_') {
+        why = "names starting with '_' are not host names";
+        return std::nullopt;
+    }
+    auto fqdn = hostFqdn(bare, zone, why);
+    if (fqdn && fqdn->size() + std::string("_dadns-owner.").size() > 254) {
+        why = "too long: its owner record's name would exceed 253 characters";
+        return std::nullopt;
+    }
+    return fqdn;
+}
+
 void addSorted(std::vector<std::string>& into, const std::vector<std::string>& more) {
     into.insert(into.end(), more.begin(), more.end());
     std::sort(into.begin(), into.end());
@@ -55,7 +79,7 @@ DockerHostsWanted dockerHosts(const std::vector<Container>& running, const Docke
         std::string label = labelledName(c, options.labels);
         if (label.empty()) continue;
         std::string why;
-        auto fqdn = hostFqdn(label, options.zone, why);
+        auto fqdn = nameOf(label, options.zone, why);
         if (!fqdn) {
             out.skipped.push_back("container " + c.name + ": label '" + label + "': " + why);
             continue;

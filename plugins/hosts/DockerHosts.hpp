@@ -7,6 +7,8 @@
 //   the first network (by name) where it has one. IPv4 and IPv6 both count.
 // - Containers sharing a name all give it their addresses (round robin, as replicas of one
 //   service expect); the name lists them.
+// - A label is one label ("web1") or a name inside the zone ("web1.hosts.example.com"), as in
+//   the hosts file; a dotted name outside the zone is skipped.
 // - A container without a usable name or address is skipped, with the reason.
 #pragma once
 

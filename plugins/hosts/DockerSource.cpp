@@ -13,10 +13,8 @@ bool oneOf(const std::string& action, std::initializer_list<const char*> actions
 
 } // namespace
 
-DockerSource::DockerSource(Options options, std::function<void(const std::vector<Container>&)> apply,
-                           std::function<void(const std::string&)> onEvent)
-    : options_(std::move(options)), apply_(std::move(apply)), onEvent_(std::move(onEvent)),
-      engine_(options_.endpoint) {
+DockerSource::DockerSource(Options options, Callbacks callbacks)
+    : options_(std::move(options)), callbacks_(std::move(callbacks)), engine_(options_.endpoint) {
     status_.endpoint = options_.endpoint;
 }
 
@@ -25,8 +23,11 @@ DockerSource::~DockerSource() { stop(); }
 void DockerSource::start() {
     {
         std::lock_guard<std::mutex> lock(mutex_);
+        if (started_) return;
+        started_ = true;
         stopping_ = false;
     }
+    engine_.reset(); // after a stop(): calls work again
     watcher_ = std::thread([this] { watch(); });
     applier_ = std::thread([this] { applyLoop(); });
 }
@@ -40,6 +41,8 @@ void DockerSource::stop() {
     engine_.cancel();
     if (watcher_.joinable()) watcher_.join();
     if (applier_.joinable()) applier_.join();
+    std::lock_guard<std::mutex> lock(mutex_);
+    started_ = false;
 }
 
 DockerSourceStatus DockerSource::status() const {
@@ -53,11 +56,16 @@ bool DockerSource::sleepFor(std::chrono::milliseconds delay) {
 }
 
 void DockerSource::failed(const std::string& why) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (stopping_) return; // cancelled on purpose
-    status_.reachable = false;
-    status_.error = why;
-    status_.errorAtMs = sdk::wallClockMs();
+    bool news;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (stopping_) return; // cancelled on purpose
+        news = status_.reachable || status_.error.empty();
+        status_.reachable = false;
+        status_.error = why;
+        status_.errorAtMs = sdk::wallClockMs();
+    }
+    if (news && callbacks_.report) callbacks_.report(true, "the engine cannot be followed (tried again, nothing removed meanwhile): " + why);
 }
 
 void DockerSource::watch() {
@@ -68,18 +76,39 @@ void DockerSource::watch() {
             if (stopping_) return;
         }
         bool listed = false;
+        std::string why = "the engine ended its event stream";
         try {
             followOnce(listed);
-            failed("the engine ended its event stream");
         } catch (const std::exception& e) {
-            failed(e.what());
+            why = e.what();
         } catch (...) {
-            failed("unknown error");
+            why = "unknown error";
         }
+        if (takeResyncRequest()) { // ended on purpose: follow again, and list again, at once
+            engine_.reset();
+            continue;
+        }
+        failed(why);
         // An engine that answered starts over soon; one that does not is asked less and less often.
         delay = listed ? options_.retryMin : std::min(delay * 2, options_.retryMax);
         if (!sleepFor(delay)) return;
     }
+}
+
+bool DockerSource::takeResyncRequest() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    bool asked = resyncRequested_ && !stopping_;
+    resyncRequested_ = false;
+    return asked;
+}
+
+void DockerSource::requestResync() {
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (stopping_) return;
+        resyncRequested_ = true;
+    }
+    engine_.cancel(); // the watcher's stream ends; it lists again and follows anew
 }
 
 void DockerSource::followOnce(bool& listed) {
@@ -89,23 +118,33 @@ void DockerSource::followOnce(bool& listed) {
         std::map<std::string, Container> running;
         for (auto& c : engine_.listRunning(options_.labels)) running[c.id] = std::move(c);
         listed = true;
+        bool back;
         {
             std::lock_guard<std::mutex> lock(mutex_);
-            running_ = running;
+            back = !status_.error.empty();
             status_.reachable = true;
             status_.error.clear();
-            status_.containers = running.size();
-            ++status_.resyncs;
         }
-        publish(std::move(running));
+        if (back && callbacks_.report) callbacks_.report(false, "the engine answers again; its containers were listed anew");
+        noteListed(std::move(running));
     };
     engine_.followEvents(options_.labels, [this](const ContainerEvent& e) { onEngineEvent(e); }, list);
+}
+
+void DockerSource::noteListed(std::map<std::string, Container> running) {
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        running_ = running;
+        status_.containers = running.size();
+        ++status_.resyncs;
+    }
+    publish(std::move(running));
 }
 
 bool DockerSource::labelled(const std::map<std::string, std::string>& labels) const { return carriesAnyLabel(labels, options_.labels); }
 
 void DockerSource::onEngineEvent(const ContainerEvent& e) {
-    if (onEvent_) onEvent_(e.action);
+    if (callbacks_.event) callbacks_.event(e.action);
     // The container is looked at again in the engine, whatever the event says: the stream
     // starts a second early (DockerEngine::followEvents), so an event may be older than the
     // listing. kill is a signal, which a container may survive: its die says when it ended.
@@ -146,31 +185,45 @@ void DockerSource::applyAgain() {
 
 void DockerSource::applyLoop() {
     uint64_t done = 0;
+    auto nextResync = std::chrono::steady_clock::now() + options_.resyncInterval;
     while (true) {
         std::vector<Container> state;
         uint64_t generation;
         {
             std::unique_lock<std::mutex> lock(mutex_);
-            wake_.wait(lock, [&] { return stopping_ || generation_ != done; });
+            wake_.wait_until(lock, nextResync, [&] { return stopping_ || generation_ != done; });
             if (stopping_) return;
             state = latest_;
             generation = generation_;
         }
-        try {
-            apply_(state);
-            done = generation;
-            std::lock_guard<std::mutex> lock(mutex_);
-            status_.applyError.clear();
-            continue;
-        } catch (const std::exception& e) {
-            std::lock_guard<std::mutex> lock(mutex_);
-            status_.applyError = e.what();
-        } catch (...) {
-            std::lock_guard<std::mutex> lock(mutex_);
-            status_.applyError = "unknown error";
+        if (std::chrono::steady_clock::now() >= nextResync) {
+            nextResync = std::chrono::steady_clock::now() + options_.resyncInterval;
+            requestResync(); // its listing comes back as a new state
         }
-        if (!sleepFor(options_.retryMin)) return; // then the newest state is applied again
+        if (generation == done) continue;
+        if (applyOnce(state)) done = generation;
+        else if (!sleepFor(options_.retryMin)) return; // then the newest state is applied again
     }
+}
+
+bool DockerSource::applyOnce(const std::vector<Container>& state) {
+    std::string error;
+    try {
+        callbacks_.apply(state);
+    } catch (const std::exception& e) {
+        error = e.what();
+    } catch (...) {
+        error = "unknown error";
+    }
+    std::string before;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        before = status_.applyError;
+        status_.applyError = error;
+    }
+    if (callbacks_.report && error.empty() != before.empty())
+        callbacks_.report(!error.empty(), error.empty() ? "its zone is written again" : "its zone could not be written (tried again): " + error);
+    return error.empty();
 }
 
 } // namespace dadns::hosts

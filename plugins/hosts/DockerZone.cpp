@@ -28,9 +28,9 @@ DockerZoneChange applyDockerHosts(ZoneLines& z, const DockerHostsWanted& wanted,
     }
     for (const auto& [fqdn, host] : wanted.hosts) {
         auto holder = z.owner(fqdn);
-        bool free = !holder && !hosts.count(fqdn) && !z.has(fqdn, "CNAME");
+        bool free = !holder && !z.hasAny(fqdn); // glue, MX, TXT, a delegation: all someone's
         if (holder != owner && !free) {
-            out.conflicts.push_back(fqdn + ": held by " + (holder ? *holder : std::string("host registration or the hosts file")) +
+            out.conflicts.push_back(fqdn + ": held by " + (holder ? *holder : std::string("host registration, the hosts file or the zone's own records")) +
                                     " (wanted by " + std::to_string(host.containers.size()) + " container(s))");
             continue;
         }

@@ -1,7 +1,7 @@
 // The Docker source's records in its zone, and who owns a name. A node's Docker source owns the
 // names it created, marked by their owner record "docker@<node_id>" (ZoneLines::owner): it
-// changes and removes those only, and takes a name only when nobody holds it (no owner record,
-// no address, no CNAME). A name registered through the API, listed in the hosts file or owned by
+// changes and removes those only, and takes a name only when nobody holds it (no owner record
+// and no record of any type there). A name registered through the API, listed in the hosts file or owned by
 // another node's Docker source is left alone and reported as a conflict; it is taken once its
 // holder lets it go. Registration and the hosts file leave names with an owner record alone.
 #pragma once

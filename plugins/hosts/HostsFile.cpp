@@ -52,11 +52,18 @@ void FileWatcher::stop() {
     if (thread_.joinable()) thread_.join();
 }
 
+void FileWatcher::offerAgain() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    offerAgain_ = true;
+}
+
 void FileWatcher::run() {
     bool first = true;
     std::string last;
     std::unique_lock<std::mutex> lock(mutex_);
     while (!stopping_) {
+        first = first || offerAgain_;
+        offerAgain_ = false;
         lock.unlock();
         std::ifstream in(path_, std::ios::binary);
         std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());

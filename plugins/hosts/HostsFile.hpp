@@ -32,6 +32,9 @@ public:
     ~FileWatcher();
     void start();
     void stop();
+    // Offers the content again at the next poll even when unchanged (what it skipped may now
+    // be allowed).
+    void offerAgain();
 
 private:
     void run();
@@ -42,6 +45,7 @@ private:
     std::mutex mutex_;
     std::condition_variable wake_;
     bool stopping_ = false;
+    bool offerAgain_ = false;
     std::thread thread_;
 };
 

@@ -16,6 +16,7 @@
 #include <dadns/sdk.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <ctime>
 #include <map>
 #include <memory>
@@ -67,6 +68,20 @@ std::string dockerHostProblem(const std::string& endpoint) {
     }
 }
 
+// A label key as docker_labels lists it: a key, not a key=value filter.
+std::string labelKeyProblem(const std::string& key) {
+    return !key.empty() && key.find_first_of("= \t\"") == std::string::npos ? "" : "'" + key + "' is not a label key";
+}
+
+// Engine actions as metric labels: a bounded set ("exec_start: sh -c ..." names a command).
+std::string actionLabel(const std::string& action) {
+    static const std::set<std::string> known = {"create", "start", "restart", "stop", "kill", "die", "destroy", "pause", "unpause",
+                                                "rename", "update", "oom", "attach", "detach", "commit", "copy", "export",
+                                                "exec_create", "exec_start", "exec_die", "health_status", "resize", "top"};
+    std::string bare = action.substr(0, action.find(':'));
+    return known.count(bare) ? bare : "other";
+}
+
 std::string optionalZoneProblem(const std::string& configured) { return configured.empty() ? "" : zoneProblem(configured); }
 
 std::string addressProblem(const std::string& ip) {
@@ -98,13 +113,17 @@ public:
                               "running containers with a host-name label get records")
             .check(dockerHostProblem);
         s.list("docker_labels", "label keys naming a container's host, the first present wins "
-                                "(default: dadns.hostname, joyride.host.name)");
+                                "(default: dadns.hostname, joyride.host.name)")
+            .check(labelKeyProblem);
         s.text("docker_zone", "zone of the containers' records (default: default_zone)").check(optionalZoneProblem);
         s.text("docker_network", "network whose address a container's record gets (default: the first, by name, where it has one)");
         s.text("docker_host_address", "give every container this address instead of its own (the Docker host's, as Joyride does)")
             .check(addressProblem);
         s.duration("docker_retry_max", "longest wait between attempts to reach the engine").byDefault(std::chrono::seconds(30))
             .range(std::chrono::milliseconds(100), std::chrono::hours(1));
+        s.duration("docker_resync_interval", "how often the containers are listed anew (what no container event says: networks "
+                                             "connected or disconnected)")
+            .byDefault(std::chrono::seconds(60)).range(std::chrono::seconds(1), std::chrono::hours(24));
         return s;
     }
 
@@ -131,11 +150,17 @@ public:
             o.endpoint = c.text("docker_host");
             o.labels = docker_.labels;
             o.retryMax = c.duration("docker_retry_max");
-            dockerSource_ = std::make_unique<DockerSource>(
-                o, [this](const std::vector<Container>& running) { dockerChanged(running); },
-                [this](const std::string& action) {
-                    host().counterAdd("dadns_docker_events_total", "Docker Engine events seen by the hosts plugin, by action", {{"action", action}});
-                });
+            o.resyncInterval = c.duration("docker_resync_interval");
+            DockerSource::Callbacks callbacks;
+            callbacks.apply = [this](const std::vector<Container>& running) { dockerChanged(running); };
+            callbacks.event = [this](const std::string& action) {
+                host().counterAdd("dadns_docker_events_total", "Docker Engine events seen by the hosts plugin, by action", {{"action", actionLabel(action)}});
+            };
+            callbacks.report = [this, endpoint = o.endpoint](bool bad, const std::string& what) {
+                if (bad) host().warn("hosts: docker " + endpoint + ": " + what);
+                else host().info("hosts: docker " + endpoint + ": " + what);
+            };
+            dockerSource_ = std::make_unique<DockerSource>(o, callbacks);
         }
 
         routes().add("POST", "/api/v1/hosts", [this](const Request& req, Response& resp) { answer(req, resp, &HostsPlugin::registerHost); });
@@ -159,11 +184,13 @@ public:
         if (dockerSource_) dockerSource_->stop();
     }
 
-    // A name the Docker source could not take may be free now that its zone changed.
+    // The zone changed (any writer: a whole-zone push, a peer's replication, a registration):
+    // the Docker source makes it hold its names again, and takes names now free; the hosts
+    // file offers what it skipped again. Called while the change's writer holds the zone, so
+    // both only wake their own threads (which apply nothing when nothing differs).
     void zoneChanged(const std::string& zone, uint64_t, const std::string&) override {
-        if (!dockerSource_ || zone != docker_.zone) return;
-        std::lock_guard<std::mutex> lock(dockerMutex_);
-        if (!dockerConflicts_.empty()) dockerSource_->applyAgain();
+        if (dockerSource_ && zone == docker_.zone) dockerSource_->applyAgain();
+        if (watcher_ && zone == zone_ && fileSkippedOwned_) watcher_->offerAgain();
     }
 
     std::string describe() const override {
@@ -194,7 +221,8 @@ private:
     // Reads zone (a fresh one when missing), lets change edit it, and submits it with the next
     // serial when change returns true. Returns the zone's version afterwards. A failed read
     // throws (RetryableError): never taken for a missing zone.
-    uint64_t edit(const std::string& zone, const std::function<bool(ZoneLines&)>& change) {
+    // force: past the host's safety limits (zones.safety), for a source whose word is final.
+    uint64_t edit(const std::string& zone, const std::function<bool(ZoneLines&)>& change, bool force = false) {
         auto current = host().readZone(zone);
         bool missing = !current || current->deleted;
         ZoneLines lines = missing ? ZoneLines::fresh(zone, nameservers_, ttl_, today()) : ZoneLines(zone, current->zoneText);
@@ -202,7 +230,9 @@ private:
         lines.bumpSerial(today());
         SubmitResult r;
         try {
-            r = host().submitZoneText(zone, lines.text(), Origin{"hosts", "", "", ""});
+            Origin origin{"hosts", "", "", ""};
+            origin.force = force;
+            r = host().submitZoneText(zone, lines.text(), origin);
         } catch (const Error& e) {
             if (e.code() == DADNS_ERR_PERMANENT) throw ZoneRefused(e.what()); // nothing was stored
             throw;
@@ -433,6 +463,7 @@ private:
         try {
             std::lock_guard<std::mutex> lock(mutex_);
             std::map<std::string, std::pair<std::vector<std::string>, std::vector<std::string>>> ptrs; // fqdn -> removed, added
+            bool skippedOwned = false;
             uint64_t version = edit(zone_, [&](ZoneLines& z) {
                 bool changed = false;
                 auto before = z.hosts();
@@ -443,8 +474,9 @@ private:
                         ptrs[fqdn].first = removed;
                     }
                 for (const auto& [fqdn, ips] : wanted) {
-                    if (auto owner = z.owner(fqdn)) { // another source's name: left alone
+                    if (auto owner = z.owner(fqdn)) { // another source's name: left alone, offered again once free
                         host().warn("hosts: " + hostsFile_ + ": " + fqdn + " is managed by " + *owner + "; skipped");
+                        skippedOwned = true;
                         continue;
                     }
                     std::vector<std::string> v4, v6;
@@ -462,6 +494,7 @@ private:
             for (const auto& [fqdn, ips] : wanted) versions_[fqdn] = version;
             for (const auto& [fqdn, change] : ptrs) followPtrs(fqdn, change.first, change.second);
             fileHosts_ = wanted;
+            fileSkippedOwned_ = skippedOwned;
             host().info("hosts: " + hostsFile_ + " read: " + std::to_string(wanted.size()) + " host(s) in " + zone_);
             return true;
         } catch (const std::exception& e) {
@@ -478,12 +511,16 @@ private:
         DockerZoneChange change;
         {
             std::lock_guard<std::mutex> lock(mutex_);
+            // Forced: the engine's listing is what runs; containers going away are not a
+            // mistaken mass delete (zones.safety) to hold.
             uint64_t version = edit(docker_.zone, [&](ZoneLines& z) {
                 change = applyDockerHosts(z, wanted, owner, ttl_);
                 return change.changed;
-            });
+            }, true);
             for (const auto& [fqdn, ips] : change.addresses) versions_[fqdn] = version;
-            for (const auto& [fqdn, ips] : change.addresses) followPtrs(fqdn, ips.first, ips.second);
+            // With one address for every container (the Docker host's) its PTR stays the host's.
+            if (docker_.hostAddress.empty())
+                for (const auto& [fqdn, ips] : change.addresses) followPtrs(fqdn, ips.first, ips.second);
         }
         const char* help = "Names the Docker source added, updated or removed in its zone";
         if (change.added) host().counterAdd("dadns_docker_records_changed_total", help, {{"change", "added"}}, static_cast<double>(change.added));
@@ -520,6 +557,7 @@ private:
     std::mutex mutex_; // one edit at a time
     std::map<std::string, uint64_t> versions_;                      // fqdn -> zone version of its last change
     std::map<std::string, std::vector<std::string>> fileHosts_;     // what the hosts file last contributed
+    std::atomic<bool> fileSkippedOwned_{false};                     // it listed names another source holds
     std::unique_ptr<FileWatcher> watcher_;
     DockerHostsOptions docker_;
     mutable std::mutex dockerMutex_; // what the last Docker apply found

@@ -132,6 +132,10 @@ bool ZoneLines::has(const std::string& owner, const std::string& type) const {
     return std::any_of(lines_.begin(), lines_.end(), [&](const ZoneLine& l) { return l.owner == owner && l.type == type; });
 }
 
+bool ZoneLines::hasAny(const std::string& owner) const {
+    return std::any_of(lines_.begin(), lines_.end(), [&](const ZoneLine& l) { return l.owner == owner; });
+}
+
 std::optional<std::string> ZoneLines::owner(const std::string& fqdn) const {
     std::string name = ownerRecordName(fqdn);
     for (const auto& l : lines_)

@@ -41,6 +41,7 @@ public:
     bool removePtr(const std::string& owner, const std::string& target);
 
     bool has(const std::string& owner, const std::string& type) const;
+    bool hasAny(const std::string& owner) const; // a record of any type
 
     // Who manages fqdn's addresses, from its owner record: a TXT at "_dadns-owner.<fqdn>"
     // holding e.g. "docker@dns1" (a source and the node it runs on). It is part of the zone, so

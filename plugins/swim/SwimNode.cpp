@@ -152,9 +152,11 @@ void SwimNode::handle(const std::string& packet, const Poco::Net::SocketAddress&
         return;
     }
     if (opened.sender == settings_.nodeId) {
-        // Our own broadcast (from our port on one of this host's addresses), or another node
+        // Our own packet (a broadcast, sent from the discovery socket, or a seed that is this
+        // node itself: from one of our ports on one of this host's addresses), or another node
         // with our identity: that one is reported, loudly.
-        if (source.port() == settings_.swimPort && localAddresses_.count(source.host().toString())) return;
+        bool ownPort = source.port() == settings_.swimPort || source.port() == settings_.discoveryPort;
+        if (ownPort && localAddresses_.count(source.host().toString())) return;
         std::string from = source.host().toString() + ":" + std::to_string(source.port());
         bool first;
         {

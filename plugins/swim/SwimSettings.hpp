@@ -43,7 +43,8 @@ struct SwimSettings {
 // The declared settings of a swim instance (SwimPlugin::settings, --check-config).
 sdk::SettingsSpec swimSettingsSpec();
 
-// nodeId: the node's identity (the host's node_id), its name in the cluster too. Throws
+// nodeId: the node's identity (the host's node_id), its name in the cluster too; the
+// settings' own node_id may only repeat it (older configurations set it there). Throws
 // sdk::PermanentError naming the instance and the key.
 SwimSettings readSwimSettings(const std::string& configJson, const std::string& nodeId, const std::string& instance = "swim");
 

@@ -167,6 +167,22 @@ TEST_CASE("containers sharing a name all answer for it; names other sources hold
     d.stop();
 }
 
+TEST_CASE("most containers going at once is not held as a mass delete", "[docker]") {
+    DockerServer docker;
+    docker.start();
+    docker.createNetwork(kNetwork, "10.213.81.0/24");
+    Daemon d(config(docker)); // zones.safety at its defaults: more than half of 10+ records held
+    d.start();
+    std::vector<std::string> ids;
+    for (int i = 0; i < 5; ++i) ids.push_back(docker.run("svc" + std::to_string(i), {{"dadns.hostname", "svc" + std::to_string(i)}}, kNetwork));
+    REQUIRE(eventually([&] { return served(d, "svc4.hosts.example.").size() == 1 && served(d, "svc0.hosts.example.").size() == 1; }));
+    for (int i = 1; i < 5; ++i) docker.remove(ids[static_cast<size_t>(i)]); // 8 of the zone's 12 records
+    CHECK(eventually([&] { return served(d, "svc4.hosts.example.").empty() && served(d, "svc1.hosts.example.").empty(); }));
+    CHECK(served(d, "svc0.hosts.example.").size() == 1);
+    CHECK(dockerStatus(d)->getValue<std::string>("apply_error").empty());
+    d.stop();
+}
+
 TEST_CASE("a container on one node resolves through another node's backends", "[docker][swim]") {
     DockerServer docker;
     docker.start();

@@ -394,3 +394,11 @@ TEST_CASE("zones.soa_serial: keep by default, increase on request, anything else
     CHECK(DaemonConfig::fromTree(ConfigTree::fromYamlText(std::string(kMinimal) + "zones:\n  soa_serial: Increase\n")).soaSerial == "increase");
     CHECK_THAT(errorOf(std::string(kMinimal) + "zones:\n  soa_serial: date\n"), Catch::Contains("zones.soa_serial: must be keep or increase"));
 }
+
+TEST_CASE("node_id is the node's one identity; a cluster-only one from older configurations still names it", "[config]") {
+    CHECK(DaemonConfig::fromTree(ConfigTree::fromYamlText(std::string(kMinimal) + "node_id: dns1\n")).nodeId == "dns1");
+    CHECK(DaemonConfig::fromTree(ConfigTree::fromYamlText(std::string(kMinimal) + "discovery:\n  swim:\n    node_id: dns2\n")).nodeId == "dns2");
+    CHECK(DaemonConfig::fromTree(ConfigTree::fromYamlText(std::string(kMinimal) + "node_id: dns1\ndiscovery:\n  swim:\n    node_id: dns1\n"))
+              .nodeId == "dns1");
+    CHECK_FALSE(DaemonConfig::fromTree(ConfigTree::fromYamlText(kMinimal)).nodeId.empty()); // the host name
+}

@@ -140,3 +140,29 @@ TEST_CASE("owner records survive the zone's text and odd node names", "[hosts][d
     CHECK_FALSE(again.owner("web1.hosts.example."));
     CHECK(again.hosts().size() == 1); // owner records are not hosts
 }
+
+TEST_CASE("docker: names outside the zone, reserved names, names too long for an owner record, and a zone's own records", "[hosts][docker]") {
+    auto w = dockerHosts({container("a", {{"dadns.hostname", "app.example.org"}}, {{"n", {"10.0.0.2", ""}}}),
+                          container("b", {{"dadns.hostname", "_web1"}}, {{"n", {"10.0.0.3", ""}}}),
+                          container("c", {{"dadns.hostname", std::string(60, 'a') + "." + std::string(60, 'b') + "." + std::string(60, 'c') + "." +
+                                                                  std::string(50, 'd') + ".hosts.example"}},
+                                    {{"n", {"10.0.0.4", ""}}}),
+                          container("d", {{"dadns.hostname", "web.hosts.example"}}, {{"n", {"10.0.0.5", ""}}})},
+                         options());
+    CHECK(w.hosts.size() == 1); // only the name inside the zone
+    CHECK(w.hosts.count("web.hosts.example.") == 1);
+    REQUIRE(w.skipped.size() == 3);
+    CHECK(w.skipped[0].find("outside hosts.example") != std::string::npos);
+    CHECK(w.skipped[1].find("starting with '_'") != std::string::npos);
+    CHECK(w.skipped[2].find("owner record") != std::string::npos);
+
+    // The zone's nameserver (glue) and a name with other records are not free.
+    ZoneLines z("hosts.example", std::string(kZone) + "ns1.hosts.example. 300 IN A 192.0.2.53\nmail.hosts.example. 300 IN MX 10 mx.example.\n");
+    auto taken = dockerHosts({container("ns", {{"dadns.hostname", "ns1"}}, {{"n", {"10.0.0.6", ""}}}),
+                              container("mx", {{"dadns.hostname", "mail"}}, {{"n", {"10.0.0.7", ""}}})},
+                             options());
+    auto change = applyDockerHosts(z, taken, dockerOwner("dns1"), 300);
+    CHECK_FALSE(change.changed);
+    CHECK(change.conflicts.size() == 2);
+    CHECK_FALSE(z.owner("ns1.hosts.example."));
+}

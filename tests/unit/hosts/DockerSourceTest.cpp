@@ -69,11 +69,13 @@ TEST_CASE("docker source: lists once the stream is open, follows events, and sto
     Applied applied;
     std::vector<std::string> actions;
     std::mutex actionsMutex;
-    DockerSource source(options(fake.endpoint()), [&](const std::vector<Container>& running) { applied.add(running.size()); },
-                        [&](const std::string& action) {
-                            std::lock_guard<std::mutex> lock(actionsMutex);
-                            actions.push_back(action);
-                        });
+    DockerSource::Callbacks callbacks;
+    callbacks.apply = [&](const std::vector<Container>& running) { applied.add(running.size()); };
+    callbacks.event = [&](const std::string& action) {
+        std::lock_guard<std::mutex> lock(actionsMutex);
+        actions.push_back(action);
+    };
+    DockerSource source(options(fake.endpoint()), callbacks);
     source.start();
     REQUIRE(eventually([&] { return !applied.get().empty(); }));
     CHECK(streamOpen); // the listing came after the stream was open
@@ -98,8 +100,11 @@ TEST_CASE("docker source: lists once the stream is open, follows events, and sto
 TEST_CASE("docker source: an engine that cannot be reached is retried and removes nothing", "[hosts][docker]") {
     dadns::test::TempDir dir("dadns-no-docker");
     Applied applied;
-    DockerSource source(options("unix://" + dir.file("missing.sock")), [&](const std::vector<Container>& running) { applied.add(running.size()); },
-                        nullptr);
+    std::atomic<int> reports{0};
+    DockerSource::Callbacks callbacks;
+    callbacks.apply = [&](const std::vector<Container>& running) { applied.add(running.size()); };
+    callbacks.report = [&](bool bad, const std::string&) { reports += bad ? 1 : 100; };
+    DockerSource source(options("unix://" + dir.file("missing.sock")), callbacks);
     source.start();
     REQUIRE(eventually([&] { return !source.status().error.empty(); }));
     std::this_thread::sleep_for(std::chrono::milliseconds(300)); // several attempts
@@ -107,6 +112,7 @@ TEST_CASE("docker source: an engine that cannot be reached is retried and remove
     CHECK_FALSE(status.reachable);
     CHECK(status.error.find("missing.sock") != std::string::npos);
     CHECK(applied.get().empty()); // nothing listed: nothing applied, nothing removed
+    CHECK(reports == 1);          // one log line for the outage, not one per attempt
     source.stop();
 }
 
@@ -121,13 +127,51 @@ TEST_CASE("docker source: a failed apply is tried again with the newest state", 
         return false;
     });
     std::atomic<int> calls{0};
-    DockerSource source(options(fake.endpoint()),
-                        [&](const std::vector<Container>&) {
-                            if (++calls < 3) throw std::runtime_error("the store is busy");
-                        },
-                        nullptr);
+    DockerSource::Callbacks callbacks;
+    callbacks.apply = [&](const std::vector<Container>&) {
+        if (++calls < 3) throw std::runtime_error("the store is busy");
+    };
+    DockerSource source(options(fake.endpoint()), callbacks);
     source.start();
     REQUIRE(eventually([&] { return calls >= 3; }));
     CHECK(eventually([&] { return source.status().applyError.empty(); }));
+    source.stop();
+}
+
+TEST_CASE("docker source: a periodic listing catches what no container event says", "[hosts][docker]") {
+    // The container's address changes without an event (a network connected or disconnected).
+    std::atomic<int> listings{0};
+    FakeEngine fake([&](FakeEngine& f, int fd, const std::string& target) {
+        if (startsWith(target, "/v1.41/events")) {
+            FakeEngine::chunkedHead(fd);
+            f.stall(std::chrono::seconds(30));
+            return true;
+        }
+        if (startsWith(target, "/v1.41/containers/json")) {
+            std::string listed = kListed;
+            if (++listings > 1) listed.replace(listed.find("10.0.0.2"), 8, "10.0.0.7");
+            return FakeEngine::answer(fd, 200, listed);
+        }
+        return false;
+    });
+    std::mutex mutex;
+    std::vector<std::string> addresses;
+    DockerSource::Callbacks callbacks;
+    callbacks.apply = [&](const std::vector<Container>& running) {
+        std::lock_guard<std::mutex> lock(mutex);
+        for (const auto& c : running) addresses.push_back(c.networks.at("n").first);
+    };
+    auto o = options(fake.endpoint());
+    o.resyncInterval = std::chrono::milliseconds(200);
+    DockerSource source(o, callbacks);
+    source.start();
+    REQUIRE(eventually([&] {
+        std::lock_guard<std::mutex> lock(mutex);
+        return !addresses.empty() && addresses.back() == "10.0.0.7";
+    }));
+    CHECK(addresses.front() == "10.0.0.2");
+    CHECK(source.status().reachable);
+    CHECK(source.status().error.empty()); // a resync is not an outage
+    CHECK(source.status().resyncs >= 2);
     source.stop();
 }
