@@ -138,30 +138,7 @@ public:
         if (!hostsFile_.empty())
             watcher_ = std::make_unique<FileWatcher>(hostsFile_, c.duration("hosts_file_interval"),
                                                      [this](const std::string& text) { return hostsFileChanged(text); });
-        if (!c.text("docker_host").empty()) {
-            docker_.labels = c.list("docker_labels");
-            if (docker_.labels.empty()) docker_.labels = {"dadns.hostname", "joyride.host.name"};
-            docker_.zone = c.text("docker_zone").empty() ? zone_ : zoneName(c.text("docker_zone"));
-            docker_.network = c.text("docker_network");
-            std::string canonical;
-            if (!c.text("docker_host_address").empty()) addressType(c.text("docker_host_address"), canonical);
-            docker_.hostAddress = canonical;
-            DockerSource::Options o;
-            o.endpoint = c.text("docker_host");
-            o.labels = docker_.labels;
-            o.retryMax = c.duration("docker_retry_max");
-            o.resyncInterval = c.duration("docker_resync_interval");
-            DockerSource::Callbacks callbacks;
-            callbacks.apply = [this](const std::vector<Container>& running) { dockerChanged(running); };
-            callbacks.event = [this](const std::string& action) {
-                host().counterAdd("dadns_docker_events_total", "Docker Engine events seen by the hosts plugin, by action", {{"action", actionLabel(action)}});
-            };
-            callbacks.report = [this, endpoint = o.endpoint](bool bad, const std::string& what) {
-                if (bad) host().warn("hosts: docker " + endpoint + ": " + what);
-                else host().info("hosts: docker " + endpoint + ": " + what);
-            };
-            dockerSource_ = std::make_unique<DockerSource>(o, callbacks);
-        }
+        if (!c.text("docker_host").empty()) dockerSource_ = dockerSourceFrom(c);
 
         routes().add("POST", "/api/v1/hosts", [this](const Request& req, Response& resp) { answer(req, resp, &HostsPlugin::registerHost); });
         routes().add("DELETE", "/api/v1/hosts/", [this](const Request& req, Response& resp) { answer(req, resp, &HostsPlugin::deleteHost); });
@@ -501,6 +478,30 @@ private:
             host().error("hosts: " + hostsFile_ + " could not be applied (tried again at the next poll): " + e.what());
             return false;
         }
+    }
+
+    // The Docker source the docker_* settings describe (docker_ is set from them too).
+    std::unique_ptr<DockerSource> dockerSourceFrom(const Settings& c) {
+        docker_.labels = c.list("docker_labels");
+        if (docker_.labels.empty()) docker_.labels = {"dadns.hostname", "joyride.host.name"};
+        docker_.zone = c.text("docker_zone").empty() ? zone_ : zoneName(c.text("docker_zone"));
+        docker_.network = c.text("docker_network");
+        if (!c.text("docker_host_address").empty()) addressType(c.text("docker_host_address"), docker_.hostAddress); // canonical
+        DockerSource::Options o;
+        o.endpoint = c.text("docker_host");
+        o.labels = docker_.labels;
+        o.retryMax = c.duration("docker_retry_max");
+        o.resyncInterval = c.duration("docker_resync_interval");
+        DockerSource::Callbacks callbacks;
+        callbacks.apply = [this](const std::vector<Container>& running) { dockerChanged(running); };
+        callbacks.event = [this](const std::string& action) {
+            host().counterAdd("dadns_docker_events_total", "Docker Engine events seen by the hosts plugin, by action", {{"action", actionLabel(action)}});
+        };
+        callbacks.report = [this, endpoint = o.endpoint](bool bad, const std::string& what) {
+            if (bad) host().warn("hosts: docker " + endpoint + ": " + what);
+            else host().info("hosts: docker " + endpoint + ": " + what);
+        };
+        return std::make_unique<DockerSource>(o, callbacks);
     }
 
     // The Docker source's containers as records of its zone (DockerZone.hpp says who owns a
