@@ -315,7 +315,7 @@ private:
         followPtrs(*fqdn, removed, {ip});
         resp.json(existed ? 200 : 201, "{\"hostname\":" + jsonQuote(fqdn->substr(0, fqdn->size() - zone_.size() - 2)) + ",\"fqdn\":" +
                                            jsonQuote(*fqdn) + ",\"ip\":" + jsonQuote(ip) + ",\"type\":" + jsonQuote(type) +
-                                           ",\"ttl\":" + std::to_string(ttl) + ",\"zone\":" + jsonQuote(zone_) +
+                                           ",\"ttl\":" + std::to_string(static_cast<long long>(ttl)) + ",\"zone\":" + jsonQuote(zone_) +
                                            ",\"version\":" + std::to_string(version) + "}");
     }
 

@@ -59,7 +59,9 @@ TEST_CASE("hosts in-process: start creates the managed zone, a registration subm
     // The same registration again changes nothing; a new address replaces the old one.
     CHECK(p.send("POST", "/api/v1/hosts", R"({"hostname":"web1","ip":"192.0.2.10"})").status == 200);
     CHECK(p.host.submissions().size() == 2);
-    CHECK(p.send("POST", "/api/v1/hosts", R"({"hostname":"web1.hosts.example.","ip":"192.0.2.11","ttl":60})").status == 200);
+    auto moved = p.send("POST", "/api/v1/hosts", R"({"hostname":"web1.hosts.example.","ip":"192.0.2.11","ttl":60})");
+    CHECK(moved.status == 200);
+    CHECK(contains(moved.body, "\"ttl\":60,")); // a whole number, as it was given
     CHECK(contains(p.lastText("hosts.example"), "web1.hosts.example. 60 IN A 192.0.2.11"));
     CHECK_FALSE(contains(p.lastText("hosts.example"), "192.0.2.10"));
 

@@ -1,6 +1,7 @@
-// Hosts: the hosts plugin's registered names and whether every backend has them.
+// Hosts: the hosts plugin's names and whether every backend has them, and its Docker source
+// when it follows an engine.
 
-import { h, replace, badge, table, empty, num, when } from './dom.js';
+import { h, replace, badge, table, empty, num, when, kv } from './dom.js';
 import { get } from './api.js';
 import { zoneHref } from './zones.js';
 
@@ -9,8 +10,10 @@ const STATUS = { synced: 'synced', pending: 'pending', failed: 'failed' };
 export function hostsPage({ app }) {
   const head = h('p', { class: 'muted' });
   const body = h('div');
+  const docker = h('div');
   const el = h('div', { class: 'hosts' },
     h('div', { class: 'page-head' }, h('h1', null, 'Hosts'), head),
+    docker,
     h('section', { class: 'card flush' }, body));
   let lastKey = '';
 
@@ -21,6 +24,7 @@ export function hostsPage({ app }) {
       replace(body, empty('The hosts plugin is not running on this daemon.'));
       return;
     }
+    replace(docker, dockerCard(app));
     const a = await get('/api/v1/hosts');
     const key = JSON.stringify(a);
     if (key === lastKey) return;
@@ -41,4 +45,26 @@ export function hostsPage({ app }) {
   }
 
   return { el, title: 'Hosts', refresh, wants: (ev) => ev.type === 'outcome' || ev.type === 'zone' };
+}
+
+// The Docker source as the status shows it (details.docker of the hosts instance), or nothing.
+function dockerCard(app) {
+  const inst = (app.status?.instances || []).find((i) => i.plugin === 'hosts' && i.details?.docker);
+  if (!inst) return null;
+  const d = inst.details.docker;
+  const list = (items) => (items?.length ? items.map((x) => h('div', { class: 'wrap' }, x)) : '—');
+  return h('section', { class: 'card' },
+    h('h2', null, 'Docker ', badge(d.reachable ? 'up' : 'down')),
+    kv([
+      ['engine', h('span', { class: 'mono' }, d.endpoint)],
+      ['zone', d.zone ? h('a', { href: zoneHref(d.zone) }, d.zone) : '—'],
+      ['containers', num(d.containers)],
+      ['names', num(d.names)],
+      ['last event', d.last_event ? `${d.last_event} · ${d.last_event_at ? when(Date.parse(d.last_event_at), true) : ''}` : '—'],
+      ['resyncs', num(d.resyncs)],
+      d.error ? ['error', h('span', { class: 'tone-bad' }, d.error)] : null,
+      d.apply_error ? ['zone not written', h('span', { class: 'tone-bad' }, d.apply_error)] : null,
+      ['conflicts', list(d.conflicts)],
+      ['skipped', list(d.skipped)],
+    ]));
 }
