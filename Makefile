@@ -13,7 +13,7 @@ CONFIG ?= etc/dadns.yml
 # (label daemon): skip what they do not need.
 SANITIZER_BUILD = -DDADNS_BUILD_INTEGRATION_TESTS=OFF -DDADNS_BUILD_BENCH=OFF
 
-.PHONY: all deps deps-build build run test test-unit test-asan test-tsan fuzz-build fuzz test-fuzz soak install clean
+.PHONY: all deps deps-build build package run test test-unit test-asan test-tsan fuzz-build fuzz test-fuzz soak install clean
 
 all: build
 
@@ -69,6 +69,12 @@ test-fuzz: fuzz-build
 # 30 minutes of mixed load with injected faults against real named, MariaDB and pdns_server.
 soak: deps build
 	$(BUILD_DIR)/bin/soak_test --duration=30m --fault-interval=60s
+
+# Debian packages dadns and dadns-dev (debian/) from the Release build above, not a second
+# compile, into PACKAGE_DIR.
+PACKAGE_DIR ?= $(BUILD_DIR)/packages
+package: build
+	scripts/package.sh $(BUILD_DIR) $(PACKAGE_DIR)
 
 # PREFIX is configured into the build (the daemon's default config path follows it).
 install: build

@@ -10,6 +10,8 @@ build_packages=(
   # clang's sanitizer and libFuzzer runtimes (only recommended by clang, which is installed
   # without recommends) and llvm-symbolizer for readable stacks: the fuzz build (fuzz/).
   libclang-rt-14-dev llvm-14
+  # `make package`: debhelper drives debian/rules (dpkg-dev with it); fakeroot when not root.
+  debhelper fakeroot
 )
 # Real servers the integration tests and benchmarks start on loopback, and the tools they use.
 test_packages=(
@@ -20,6 +22,8 @@ test_packages=(
   curl procps openssl
   chromium chromium-driver python3-selenium  # the web console's browser test (tests/browser)
   docker.io busybox-static  # a private dockerd and its test image (tests/servers/docker.sh)
+  # The package test (tests/package): lintian on the packages, systemd-analyze verify on the unit.
+  lintian systemd
 )
 
 case "${1:-all}" in

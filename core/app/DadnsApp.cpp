@@ -3,6 +3,7 @@
 #include "core/util/BuildInfo.hpp"
 #include "core/app/Daemon.hpp"
 #include "core/app/ConfigCheck.hpp"
+#include "core/app/SystemdNotify.hpp"
 #include "core/config/ConfigLoader.hpp"
 #include "core/log/Logging.hpp"
 #include "core/util/Errors.hpp"
@@ -124,7 +125,13 @@ int DadnsApp::main(const std::vector<std::string>&) {
         config.role = role_;
         Daemon daemon(std::move(config));
         daemon.start();
+        // The API listens: a Type=notify unit counts the daemon as started from here, and the
+        // watchdog pings (when WatchdogSec= asks for them) run until the stop begins.
+        systemdNotify("READY=1\nSTATUS=listening on port " + std::to_string(daemon.port()));
+        SystemdWatchdog watchdog(systemdWatchdogInterval());
         waitForTerminationRequest();
+        systemdNotify("STOPPING=1");
+        watchdog.stop();
         daemon.stop();
         return EXIT_OK;
     } catch (const std::exception& e) {
