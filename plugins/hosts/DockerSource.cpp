@@ -55,6 +55,15 @@ bool DockerSource::sleepFor(std::chrono::milliseconds delay) {
     return !wake_.wait_for(lock, delay, [this] { return stopping_; });
 }
 
+void DockerSource::report(bool bad, const std::string& what) noexcept {
+    if (!callbacks_.report) return;
+    try {
+        callbacks_.report(bad, what);
+    } catch (...) {
+        // A log line that cannot be written must not end the thread that has news.
+    }
+}
+
 void DockerSource::failed(const std::string& why) {
     bool news;
     {
@@ -65,7 +74,7 @@ void DockerSource::failed(const std::string& why) {
         status_.error = why;
         status_.errorAtMs = sdk::wallClockMs();
     }
-    if (news && callbacks_.report) callbacks_.report(true, "the engine cannot be followed (tried again, nothing removed meanwhile): " + why);
+    if (news) report(true, "the engine cannot be followed (tried again, nothing removed meanwhile): " + why);
 }
 
 void DockerSource::watch() {
@@ -125,7 +134,7 @@ void DockerSource::followOnce(bool& listed) {
             status_.reachable = true;
             status_.error.clear();
         }
-        if (back && callbacks_.report) callbacks_.report(false, "the engine answers again; its containers were listed anew");
+        if (back) report(false, "the engine answers again; its containers were listed anew");
         noteListed(std::move(running));
     };
     engine_.followEvents(options_.labels, [this](const ContainerEvent& e) { onEngineEvent(e); }, list);
@@ -221,8 +230,8 @@ bool DockerSource::applyOnce(const std::vector<Container>& state) {
         before = status_.applyError;
         status_.applyError = error;
     }
-    if (callbacks_.report && error.empty() != before.empty())
-        callbacks_.report(!error.empty(), error.empty() ? "its zone is written again" : "its zone could not be written (tried again): " + error);
+    if (error.empty() != before.empty())
+        report(!error.empty(), error.empty() ? "its zone is written again" : "its zone could not be written (tried again): " + error);
     return error.empty();
 }
 

@@ -75,6 +75,7 @@ private:
     void noteListed(std::map<std::string, Container> running);
     bool labelled(const std::map<std::string, std::string>& labels) const;
     void failed(const std::string& why);
+    void report(bool bad, const std::string& what) noexcept; // callbacks_.report, never throwing
     bool sleepFor(std::chrono::milliseconds delay); // false when stopping
 
     Options options_;

@@ -13,6 +13,7 @@
 #include <Poco/JSON/Parser.h>
 
 #include <fstream>
+#include <memory>
 #include <sstream>
 
 using namespace dadns::test;
@@ -55,6 +56,19 @@ Poco::JSON::Object::Ptr dockerStatus(Daemon& d) {
     return nullptr;
 }
 
+// A started dockerd with the test network on subnet (one per case: cases may run side by side)
+// and a daemon following it, stopped before the engine goes.
+struct Following {
+    DockerServer docker;
+    std::unique_ptr<Daemon> daemon;
+    explicit Following(const std::string& subnet) {
+        docker.start();
+        docker.createNetwork(kNetwork, subnet);
+        daemon = std::make_unique<Daemon>(config(docker));
+        daemon->start();
+    }
+};
+
 bool reachable(Daemon& d) {
     auto s = dockerStatus(d);
     return s && s->getValue<bool>("reachable");
@@ -63,11 +77,9 @@ bool reachable(Daemon& d) {
 } // namespace
 
 TEST_CASE("a labelled container's record follows it; an unlabelled one is ignored", "[docker]") {
-    DockerServer docker;
-    docker.start();
-    docker.createNetwork(kNetwork, "10.213.77.0/24");
-    Daemon d(config(docker));
-    d.start();
+    Following f("10.213.77.0/24");
+    DockerServer& docker = f.docker;
+    Daemon& d = *f.daemon;
     REQUIRE(eventually([&] { return reachable(d); }));
 
     auto started = Clock::now();
@@ -101,11 +113,9 @@ TEST_CASE("a labelled container's record follows it; an unlabelled one is ignore
 }
 
 TEST_CASE("the engine killed and restarted: records stay while it is away, and the resync removes what vanished", "[docker]") {
-    DockerServer docker;
-    docker.start();
-    docker.createNetwork(kNetwork, "10.213.78.0/24");
-    Daemon d(config(docker));
-    d.start();
+    Following f("10.213.78.0/24");
+    DockerServer& docker = f.docker;
+    Daemon& d = *f.daemon;
     std::string a = docker.run("app", {{"dadns.hostname", "app"}}, kNetwork);
     std::string b = docker.run("db", {{"dadns.hostname", "db"}}, kNetwork);
     REQUIRE(eventually([&] { return served(d, "app.hosts.example.").size() == 1 && served(d, "db.hosts.example.").size() == 1; }));
@@ -132,11 +142,9 @@ TEST_CASE("the engine killed and restarted: records stay while it is away, and t
 }
 
 TEST_CASE("containers sharing a name all answer for it; names other sources hold are left alone", "[docker]") {
-    DockerServer docker;
-    docker.start();
-    docker.createNetwork(kNetwork, "10.213.79.0/24");
-    Daemon d(config(docker));
-    d.start();
+    Following f("10.213.79.0/24");
+    DockerServer& docker = f.docker;
+    Daemon& d = *f.daemon;
     REQUIRE(eventually([&] { return reachable(d); }));
     // A host registered over the API before any container wants its name.
     REQUIRE(d.call("POST", "/api/v1/hosts", "{\"hostname\":\"laptop\",\"ip\":\"192.0.2.5\"}", "application/json").status == 201);
@@ -168,11 +176,9 @@ TEST_CASE("containers sharing a name all answer for it; names other sources hold
 }
 
 TEST_CASE("most containers going at once is not held as a mass delete", "[docker]") {
-    DockerServer docker;
-    docker.start();
-    docker.createNetwork(kNetwork, "10.213.81.0/24");
-    Daemon d(config(docker)); // zones.safety at its defaults: more than half of 10+ records held
-    d.start();
+    Following f("10.213.81.0/24"); // zones.safety at its defaults: more than half of 10+ records held
+    DockerServer& docker = f.docker;
+    Daemon& d = *f.daemon;
     std::vector<std::string> ids;
     for (int i = 0; i < 5; ++i) ids.push_back(docker.run("svc" + std::to_string(i), {{"dadns.hostname", "svc" + std::to_string(i)}}, kNetwork));
     REQUIRE(eventually([&] { return served(d, "svc4.hosts.example.").size() == 1 && served(d, "svc0.hosts.example.").size() == 1; }));

@@ -2,6 +2,7 @@
 // each connection is answered by a handler given the request's target.
 #pragma once
 
+#include "support/LoadSockets.hpp"
 #include "support/TestSupport.hpp"
 
 #include <sys/socket.h>
@@ -46,15 +47,7 @@ public:
     bool stopping() const { return stopping_; }
 
     // Writes all of data; false once the client has gone.
-    static bool send(int fd, const std::string& data) {
-        size_t done = 0;
-        while (done < data.size()) {
-            ssize_t n = ::send(fd, data.data() + done, data.size() - done, MSG_NOSIGNAL);
-            if (n <= 0) return false;
-            done += static_cast<size_t>(n);
-        }
-        return true;
-    }
+    static bool send(int fd, const std::string& data) { return dadns::test::sendAll(fd, data); }
     static bool answer(int fd, int status, const std::string& body, const std::string& type = "application/json") {
         return send(fd, "HTTP/1.1 " + std::to_string(status) + " X\r\nContent-Type: " + type +
                             "\r\nContent-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body);

@@ -54,13 +54,20 @@ HttpFrontEndOptions options() {
 
 const std::string kStream = "GET /stream HTTP/1.1\r\nHost: x\r\n\r\n";
 
+// A started front end serving StreamingService; stopped when it goes.
+struct StreamingServer {
+    StreamingService service;
+    MetricsRegistry metrics;
+    HttpFrontEnd server{options(), service, metrics};
+    StreamingServer() { server.start(); }
+    ~StreamingServer() { server.stop(); }
+};
+
 } // namespace
 
 TEST_CASE("a streamed answer has no length, closes at its end and arrives as it is made", "[http][stream]") {
-    StreamingService service;
-    MetricsRegistry metrics;
-    HttpFrontEnd server(options(), service, metrics);
-    server.start();
+    StreamingServer fixture;
+    HttpFrontEnd& server = fixture.server;
     RawClient client(server.port());
     client.send(kStream);
     std::string got;
@@ -69,14 +76,12 @@ TEST_CASE("a streamed answer has no length, closes at its end and arrives as it 
     CHECK(got.find("Content-Length") == std::string::npos);
     CHECK(got.find("Connection: close\r\n") != std::string::npos);
     CHECK(got.find("\r\n\r\nstart\nline 1\nline 2\n") != std::string::npos);
-    server.stop();
 }
 
 TEST_CASE("a client that stops reading its stream is closed after the I/O timeout; others are served", "[http][stream]") {
-    StreamingService service;
-    MetricsRegistry metrics;
-    HttpFrontEnd server(options(), service, metrics);
-    server.start();
+    StreamingServer fixture;
+    HttpFrontEnd& server = fixture.server;
+    MetricsRegistry& metrics = fixture.metrics;
     RawClient stalled(server.port(), "", 4096);
     stalled.send(kStream); // and never reads: the socket buffers fill, then nothing moves
     auto counted = [&] { return metrics.renderPrometheus().find("dadns_http_connections_closed_total{reason=\"io_timeout\"} 1") != std::string::npos; };
@@ -92,14 +97,11 @@ TEST_CASE("a client that stops reading its stream is closed after the I/O timeou
     std::string rest;
     CHECK_FALSE(stalled.receiveUntil(rest, "never sent", std::chrono::seconds(20)));
     CHECK(stalled.closedByServer());
-    server.stop();
 }
 
 TEST_CASE("streams end when the server stops accepting", "[http][stream]") {
-    StreamingService service;
-    MetricsRegistry metrics;
-    HttpFrontEnd server(options(), service, metrics);
-    server.start();
+    StreamingServer fixture;
+    HttpFrontEnd& server = fixture.server;
     RawClient client(server.port());
     client.send(kStream);
     std::string got;
@@ -110,5 +112,4 @@ TEST_CASE("streams end when the server stops accepting", "[http][stream]") {
     CHECK_FALSE(client.receiveUntil(rest, "never sent", std::chrono::seconds(10)));
     CHECK(client.closedByServer());
     CHECK(server.unfinished() == 0);
-    server.stop();
 }
