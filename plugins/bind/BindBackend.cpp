@@ -1,17 +1,23 @@
 // The bind backend: each zone is a file <zones_dir>/<zone>.db (zoneFilePath: names too long
 // for one file name get a directory) written atomically (checked with named-checkzone before it
-// goes live), listed in an include file named reads, and named is told in batches
-// (NamedSignaller).
+// goes live), and named is told in batches (NamedSignaller) that zones came, went or changed:
+// by an include file it reads and `reconfig` (zone_membership: include), or by `addzone` /
+// `delzone` (zone_membership: addzone), over named's control channel spoken directly
+// (rndc_conf) or by running rndc (rndc_command). With catalog_zone it also keeps a catalog zone
+// (RFC 9432) of its zones for secondaries.
 //
 // The zone files are the source of truth: at start the instance rebuilds its zone set from
-// them, so an include file lost to a crash is rewritten. apply and remove return once the
-// batch that carries their change has reached named (rndc answered OK); if it did not (rndc
-// failing, named down), they report a retryable error so the daemon retries until named has
-// everything. servedRecords reads back what named serves (AXFR from `server`), or without
-// `server` what the zone file holds.
+// them, so an include file lost to a crash is rewritten, and in addzone mode every zone is
+// offered to named again. apply and remove return once the batch that carries their change has
+// reached named (it answered OK); if it did not (named failing or down), they report a
+// retryable error so the daemon retries until named has everything. servedRecords reads back
+// what named serves (AXFR from `server`), or without `server` what the zone file holds.
+#include "CatalogZone.hpp"
 #include "NamedAxfr.hpp"
+#include "NamedControl.hpp"
 #include "NamedSignaller.hpp"
 #include "ProgramPath.hpp"
+#include "RndcChannel.hpp"
 #include "ServerAddress.hpp"
 #include "ZoneChecker.hpp"
 #include "ZoneFileReader.hpp"
@@ -19,7 +25,10 @@
 
 #include <dadns/sdk.hpp>
 
+#include <algorithm>
 #include <atomic>
+#include <cctype>
+#include <ctime>
 #include <cerrno>
 #include <cstring>
 #include <memory>
@@ -37,6 +46,8 @@ using namespace dadns::sdk;
 constexpr uint32_t kDefaultParallel = 512;
 // A transfer from named: connecting, and each wait for its next message.
 constexpr std::chrono::seconds kTransferTimeout(5);
+// named's control channel: connecting, and each wait for an answer (an addzone loads the zone).
+constexpr std::chrono::seconds kControlTimeout(60);
 
 std::string absolutePath(const std::string& path) {
     if (!path.empty() && path[0] == '/') return path;
@@ -55,22 +66,50 @@ void makeDirectories(const std::string& dir) {
     }
 }
 
+// A catalog's name as the settings give it ("catalog.example." or without the dot); "" when not set.
+std::string catalogName(const Settings& c, const std::string& key) {
+    if (!c.has(key)) return "";
+    std::string name = c.text(key);
+    if (!name.empty() && name.back() == '.') name.pop_back();
+    for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    if (!safeZoneName(name)) throw PermanentError(key + ": '" + c.text(key) + "' is not a zone name");
+    return name;
+}
+
+// Paths go into named's configuration text inside quotes.
+void checkQuotable(const std::string& what, const std::string& path) {
+    if (path.find_first_of("\"\\\n;{}") != std::string::npos)
+        throw PermanentError(what + ": '" + path + "' holds a character named's configuration cannot quote");
+}
+
 class BindBackend final : public Backend {
 public:
     static SettingsSpec settings() {
         SettingsSpec s;
         s.text("zones_dir", "directory the zone files are written to").required();
         s.text("named_conf", "include file listing the zones, for named.conf (default: <zones_dir>/dadns.zones.conf)");
+        s.text("zone_membership", "how named learns which zones exist: include (the include file and reconfig) or addzone "
+                                  "(addzone/delzone; named needs allow-new-zones yes, and rndc_conf)")
+            .oneOf({"include", "addzone"})
+            .byDefault("include");
         s.mode("file_mode", "permission bits of the zone files").byDefault(0644).range(0, 0777);
         s.flag("checkzone", "check each zone file with named-checkconf -z before it goes live (default: when installed)");
         s.integer("check_batch_ms", "how long a zone check waits to batch other zones with it").byDefault(20).range(0, 10000);
-        s.command("rndc_command", "the rndc command that signals named, e.g. \"rndc -c /etc/bind/rndc.conf\"; empty: do not signal");
+        s.text("rndc_conf", "rndc.conf or rndc.key: named's control channel (server, port, key as rndc reads them), "
+                            "spoken directly, one connection for all commands");
+        s.text("rndc_server", "HOST:PORT of named's control channel, in place of the one rndc_conf names (default 127.0.0.1:953)")
+            .check(serverAddressProblem);
+        s.command("rndc_command", "an rndc command run per signal instead of rndc_conf, e.g. \"rndc -c /etc/bind/rndc.conf\"; "
+                                  "neither: do not signal");
         s.integer("reload_batch_ms", "how long a batch of signals to named waits for applies still on their way (it goes at once when none is)")
             .byDefault(200)
             .range(0, 600000);
         s.text("server", "named's DNS address, HOST:PORT (e.g. 127.0.0.1:53): what it serves is read back by AXFR; "
                          "default: the zone files are read back instead")
             .check(serverAddressProblem);
+        s.text("catalog_zone", "name of a catalog zone (RFC 9432) listing this backend's zones, for secondaries; default: none");
+        s.text("catalog_previous", "a catalog_zone published before under another name: kept, every member marked as moved (coo) "
+                                   "to catalog_zone, until secondaries have moved");
         return s;
     }
 
@@ -79,12 +118,15 @@ public:
         zonesDir_ = absolutePath(c.text("zones_dir"));
         while (zonesDir_.size() > 1 && zonesDir_.back() == '/') zonesDir_.pop_back();
         includePath_ = absolutePath(c.has("named_conf") ? c.text("named_conf") : zonesDir_ + "/dadns.zones.conf");
+        checkQuotable("zones_dir", zonesDir_);
+        addZone_ = c.text("zone_membership") == "addzone";
         fileMode_ = c.mode("file_mode");
         // Applies mostly wait on the batched zone check and on their signal batch, which holds at
         // most this many zones: each reconfig costs named time for all its zones, so a burst of new
         // zones needs batches of hundreds, not dozens.
         parallel_ = c.parallel(kDefaultParallel);
         if (c.has("server")) axfr_ = std::make_unique<NamedAxfr>(parseServerAddress(c.text("server")), kTransferTimeout);
+        readCatalogSettings(c);
         std::string checker = findProgram("named-checkconf");
         bool check = c.has("checkzone") ? c.flag("checkzone") : !checker.empty();
         if (check && checker.empty()) throw PermanentError(ctx.name + ": checkzone: is on but named-checkconf is not installed");
@@ -98,16 +140,14 @@ public:
         if (slash != std::string::npos) leftovers += removeLeftovers(includePath_.substr(0, slash), includePath_.substr(slash + 1));
         if (leftovers) host().info("bind: removed " + std::to_string(leftovers) + " temporary file(s) left by writes a crash cut short");
         zones_ = zonesOnDisk(zonesDir_);
-        bool includeCurrent = readInclude(includePath_) == zones_;
-        std::chrono::milliseconds batch(c.integer("reload_batch_ms"));
-        signalTimeout_ = NamedSignaller::kRndcTimeout + batch + std::chrono::seconds(10); // a batch's reconfig, its window, slack
-        signaller_ = std::make_unique<NamedSignaller>(
-            c.list("rndc_command"), batch,
-            [this] { writeInclude(); },
-            [this](const std::string& zone) { return holds(zone); },
-            [this](const std::string& line) { host().warn(line); });
-        if (!includeCurrent) signaller_->zoneAdded(""); // rewrite the include, reconfig named
-        host().info("bind: " + std::to_string(zones_.size()) + " zone(s) in " + zonesDir_ + ", include " + includePath_ +
+        for (const auto& catalog : catalogs_) zones_.erase(catalog);
+        std::set<std::string> included = readInclude(includePath_);
+        if (addZone_) staticZones_ = included;
+        startSignaller(c, included != includeWanted());
+        host().info("bind: " + std::to_string(zones_.size()) + " zone(s) in " + zonesDir_ +
+                    (addZone_ ? ", added to named with addzone (" + std::to_string(staticZones_.size()) + " static in " : ", include ") +
+                    includePath_ + (addZone_ ? ")" : "") + (channel_ ? ", control channel " + channel_->endpoint().text() : "") +
+                    (catalog_.empty() ? "" : ", catalog " + catalog_) +
                     (checker_ ? ", files checked by named-checkconf -z before they go live" : "") +
                     (axfr_ ? ", served records read from named at " + axfr_->server().text() : ""));
     }
@@ -136,7 +176,7 @@ public:
         {
             NamedSignaller::Coming coming(*signaller_);
             bool removed = removeZone(zone);
-            // Removed before, but that removal's reconfig failed: this retry waits for the next one.
+            // Removed before, but that removal's signal failed: this retry waits for the one owed.
             ticket = removed ? signaller_->zoneRemoved(zone) : signaller_->removalPending(zone);
         }
         std::string error = signaller_->waitSignalled(ticket, signalTimeout_);
@@ -149,8 +189,15 @@ public:
     }
 
     std::vector<std::string> listZones() override {
-        signaller_->waitIdle(std::chrono::seconds(5)); // the include reflects every apply so far
-        auto zones = readInclude(includePath_);
+        signaller_->waitIdle(std::chrono::seconds(5)); // the lists reflect every apply so far
+        std::set<std::string> zones;
+        if (addZone_) {
+            std::lock_guard<std::mutex> lock(mutex_);
+            zones = zones_;
+        } else {
+            zones = readInclude(includePath_);
+            for (const auto& catalog : catalogs_) zones.erase(catalog);
+        }
         return {zones.begin(), zones.end()};
     }
 
@@ -177,9 +224,108 @@ public:
 private:
     std::string file(const std::string& zone) const { return zoneFilePath(zonesDir_, zone); }
 
+    void readCatalogSettings(const Settings& c) {
+        catalog_ = catalogName(c, "catalog_zone");
+        previousCatalog_ = catalogName(c, "catalog_previous");
+        if (!previousCatalog_.empty() && catalog_.empty()) throw PermanentError("catalog_previous: needs catalog_zone, the catalog its zones moved to");
+        if (!previousCatalog_.empty() && previousCatalog_ == catalog_) throw PermanentError("catalog_previous: is catalog_zone itself");
+        for (const auto& name : {catalog_, previousCatalog_})
+            if (!name.empty()) catalogs_.insert(name);
+        uint32_t last = 0;
+        for (const auto& name : catalogs_) last = std::max(last, readCatalogSerial(file(name)));
+        catalogSerial_ = last;
+    }
+
+    // The control (channel, process or none), then the signaller; asks for the lists to be
+    // written when the include is not what it should be or a catalog is kept.
+    void startSignaller(const Settings& c, bool includeStale) {
+        NamedSignaller::Options options;
+        std::vector<std::string> command = c.list("rndc_command");
+        if (c.has("rndc_conf") && !command.empty()) throw PermanentError("rndc_conf and rndc_command: set one, not both");
+        if (c.has("rndc_conf")) {
+            RndcEndpoint endpoint;
+            try {
+                endpoint = readRndcConfig(absolutePath(c.text("rndc_conf")));
+            } catch (const std::exception& e) {
+                throw PermanentError(std::string("rndc_conf: ") + e.what());
+            }
+            if (c.has("rndc_server")) {
+                ServerAddress server = parseServerAddress(c.text("rndc_server"));
+                endpoint.host = server.host;
+                endpoint.port = server.port;
+            }
+            channel_ = std::make_unique<RndcChannel>(endpoint, kControlTimeout);
+            options.control = channelControl(*channel_);
+            options.commandsAreCheap = true;
+        } else if (!command.empty()) {
+            options.control = processControl(command);
+        }
+        if (addZone_ && !channel_)
+            throw PermanentError("zone_membership: addzone needs rndc_conf (named's control channel; rndc_command would run a process per zone)");
+        options.membership = addZone_ ? NamedSignaller::Membership::AddZone : NamedSignaller::Membership::Include;
+        options.batch = std::chrono::milliseconds(c.integer("reload_batch_ms"));
+        signalTimeout_ = kControlTimeout * 2 + options.batch + std::chrono::seconds(10); // a batch's slowest commands, its window, slack
+        NamedSignaller::Zones zones;
+        zones.writeLists = [this](const std::set<std::string>& notInNamed) { return writeLists(notInNamed); };
+        zones.wanted = [this](const std::string& zone) { return holds(zone) || catalogs_.count(zone) != 0; };
+        zones.addzoneConfig = [this](const std::string& zone) { return "{ type primary; file \"" + file(zone) + "\"; };"; };
+        zones.all = [this] { return namedZones(); };
+        zones.log = [this](const std::string& line) { host().warn("bind: " + line); };
+        signaller_ = std::make_unique<NamedSignaller>(options, zones);
+        if (includeStale || !catalogs_.empty()) signaller_->listsChanged(includeStale); // rewrite; reconfig named when stale
+    }
+
     bool holds(const std::string& zone) {
         std::lock_guard<std::mutex> lock(mutex_);
         return zones_.count(zone) != 0;
+    }
+
+    // Every zone named should hold: the backend's and its catalogs.
+    std::vector<std::string> namedZones() {
+        std::lock_guard<std::mutex> lock(mutex_);
+        std::vector<std::string> all(catalogs_.begin(), catalogs_.end());
+        all.insert(all.end(), zones_.begin(), zones_.end());
+        return all;
+    }
+
+    // What the include should list: every zone (include mode), or the static zones not yet
+    // removed (addzone mode: it only shrinks).
+    std::set<std::string> includeWanted() {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (!addZone_) {
+            std::set<std::string> all = zones_;
+            all.insert(catalogs_.begin(), catalogs_.end());
+            return all;
+        }
+        std::set<std::string> kept;
+        for (const auto& zone : staticZones_)
+            if (zones_.count(zone) || catalogs_.count(zone)) kept.insert(zone);
+        staticZones_ = kept;
+        return kept;
+    }
+
+    // Writes the include (when it changed) and the catalogs; returns the catalogs, for named to
+    // reload. notInNamed: zones named does not hold yet, left out of the catalogs so that no
+    // secondary asks for a zone before named serves it.
+    std::vector<std::string> writeLists(const std::set<std::string>& notInNamed) {
+        std::set<std::string> include = includeWanted();
+        if (include != includeWritten_ || !includeWrittenOnce_) {
+            sdk::writeFileAtomically(includePath_, renderInclude(include, zonesDir_), 0644);
+            includeWritten_ = include;
+            includeWrittenOnce_ = true;
+        }
+        if (catalog_.empty()) return {};
+        std::set<std::string> members;
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            members = zones_;
+        }
+        for (const auto& zone : notInNamed) members.erase(zone);
+        catalogSerial_ = nextCatalogSerial(catalogSerial_, std::time(nullptr));
+        sdk::writeFileAtomically(file(catalog_), renderCatalog(catalog_, catalogSerial_, members), 0644);
+        if (!previousCatalog_.empty())
+            sdk::writeFileAtomically(file(previousCatalog_), renderCatalog(previousCatalog_, catalogSerial_, members, catalog_), 0644);
+        return {catalogs_.begin(), catalogs_.end()};
     }
 
     // Writes the zone's file (checked first when a checker is on); true when the zone is new.
@@ -205,27 +351,27 @@ private:
         return zones_.erase(zone) > 0;
     }
 
-    static void checkName(const std::string& zone) {
+    void checkName(const std::string& zone) const {
         if (!safeZoneName(zone)) throw PermanentError("bind: refusing unsafe zone name '" + zone + "'");
-    }
-
-    void writeInclude() {
-        std::set<std::string> zones;
-        {
-            std::lock_guard<std::mutex> lock(mutex_);
-            zones = zones_;
-        }
-        sdk::writeFileAtomically(includePath_, renderInclude(zones, zonesDir_), 0644);
+        if (catalogs_.count(zone)) throw PermanentError("bind: '" + zone + "' is this backend's catalog zone");
     }
 
     std::string zonesDir_, includePath_;
+    bool addZone_ = false;
     unsigned fileMode_ = 0644;
     uint32_t parallel_ = kDefaultParallel;
     std::chrono::milliseconds signalTimeout_{0};
     std::unique_ptr<NamedAxfr> axfr_;
     std::atomic<bool> warnedRefused_{false};
+    std::string catalog_, previousCatalog_;
+    std::set<std::string> catalogs_;  // both, when set; never a zone of the backend
+    uint32_t catalogSerial_ = 0;      // the signaller's thread only, once started
+    std::set<std::string> includeWritten_; // the signaller's thread only
+    bool includeWrittenOnce_ = false;
     std::mutex mutex_;
     std::set<std::string> zones_;
+    std::set<std::string> staticZones_; // addzone mode: zones named has from the include (under mutex_)
+    std::unique_ptr<RndcChannel> channel_;
     std::unique_ptr<NamedSignaller> signaller_;
     std::unique_ptr<ZoneChecker> checker_;
 };

@@ -1,24 +1,28 @@
 #include "NamedSignaller.hpp"
 
-#include <dadns/sdk/process.hpp>
-
 #include <algorithm>
 
 namespace dadns::bind {
 
 namespace {
 using Clock = std::chrono::steady_clock;
-constexpr size_t kReloadAllAbove = 64; // more changed zones than this: one `rndc reload`
+constexpr size_t kReloadAllAbove = 64;    // processes only: more changed zones than this, one `rndc reload`
+constexpr size_t kOffersPerBatch = 1000;  // a reconcile's slice: new changes wait behind at most this many round trips
+
+// "boot time: ..." from `status` output; "" when absent.
+std::string bootTimeOf(const std::string& status) {
+    auto at = status.find("boot time:");
+    if (at == std::string::npos) return "";
+    return status.substr(at, status.find('\n', at) - at);
+}
 } // namespace
 
-NamedSignaller::NamedSignaller(std::vector<std::string> rndc, std::chrono::milliseconds batch, std::function<void()> writeInclude,
-                               std::function<bool(const std::string&)> wanted, std::function<void(const std::string&)> log)
-    : rndc_(std::move(rndc)), batch_(batch), writeInclude_(std::move(writeInclude)), wanted_(std::move(wanted)), log_(std::move(log)) {
+NamedSignaller::NamedSignaller(Options options, Zones zones) : options_(std::move(options)), zones_(std::move(zones)) {
     thread_ = std::thread([this] { loop(); });
 }
 
 NamedSignaller::~NamedSignaller() {
-    waitIdle(std::chrono::seconds(5)); // let the last include write and signal go out
+    waitIdle(std::chrono::seconds(5)); // let the last lists and signals go out
     {
         std::lock_guard<std::mutex> lock(mutex_);
         stopping_ = true;
@@ -29,7 +33,7 @@ NamedSignaller::~NamedSignaller() {
 
 NamedSignaller::Ticket NamedSignaller::enqueue(const std::string& zone) {
     wake_.notify_all();
-    if (rndc_.empty()) return nullptr; // nothing to wait for: named is not signalled
+    if (!options_.control) return nullptr; // nothing to wait for: named is not signalled
     auto ticket = std::make_shared<Signal>();
     ticket->zone = zone;
     tickets_.push_back(ticket);
@@ -38,23 +42,44 @@ NamedSignaller::Ticket NamedSignaller::enqueue(const std::string& zone) {
 
 NamedSignaller::Ticket NamedSignaller::zoneAdded(const std::string& zone) {
     std::lock_guard<std::mutex> lock(mutex_);
-    includeDirty_ = reconfig_ = true;
-    if (removed_.count(zone)) reloads_.insert(zone); // named may still hold its old content
+    listsDirty_ = true;
+    if (options_.membership == Membership::Include) {
+        reconfig_ = true;
+        if (removed_.count(zone)) reloads_.insert(zone); // named may still hold its old content
+    } else if (deletes_.erase(zone)) {
+        reloads_.insert(zone); // its delzone never went out: named holds the old content
+    } else {
+        adds_.insert(zone);
+    }
     return enqueue(zone);
 }
 
 NamedSignaller::Ticket NamedSignaller::zoneRemoved(const std::string& zone) {
     std::lock_guard<std::mutex> lock(mutex_);
-    includeDirty_ = reconfig_ = true;
-    removed_.insert(zone);
+    listsDirty_ = true;
     reloads_.erase(zone);
+    if (options_.membership == Membership::Include) {
+        reconfig_ = true;
+        removed_.insert(zone);
+    } else {
+        adds_.erase(zone);
+        deletes_.insert(zone);
+    }
     return enqueue(zone);
 }
 
 NamedSignaller::Ticket NamedSignaller::zoneChanged(const std::string& zone) {
     std::lock_guard<std::mutex> lock(mutex_);
-    reloads_.insert(zone); // after the batch's reconfig, if any: a zone added meanwhile is known by then
+    // After the batch's reconfig or addzone, if any: a zone added meanwhile is known by then.
+    if (!adds_.count(zone)) reloads_.insert(zone);
     return enqueue(zone);
+}
+
+void NamedSignaller::listsChanged(bool reconfig) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    listsDirty_ = true;
+    reconfig_ = reconfig_ || (reconfig && options_.membership == Membership::Include);
+    wake_.notify_all();
 }
 
 void NamedSignaller::changeComing() {
@@ -69,9 +94,10 @@ void NamedSignaller::changeArrived() {
 }
 
 NamedSignaller::Ticket NamedSignaller::removalPending(const std::string& zone) {
+    if (options_.membership == Membership::AddZone) return zoneRemoved(zone);
     std::lock_guard<std::mutex> lock(mutex_);
     if (!removed_.count(zone)) return nullptr;
-    includeDirty_ = reconfig_ = true; // owed already unless a batch carries it now: asking twice costs one reconfig
+    listsDirty_ = reconfig_ = true; // owed already unless a batch carries it now: asking twice costs one reconfig
     return enqueue(zone);
 }
 
@@ -79,7 +105,7 @@ std::string NamedSignaller::waitSignalled(const Ticket& ticket, std::chrono::mil
     if (!ticket) return "";
     std::unique_lock<std::mutex> lock(mutex_);
     if (!wake_.wait_for(lock, timeout, [&] { return ticket->done; }))
-        return "rndc did not finish within " + std::to_string(std::chrono::duration_cast<std::chrono::seconds>(timeout).count()) + " s";
+        return "named was not told within " + std::to_string(std::chrono::duration_cast<std::chrono::seconds>(timeout).count()) + " s";
     return ticket->error;
 }
 
@@ -93,120 +119,225 @@ bool NamedSignaller::waitIdle(std::chrono::milliseconds timeout) {
     return wake_.wait_for(lock, timeout, [&] { return !busy_ && !hasWork(); });
 }
 
-bool NamedSignaller::rndc(const std::vector<std::string>& args, std::string& error) {
-    std::vector<std::string> argv = rndc_;
-    argv.insert(argv.end(), args.begin(), args.end());
-    sdk::ProcessOptions options;
-    options.timeout = kRndcTimeout;
-    sdk::ProcessResult r = sdk::runProcess(argv, options);
-    if (r.succeeded()) return true;
-    std::string out = r.output;
-    out.erase(std::remove(out.begin(), out.end(), '\n'), out.end());
-    error = "rndc " + args.front() + " failed (" + r.describe() + "): " + out;
-    return false;
+size_t NamedSignaller::reconcilePending() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return offers_.size();
 }
 
-std::map<std::string, std::string> NamedSignaller::reload(const std::set<std::string>& zones, bool& namedLacksZone) {
-    std::map<std::string, std::string> failed;
-    if (zones.size() > kReloadAllAbove) {
-        std::string why;
-        if (!rndc({"reload"}, why))
-            for (const auto& zone : zones) failed[zone] = why;
-        return failed;
-    }
-    for (const auto& zone : zones) { // one zone's failure does not hold back the others
-        std::string why;
-        if (rndc({"reload", zone}, why)) continue;
-        if (why.find("no matching zone") != std::string::npos || why.find("not found") != std::string::npos) namedLacksZone = true;
-        failed[zone] = why;
-    }
-    return failed;
+bool NamedSignaller::hasWork() const {
+    return listsDirty_ || reconfig_ || reconcile_ || !adds_.empty() || !deletes_.empty() || !reloads_.empty() || !offers_.empty() ||
+           !tickets_.empty();
 }
 
 NamedSignaller::Batch NamedSignaller::takeBatch() {
     Batch batch;
-    batch.include = includeDirty_;
+    batch.lists = listsDirty_;
     batch.reconfig = reconfig_;
+    batch.adds.swap(adds_);
+    batch.deletes.swap(deletes_);
     batch.reloads.swap(reloads_);
     batch.removedBefore = removed_;
     batch.tickets.swap(tickets_);
-    includeDirty_ = reconfig_ = false;
+    size_t offers = std::min(offers_.size(), kOffersPerBatch);
+    batch.offers.assign(offers_.begin(), offers_.begin() + static_cast<std::ptrdiff_t>(offers));
+    offers_.erase(offers_.begin(), offers_.begin() + static_cast<std::ptrdiff_t>(offers));
+    listsDirty_ = reconfig_ = false;
     busy_ = true;
     return batch;
 }
 
-NamedSignaller::Outcome NamedSignaller::send(const Batch& batch) {
-    Outcome outcome;
-    if (batch.include) {
-        try {
-            writeInclude_();
-        } catch (const std::exception& e) {
-            outcome.error = std::string("cannot write the include file: ") + e.what();
-            outcome.includeFailed = true;
+// AddZone: delzone, addzone and a reconcile's offers go first, so the lists written next (a
+// catalog) name only zones named has. Include: the lists, then one reconfig.
+void NamedSignaller::sendMembership(const Batch& batch, std::set<std::string>& reloads, Outcome& outcome) {
+    bool addZone = options_.membership == Membership::AddZone && options_.control;
+    if (addZone) {
+        for (const auto& zone : batch.deletes) {
+            ControlAnswer answer = run({"delzone", zone});
+            if (answer.ok() || answerSaysNoSuchZone(answer)) continue;
+            outcome.failed[zone] = answer.error;
+            if (!zones_.wanted(zone)) outcome.retryDeletes.insert(zone);
+        }
+        for (const auto& zone : batch.adds) {
+            ControlAnswer answer = run({"addzone", zone, zones_.addzoneConfig(zone)});
+            if (answer.ok()) continue;
+            if (answerSaysZoneExists(answer)) { // an earlier add whose answer was lost, or a static zone: load the file written since
+                reloads.insert(zone);
+                continue;
+            }
+            outcome.failed[zone] = answer.error;
+            if (zones_.wanted(zone)) outcome.retryAdds.insert(zone);
+        }
+        for (size_t i = 0; i < batch.offers.size(); ++i) {
+            const std::string& zone = batch.offers[i];
+            ControlAnswer answer = run({"addzone", zone, zones_.addzoneConfig(zone)});
+            if (answer.ok() || answerSaysZoneExists(answer)) continue;
+            if (outcome.error.empty()) outcome.error = "reconcile: " + answer.error;
+            if (answer.status == ControlAnswer::Status::Unreachable) { // no use offering the rest now
+                outcome.retryOffers.insert(batch.offers.begin() + static_cast<std::ptrdiff_t>(i), batch.offers.end());
+                break;
+            }
+            if (zones_.wanted(zone)) outcome.retryOffers.insert(zone);
         }
     }
-    outcome.reconfigDone = !batch.reconfig || rndc_.empty() || (outcome.error.empty() && rndc({"reconfig"}, outcome.error));
-    outcome.failedAll = !outcome.error.empty();
-    if (rndc_.empty()) return outcome;
-    if (outcome.failedAll) {
-        for (const auto& zone : batch.reloads) outcome.failedReloads[zone] = outcome.error;
-    } else {
-        outcome.failedReloads = reload(batch.reloads, outcome.namedLacksZone);
-        if (!outcome.failedReloads.empty()) outcome.error = outcome.failedReloads.begin()->second;
+    if (batch.lists) {
+        std::set<std::string> notInNamed = outcome.retryAdds;
+        if (addZone) {
+            std::lock_guard<std::mutex> lock(mutex_);
+            notInNamed.insert(adds_.begin(), adds_.end());
+        }
+        try {
+            for (auto& zone : zones_.writeLists(notInNamed)) reloads.insert(zone);
+        } catch (const std::exception& e) {
+            outcome.error = std::string("cannot write the zone lists: ") + e.what();
+            outcome.listsFailed = true;
+        }
     }
+    if (addZone || !options_.control) return;
+    std::string error;
+    if (batch.reconfig && outcome.error.empty()) {
+        ControlAnswer answer = run({"reconfig"});
+        outcome.reconfigDone = answer.ok();
+        error = answer.error;
+    } else {
+        outcome.reconfigDone = !batch.reconfig;
+    }
+    if (outcome.error.empty()) outcome.error = error;
+    outcome.failedAll = !outcome.error.empty();
+}
+
+void NamedSignaller::sendReloads(const std::set<std::string>& zones, Outcome& outcome) {
+    auto fail = [&](const std::string& zone, const std::string& why) {
+        outcome.failed[zone] = why;
+        if (zones_.wanted(zone)) outcome.retryReloads.insert(zone); // a zone removed since is not retried
+    };
+    if (!options_.commandsAreCheap && zones.size() > kReloadAllAbove) {
+        ControlAnswer answer = run({"reload"});
+        if (!answer.ok())
+            for (const auto& zone : zones) fail(zone, answer.error);
+        return;
+    }
+    for (const auto& zone : zones) { // one zone's failure does not hold back the others
+        ControlAnswer answer = run({"reload", zone});
+        if (answer.ok()) continue;
+        if (!answerSaysNoSuchZone(answer)) {
+            fail(zone, answer.error);
+        } else if (options_.membership == Membership::Include) {
+            outcome.namedLacksZone = true; // named restarted with an older include, or a reconfig was lost
+            fail(zone, answer.error);
+        } else {
+            outcome.failed[zone] = answer.error; // named lost it (restarted without its added zones): add it again
+            if (zones_.wanted(zone)) outcome.retryAdds.insert(zone);
+        }
+    }
+}
+
+NamedSignaller::Outcome NamedSignaller::send(const Batch& batch) {
+    Outcome outcome;
+    std::set<std::string> reloads = batch.reloads;
+    sendMembership(batch, reloads, outcome);
+    if (!options_.control) return outcome;
+    if (outcome.failedAll) {
+        for (const auto& zone : reloads) {
+            outcome.failed[zone] = outcome.error;
+            if (zones_.wanted(zone)) outcome.retryReloads.insert(zone);
+        }
+    } else {
+        sendReloads(reloads, outcome);
+    }
+    if (outcome.error.empty() && !outcome.failed.empty()) outcome.error = outcome.failed.begin()->second;
     return outcome;
 }
 
 // With the lock held: answers the batch's tickets and keeps what failed for a retry. Returns
 // whether anything is retried.
-bool NamedSignaller::settle(const Batch& batch, const Outcome& outcome, const std::set<std::string>& retryReloads,
-                            std::chrono::milliseconds& backoff) {
+bool NamedSignaller::settle(const Batch& batch, const Outcome& outcome, std::chrono::milliseconds& backoff) {
     busy_ = false;
     if (batch.reconfig && outcome.reconfigDone)
         for (const auto& zone : batch.removedBefore) removed_.erase(zone); // named has dropped them, or they were reloaded
     for (const auto& ticket : batch.tickets) {
-        auto failed = outcome.failedReloads.find(ticket->zone);
-        ticket->error = outcome.failedAll ? outcome.error : failed != outcome.failedReloads.end() ? failed->second : "";
+        auto failed = outcome.failed.find(ticket->zone);
+        ticket->error = outcome.failedAll ? outcome.error : failed != outcome.failed.end() ? failed->second : "";
         ticket->done = true;
     }
-    bool retry = outcome.includeFailed || !outcome.reconfigDone || outcome.namedLacksZone || !retryReloads.empty();
-    if (!outcome.error.empty() && !retry) log_(outcome.error + " (the zone was removed since; not retried)");
+    bool retry = outcome.listsFailed || !outcome.reconfigDone || outcome.namedLacksZone || !outcome.retryReloads.empty() ||
+                 !outcome.retryAdds.empty() || !outcome.retryDeletes.empty() || !outcome.retryOffers.empty();
+    if (!outcome.error.empty() && !retry) zones_.log(outcome.error + " (the zone was removed since; not retried)");
     if (!retry) {
         backoff = std::chrono::milliseconds(0);
         lastError_.clear();
         return false;
     }
-    // Keep what did not go out; try again after a growing delay. A zone named does not know
-    // (it restarted with an older include, a reconfig was lost) needs a reconfig.
-    includeDirty_ = includeDirty_ || outcome.includeFailed;
+    // Keep what did not go out (unless a newer change of the zone decides it); try again after a
+    // growing delay. A zone named does not know in Include mode needs a reconfig.
+    listsDirty_ = listsDirty_ || outcome.listsFailed;
     reconfig_ = reconfig_ || !outcome.reconfigDone || outcome.namedLacksZone;
-    reloads_.insert(retryReloads.begin(), retryReloads.end());
+    reloads_.insert(outcome.retryReloads.begin(), outcome.retryReloads.end());
+    for (const auto& zone : outcome.retryAdds)
+        if (!deletes_.count(zone)) adds_.insert(zone);
+    for (const auto& zone : outcome.retryDeletes)
+        if (!adds_.count(zone) && !reloads_.count(zone)) deletes_.insert(zone);
+    offers_.insert(offers_.begin(), outcome.retryOffers.begin(), outcome.retryOffers.end());
     backoff = std::min<std::chrono::milliseconds>(std::max<std::chrono::milliseconds>(backoff * 2, std::chrono::milliseconds(250)),
                                                   std::chrono::seconds(10));
-    if (outcome.error != lastError_) log_(outcome.error);
+    if (outcome.error != lastError_) zones_.log(outcome.error);
     lastError_ = outcome.error;
     return true;
+}
+
+// AddZone, with the lock held (released while named answers): asks named's boot time; a new one
+// (named restarted, or the first answer since dadns started) starts a reconcile. A named that
+// does not answer shows in lastError even while nothing changes.
+void NamedSignaller::checkNamed(std::unique_lock<std::mutex>& lock) {
+    lock.unlock();
+    ControlAnswer answer = run({"status"});
+    lock.lock();
+    if (!answer.ok()) {
+        if (answer.error != lastError_) zones_.log("cannot ask named for its status: " + answer.error);
+        lastError_ = answer.error;
+        return;
+    }
+    if (!hasWork()) lastError_.clear();
+    std::string boot = bootTimeOf(answer.text);
+    if (boot == namedBoot_) return;
+    if (!namedBoot_.empty()) zones_.log("named restarted (" + boot + "): offering it every zone again");
+    namedBoot_ = boot;
+    reconcile_ = true;
 }
 
 void NamedSignaller::loop() {
     std::unique_lock<std::mutex> lock(mutex_);
     std::chrono::milliseconds backoff(0);
-    Clock::time_point lastBatch;
+    Clock::time_point lastBatch, nextCheck = Clock::now();
+    bool checks = options_.membership == Membership::AddZone && options_.control;
     while (true) {
-        wake_.wait(lock, [&] { return stopping_ || hasWork(); });
-        if (stopping_ && !hasWork()) break;
+        if (checks) wake_.wait_until(lock, nextCheck, [&] { return stopping_ || hasWork(); });
+        else wake_.wait(lock, [&] { return stopping_ || hasWork(); });
+        if (stopping_) { // a reconcile is not finished on the way out: the next start runs one
+            reconcile_ = false;
+            offers_.clear();
+            if (!hasWork()) break;
+        }
+        if (checks && Clock::now() >= nextCheck) {
+            checkNamed(lock);
+            nextCheck = Clock::now() + options_.checkInterval;
+            continue;
+        }
+        if (reconcile_) {
+            reconcile_ = false;
+            lock.unlock();
+            std::vector<std::string> all = zones_.all();
+            lock.lock();
+            offers_.assign(all.begin(), all.end());
+        }
         // Gather what is still on its way, up to the window; a retry waits out its delay.
         if (backoff.count() > 0) wake_.wait_until(lock, lastBatch + backoff, [&] { return stopping_; });
-        else wake_.wait_for(lock, batch_, [&] { return stopping_ || coming_ == 0; });
+        else wake_.wait_for(lock, options_.batch, [&] { return stopping_ || coming_ == 0; });
         Batch batch = takeBatch();
         lock.unlock();
         Outcome outcome = send(batch);
-        std::set<std::string> retryReloads;
-        for (const auto& [zone, why] : outcome.failedReloads)
-            if (wanted_(zone)) retryReloads.insert(zone); // a zone removed since is not retried
         lock.lock();
         lastBatch = Clock::now();
-        bool retry = settle(batch, outcome, retryReloads, backoff);
+        bool retry = settle(batch, outcome, backoff);
         wake_.notify_all();
         if (stopping_ && retry) break; // do not retry forever on the way out
     }

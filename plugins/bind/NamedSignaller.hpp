@@ -1,7 +1,15 @@
-// Tells named about changes in batches, from one background thread: it writes the include file
-// (when zones were added or removed), runs one `rndc reconfig` for added/removed zones and
-// `rndc reload <zone>` for changed ones (one `rndc reload` when many changed). A failed signal
-// stays pending and is retried, as long as the zone is still wanted.
+// Tells named about changes in batches, from one background thread, in one of two ways of
+// keeping named's zone list (Membership):
+// - Include: the include file lists every zone; one `reconfig` per batch loads added zones and
+//   drops removed ones. named pauses all queries for a reconfig, for time that grows with the
+//   zones it holds: right for thousands of zones, not for a hundred thousand.
+// - AddZone: `addzone` / `delzone` per zone (named runs with allow-new-zones and keeps them
+//   across its restarts); a pause per zone, not per reconfig. The include file only shrinks:
+//   zones it listed before stay named's static zones until they are removed, so a zone is
+//   never both static and added.
+// Changed zones get `reload <zone>` (one `reload` of everything when many changed and each
+// command costs a process). A failed signal stays pending and is retried, as long as the zone
+// is still wanted.
 //
 // Batches: a batch gathers for up to `batch`, but goes at once when no change is still on its
 // way (changeComing: an apply being checked or written). Applies wait for their batch, so
@@ -9,16 +17,24 @@
 // stall them. So an idle change costs no wait, and concurrent applies share one batch.
 //
 // Each change returns a ticket; waitSignalled(ticket) blocks until the batch that carried it is
-// done: "" when named took it (rndc answered OK), else why not. apply and remove return only
-// then, so "applied" means named has been told.
+// done: "" when named took it, else why not. apply and remove return only then, so "applied"
+// means named has been told.
 //
-// A reconfig loads zones named does not have, and leaves the ones it has alone: a zone removed
-// and added again before named dropped it would keep its old content. So an added zone whose
-// removal has not yet been through a reconfig is reloaded too.
+// Include mode: a reconfig loads zones named does not have, and leaves the ones it has alone: a
+// zone removed and added again before named dropped it would keep its old content. So an added
+// zone whose removal has not yet been through a reconfig is reloaded too.
+//
+// AddZone mode reconciles: whenever named is found to have (re)started (its boot time, read by
+// `status` every checkInterval while idle, differs from the last seen; also at the first
+// check), every wanted zone is offered again with `addzone` (one named already has answers
+// "exists", which costs it no pause), in slices between the batches of new changes.
 #pragma once
+
+#include "NamedControl.hpp"
 
 #include <chrono>
 #include <condition_variable>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -32,6 +48,8 @@ namespace dadns::bind {
 
 class NamedSignaller {
 public:
+    enum class Membership { Include, AddZone };
+
     // One change waiting for its batch; null when there is nothing to wait for.
     struct Signal {
         std::string zone;
@@ -40,21 +58,37 @@ public:
     };
     using Ticket = std::shared_ptr<Signal>;
 
-    // Longer than rndc's own 60 s connection timeout, so rndc reports a named that does not
-    // answer; a hung rndc still frees the signalling thread.
-    static constexpr std::chrono::seconds kRndcTimeout{90};
+    struct Options {
+        NamedControl control;            // empty: named is not signalled, tickets are null
+        Membership membership = Membership::Include;
+        bool commandsAreCheap = false;   // a command is a round trip, not a process: never `reload` everything
+        std::chrono::milliseconds batch{200};
+        std::chrono::milliseconds checkInterval{10000}; // AddZone: how often an idle signaller asks named's boot time
+    };
+    // What the signaller asks of the zones' owner. Each may be called from its thread.
+    struct Zones {
+        // Writes the files that list zones (the include, a catalog); throws on failure. Returns
+        // the zones to reload once written (a catalog). notInNamed: zones named does not hold yet
+        // (AddZone: their addzone failed, or they came after this batch's).
+        std::function<std::vector<std::string>(const std::set<std::string>& notInNamed)> writeLists;
+        // The zone is still wanted (a failed signal for a zone removed since is dropped).
+        std::function<bool(const std::string&)> wanted;
+        // AddZone: the configuration `addzone` gives the zone: `{ type primary; file "..."; };`.
+        std::function<std::string(const std::string&)> addzoneConfig;
+        // AddZone: every zone named should hold, for a reconcile.
+        std::function<std::vector<std::string>()> all;
+        std::function<void(const std::string&)> log; // one line per problem
+    };
 
-    // rndc empty: named is not signalled (the include is still written) and tickets are null.
-    // writeInclude throws on failure; log receives one line per problem.
-    // wanted(zone): the zone is still in the include (a failed reload of a zone removed since
-    // is dropped, not retried).
-    NamedSignaller(std::vector<std::string> rndc, std::chrono::milliseconds batch, std::function<void()> writeInclude,
-                   std::function<bool(const std::string&)> wanted, std::function<void(const std::string&)> log);
+    NamedSignaller(Options options, Zones zones);
     ~NamedSignaller();
 
     Ticket zoneAdded(const std::string& zone);
     Ticket zoneRemoved(const std::string& zone);
     Ticket zoneChanged(const std::string& zone);
+    // The lists are to be written again (at start: the include is stale, a catalog is kept);
+    // reconfig: named is to read the include again (Include mode).
+    void listsChanged(bool reconfig);
     // An apply or remove on its way to one of the calls above (its zone being checked or
     // written): the batch it will join waits for it, up to the window. Pair with changeArrived,
     // after the change's call (or when it failed before).
@@ -71,8 +105,9 @@ public:
     private:
         NamedSignaller& s_;
     };
-    // A zone already gone from the include whose removal no reconfig has confirmed yet (the
-    // last one failed): a ticket for the reconfig still owed; null when named was told.
+    // A zone already gone from the backend's files whose removal named may not have taken (the
+    // last signal failed): a ticket for the signal still owed; null when named was told.
+    // AddZone mode always sends delzone again (named answers "not found" when it has none).
     Ticket removalPending(const std::string& zone);
 
     // "" once the batch that carried ticket reached named; its error when that batch failed;
@@ -83,44 +118,50 @@ public:
     std::string lastError() const;
     // Blocks until nothing is pending (or timeout); true when idle.
     bool waitIdle(std::chrono::milliseconds timeout);
+    // AddZone: zones still to be offered to named by a reconcile.
+    size_t reconcilePending() const;
 
 private:
     struct Batch {
-        bool include = false, reconfig = false;
-        std::set<std::string> reloads, removedBefore;
+        bool lists = false, reconfig = false;
+        std::set<std::string> adds, deletes, reloads, removedBefore;
+        std::vector<std::string> offers; // a reconcile's slice: addzone, "exists" is fine
         std::vector<Ticket> tickets;
     };
     struct Outcome {
-        std::string error;                            // the batch's error (the first, when several)
-        bool includeFailed = false, reconfigDone = true, namedLacksZone = false;
-        bool failedAll = false;                       // include or reconfig failed: no ticket reached named
-        std::map<std::string, std::string> failedReloads; // zone -> why
+        std::string error;                          // the batch's error (the first, when several)
+        bool listsFailed = false, reconfigDone = true, namedLacksZone = false;
+        bool failedAll = false;                     // lists or reconfig failed: no ticket reached named
+        std::map<std::string, std::string> failed;  // zone -> why its command failed
+        std::set<std::string> retryAdds, retryDeletes, retryReloads, retryOffers;
     };
 
     void loop();
+    void checkNamed(std::unique_lock<std::mutex>& lock);
     Ticket enqueue(const std::string& zone);
-    bool hasWork() const { return includeDirty_ || reconfig_ || !reloads_.empty() || !tickets_.empty(); }
+    bool hasWork() const;
     Batch takeBatch();
     Outcome send(const Batch& batch);
-    bool settle(const Batch& batch, const Outcome& outcome, const std::set<std::string>& retryReloads, std::chrono::milliseconds& backoff);
-    bool rndc(const std::vector<std::string>& args, std::string& error);
-    // Runs the reloads; returns the zones that failed and why.
-    std::map<std::string, std::string> reload(const std::set<std::string>& zones, bool& namedLacksZone);
+    void sendMembership(const Batch& batch, std::set<std::string>& reloads, Outcome& outcome);
+    void sendReloads(const std::set<std::string>& zones, Outcome& outcome);
+    void keepRetries(Outcome& outcome);
+    bool settle(const Batch& batch, const Outcome& outcome, std::chrono::milliseconds& backoff);
+    ControlAnswer run(const std::vector<std::string>& args) { return options_.control(args); }
 
-    std::vector<std::string> rndc_;
-    std::chrono::milliseconds batch_;
-    std::function<void()> writeInclude_;
-    std::function<bool(const std::string&)> wanted_;
-    std::function<void(const std::string&)> log_;
+    Options options_;
+    Zones zones_;
 
     mutable std::mutex mutex_;
     std::condition_variable wake_;
-    bool includeDirty_ = false;
+    bool listsDirty_ = false;
     bool reconfig_ = false;
-    std::set<std::string> removed_; // removed, and no reconfig since may have told named
-    std::set<std::string> reloads_;
-    std::vector<Ticket> tickets_;   // waiting for the next batch
-    int coming_ = 0;                // changes on their way (changeComing)
+    std::set<std::string> removed_; // Include: removed, and no reconfig since may have told named
+    std::set<std::string> adds_, deletes_, reloads_;
+    std::deque<std::string> offers_; // AddZone: a reconcile's zones still to offer
+    bool reconcile_ = false;         // AddZone: offer every zone again (named restarted)
+    std::string namedBoot_;          // named's boot time at the last check
+    std::vector<Ticket> tickets_;    // waiting for the next batch
+    int coming_ = 0;                 // changes on their way (changeComing)
     bool busy_ = false;
     bool stopping_ = false;
     std::string lastError_;

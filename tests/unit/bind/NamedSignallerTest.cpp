@@ -14,13 +14,30 @@ using namespace std::chrono_literals;
 
 namespace {
 
+NamedSignaller::Options includeOptions(const std::vector<std::string>& rndc, std::chrono::milliseconds batch) {
+    NamedSignaller::Options options;
+    if (!rndc.empty()) options.control = dadns::bind::processControl(rndc);
+    options.batch = batch;
+    return options;
+}
+
 struct SignallerUnderTest {
     std::atomic<int> includeWrites{0};
     NamedSignaller signaller;
     SignallerUnderTest(const FakeRndc& rndc, std::chrono::milliseconds batch)
         // bad.example counts as removed since, so its failed reload is not retried for ever.
-        : signaller({rndc.script}, batch, [this] { ++includeWrites; }, [](const std::string& zone) { return zone != "bad.example"; },
-                    [](const std::string&) {}) {}
+        : signaller(includeOptions({rndc.script}, batch), zones()) {}
+
+    NamedSignaller::Zones zones() {
+        NamedSignaller::Zones z;
+        z.writeLists = [this](const std::set<std::string>&) {
+            ++includeWrites;
+            return std::vector<std::string>{};
+        };
+        z.wanted = [](const std::string& zone) { return zone != "bad.example"; };
+        z.log = [](const std::string&) {};
+        return z;
+    }
 };
 
 } // namespace
@@ -44,7 +61,14 @@ TEST_CASE("bind signaller: a change waits for the rndc run that carries it", "[b
 
 TEST_CASE("bind signaller: without rndc there is nothing to wait for, and the include is still written", "[bind]") {
     std::atomic<int> writes{0};
-    NamedSignaller signaller({}, 10ms, [&] { ++writes; }, [](const std::string&) { return true; }, [](const std::string&) {});
+    NamedSignaller::Zones zones;
+    zones.writeLists = [&](const std::set<std::string>&) {
+        ++writes;
+        return std::vector<std::string>{};
+    };
+    zones.wanted = [](const std::string&) { return true; };
+    zones.log = [](const std::string&) {};
+    NamedSignaller signaller(includeOptions({}, 10ms), zones);
     CHECK(signaller.zoneAdded("a.example") == nullptr);
     CHECK(signaller.zoneChanged("a.example") == nullptr);
     CHECK(signaller.waitIdle(5s));
@@ -148,6 +172,6 @@ TEST_CASE("bind signaller: a wait that outlasts its timeout says so", "[bind]") 
     FakeRndc rndc("1");
     SignallerUnderTest s(rndc, 10ms);
     auto ticket = s.signaller.zoneAdded("slow.example");
-    CHECK_THAT(s.signaller.waitSignalled(ticket, 100ms), Catch::Contains("did not finish"));
+    CHECK_THAT(s.signaller.waitSignalled(ticket, 100ms), Catch::Contains("was not told"));
     CHECK(s.signaller.waitSignalled(ticket, 10s) == ""); // the batch itself completes
 }
