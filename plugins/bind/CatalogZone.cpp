@@ -20,14 +20,14 @@ std::string catalogMemberId(const std::string& zone) {
 }
 
 std::string renderCatalog(const std::string& catalog, uint32_t serial, const std::set<std::string>& members, const std::string& movedTo) {
-    std::string text = "; catalog zone (RFC 9432, version 2) written by dadns: do not edit\n$ORIGIN " + catalog + ".\n$TTL 0\n";
-    text += "@ IN SOA invalid. invalid. " + std::to_string(serial) + " 3600 600 2147483646 0\n";
-    text += "@ IN NS invalid.\nversion IN TXT \"2\"\n";
+    std::string text = "; catalog zone (RFC 9432, version 2) written by dadns: do not edit\n$ORIGIN " + catalog + ".\n";
+    text += "@ 0 IN SOA invalid. invalid. " + std::to_string(serial) + " 3600 600 2147483646 0\n";
+    text += "@ 0 IN NS invalid.\nversion 0 IN TXT \"2\"\n";
     text.reserve(text.size() + members.size() * (56 + (movedTo.empty() ? 0 : 64)) + 64);
     for (const auto& zone : members) {
         std::string id = catalogMemberId(zone);
-        text += id + ".zones IN PTR " + zone + ".\n";
-        if (!movedTo.empty()) text += "coo." + id + ".zones IN PTR " + movedTo + ".\n";
+        text += id + ".zones 0 IN PTR " + zone + ".\n";
+        if (!movedTo.empty()) text += "coo." + id + ".zones 0 IN PTR " + movedTo + ".\n";
     }
     return text;
 }
@@ -35,8 +35,8 @@ std::string renderCatalog(const std::string& catalog, uint32_t serial, const std
 uint32_t readCatalogSerial(const std::string& path) {
     std::ifstream in(path);
     for (std::string line; std::getline(in, line);) {
-        if (line.rfind("@ IN SOA ", 0) != 0) continue;
-        std::istringstream fields(line.substr(9));
+        if (line.rfind("@ 0 IN SOA ", 0) != 0) continue;
+        std::istringstream fields(line.substr(11));
         std::string mname, rname;
         unsigned long serial = 0;
         if (fields >> mname >> rname >> serial && serial <= UINT32_MAX) return static_cast<uint32_t>(serial);

@@ -269,7 +269,8 @@ bool NamedSignaller::settle(const Batch& batch, const Outcome& outcome, std::chr
     }
     // Keep what did not go out (unless a newer change of the zone decides it); try again after a
     // growing delay. A zone named does not know in Include mode needs a reconfig.
-    listsDirty_ = listsDirty_ || outcome.listsFailed;
+    // Zones whose addzone failed were left out of the lists: write them again once they are in.
+    listsDirty_ = listsDirty_ || outcome.listsFailed || !outcome.retryAdds.empty();
     reconfig_ = reconfig_ || !outcome.reconfigDone || outcome.namedLacksZone;
     reloads_.insert(outcome.retryReloads.begin(), outcome.retryReloads.end());
     for (const auto& zone : outcome.retryAdds)
