@@ -165,3 +165,54 @@ TEST_CASE("bind in-process: the server setting is checked by key", "[bind]") {
     bind.apply(zone("example.com", 1, 0));
     CHECK_THROWS_AS(bind.servedRecords("example.com"), RetryableError);
 }
+
+TEST_CASE("bind in-process: a catalog zone lists the zones, stays out of the backend's zones, and a previous one points to it", "[bind]") {
+    TempDir dir;
+    BindUnderTest b;
+    std::string catalogSettings = settings(dir);
+    catalogSettings.insert(catalogSettings.size() - 1, ",\"catalog_zone\":\"catalog.dadns.\",\"catalog_previous\":\"old.catalog\"");
+    {
+        LoadedBackend bind = b.plugin.createBackend("bind", catalogSettings);
+        bind.apply(zone("example.com", 1, 1));
+        bind.apply(zone("example.net", 1, 1));
+        bind.remove("example.net");
+        CHECK(bind.listZones() == std::vector<std::string>{"example.com"});
+        std::string catalog = dadns::test::readFile(dir.file("zones/catalog.dadns.db"));
+        CHECK(catalog.find("version 0 IN TXT \"2\"") != std::string::npos);
+        CHECK(catalog.find(" PTR example.com.") != std::string::npos);
+        CHECK(catalog.find("example.net") == std::string::npos);
+        std::string previous = dadns::test::readFile(dir.file("zones/old.catalog.db"));
+        CHECK(previous.find(" PTR catalog.dadns.") != std::string::npos); // coo
+        std::string include = dadns::test::readFile(dir.file("zones/dadns.zones.conf"));
+        CHECK(include.find("zone \"catalog.dadns\"") != std::string::npos);
+        CHECK(include.find("zone \"old.catalog\"") != std::string::npos);
+        CHECK_THROWS_WITH(bind.apply(zone("catalog.dadns", 1, 0)), Catch::Contains("is this backend's catalog zone"));
+    }
+    // Started again: the catalog's file is not taken for a zone, and its serial keeps growing.
+    uint32_t before = 0;
+    {
+        std::string text = dadns::test::readFile(dir.file("zones/catalog.dadns.db"));
+        before = static_cast<uint32_t>(std::stoul(text.substr(text.find("SOA invalid. invalid. ") + 22)));
+    }
+    LoadedBackend again = b.plugin.createBackend("bind", catalogSettings);
+    again.apply(zone("example.org", 1, 1));
+    CHECK(again.listZones() == std::vector<std::string>{"example.com", "example.org"});
+    std::string text = dadns::test::readFile(dir.file("zones/catalog.dadns.db"));
+    CHECK(static_cast<uint32_t>(std::stoul(text.substr(text.find("SOA invalid. invalid. ") + 22))) > before);
+}
+
+TEST_CASE("bind in-process: membership and catalog settings that cannot work are refused with the reason", "[bind]") {
+    TempDir dir;
+    BindUnderTest b;
+    auto with = [&](const std::string& extra) {
+        std::string s = settings(dir);
+        s.insert(s.size() - 1, "," + extra);
+        return s;
+    };
+    CHECK_THROWS_WITH(b.plugin.createBackend("bind", with("\"zone_membership\":\"addzone\"")), Catch::Contains("addzone needs rndc_conf"));
+    CHECK_THROWS_WITH(b.plugin.createBackend("bind", with("\"zone_membership\":\"sometimes\"")), Catch::Contains("zone_membership"));
+    CHECK_THROWS_WITH(b.plugin.createBackend("bind", with("\"rndc_conf\":\"" + dir.file("missing.conf") + "\"")),
+                      Catch::Contains("rndc_conf") && Catch::Contains("missing.conf"));
+    CHECK_THROWS_WITH(b.plugin.createBackend("bind", with("\"catalog_zone\":\"../x\"")), Catch::Contains("catalog_zone: '../x' is not a zone name"));
+    CHECK_THROWS_WITH(b.plugin.createBackend("bind", with("\"catalog_previous\":\"old.catalog\"")), Catch::Contains("needs catalog_zone"));
+}
