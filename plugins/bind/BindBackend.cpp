@@ -97,6 +97,9 @@ public:
         s.integer("check_batch_ms", "how long a zone check waits to batch other zones with it").byDefault(20).range(0, 10000);
         s.text("rndc_conf", "rndc.conf or rndc.key: named's control channel (server, port, key as rndc reads them), "
                             "spoken directly, one connection for all commands");
+        s.duration("named_check_interval", "addzone: how often an idle backend asks named whether it restarted (then offers it every zone)")
+            .byDefault(std::chrono::seconds(10))
+            .range(std::chrono::milliseconds(100), std::chrono::hours(1));
         s.text("rndc_server", "HOST:PORT of named's control channel, in place of the one rndc_conf names (default 127.0.0.1:953)")
             .check(serverAddressProblem);
         s.command("rndc_command", "an rndc command run per signal instead of rndc_conf, e.g. \"rndc -c /etc/bind/rndc.conf\"; "
@@ -264,6 +267,7 @@ private:
             throw PermanentError("zone_membership: addzone needs rndc_conf (named's control channel; rndc_command would run a process per zone)");
         options.membership = addZone_ ? NamedSignaller::Membership::AddZone : NamedSignaller::Membership::Include;
         options.batch = std::chrono::milliseconds(c.integer("reload_batch_ms"));
+        options.checkInterval = c.duration("named_check_interval");
         signalTimeout_ = kControlTimeout * 2 + options.batch + std::chrono::seconds(10); // a batch's slowest commands, its window, slack
         NamedSignaller::Zones zones;
         zones.writeLists = [this](const std::set<std::string>& notInNamed) { return writeLists(notInNamed); };

@@ -1,0 +1,122 @@
+// The bind backend in addzone mode against a real named (allow-new-zones): zones come and go by
+// addzone/delzone over the control channel dadns speaks itself, named keeps them across its
+// restarts, a named that lost them gets them back, and a backend moved from the include file
+// to addzone keeps serving every zone.
+#include "support/NamedServer.hpp"
+#include "support/TestSupport.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <cstdio>
+
+using namespace dadns::test;
+
+namespace {
+
+std::string zoneText(const std::string& zone, int serial, const std::string& wwwIp) {
+    return "$TTL 300\n@ IN SOA ns1." + zone + ". hostmaster." + zone + ". " + std::to_string(serial) + " 3600 600 86400 300\n"
+           "@ IN NS ns1." + zone + ".\nns1 IN A 192.0.2.53\nwww IN A " + wwwIp + "\n";
+}
+
+std::string bindConfig(const NamedServer& named, const std::string& membership, const std::string& signal) {
+    return baseConfig("dns:\n  backends:\n    bind:\n      zones_dir: " + named.dir() + "/zones\n      named_conf: " + named.includeFile() +
+                      "\n      zone_membership: " + membership + "\n      " + signal + "\n      reload_batch_ms: 50\n"
+                      "      named_check_interval: 300ms\n"
+                      "dispatch:\n  retry_backoff: 200ms\n  retry_backoff_max: 1s\n  max_attempts: 1000\n  breaker_failures: 1000\n");
+}
+
+std::string channel(const NamedServer& named) { return "rndc_conf: " + named.dir() + "/rndc.conf"; }
+
+struct AddZoneNamed {
+    NamedServer named;
+    AddZoneNamed() {
+        named.setOptions("notify no; allow-new-zones yes;");
+        named.start();
+    }
+    std::vector<std::string> www(const std::string& zone) const { return named.query("www." + zone, "A"); }
+};
+
+void put(Daemon& d, const std::string& zone, int serial, const std::string& ip) {
+    auto r = d.call("PUT", "/api/v1/zones/" + zone + "?wait=20", zoneText(zone, serial, ip));
+    INFO(r.body);
+    REQUIRE(r.status == 200);
+}
+
+} // namespace
+
+TEST_CASE("bind addzone: zones pushed are added, changed and deleted in named without a reconfig", "[bind]") {
+    AddZoneNamed n;
+    Daemon d(bindConfig(n.named, "addzone", channel(n.named)));
+    d.start();
+    for (int i = 0; i < 20; ++i) put(d, "z" + std::to_string(i) + ".example", 1, "192.0.2.1");
+    for (int i = 0; i < 20; ++i) CHECK(n.www("z" + std::to_string(i) + ".example") == std::vector<std::string>{"192.0.2.1"});
+    put(d, "z3.example", 2, "192.0.2.33");
+    CHECK(n.www("z3.example") == std::vector<std::string>{"192.0.2.33"});
+    REQUIRE(d.call("DELETE", "/api/v1/zones/z4.example?wait=20").status == 200);
+    CHECK(eventually([&] { return !n.named.authoritative("z4.example"); }));
+
+    std::string log = readFile(n.named.logFile());
+    CHECK(log.find("added zone z0.example") != std::string::npos);
+    CHECK(log.find("zone z4.example scheduled for removal via delzone") != std::string::npos);
+    CHECK(log.find("reloading configuration") == std::string::npos); // no reconfig ever
+    CHECK(readFile(n.named.includeFile()).find("z0.example") == std::string::npos);
+
+    // named restarted: it keeps the added zones itself; dadns offers them again and changes go on.
+    n.named.stop();
+    n.named.start();
+    CHECK(n.www("z0.example") == std::vector<std::string>{"192.0.2.1"});
+    CHECK_FALSE(n.named.authoritative("z4.example"));
+    put(d, "z5.example", 2, "192.0.2.55");
+    CHECK(n.www("z5.example") == std::vector<std::string>{"192.0.2.55"});
+}
+
+TEST_CASE("bind addzone: a named that lost its added zones gets them all back without a push", "[bind]") {
+    AddZoneNamed n;
+    Daemon d(bindConfig(n.named, "addzone", channel(n.named)));
+    d.start();
+    for (int i = 0; i < 10; ++i) put(d, "lost" + std::to_string(i) + ".example", 1, "192.0.2.7");
+    n.named.stop();
+    for (const char* f : {"_default.nzd", "_default.nzd-lock", "_default.nzf"}) std::remove((n.named.dir() + "/" + f).c_str());
+    n.named.start();
+    CHECK_FALSE(n.named.authoritative("lost0.example")); // named came back without them
+    for (int i = 0; i < 10; ++i) {
+        std::string zone = "lost" + std::to_string(i) + ".example";
+        INFO(zone);
+        CHECK(eventually([&] { return n.www(zone) == std::vector<std::string>{"192.0.2.7"}; }));
+    }
+    CHECK(d.log().find("named restarted") != std::string::npos);
+}
+
+TEST_CASE("bind addzone: a backend moved from the include file keeps every zone served; removed zones leave the include", "[bind]") {
+    AddZoneNamed n;
+    {
+        Daemon before(bindConfig(n.named, "include", channel(n.named)));
+        before.start();
+        for (const char* zone : {"kept.example", "gone.example", "again.example"}) put(before, zone, 1, "192.0.2.8");
+        before.stop();
+    }
+    Daemon d(bindConfig(n.named, "addzone", channel(n.named)));
+    d.start();
+    CHECK(d.log().find("3 static in") != std::string::npos);
+    put(d, "kept.example", 2, "192.0.2.9"); // a static zone changes by reload
+    CHECK(n.www("kept.example") == std::vector<std::string>{"192.0.2.9"});
+    REQUIRE(d.call("DELETE", "/api/v1/zones/gone.example?wait=20").status == 200);
+    CHECK(eventually([&] { return !n.named.authoritative("gone.example"); }));
+    REQUIRE(d.call("DELETE", "/api/v1/zones/again.example?wait=20").status == 200);
+    put(d, "again.example", 2, "192.0.2.10"); // removed from the include, then added: a zone of named's own now
+    put(d, "new.example", 1, "192.0.2.11");
+    std::string include = readFile(n.named.includeFile());
+    CHECK(include.find("kept.example") != std::string::npos);
+    CHECK(include.find("gone.example") == std::string::npos);
+    CHECK(include.find("again.example") == std::string::npos);
+    CHECK(include.find("new.example") == std::string::npos);
+
+    // After a restart named reads the shrunk include and its added zones: the same zones as before.
+    n.named.stop();
+    n.named.start();
+    CHECK(n.www("kept.example") == std::vector<std::string>{"192.0.2.9"});
+    CHECK(n.www("again.example") == std::vector<std::string>{"192.0.2.10"});
+    CHECK(n.www("new.example") == std::vector<std::string>{"192.0.2.11"});
+    CHECK_FALSE(n.named.authoritative("gone.example"));
+    CHECK(readFile(n.named.logFile()).find("already exists") == std::string::npos);
+}
