@@ -10,8 +10,14 @@
 # OPTIONS: statements for the options block in place of the default "notify no;", e.g. for a
 # primary that notifies a secondary on loopback:
 #   'notify explicit; also-notify { 127.0.0.1 port 5301; }; notify-delay 0;'
+# An allow-transfer statement in OPTIONS replaces the default "allow-transfer { 127.0.0.1; };",
+# e.g. 'allow-transfer { key "xfer"; };' for transfers signed with that TSIG key only.
 # CONFIG: statements added to named.conf after the include, e.g. a secondary's zone:
 #   'zone "example.com" { type secondary; primaries { 127.0.0.1 port 5300; }; file "example.com.sec"; };'
+# or a TSIG key ('key "xfer" { algorithm hmac-sha256; secret "..."; };'; named resolves key names
+# used in OPTIONS after it read the whole file).
+# The log (DIR/named.log) has severity info and up; `rndc trace 3` adds debug messages up to level
+# 3 (the channel's severity is dynamic).
 set -euo pipefail
 . "$(dirname "$0")/stop-pid.sh"
 
@@ -24,6 +30,10 @@ start)
   control=${4:?control port}
   options=${5:-notify no;}
   config=${6:-}
+  case "$options" in
+  *allow-transfer*) transfer= ;;
+  *) transfer='allow-transfer { 127.0.0.1; };' ;;
+  esac
   mkdir -p "$dir"
   dir=$(cd "$dir" && pwd)
   secret=$(head -c 32 /dev/urandom | base64)
@@ -38,12 +48,12 @@ options {
   listen-on-v6 { none; };
   pid-file "$dir/named.pid";
   recursion no;
-  allow-transfer { 127.0.0.1; };
+  $transfer
   $options
   dnssec-validation no;
 };
 controls { inet 127.0.0.1 port $control allow { 127.0.0.1; } keys { "dadns-test"; }; };
-logging { channel main { file "$dir/named.log"; severity info; print-time yes; }; category default { main; }; };
+logging { channel main { file "$dir/named.log"; severity dynamic; print-time yes; }; category default { main; }; };
 include "$dir/dadns.zones.conf";
 $config
 CONF

@@ -122,8 +122,10 @@ int decodeStatus(int status) {
 } // namespace
 
 CommandResult runCommand(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env) {
+    // Close-on-exec: a process another thread starts meanwhile must not hold the write end open
+    // (its read here would wait for that process to end); dup2 clears the flag on 1 and 2.
     int pipefd[2];
-    if (::pipe(pipefd) != 0) throw std::runtime_error("pipe failed");
+    if (::pipe2(pipefd, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
     pid_t pid = ::fork();
     if (pid == 0) {
         ::dup2(pipefd[1], 1);
