@@ -113,6 +113,10 @@ public:
         s.text("catalog_zone", "name of a catalog zone (RFC 9432) listing this backend's zones, for secondaries; default: none");
         s.text("catalog_previous", "a catalog_zone published before under another name: kept, every member marked as moved (coo) "
                                    "to catalog_zone, until secondaries have moved");
+        s.duration("catalog_move_delay", "how long a new catalog_zone stays empty after catalog_previous marked its zones as moved, "
+                                         "so that every secondary has read the move before the new catalog claims them")
+            .byDefault(std::chrono::seconds(60))
+            .range(std::chrono::milliseconds(0), std::chrono::hours(24));
         return s;
     }
 
@@ -237,6 +241,11 @@ private:
         uint32_t last = 0;
         for (const auto& name : catalogs_) last = std::max(last, readCatalogSerial(file(name)));
         catalogSerial_ = last;
+        // A consumer takes a zone into a new catalog only once the old one marks it as moved
+        // (coo); one that reads the new catalog first refuses the zone, then drops it. So a new
+        // catalog claims the zones only after the move had time to reach every secondary.
+        if (!previousCatalog_.empty() && readCatalogSerial(file(catalog_)) == 0)
+            catalogClaimsAt_ = std::chrono::steady_clock::now() + c.duration("catalog_move_delay");
     }
 
     // The control (channel, process or none), then the signaller; asks for the lists to be
@@ -277,6 +286,7 @@ private:
         zones.log = [this](const std::string& line) { host().warn("bind: " + line); };
         signaller_ = std::make_unique<NamedSignaller>(options, zones);
         if (includeStale || !catalogs_.empty()) signaller_->listsChanged(includeStale); // rewrite; reconfig named when stale
+        if (catalogClaimsAt_) signaller_->listsChangedAt(*catalogClaimsAt_);
     }
 
     bool holds(const std::string& zone) {
@@ -326,7 +336,8 @@ private:
         }
         for (const auto& zone : notInNamed) members.erase(zone);
         catalogSerial_ = nextCatalogSerial(catalogSerial_, std::time(nullptr));
-        sdk::writeFileAtomically(file(catalog_), renderCatalog(catalog_, catalogSerial_, members), 0644);
+        bool claims = !catalogClaimsAt_ || std::chrono::steady_clock::now() >= *catalogClaimsAt_;
+        sdk::writeFileAtomically(file(catalog_), renderCatalog(catalog_, catalogSerial_, claims ? members : std::set<std::string>{}), 0644);
         if (!previousCatalog_.empty())
             sdk::writeFileAtomically(file(previousCatalog_), renderCatalog(previousCatalog_, catalogSerial_, members, catalog_), 0644);
         return {catalogs_.begin(), catalogs_.end()};
@@ -370,6 +381,7 @@ private:
     std::string catalog_, previousCatalog_;
     std::set<std::string> catalogs_;  // both, when set; never a zone of the backend
     uint32_t catalogSerial_ = 0;      // the signaller's thread only, once started
+    std::optional<std::chrono::steady_clock::time_point> catalogClaimsAt_; // a move: when the new catalog lists its zones
     std::set<std::string> includeWritten_; // the signaller's thread only
     bool includeWrittenOnce_ = false;
     std::mutex mutex_;

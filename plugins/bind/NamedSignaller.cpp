@@ -82,6 +82,12 @@ void NamedSignaller::listsChanged(bool reconfig) {
     wake_.notify_all();
 }
 
+void NamedSignaller::listsChangedAt(Clock::time_point when) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    listsDue_ = std::min(listsDue_, when);
+    wake_.notify_all();
+}
+
 void NamedSignaller::changeComing() {
     std::lock_guard<std::mutex> lock(mutex_);
     ++coming_;
@@ -311,8 +317,13 @@ void NamedSignaller::loop() {
     Clock::time_point lastBatch, nextCheck = Clock::now();
     bool checks = options_.membership == Membership::AddZone && options_.control;
     while (true) {
-        if (checks) wake_.wait_until(lock, nextCheck, [&] { return stopping_ || hasWork(); });
-        else wake_.wait(lock, [&] { return stopping_ || hasWork(); });
+        Clock::time_point wakeAt = std::min(checks ? nextCheck : Clock::time_point::max(), listsDue_);
+        if (wakeAt == Clock::time_point::max()) wake_.wait(lock, [&] { return stopping_ || hasWork(); });
+        else wake_.wait_until(lock, wakeAt, [&] { return stopping_ || hasWork() || listsDue_ < wakeAt; });
+        if (Clock::now() >= listsDue_) {
+            listsDirty_ = true;
+            listsDue_ = Clock::time_point::max();
+        }
         if (stopping_) { // a reconcile is not finished on the way out: the next start runs one
             reconcile_ = false;
             offers_.clear();

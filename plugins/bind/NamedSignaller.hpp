@@ -89,6 +89,8 @@ public:
     // The lists are to be written again (at start: the include is stale, a catalog is kept);
     // reconfig: named is to read the include again (Include mode).
     void listsChanged(bool reconfig);
+    // The lists are to be written again at when (a catalog move's second step).
+    void listsChangedAt(std::chrono::steady_clock::time_point when);
     // An apply or remove on its way to one of the calls above (its zone being checked or
     // written): the batch it will join waits for it, up to the window. Pair with changeArrived,
     // after the change's call (or when it failed before).
@@ -160,6 +162,7 @@ private:
     std::deque<std::string> offers_; // AddZone: a reconcile's zones still to offer
     bool reconcile_ = false;         // AddZone: offer every zone again (named restarted)
     std::string namedBoot_;          // named's boot time at the last check
+    std::chrono::steady_clock::time_point listsDue_ = std::chrono::steady_clock::time_point::max();
     std::vector<Ticket> tickets_;    // waiting for the next batch
     int coming_ = 0;                 // changes on their way (changeComing)
     bool busy_ = false;

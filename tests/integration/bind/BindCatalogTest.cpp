@@ -272,7 +272,7 @@ struct BackendCatalogs : CatalogServers {
         else
             bind += "      rndc_conf: " + primary.rndcConf() + "\n";
         bind += "      catalog_zone: " + catalog + "\n";
-        if (!previous.empty()) bind += "      catalog_previous: " + previous + "\n";
+        if (!previous.empty()) bind += "      catalog_previous: " + previous + "\n      catalog_move_delay: 3s\n";
         bind += "      reload_batch_ms: 100\n";
         return baseConfig("dns:\n  backends:\n    bind:\n" + bind +
                           "dispatch:\n  retry_backoff: 200ms\n  retry_backoff_max: 1s\n  max_attempts: 1000\n  breaker_failures: 1000\n");
@@ -381,7 +381,8 @@ TEST_CASE("bind catalog_previous: zones move to the new catalog and stay served"
     std::string config = readFile(d.configPath());
     std::string from = "catalog_zone: " + kCatalogA + "\n";
     REQUIRE(contains(config, from));
-    config.replace(config.find(from), from.size(), "catalog_zone: " + kCatalogB + "\n      catalog_previous: " + kCatalogA + "\n");
+    config.replace(config.find(from), from.size(),
+                   "catalog_zone: " + kCatalogB + "\n      catalog_previous: " + kCatalogA + "\n      catalog_move_delay: 3s\n");
     writeFile(d.configPath(), config);
     d.start();
 

@@ -170,7 +170,8 @@ TEST_CASE("bind in-process: a catalog zone lists the zones, stays out of the bac
     TempDir dir;
     BindUnderTest b;
     std::string catalogSettings = settings(dir);
-    catalogSettings.insert(catalogSettings.size() - 1, ",\"catalog_zone\":\"catalog.dadns.\",\"catalog_previous\":\"old.catalog\"");
+    catalogSettings.insert(catalogSettings.size() - 1, ",\"catalog_zone\":\"catalog.dadns.\",\"catalog_previous\":\"old.catalog\","
+                                                       "\"catalog_move_delay\":\"0s\"");
     {
         LoadedBackend bind = b.plugin.createBackend("bind", catalogSettings);
         bind.apply(zone("example.com", 1, 1));
@@ -199,6 +200,28 @@ TEST_CASE("bind in-process: a catalog zone lists the zones, stays out of the bac
     CHECK(again.listZones() == std::vector<std::string>{"example.com", "example.org"});
     std::string text = dadns::test::readFile(dir.file("zones/catalog.dadns.db"));
     CHECK(static_cast<uint32_t>(std::stoul(text.substr(text.find("SOA invalid. invalid. ") + 22))) > before);
+}
+
+TEST_CASE("bind in-process: a new catalog claims the zones only after the move delay; one that exists claims them at once", "[bind]") {
+    TempDir dir;
+    BindUnderTest b;
+    std::string moving = settings(dir);
+    moving.insert(moving.size() - 1, ",\"catalog_zone\":\"new.catalog\",\"catalog_previous\":\"old.catalog\",\"catalog_move_delay\":\"1s\"");
+    {
+        LoadedBackend bind = b.plugin.createBackend("bind", moving);
+        bind.apply(zone("example.com", 1, 1));
+        bind.listZones(); // waits until the lists are written (nothing signals named here)
+        CHECK(dadns::test::readFile(dir.file("zones/old.catalog.db")).find(" PTR new.catalog.") != std::string::npos);
+        CHECK(dadns::test::readFile(dir.file("zones/new.catalog.db")).find("example.com") == std::string::npos);
+        CHECK(dadns::test::eventually(
+            [&] { return dadns::test::readFile(dir.file("zones/new.catalog.db")).find(" PTR example.com.") != std::string::npos; },
+            std::chrono::seconds(10)));
+    }
+    // Started again with the same settings: the new catalog exists, nothing is withheld.
+    LoadedBackend again = b.plugin.createBackend("bind", moving);
+    again.apply(zone("example.net", 1, 1));
+    again.listZones();
+    CHECK(dadns::test::readFile(dir.file("zones/new.catalog.db")).find(" PTR example.net.") != std::string::npos);
 }
 
 TEST_CASE("bind in-process: membership and catalog settings that cannot work are refused with the reason", "[bind]") {
