@@ -152,41 +152,47 @@ NamedSignaller::Batch NamedSignaller::takeBatch() {
     return batch;
 }
 
-// AddZone: delzone, addzone and a reconcile's offers go first, so the lists written next (a
-// catalog) name only zones named has. Include: the lists, then one reconfig.
+// AddZone: delzone, addzone and a reconcile's offers. A zone named has already answers
+// "exists": an earlier add whose answer was lost, or a static zone; it gets the file written
+// since by a reload.
+void NamedSignaller::sendZoneCommands(const Batch& batch, std::set<std::string>& reloads, Outcome& outcome) {
+    for (const auto& zone : batch.deletes) {
+        ControlAnswer answer = run({"delzone", zone});
+        if (answer.ok() || answerSaysNoSuchZone(answer)) continue;
+        outcome.failed[zone] = answer.error;
+        if (!zones_.wanted(zone)) outcome.retryDeletes.insert(zone);
+    }
+    for (const auto& zone : batch.adds) {
+        ControlAnswer answer = run({"addzone", zone, zones_.addzoneConfig(zone)});
+        if (answer.ok()) continue;
+        if (answerSaysZoneExists(answer)) {
+            reloads.insert(zone);
+            continue;
+        }
+        outcome.failed[zone] = answer.error;
+        if (zones_.wanted(zone)) outcome.retryAdds.insert(zone);
+    }
+    for (size_t i = 0; i < batch.offers.size(); ++i) {
+        const std::string& zone = batch.offers[i];
+        ControlAnswer answer = run({"addzone", zone, zones_.addzoneConfig(zone)});
+        if (answer.ok() || answerSaysZoneExists(answer)) continue;
+        if (outcome.error.empty()) outcome.error = "reconcile: " + answer.error;
+        if (answer.status == ControlAnswer::Status::Unreachable) { // no use offering the rest now
+            outcome.retryOffers.insert(batch.offers.begin() + static_cast<std::ptrdiff_t>(i), batch.offers.end());
+            break;
+        }
+        if (zones_.wanted(zone)) outcome.retryOffers.insert(zone);
+    }
+}
+
+// AddZone: the zone commands go first, so the lists written next (a catalog) name only zones
+// named has. Include: the lists, then one reconfig.
 void NamedSignaller::sendMembership(const Batch& batch, std::set<std::string>& reloads, Outcome& outcome) {
     bool addZone = options_.membership == Membership::AddZone && options_.control;
-    if (addZone) {
-        for (const auto& zone : batch.deletes) {
-            ControlAnswer answer = run({"delzone", zone});
-            if (answer.ok() || answerSaysNoSuchZone(answer)) continue;
-            outcome.failed[zone] = answer.error;
-            if (!zones_.wanted(zone)) outcome.retryDeletes.insert(zone);
-        }
-        for (const auto& zone : batch.adds) {
-            ControlAnswer answer = run({"addzone", zone, zones_.addzoneConfig(zone)});
-            if (answer.ok()) continue;
-            if (answerSaysZoneExists(answer)) { // an earlier add whose answer was lost, or a static zone: load the file written since
-                reloads.insert(zone);
-                continue;
-            }
-            outcome.failed[zone] = answer.error;
-            if (zones_.wanted(zone)) outcome.retryAdds.insert(zone);
-        }
-        for (size_t i = 0; i < batch.offers.size(); ++i) {
-            const std::string& zone = batch.offers[i];
-            ControlAnswer answer = run({"addzone", zone, zones_.addzoneConfig(zone)});
-            if (answer.ok() || answerSaysZoneExists(answer)) continue;
-            if (outcome.error.empty()) outcome.error = "reconcile: " + answer.error;
-            if (answer.status == ControlAnswer::Status::Unreachable) { // no use offering the rest now
-                outcome.retryOffers.insert(batch.offers.begin() + static_cast<std::ptrdiff_t>(i), batch.offers.end());
-                break;
-            }
-            if (zones_.wanted(zone)) outcome.retryOffers.insert(zone);
-        }
-    }
+    if (addZone) sendZoneCommands(batch, reloads, outcome);
     if (batch.lists) {
         std::set<std::string> notInNamed = outcome.retryAdds;
+        notInNamed.insert(outcome.retryOffers.begin(), outcome.retryOffers.end());
         if (addZone) {
             std::lock_guard<std::mutex> lock(mutex_);
             notInNamed.insert(adds_.begin(), adds_.end());

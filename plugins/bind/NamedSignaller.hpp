@@ -144,9 +144,9 @@ private:
     bool hasWork() const;
     Batch takeBatch();
     Outcome send(const Batch& batch);
+    void sendZoneCommands(const Batch& batch, std::set<std::string>& reloads, Outcome& outcome);
     void sendMembership(const Batch& batch, std::set<std::string>& reloads, Outcome& outcome);
     void sendReloads(const std::set<std::string>& zones, Outcome& outcome);
-    void keepRetries(Outcome& outcome);
     bool settle(const Batch& batch, const Outcome& outcome, std::chrono::milliseconds& backoff);
     ControlAnswer run(const std::vector<std::string>& args) { return options_.control(args); }
 
