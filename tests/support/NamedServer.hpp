@@ -20,6 +20,9 @@ public:
     // CONFIG), e.g. to make it a primary that notifies, or a secondary.
     void setOptions(std::string statements) { options_ = std::move(statements); }
     void setExtraConfig(std::string statements) { extraConfig_ = std::move(statements); }
+    // Before start(): how long start() waits for rndc to answer (default 10 s); a named with
+    // very many zones takes longer.
+    void setStartWaitSeconds(int seconds) { startWaitSeconds_ = seconds; }
 
     void start();
     void stop();
@@ -28,7 +31,10 @@ public:
     const std::string& dir() const { return dir_.path(); }
     // The include file named reads and dadns's bind backend writes.
     std::string includeFile() const { return dir_.file("dadns.zones.conf"); }
-    std::string rndcCommand() const { return "rndc -c " + dir_.file("rndc.conf"); }
+    std::string rndcConf() const { return dir_.file("rndc.conf"); }
+    std::string rndcCommand() const { return "rndc -c " + rndcConf(); }
+    // named's process id (from its pid file), or -1 when it is not running.
+    int pid() const;
     std::string logFile() const { return dir_.file("named.log"); }
 
     // dig +short answers, sorted.
@@ -47,6 +53,7 @@ private:
     bool running_ = false;
     std::string options_;
     std::string extraConfig_;
+    int startWaitSeconds_ = 0; // 0: named.sh's default
 };
 
 } // namespace dadns::test
