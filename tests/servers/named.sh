@@ -4,7 +4,8 @@
 #   named.sh start DIR PORT CONTROL_PORT [OPTIONS [CONFIG]]
 #                                          writes DIR/named.conf, DIR/rndc.conf and an empty
 #                                          DIR/dadns.zones.conf (the include dadns manages),
-#                                          starts named, waits until rndc answers
+#                                          starts named, waits until rndc answers (up to
+#                                          NAMED_START_WAIT_SECONDS, default 10)
 #   named.sh stop DIR                      stops it by the pid in DIR/named.pid
 #
 # OPTIONS: statements for the options block in place of the default "notify no;", e.g. for a
@@ -63,7 +64,8 @@ options { default-server 127.0.0.1; default-port $control; default-key "dadns-te
 RNDC
   [ -e "$dir/dadns.zones.conf" ] || : > "$dir/dadns.zones.conf"
   named -c "$dir/named.conf" -u root
-  for _ in $(seq 1 100); do
+  wait_seconds=${NAMED_START_WAIT_SECONDS:-10}
+  for _ in $(seq 1 $((wait_seconds * 10))); do
     if rndc -c "$dir/rndc.conf" status > /dev/null 2>&1; then
       echo "named running on 127.0.0.1:$port (pid $(cat "$dir/named.pid"))"
       exit 0

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <random>
+#include <map>
 #include <sstream>
 #include <stdexcept>
 
@@ -36,7 +37,9 @@ void NamedServer::start() {
     std::vector<std::string> args{sourceDir() + "/tests/servers/named.sh", "start", dir_.path(), std::to_string(port_), std::to_string(controlPort_)};
     if (!options_.empty() || !config.empty()) args.push_back(options_); // empty: the default
     if (!config.empty()) args.push_back(config);
-    auto r = runCommand(args);
+    std::map<std::string, std::string> env;
+    if (startWaitSeconds_ > 0) env["NAMED_START_WAIT_SECONDS"] = std::to_string(startWaitSeconds_);
+    auto r = runCommand(args, env);
     if (r.status != 0) throw std::runtime_error("named did not start: " + r.output);
     running_ = true;
 }
@@ -59,6 +62,15 @@ CommandResult NamedServer::rndc(const std::vector<std::string>& args) const {
     std::vector<std::string> argv{"rndc", "-c", rndcConf()};
     argv.insert(argv.end(), args.begin(), args.end());
     return runCommand(argv);
+}
+
+int NamedServer::pid() const {
+    if (!running_ || !fileExists(dir_.file("named.pid"))) return -1;
+    try {
+        return std::stoi(readFile(dir_.file("named.pid")));
+    } catch (const std::exception&) {
+        return -1;
+    }
 }
 
 std::vector<std::string> NamedServer::query(const std::string& name, const std::string& type) const { return digShort(port_, name, type); }

@@ -38,6 +38,9 @@ public:
     // Before start(): a TSIG key named.conf defines (before the extra config), for options and
     // zones that name it (allow-transfer { key "name"; }; primaries { ... key "name"; };).
     void addKey(const TsigKey& key) { keys_.push_back(key); }
+    // Before start(): how long start() waits for rndc to answer (default 10 s); a named with
+    // very many zones takes longer.
+    void setStartWaitSeconds(int seconds) { startWaitSeconds_ = seconds; }
 
     void start();
     void stop();
@@ -50,6 +53,8 @@ public:
     // The rndc.conf for named's control channel (server, port, key), as rndc -c reads it.
     std::string rndcConf() const { return dir_.file("rndc.conf"); }
     std::string rndcCommand() const { return "rndc -c " + rndcConf(); }
+    // named's process id (from its pid file), or -1 when it is not running.
+    int pid() const;
     std::string logFile() const { return dir_.file("named.log"); }
     // named's log so far ("" before it wrote one).
     std::string log() const;
@@ -83,6 +88,7 @@ private:
     std::string options_;
     std::string extraConfig_;
     std::vector<TsigKey> keys_;
+    int startWaitSeconds_ = 0; // 0: named.sh's default
 };
 
 } // namespace dadns::test
