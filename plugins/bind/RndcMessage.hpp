@@ -37,7 +37,7 @@ struct Value {
     std::vector<Entry> entries; // Table: in wire order; List: with empty keys
 
     static Value binary(std::string bytes);
-    static Value table(std::vector<Entry> entries = {});
+    static Value table(std::vector<Entry> entries);
     // A table's first entry named key; nullptr when there is none (or this is no table).
     const Value* find(std::string_view key) const;
     // The bytes of a table's binary entry named key.

@@ -21,14 +21,17 @@ public:
     void setOptions(std::string statements) { options_ = std::move(statements); }
     void setExtraConfig(std::string statements) { extraConfig_ = std::move(statements); }
 
+    // start() after stop() is a restart on the same ports with the same rndc key.
     void start();
     void stop();
 
     int port() const { return port_; }
+    int controlPort() const { return controlPort_; }
     const std::string& dir() const { return dir_.path(); }
     // The include file named reads and dadns's bind backend writes.
     std::string includeFile() const { return dir_.file("dadns.zones.conf"); }
-    std::string rndcCommand() const { return "rndc -c " + dir_.file("rndc.conf"); }
+    std::string rndcConfFile() const { return dir_.file("rndc.conf"); }
+    std::string rndcCommand() const { return "rndc -c " + rndcConfFile(); }
     std::string logFile() const { return dir_.file("named.log"); }
 
     // dig +short answers, sorted.
