@@ -113,15 +113,21 @@ IoResult readFrame(int fd, Clock::time_point deadline, std::string& body) {
     for (char c : length) size = (size << 8) | static_cast<unsigned char>(c);
     if (size < 4) return {Io::Failed, "named's answer is " + std::to_string(size) + " bytes long: too short to be a message"};
     if (size > rndc::kMaxAnswerBytes)
-        return {Io::Failed, "named's answer would be " + std::to_string(size) + " bytes long (more than " + std::to_string(rndc::kMaxAnswerBytes) +
-                                ")"};
+        return {Io::Failed,
+                "named's answer would be " + std::to_string(size) + " bytes long (more than " + std::to_string(rndc::kMaxAnswerBytes) + ")"};
     body.assign(size, '\0');
     return readExact(fd, body.data(), size, deadline, any);
 }
 
+// A random first serial: named refuses a (_ser, _tim) it saw in the last 15 minutes, from any
+// client, so two channels (or a restarted dadns) must not count from the same place.
 uint32_t randomSerial() {
-    std::random_device rd;
-    return static_cast<uint32_t>(rd()) & 0x7fffffff; // room to count up
+    uint64_t seed = static_cast<uint64_t>(Clock::now().time_since_epoch().count()) ^ static_cast<uint64_t>(::getpid()) << 32;
+    try {
+        seed ^= std::random_device{}();
+    } catch (...) { // no entropy source: the clock and pid alone
+    }
+    return static_cast<uint32_t>(std::mt19937_64(seed)()) & 0x7fffffff; // room to count up
 }
 
 enum class Outcome { Answered, NotSent, DeadBeforeAnswer, Broken };
@@ -183,7 +189,8 @@ struct RndcChannel::Connection {
         IoResult sent = sendAll(fd, *frame, deadline);
         std::string body;
         IoResult got = sent.io == Io::Ok ? readFrame(fd, deadline, body) : sent;
-        if (got.io == Io::Closed) return {Outcome::DeadBeforeAnswer, {}, "named closed the connection without answering (wrong key?)"};
+        if (got.io == Io::Closed)
+            return {Outcome::DeadBeforeAnswer, {}, "named closed the connection without answering (wrong key? named's log says why)"};
         if (got.io == Io::TimedOut) return {Outcome::Broken, {}, got.why + " within " + std::to_string(timeout.count()) + " ms"};
         if (got.io == Io::Failed) return {Outcome::Broken, {}, got.why};
         rndc::Reply reply = rndc::decodeReply(body, endpoint.key);

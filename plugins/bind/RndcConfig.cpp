@@ -224,7 +224,8 @@ void gatherKey(const Statement& s, const std::string& file, Gathered& g) {
     if (!hasAlgorithm || !hasSecret) fail(file, s.line, "key \"" + k.name + "\" needs both an algorithm and a secret");
     for (const auto& other : g.keys)
         if (sameName(other.name, k.name))
-            fail(file, s.line, "key \"" + k.name + "\" is defined twice (also " + other.place.file + ":" + std::to_string(other.place.line) + ")");
+            fail(file, s.line,
+                 "key \"" + k.name + "\" is defined twice (also " + other.place.file + ":" + std::to_string(other.place.line) + ")");
     g.keys.push_back(std::move(k));
 }
 
@@ -265,7 +266,8 @@ void gatherInclude(const Statement& s, const std::string& file, Gathered& g) {
     std::string target = single(s, file, "include");
     std::filesystem::path p(target);
     if (p.is_relative()) p = std::filesystem::path(file).parent_path() / p;
-    if (static_cast<int>(g.including.size()) >= kMaxIncludeDepth) fail(file, s.line, "includes nested more than " + std::to_string(kMaxIncludeDepth) + " deep");
+    if (static_cast<int>(g.including.size()) >= kMaxIncludeDepth)
+        fail(file, s.line, "includes nested more than " + std::to_string(kMaxIncludeDepth) + " deep");
     gatherFile(p.string(), {file, s.line}, g);
 }
 
@@ -291,14 +293,17 @@ void gatherFile(const std::string& path, const Place& includedAt, Gathered& g) {
     g.including.pop_back();
 }
 
+constexpr std::string_view kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
 // Standard base64, white space ignored; nullopt when it is not.
 std::optional<std::string> decodeBase64(const std::string& text) {
     std::string out;
     uint32_t bits = 0;
     int count = 0, padding = 0;
     for (char c : text) {
-        int v = c >= 'A' && c <= 'Z' ? c - 'A' : c >= 'a' && c <= 'z' ? c - 'a' + 26 : c >= '0' && c <= '9' ? c - '0' + 52 : c == '+' ? 62 : c == '/' ? 63 : -1;
         if (c == ' ' || c == '\t' || c == '\n' || c == '\r') continue;
+        size_t at = kAlphabet.find(c);
+        int v = at == std::string_view::npos ? -1 : static_cast<int>(at);
         if (c == '=') {
             ++padding;
             ++count;

@@ -248,7 +248,8 @@ TEST_CASE("rndc channel: answers that cannot be trusted are Unreachable and drop
         Mode mode;
         const char* says;
     };
-    for (Case c : {Case{Mode::HugeLength, "bytes long (more than"}, Case{Mode::OtherKey, "another key"}, Case{Mode::OtherSerial, "answered message"}}) {
+    for (Case c : {Case{Mode::HugeLength, "bytes long (more than"}, Case{Mode::OtherKey, "another key"},
+                   Case{Mode::OtherSerial, "answered message"}}) {
         named.setMode(c.mode);
         auto a = channel.command("status");
         CHECK(a.status == Status::Unreachable);

@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include <stdexcept>
+#include <vector>
 
 using namespace dadns::bind;
 using dadns::test::TempDir;

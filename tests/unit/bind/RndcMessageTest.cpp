@@ -20,7 +20,9 @@ std::string u32(uint32_t v) {
     return out;
 }
 
-std::string binaryEntry(const std::string& k, const std::string& v) { return std::string(1, static_cast<char>(k.size())) + k + "\x01" + u32(static_cast<uint32_t>(v.size())) + v; }
+std::string binaryEntry(const std::string& k, const std::string& v) {
+    return std::string(1, static_cast<char>(k.size())) + k + "\x01" + u32(static_cast<uint32_t>(v.size())) + v;
+}
 
 std::string tableEntry(const std::string& k, const std::string& entries) {
     return std::string(1, static_cast<char>(k.size())) + k + "\x02" + u32(static_cast<uint32_t>(entries.size())) + entries;
@@ -175,8 +177,10 @@ TEST_CASE("rndc: the decoder refuses broken input without reading outside it", "
 }
 
 TEST_CASE("rndc: an answer's result, err and text are read, and what is no answer is refused", "[bind][rndc]") {
-    std::string ctrl = binaryEntry("_ser", "42") + binaryEntry("_tim", "1700000000") + binaryEntry("_rpl", "1") + binaryEntry("_nonce", "123456");
-    Reply ok = decodeReply(signedBody(replyEntries(ctrl, binaryEntry("type", "status") + binaryEntry("result", "0") + binaryEntry("text", "up"))), key());
+    std::string ctrl =
+        binaryEntry("_ser", "42") + binaryEntry("_tim", "1700000000") + binaryEntry("_rpl", "1") + binaryEntry("_nonce", "123456");
+    std::string data = binaryEntry("type", "status") + binaryEntry("result", "0") + binaryEntry("text", "up");
+    Reply ok = decodeReply(signedBody(replyEntries(ctrl, data)), key());
     REQUIRE(ok.error == "");
     CHECK(ok.serial == 42);
     CHECK(ok.nonce == 123456);
