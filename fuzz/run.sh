@@ -24,7 +24,7 @@ else
   shift 2
 fi
 root=$(cd "$(dirname "$0")/.." && pwd)
-all=(zone_parser directadmin_form sdk_json plugin_settings swim_wire swim_digest http_request http_routing config)
+all=(zone_parser directadmin_form sdk_json plugin_settings swim_wire swim_digest http_request http_routing config rndc_message)
 harnesses=("${@:-${all[@]}}")
 
 # Seeds beyond fuzz/corpus/<harness>.

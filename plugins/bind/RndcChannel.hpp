@@ -12,6 +12,7 @@
 
 #include "RndcConfig.hpp"
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -52,14 +53,19 @@ public:
     void close();
 
     const RndcEndpoint& endpoint() const { return endpoint_; }
+    // Connections opened so far (each costs named a nonce exchange): tests and benchmarks check
+    // that commands share one.
+    uint64_t connectionsOpened() const { return connectionsOpened_; }
 
 private:
     struct Connection;
+    std::unique_ptr<Connection> open(std::string& error);
     RndcEndpoint endpoint_;
     std::chrono::milliseconds timeout_;
     std::mutex mutex_;
     std::unique_ptr<Connection> connection_;
     uint32_t serial_; // _ser of the next message: named refuses a repeated (_ser, _tim)
+    std::atomic<uint64_t> connectionsOpened_{0};
 };
 
 } // namespace dadns::bind

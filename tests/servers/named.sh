@@ -2,7 +2,8 @@
 # Starts or stops a named on 127.0.0.1 for tests and benchmarks.
 #
 #   named.sh start DIR PORT CONTROL_PORT [OPTIONS [CONFIG]]
-#                                          writes DIR/named.conf, DIR/rndc.conf and an empty
+#                                          writes DIR/named.conf, DIR/rndc.conf, DIR/rndc.key
+#                                          (kept when there is one) and an empty
 #                                          DIR/dadns.zones.conf (the include dadns manages),
 #                                          starts named, waits until rndc answers (up to
 #                                          NAMED_START_WAIT_SECONDS, default 10)
@@ -37,10 +38,13 @@ start)
   esac
   mkdir -p "$dir"
   dir=$(cd "$dir" && pwd)
-  secret=$(head -c 32 /dev/urandom | base64)
-  cat > "$dir/rndc.key" <<KEY
+  # A restart in the same directory keeps the key, as a real named's restart does.
+  if [ ! -e "$dir/rndc.key" ]; then
+    secret=$(head -c 32 /dev/urandom | base64)
+    cat > "$dir/rndc.key" <<KEY
 key "dadns-test" { algorithm hmac-sha256; secret "$secret"; };
 KEY
+  fi
   cat > "$dir/named.conf" <<CONF
 include "$dir/rndc.key";
 options {

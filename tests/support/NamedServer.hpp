@@ -42,6 +42,7 @@ public:
     // very many zones takes longer.
     void setStartWaitSeconds(int seconds) { startWaitSeconds_ = seconds; }
 
+    // start() after stop() is a restart on the same ports with the same rndc key.
     void start();
     void stop();
 
