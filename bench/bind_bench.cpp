@@ -1,6 +1,7 @@
 // bind backend benchmark against a real named (tests/servers/named.sh):
 //
 //   build/bench/bind_bench [--zones=10000] [--clients=32] [--changes=50] [--checkzone=true|false] [--parallel=N] [--reads=200] [--server]
+//                          [--membership=include|addzone] [--control=process|channel]
 //
 // Pushes N new zones, then measures the time from the last acknowledged push until named
 // serves all of them (rndc status zone count, then dig on a random sample of 200), and, when
@@ -12,6 +13,8 @@
 // under a millisecond to the figures.
 // --server sets the backend's `server` (named's address), so the daemon verifies applies by
 // AXFR from named.
+// --membership sets zone_membership; --control how named is told: an rndc process per command
+// (rndc_command, the default in include mode) or the control channel (rndc_conf).
 // Last, the cost of the plugin's servedRecords for a 10-record and a 1,000-record zone (median
 // of --reads calls): by AXFR from named (`server`), and from the zone file for comparison.
 #include "support/BenchLoad.hpp"
@@ -163,11 +166,15 @@ int main(int argc, char** argv) {
     std::string parallel = benchArg(argc, argv, "parallel", "");
     int reads = std::stoi(benchArg(argc, argv, "reads", "200"));
     bool server = benchArg(argc, argv, "server", "0") != "0";
+    std::string membership = benchArg(argc, argv, "membership", "include");
+    std::string control = benchArg(argc, argv, "control", membership == "addzone" ? "channel" : "process");
 
     NamedServer named;
+    named.setOptions("notify no; allow-new-zones yes;");
     named.start();
+    std::string signal = control == "channel" ? "rndc_conf: " + named.rndcConf() : "rndc_command: \"" + named.rndcCommand() + "\"";
     std::string cfg = baseConfig("dns:\n  backends:\n    bind:\n      zones_dir: " + named.dir() + "/zones\n      named_conf: " +
-                                 named.includeFile() + "\n      rndc_command: \"" + named.rndcCommand() + "\"\n      checkzone: " +
+                                 named.includeFile() + "\n      zone_membership: " + membership + "\n      " + signal + "\n      checkzone: " +
                                  checkzone + "\n" + (server ? "      server: 127.0.0.1:" + std::to_string(named.port()) + "\n" : "") + (parallel.empty() ? "" : "      parallel: " + parallel + "\n") +
                                  "dispatch:\n  drift_interval: 0\n");
     cfg.replace(cfg.find("log_level: info"), 15, "log_level: warn");
@@ -196,8 +203,8 @@ int main(int argc, char** argv) {
     measureChanges(d, poller, zones, changes, true, 2 + changes, waited);
     failures += plain.failures + waited.failures;
 
-    std::printf("zones=%d clients=%d checkzone=%s server=%s failures=%d wrong_answers=%d\n", zones, clients, checkzone.c_str(),
-                server ? "set" : "unset", failures, wrong);
+    std::printf("zones=%d clients=%d membership=%s control=%s checkzone=%s server=%s failures=%d wrong_answers=%d\n", zones, clients,
+                membership.c_str(), control.c_str(), checkzone.c_str(), server ? "set" : "unset", failures, wrong);
     std::printf("pushes acknowledged in %.2f s (%.0f/s)\n", push.seconds, zones / push.seconds);
     std::printf("named serving all %d zones %.2f s after the last acknowledged push (rndc zone count + 200 sampled digs)\n", zones,
                 servedSeconds);

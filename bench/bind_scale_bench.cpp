@@ -2,7 +2,7 @@
 // named (tests/servers/named.sh):
 //
 //   build/bench/bind_scale_bench [--existing=100000] [--new=1000] [--mode=include|addzone|both(default)|raw]
-//                                [--qps=500] [--clients=16] [--secondary] [--warmup=10]
+//                                [--qps=500] [--clients=16] [--secondary] [--warmup=10] [--checkzone=true|false]
 //                                [--include_rndc=command|conf] [--samples=10] [--reconfigs=3] [--addzones=100]
 //
 // named starts with --existing small zones (SOA, NS, one A) listed in a static include of the
@@ -75,6 +75,7 @@ struct Options {
     int samples = 10;
     int reconfigs = 3;
     int addzones = 100;
+    std::string checkzone = "true"; // the backend's checkzone setting
 };
 
 double msSince(Clock::time_point t0) { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); }
@@ -402,6 +403,7 @@ std::string daemonConfig(const Options& o, const std::string& mode, const NamedS
     else
         bind += "      named_conf: " + named.includeFile() + "\n      rndc_command: \"" + named.rndcCommand() + "\"\n";
     if (o.secondary) bind += "      catalog_zone: " + kCatalog + "\n";
+    bind += "      checkzone: " + o.checkzone + "\n";
     std::string cfg = baseConfig("dns:\n  backends:\n    bind:\n" + bind + "dispatch:\n  drift_interval: 0\n");
     cfg.replace(cfg.find("log_level: info"), 15, "log_level: warn");
     return cfg;
@@ -625,6 +627,7 @@ Options readOptions(int argc, char** argv) {
     o.includeRndc = benchArg(argc, argv, "include_rndc", o.includeRndc);
     o.samples = std::stoi(benchArg(argc, argv, "samples", std::to_string(o.samples)));
     o.reconfigs = std::stoi(benchArg(argc, argv, "reconfigs", std::to_string(o.reconfigs)));
+    o.checkzone = benchArg(argc, argv, "checkzone", o.checkzone);
     o.addzones = std::stoi(benchArg(argc, argv, "addzones", std::to_string(o.addzones)));
     if (o.existing < 1 || o.fresh < 1 || o.qps < 1 || o.clients < 1 || o.warmupSeconds < 2)
         throw std::invalid_argument("--existing, --new, --qps and --clients must be at least 1, --warmup at least 2");

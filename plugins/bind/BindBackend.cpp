@@ -97,7 +97,8 @@ public:
         s.integer("check_batch_ms", "how long a zone check waits to batch other zones with it").byDefault(20).range(0, 10000);
         s.text("rndc_conf", "rndc.conf or rndc.key: named's control channel (server, port, key as rndc reads them), "
                             "spoken directly, one connection for all commands");
-        s.duration("named_check_interval", "addzone: how often an idle backend asks named whether it restarted (then offers it every zone)")
+        s.duration("named_check_interval", "with rndc_conf: how often the backend asks named's status (its health; in addzone mode "
+                                           "a restarted named is offered every zone)")
             .byDefault(std::chrono::seconds(10))
             .range(std::chrono::milliseconds(100), std::chrono::hours(1));
         s.text("rndc_server", "HOST:PORT of named's control channel, in place of the one rndc_conf names (default 127.0.0.1:953)")

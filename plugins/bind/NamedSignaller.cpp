@@ -297,9 +297,9 @@ bool NamedSignaller::settle(const Batch& batch, const Outcome& outcome, std::chr
     return true;
 }
 
-// AddZone, with the lock held (released while named answers): asks named's boot time; a new one
-// (named restarted, or the first answer since dadns started) starts a reconcile. A named that
-// does not answer shows in lastError even while nothing changes.
+// With the lock held (released while named answers): asks named's status. In AddZone mode a new
+// boot time (named restarted, or the first answer since dadns started) starts a reconcile. A
+// named that does not answer shows in lastError even while nothing changes.
 void NamedSignaller::checkNamed(std::unique_lock<std::mutex>& lock) {
     lock.unlock();
     ControlAnswer answer = run({"status"});
@@ -311,7 +311,7 @@ void NamedSignaller::checkNamed(std::unique_lock<std::mutex>& lock) {
     }
     if (!hasWork()) lastError_.clear();
     std::string boot = bootTimeOf(answer.text);
-    if (boot == namedBoot_) return;
+    if (boot == namedBoot_ || options_.membership != Membership::AddZone) return;
     if (!namedBoot_.empty()) zones_.log("named restarted (" + boot + "): offering it every zone again");
     namedBoot_ = boot;
     reconcile_ = true;
@@ -321,7 +321,9 @@ void NamedSignaller::loop() {
     std::unique_lock<std::mutex> lock(mutex_);
     std::chrono::milliseconds backoff(0);
     Clock::time_point lastBatch, nextCheck = Clock::now();
-    bool checks = options_.membership == Membership::AddZone && options_.control;
+    // Over a channel, also a keepalive: named drops a control connection idle for 30 s, logging
+    // an error each time.
+    bool checks = options_.control && options_.commandsAreCheap;
     while (true) {
         Clock::time_point wakeAt = std::min(checks ? nextCheck : Clock::time_point::max(), listsDue_);
         if (wakeAt == Clock::time_point::max()) wake_.wait(lock, [&] { return stopping_ || hasWork(); });

@@ -24,10 +24,12 @@
 // zone removed and added again before named dropped it would keep its old content. So an added
 // zone whose removal has not yet been through a reconfig is reloaded too.
 //
-// AddZone mode reconciles: whenever named is found to have (re)started (its boot time, read by
-// `status` every checkInterval while idle, differs from the last seen; also at the first
-// check), every wanted zone is offered again with `addzone` (one named already has answers
-// "exists", which costs it no pause), in slices between the batches of new changes.
+// Over a channel (commandsAreCheap) the signaller asks named's `status` every checkInterval: a
+// named that does not answer shows in lastError while nothing changes, and the connection stays
+// open. AddZone mode reconciles: whenever named is found to have (re)started (its boot time
+// differs from the last seen; also at the first check), every wanted zone is offered again with
+// `addzone` (one named already has answers "exists", which costs it no pause), in slices between
+// the batches of new changes.
 #pragma once
 
 #include "NamedControl.hpp"
@@ -63,7 +65,7 @@ public:
         Membership membership = Membership::Include;
         bool commandsAreCheap = false;   // a command is a round trip, not a process: never `reload` everything
         std::chrono::milliseconds batch{200};
-        std::chrono::milliseconds checkInterval{10000}; // AddZone: how often an idle signaller asks named's boot time
+        std::chrono::milliseconds checkInterval{10000}; // how often the signaller asks named's status (over a channel)
     };
     // What the signaller asks of the zones' owner. Each may be called from its thread.
     struct Zones {
