@@ -12,7 +12,7 @@
 // reached named (it answered OK); if it did not (named failing or down), they report a
 // retryable error so the daemon retries until named has everything. servedRecords reads back
 // what named serves (AXFR from `server`), or without `server` what the zone file holds.
-#include "CatalogZone.hpp"
+#include "Catalogs.hpp"
 #include "NamedAxfr.hpp"
 #include "NamedControl.hpp"
 #include "NamedSignaller.hpp"
@@ -28,6 +28,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cctype>
+#include <cstdio>
 #include <ctime>
 #include <cerrno>
 #include <cstring>
@@ -134,7 +135,12 @@ public:
         // zones needs batches of hundreds, not dozens.
         parallel_ = c.parallel(kDefaultParallel);
         if (c.has("server")) axfr_ = std::make_unique<NamedAxfr>(parseServerAddress(c.text("server")), kTransferTimeout);
-        readCatalogSettings(c);
+        try {
+            catalogs_ = std::make_unique<Catalogs>(zonesDir_, catalogName(c, "catalog_zone"), catalogName(c, "catalog_previous"),
+                                                   c.duration("catalog_move_delay"));
+        } catch (const std::invalid_argument& e) {
+            throw PermanentError(e.what());
+        }
         std::string checker = findProgram("named-checkconf");
         bool check = c.has("checkzone") ? c.flag("checkzone") : !checker.empty();
         if (check && checker.empty()) throw PermanentError(ctx.name + ": checkzone: is on but named-checkconf is not installed");
@@ -148,14 +154,18 @@ public:
         if (slash != std::string::npos) leftovers += removeLeftovers(includePath_.substr(0, slash), includePath_.substr(slash + 1));
         if (leftovers) host().info("bind: removed " + std::to_string(leftovers) + " temporary file(s) left by writes a crash cut short");
         zones_ = zonesOnDisk(zonesDir_);
-        for (const auto& catalog : catalogs_) zones_.erase(catalog);
+        for (const auto& catalog : catalogs_->names()) zones_.erase(catalog);
+        for (const auto& catalog : catalogs_->retired()) zones_.erase(catalog);
         std::set<std::string> included = readInclude(includePath_);
         if (addZone_) staticZones_ = included;
+        catalogs_->writeEmptyWhereMissing(); // named can load a catalog offered before the first batch
+        std::string started = "bind: " + std::to_string(zones_.size()) + " zone(s) in " + zonesDir_ +
+                              (addZone_ ? ", added to named with addzone (" + std::to_string(staticZones_.size()) + " static in " : ", include ") +
+                              includePath_ + (addZone_ ? ")" : "");
         startSignaller(c, included != includeWanted());
-        host().info("bind: " + std::to_string(zones_.size()) + " zone(s) in " + zonesDir_ +
-                    (addZone_ ? ", added to named with addzone (" + std::to_string(staticZones_.size()) + " static in " : ", include ") +
-                    includePath_ + (addZone_ ? ")" : "") + (channel_ ? ", control channel " + channel_->endpoint().text() : "") +
-                    (catalog_.empty() ? "" : ", catalog " + catalog_) +
+        retireCatalogs();
+        host().info(started + (channel_ ? ", control channel " + channel_->endpoint().text() : "") +
+                    (catalogs_->empty() ? "" : ", catalog " + catalogs_->current()) +
                     (checker_ ? ", files checked by named-checkconf -z before they go live" : "") +
                     (axfr_ ? ", served records read from named at " + axfr_->server().text() : ""));
     }
@@ -204,7 +214,7 @@ public:
             zones = zones_;
         } else {
             zones = readInclude(includePath_);
-            for (const auto& catalog : catalogs_) zones.erase(catalog);
+            for (const auto& catalog : catalogs_->names()) zones.erase(catalog);
         }
         return {zones.begin(), zones.end()};
     }
@@ -232,21 +242,19 @@ public:
 private:
     std::string file(const std::string& zone) const { return zoneFilePath(zonesDir_, zone); }
 
-    void readCatalogSettings(const Settings& c) {
-        catalog_ = catalogName(c, "catalog_zone");
-        previousCatalog_ = catalogName(c, "catalog_previous");
-        if (!previousCatalog_.empty() && catalog_.empty()) throw PermanentError("catalog_previous: needs catalog_zone, the catalog its zones moved to");
-        if (!previousCatalog_.empty() && previousCatalog_ == catalog_) throw PermanentError("catalog_previous: is catalog_zone itself");
-        for (const auto& name : {catalog_, previousCatalog_})
-            if (!name.empty()) catalogs_.insert(name);
-        uint32_t last = 0;
-        for (const auto& name : catalogs_) last = std::max(last, readCatalogSerial(file(name)));
-        catalogSerial_ = last;
-        // A consumer takes a zone into a new catalog only once the old one marks it as moved
-        // (coo); one that reads the new catalog first refuses the zone, then drops it. So a new
-        // catalog claims the zones only after the move had time to reach every secondary.
-        if (!previousCatalog_.empty() && readCatalogSerial(file(catalog_)) == 0)
-            catalogClaimsAt_ = std::chrono::steady_clock::now() + c.duration("catalog_move_delay");
+    // Catalogs an earlier configuration kept: named drops them (delzone, or the include no longer
+    // lists them), their files go, and this configuration's catalogs are remembered instead.
+    void retireCatalogs() {
+        for (const auto& catalog : catalogs_->retired()) {
+            host().info("bind: catalog " + catalog + " is no longer configured: removing it from named");
+            std::remove(file(catalog).c_str());
+            if (addZone_) signaller_->zoneRemoved(catalog);
+        }
+        try {
+            catalogs_->remember();
+        } catch (const std::exception& e) {
+            host().warn(std::string("bind: cannot record the catalogs: ") + e.what());
+        }
     }
 
     // The control (channel, process or none), then the signaller; asks for the lists to be
@@ -281,13 +289,19 @@ private:
         signalTimeout_ = kControlTimeout * 2 + options.batch + std::chrono::seconds(10); // a batch's slowest commands, its window, slack
         NamedSignaller::Zones zones;
         zones.writeLists = [this](const std::set<std::string>& notInNamed) { return writeLists(notInNamed); };
-        zones.wanted = [this](const std::string& zone) { return holds(zone) || catalogs_.count(zone) != 0; };
+        zones.wanted = [this](const std::string& zone) { return holds(zone) || catalogs_->names().count(zone) != 0; };
+        zones.zoneFile = [this](const std::string& zone) { return file(zone); };
         zones.addzoneConfig = [this](const std::string& zone) { return "{ type primary; file \"" + file(zone) + "\"; };"; };
         zones.all = [this] { return namedZones(); };
-        zones.log = [this](const std::string& line) { host().warn("bind: " + line); };
+        zones.log = [this](const std::string& line) {
+            try {
+                host().warn("bind: " + line);
+            } catch (...) { // a log line that cannot be written must not end the signaller
+            }
+        };
         signaller_ = std::make_unique<NamedSignaller>(options, zones);
-        if (includeStale || !catalogs_.empty()) signaller_->listsChanged(includeStale); // rewrite; reconfig named when stale
-        if (catalogClaimsAt_) signaller_->listsChangedAt(*catalogClaimsAt_);
+        if (includeStale || !catalogs_->empty()) signaller_->listsChanged(includeStale); // rewrite; reconfig named when stale
+        if (catalogs_->claimsAt()) signaller_->listsChangedAt(*catalogs_->claimsAt());
     }
 
     bool holds(const std::string& zone) {
@@ -298,7 +312,7 @@ private:
     // Every zone named should hold: the backend's and its catalogs.
     std::vector<std::string> namedZones() {
         std::lock_guard<std::mutex> lock(mutex_);
-        std::vector<std::string> all(catalogs_.begin(), catalogs_.end());
+        std::vector<std::string> all(catalogs_->names().begin(), catalogs_->names().end());
         all.insert(all.end(), zones_.begin(), zones_.end());
         return all;
     }
@@ -309,12 +323,12 @@ private:
         std::lock_guard<std::mutex> lock(mutex_);
         if (!addZone_) {
             std::set<std::string> all = zones_;
-            all.insert(catalogs_.begin(), catalogs_.end());
+            all.insert(catalogs_->names().begin(), catalogs_->names().end());
             return all;
         }
         std::set<std::string> kept;
         for (const auto& zone : staticZones_)
-            if (zones_.count(zone) || catalogs_.count(zone)) kept.insert(zone);
+            if (zones_.count(zone) || catalogs_->names().count(zone)) kept.insert(zone);
         staticZones_ = kept;
         return kept;
     }
@@ -329,19 +343,14 @@ private:
             includeWritten_ = include;
             includeWrittenOnce_ = true;
         }
-        if (catalog_.empty()) return {};
+        if (catalogs_->empty()) return {};
         std::set<std::string> members;
         {
             std::lock_guard<std::mutex> lock(mutex_);
             members = zones_;
         }
         for (const auto& zone : notInNamed) members.erase(zone);
-        catalogSerial_ = nextCatalogSerial(catalogSerial_, std::time(nullptr));
-        bool claims = !catalogClaimsAt_ || std::chrono::steady_clock::now() >= *catalogClaimsAt_;
-        sdk::writeFileAtomically(file(catalog_), renderCatalog(catalog_, catalogSerial_, claims ? members : std::set<std::string>{}), 0644);
-        if (!previousCatalog_.empty())
-            sdk::writeFileAtomically(file(previousCatalog_), renderCatalog(previousCatalog_, catalogSerial_, members, catalog_), 0644);
-        return {catalogs_.begin(), catalogs_.end()};
+        return catalogs_->write(members);
     }
 
     // Writes the zone's file (checked first when a checker is on); true when the zone is new.
@@ -369,7 +378,7 @@ private:
 
     void checkName(const std::string& zone) const {
         if (!safeZoneName(zone)) throw PermanentError("bind: refusing unsafe zone name '" + zone + "'");
-        if (catalogs_.count(zone)) throw PermanentError("bind: '" + zone + "' is this backend's catalog zone");
+        if (catalogs_->names().count(zone)) throw PermanentError("bind: '" + zone + "' is this backend's catalog zone");
     }
 
     std::string zonesDir_, includePath_;
@@ -379,10 +388,7 @@ private:
     std::chrono::milliseconds signalTimeout_{0};
     std::unique_ptr<NamedAxfr> axfr_;
     std::atomic<bool> warnedRefused_{false};
-    std::string catalog_, previousCatalog_;
-    std::set<std::string> catalogs_;  // both, when set; never a zone of the backend
-    uint32_t catalogSerial_ = 0;      // the signaller's thread only, once started
-    std::optional<std::chrono::steady_clock::time_point> catalogClaimsAt_; // a move: when the new catalog lists its zones
+    std::unique_ptr<Catalogs> catalogs_; // names() never change; written on the signaller's thread only
     std::set<std::string> includeWritten_; // the signaller's thread only
     bool includeWrittenOnce_ = false;
     std::mutex mutex_;

@@ -19,8 +19,12 @@ std::string catalogMemberId(const std::string& zone) {
     return id;
 }
 
+namespace {
+const char* const kHeader = "; catalog zone (RFC 9432, version 2) written by dadns: do not edit";
+} // namespace
+
 std::string renderCatalog(const std::string& catalog, uint32_t serial, const std::set<std::string>& members, const std::string& movedTo) {
-    std::string text = "; catalog zone (RFC 9432, version 2) written by dadns: do not edit\n$ORIGIN " + catalog + ".\n";
+    std::string text = std::string(kHeader) + "\n$ORIGIN " + catalog + ".\n";
     text += "@ 0 IN SOA invalid. invalid. " + std::to_string(serial) + " 3600 600 2147483646 0\n";
     text += "@ 0 IN NS invalid.\nversion 0 IN TXT \"2\"\n";
     text.reserve(text.size() + members.size() * (56 + (movedTo.empty() ? 0 : 64)) + 64);
@@ -30,6 +34,19 @@ std::string renderCatalog(const std::string& catalog, uint32_t serial, const std
         if (!movedTo.empty()) text += "coo." + id + ".zones 0 IN PTR " + movedTo + ".\n";
     }
     return text;
+}
+
+bool isCatalogFile(const std::string& path) {
+    std::ifstream in(path);
+    std::string first;
+    return std::getline(in, first) && first == kHeader;
+}
+
+bool catalogListsMembers(const std::string& path) {
+    std::ifstream in(path);
+    for (std::string line; std::getline(in, line);)
+        if (line.rfind("coo.", 0) != 0 && line.find(".zones 0 IN PTR ") != std::string::npos) return true;
+    return false;
 }
 
 uint32_t readCatalogSerial(const std::string& path) {

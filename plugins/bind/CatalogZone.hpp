@@ -24,6 +24,10 @@ std::string catalogMemberId(const std::string& zone);
 std::string renderCatalog(const std::string& catalog, uint32_t serial, const std::set<std::string>& members,
                           const std::string& movedTo = "");
 
+// Whether path is a catalog file renderCatalog wrote (its first line says so).
+bool isCatalogFile(const std::string& path);
+// Whether the catalog file lists any member (coo lines aside); false when there is no file.
+bool catalogListsMembers(const std::string& path);
 // The SOA serial of a catalog file renderCatalog wrote; 0 when there is none or it cannot be read.
 uint32_t readCatalogSerial(const std::string& path);
 // The serial a new version gets: the time, or one more than the last when that is later (several

@@ -46,14 +46,18 @@ NamedControl channelControl(RndcChannel& channel) {
     };
 }
 
+// named's answer carries a result code; an rndc process gives only its text ("file not found"
+// must not read as "no such zone", so the text is the last resort).
 bool answerSaysNoSuchZone(const ControlAnswer& answer) {
-    if (answer.ok()) return false;
-    return answer.result == kIscNotFound || says(answer, "no matching zone") || says(answer, "not found");
+    if (answer.status != ControlAnswer::Status::Failed) return false;
+    if (answer.result != 0) return answer.result == kIscNotFound;
+    return says(answer, "no matching zone") || says(answer, "zone not found");
 }
 
 bool answerSaysZoneExists(const ControlAnswer& answer) {
-    if (answer.ok()) return false;
-    return answer.result == kIscExists || says(answer, "already exists");
+    if (answer.status != ControlAnswer::Status::Failed) return false;
+    if (answer.result != 0) return answer.result == kIscExists;
+    return says(answer, "already exists");
 }
 
 } // namespace dadns::bind

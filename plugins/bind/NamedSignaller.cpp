@@ -26,6 +26,7 @@ NamedSignaller::~NamedSignaller() {
     {
         std::lock_guard<std::mutex> lock(mutex_);
         stopping_ = true;
+        stopRequested_ = true;
     }
     wake_.notify_all();
     thread_.join();
@@ -157,32 +158,38 @@ NamedSignaller::Batch NamedSignaller::takeBatch() {
 // since by a reload.
 void NamedSignaller::sendZoneCommands(const Batch& batch, std::set<std::string>& reloads, Outcome& outcome) {
     for (const auto& zone : batch.deletes) {
-        ControlAnswer answer = run({"delzone", zone});
+        if (!namedZoneIsOurs(zone, outcome)) continue; // gone already, or not dadns's to delete
+        ControlAnswer answer = run({"delzone", zone}, outcome);
         if (answer.ok() || answerSaysNoSuchZone(answer)) continue;
         outcome.failed[zone] = answer.error;
         if (!zones_.wanted(zone)) outcome.retryDeletes.insert(zone);
     }
     for (const auto& zone : batch.adds) {
-        ControlAnswer answer = run({"addzone", zone, zones_.addzoneConfig(zone)});
+        ControlAnswer answer = run({"addzone", zone, zones_.addzoneConfig(zone)}, outcome);
         if (answer.ok()) continue;
-        if (answerSaysZoneExists(answer)) {
+        if (answerSaysZoneExists(answer) && namedZoneIsOurs(zone, outcome)) {
             reloads.insert(zone);
             continue;
         }
+        if (answerSaysZoneExists(answer) && outcome.unreachable.empty())
+            answer.error = "named has the zone from elsewhere (its own configuration, not a file dadns writes)";
         outcome.failed[zone] = answer.error;
         if (zones_.wanted(zone)) outcome.retryAdds.insert(zone);
     }
-    for (size_t i = 0; i < batch.offers.size(); ++i) {
-        const std::string& zone = batch.offers[i];
-        ControlAnswer answer = run({"addzone", zone, zones_.addzoneConfig(zone)});
+    for (const auto& zone : batch.offers) {
+        if (!zones_.wanted(zone)) continue; // removed since the reconcile began
+        ControlAnswer answer = run({"addzone", zone, zones_.addzoneConfig(zone)}, outcome);
         if (answer.ok() || answerSaysZoneExists(answer)) continue;
-        if (outcome.error.empty()) outcome.error = "reconcile: " + answer.error;
-        if (answer.status == ControlAnswer::Status::Unreachable) { // no use offering the rest now
-            outcome.retryOffers.insert(batch.offers.begin() + static_cast<std::ptrdiff_t>(i), batch.offers.end());
-            break;
-        }
-        if (zones_.wanted(zone)) outcome.retryOffers.insert(zone);
+        if (outcome.error.empty() && outcome.unreachable.empty()) outcome.error = "reconcile: " + answer.error;
+        outcome.retryOffers.insert(zone);
     }
+}
+
+bool NamedSignaller::namedZoneIsOurs(const std::string& zone, Outcome& outcome) {
+    ControlAnswer answer = run({"showzone", zone}, outcome);
+    if (answerSaysNoSuchZone(answer)) return false;
+    if (!answer.ok()) return true; // cannot tell: the command that follows fails alike, and is retried
+    return answer.text.find("file \"" + zones_.zoneFile(zone) + "\"") != std::string::npos;
 }
 
 // AddZone: the zone commands go first, so the lists written next (a catalog) name only zones
@@ -204,10 +211,14 @@ void NamedSignaller::sendMembership(const Batch& batch, std::set<std::string>& r
             outcome.listsFailed = true;
         }
     }
-    if (addZone || !options_.control) return;
+    if (addZone) { // a static zone's removal is done only once the include no longer lists it
+        outcome.failedAll = outcome.listsFailed;
+        return;
+    }
+    if (!options_.control) return;
     std::string error;
     if (batch.reconfig && outcome.error.empty()) {
-        ControlAnswer answer = run({"reconfig"});
+        ControlAnswer answer = run({"reconfig"}, outcome);
         outcome.reconfigDone = answer.ok();
         error = answer.error;
     } else {
@@ -217,24 +228,54 @@ void NamedSignaller::sendMembership(const Batch& batch, std::set<std::string>& r
     outcome.failedAll = !outcome.error.empty();
 }
 
+ControlAnswer NamedSignaller::run(const std::vector<std::string>& args, Outcome& outcome) {
+    if (outcome.unreachable.empty() && stopRequested_) outcome.unreachable = "the bind backend is stopping";
+    if (!outcome.unreachable.empty()) {
+        ControlAnswer skipped;
+        skipped.error = outcome.unreachable;
+        return skipped;
+    }
+    ControlAnswer answer = run(args);
+    if (answer.status == ControlAnswer::Status::Unreachable) {
+        outcome.unreachable = answer.error;
+        if (outcome.error.empty()) outcome.error = answer.error;
+    }
+    return answer;
+}
+
+// A batch that threw before it was settled: everything in it is retried.
+NamedSignaller::Outcome NamedSignaller::failedBatch(const Batch& batch, const std::string& why) const {
+    Outcome outcome;
+    outcome.error = why;
+    outcome.failedAll = true;
+    outcome.listsFailed = batch.lists;
+    outcome.reconfigDone = !batch.reconfig;
+    outcome.retryAdds = batch.adds;
+    outcome.retryDeletes = batch.deletes;
+    outcome.retryReloads = batch.reloads;
+    outcome.retryOffers.insert(batch.offers.begin(), batch.offers.end());
+    return outcome;
+}
+
 void NamedSignaller::sendReloads(const std::set<std::string>& zones, Outcome& outcome) {
     auto fail = [&](const std::string& zone, const std::string& why) {
         outcome.failed[zone] = why;
         if (zones_.wanted(zone)) outcome.retryReloads.insert(zone); // a zone removed since is not retried
     };
     if (!options_.commandsAreCheap && zones.size() > kReloadAllAbove) {
-        ControlAnswer answer = run({"reload"});
+        ControlAnswer answer = run({"reload"}, outcome);
         if (!answer.ok())
             for (const auto& zone : zones) fail(zone, answer.error);
         return;
     }
     for (const auto& zone : zones) { // one zone's failure does not hold back the others
-        ControlAnswer answer = run({"reload", zone});
+        ControlAnswer answer = run({"reload", zone}, outcome);
         if (answer.ok()) continue;
         if (!answerSaysNoSuchZone(answer)) {
             fail(zone, answer.error);
         } else if (options_.membership == Membership::Include) {
-            outcome.namedLacksZone = true; // named restarted with an older include, or a reconfig was lost
+            // named restarted with an older include, or a reconfig was lost
+            if (zones_.wanted(zone)) outcome.namedLacksZone = true;
             fail(zone, answer.error);
         } else {
             outcome.failed[zone] = answer.error; // named lost it (restarted without its added zones): add it again
@@ -284,7 +325,8 @@ bool NamedSignaller::settle(const Batch& batch, const Outcome& outcome, std::chr
     // Zones whose addzone failed were left out of the lists: write them again once they are in.
     listsDirty_ = listsDirty_ || outcome.listsFailed || !outcome.retryAdds.empty();
     reconfig_ = reconfig_ || !outcome.reconfigDone || outcome.namedLacksZone;
-    reloads_.insert(outcome.retryReloads.begin(), outcome.retryReloads.end());
+    for (const auto& zone : outcome.retryReloads)
+        if (!deletes_.count(zone) && !removed_.count(zone)) reloads_.insert(zone); // not when removed since
     for (const auto& zone : outcome.retryAdds)
         if (!deletes_.count(zone)) adds_.insert(zone);
     for (const auto& zone : outcome.retryDeletes)
@@ -301,9 +343,16 @@ bool NamedSignaller::settle(const Batch& batch, const Outcome& outcome, std::chr
 // boot time (named restarted, or the first answer since dadns started) starts a reconcile. A
 // named that does not answer shows in lastError even while nothing changes.
 void NamedSignaller::checkNamed(std::unique_lock<std::mutex>& lock) {
+    busy_ = true; // not idle while named is asked
     lock.unlock();
-    ControlAnswer answer = run({"status"});
+    ControlAnswer answer;
+    try {
+        answer = run({"status"});
+    } catch (const std::exception& e) {
+        answer.error = e.what();
+    }
     lock.lock();
+    busy_ = false;
     if (!answer.ok()) {
         if (answer.error != lastError_) zones_.log("cannot ask named for its status: " + answer.error);
         lastError_ = answer.error;
@@ -344,9 +393,16 @@ void NamedSignaller::loop() {
         }
         if (reconcile_) {
             reconcile_ = false;
+            busy_ = true;
             lock.unlock();
-            std::vector<std::string> all = zones_.all();
+            std::vector<std::string> all;
+            try {
+                all = zones_.all();
+            } catch (const std::exception& e) {
+                zones_.log(std::string("reconcile: cannot list the zones: ") + e.what());
+            }
             lock.lock();
+            busy_ = false;
             offers_.assign(all.begin(), all.end());
         }
         // Gather what is still on its way, up to the window; a retry waits out its delay.
@@ -354,7 +410,12 @@ void NamedSignaller::loop() {
         else wake_.wait_for(lock, options_.batch, [&] { return stopping_ || coming_ == 0; });
         Batch batch = takeBatch();
         lock.unlock();
-        Outcome outcome = send(batch);
+        Outcome outcome;
+        try {
+            outcome = send(batch);
+        } catch (const std::exception& e) { // never out of the thread: the batch is retried
+            outcome = failedBatch(batch, std::string("signalling named failed: ") + e.what());
+        }
         lock.lock();
         lastBatch = Clock::now();
         bool retry = settle(batch, outcome, backoff);

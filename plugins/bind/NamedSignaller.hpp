@@ -34,6 +34,7 @@
 
 #include "NamedControl.hpp"
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -75,7 +76,9 @@ public:
         std::function<std::vector<std::string>(const std::set<std::string>& notInNamed)> writeLists;
         // The zone is still wanted (a failed signal for a zone removed since is dropped).
         std::function<bool(const std::string&)> wanted;
-        // AddZone: the configuration `addzone` gives the zone: `{ type primary; file "..."; };`.
+        // AddZone: the zone's file, and the configuration `addzone` gives it:
+        // `{ type primary; file "<zoneFile>"; };`.
+        std::function<std::string(const std::string&)> zoneFile;
         std::function<std::string(const std::string&)> addzoneConfig;
         // AddZone: every zone named should hold, for a reconcile.
         std::function<std::vector<std::string>()> all;
@@ -138,6 +141,7 @@ private:
         bool failedAll = false;                     // lists or reconfig failed: no ticket reached named
         std::map<std::string, std::string> failed;  // zone -> why its command failed
         std::set<std::string> retryAdds, retryDeletes, retryReloads, retryOffers;
+        std::string unreachable; // named did not answer a command: the rest of the batch is not sent
     };
 
     void loop();
@@ -150,7 +154,15 @@ private:
     void sendMembership(const Batch& batch, std::set<std::string>& reloads, Outcome& outcome);
     void sendReloads(const std::set<std::string>& zones, Outcome& outcome);
     bool settle(const Batch& batch, const Outcome& outcome, std::chrono::milliseconds& backoff);
+    // Runs one command of a batch; once named did not answer (or the signaller is stopping), the
+    // batch's other commands are not sent but answered alike, so a named that hangs costs one
+    // timeout per batch, not one per zone.
+    ControlAnswer run(const std::vector<std::string>& args, Outcome& outcome);
     ControlAnswer run(const std::vector<std::string>& args) { return options_.control(args); }
+    // AddZone: whether named's zone is the one whose file the backend writes (`showzone`), so
+    // that dadns never deletes or takes over a zone named has from elsewhere.
+    bool namedZoneIsOurs(const std::string& zone, Outcome& outcome);
+    Outcome failedBatch(const Batch& batch, const std::string& why) const;
 
     Options options_;
     Zones zones_;
@@ -169,6 +181,7 @@ private:
     int coming_ = 0;                 // changes on their way (changeComing)
     bool busy_ = false;
     bool stopping_ = false;
+    std::atomic<bool> stopRequested_{false}; // stopping_, read without the lock between commands
     std::string lastError_;
     std::thread thread_;
 };

@@ -202,26 +202,46 @@ TEST_CASE("bind in-process: a catalog zone lists the zones, stays out of the bac
     CHECK(static_cast<uint32_t>(std::stoul(text.substr(text.find("SOA invalid. invalid. ") + 22))) > before);
 }
 
-TEST_CASE("bind in-process: a new catalog claims the zones only after the move delay; one that exists claims them at once", "[bind]") {
+TEST_CASE("bind in-process: a new catalog claims the zones only after the move delay, also across a restart", "[bind]") {
     TempDir dir;
     BindUnderTest b;
-    std::string moving = settings(dir);
-    moving.insert(moving.size() - 1, ",\"catalog_zone\":\"new.catalog\",\"catalog_previous\":\"old.catalog\",\"catalog_move_delay\":\"1s\"");
+    auto with = [&](const std::string& extra) {
+        std::string s = settings(dir);
+        s.insert(s.size() - 1, "," + extra);
+        return s;
+    };
+    auto catalog = [&](const std::string& name) { return dadns::test::readFile(dir.file("zones/" + name + ".db")); };
+    {
+        LoadedBackend before = b.plugin.createBackend("bind", with("\"catalog_zone\":\"old.catalog\""));
+        before.apply(zone("example.com", 1, 1));
+        before.listZones(); // waits until the lists are written (nothing signals named here)
+        REQUIRE(catalog("old.catalog").find(" PTR example.com.") != std::string::npos);
+    }
+    std::string moving = with("\"catalog_zone\":\"new.catalog\",\"catalog_previous\":\"old.catalog\",\"catalog_move_delay\":\"3s\"");
     {
         LoadedBackend bind = b.plugin.createBackend("bind", moving);
-        bind.apply(zone("example.com", 1, 1));
-        bind.listZones(); // waits until the lists are written (nothing signals named here)
-        CHECK(dadns::test::readFile(dir.file("zones/old.catalog.db")).find(" PTR new.catalog.") != std::string::npos);
-        CHECK(dadns::test::readFile(dir.file("zones/new.catalog.db")).find("example.com") == std::string::npos);
-        CHECK(dadns::test::eventually(
-            [&] { return dadns::test::readFile(dir.file("zones/new.catalog.db")).find(" PTR example.com.") != std::string::npos; },
-            std::chrono::seconds(10)));
+        bind.apply(zone("example.net", 1, 1));
+        bind.listZones();
+        CHECK(catalog("old.catalog").find("coo.") != std::string::npos);
+        CHECK(catalog("old.catalog").find(" PTR new.catalog.") != std::string::npos);
+        CHECK(catalog("new.catalog").find(" PTR example") == std::string::npos);
     }
-    // Started again with the same settings: the new catalog exists, nothing is withheld.
-    LoadedBackend again = b.plugin.createBackend("bind", moving);
-    again.apply(zone("example.net", 1, 1));
-    again.listZones();
-    CHECK(dadns::test::readFile(dir.file("zones/new.catalog.db")).find(" PTR example.net.") != std::string::npos);
+    {
+        // Restarted within the delay: the new catalog still claims nothing, the delay runs again.
+        LoadedBackend again = b.plugin.createBackend("bind", moving);
+        again.listZones();
+        CHECK(catalog("new.catalog").find(" PTR example") == std::string::npos);
+        CHECK(dadns::test::eventually([&] { return catalog("new.catalog").find(" PTR example.net.") != std::string::npos; },
+                                      std::chrono::seconds(20)));
+        CHECK(catalog("new.catalog").find(" PTR example.com.") != std::string::npos);
+    }
+    // Once it has claimed them, a restart keeps them claimed; dropping catalog_previous retires the old one.
+    LoadedBackend moved = b.plugin.createBackend("bind", with("\"catalog_zone\":\"new.catalog\""));
+    moved.apply(zone("example.org", 1, 1));
+    CHECK(moved.listZones() == std::vector<std::string>{"example.com", "example.net", "example.org"});
+    CHECK(catalog("new.catalog").find(" PTR example.org.") != std::string::npos);
+    CHECK_FALSE(dadns::test::fileExists(dir.file("zones/old.catalog.db")));
+    CHECK(b.host.logged("catalog old.catalog is no longer configured", DADNS_LOG_INFO));
 }
 
 TEST_CASE("bind in-process: membership and catalog settings that cannot work are refused with the reason", "[bind]") {
@@ -238,4 +258,7 @@ TEST_CASE("bind in-process: membership and catalog settings that cannot work are
                       Catch::Contains("rndc_conf") && Catch::Contains("missing.conf"));
     CHECK_THROWS_WITH(b.plugin.createBackend("bind", with("\"catalog_zone\":\"../x\"")), Catch::Contains("catalog_zone: '../x' is not a zone name"));
     CHECK_THROWS_WITH(b.plugin.createBackend("bind", with("\"catalog_previous\":\"old.catalog\"")), Catch::Contains("needs catalog_zone"));
+    LoadedBackend zones = b.plugin.createBackend("bind", settings(dir));
+    zones.apply(zone("taken.example", 1, 0));
+    CHECK_THROWS_WITH(b.plugin.createBackend("bind", with("\"catalog_zone\":\"taken.example\"")), Catch::Contains("holds a zone, not a catalog"));
 }
