@@ -5,6 +5,7 @@
 
 #include <dadns/sdk/files.hpp>
 
+#include <cstdio>
 #include <ctime>
 #include <fstream>
 #include <stdexcept>
@@ -59,6 +60,10 @@ void Catalogs::writeEmptyWhereMissing() {
 }
 
 void Catalogs::remember() const {
+    if (names_.empty()) { // nothing to remember: no file, rather than an empty one
+        std::remove((zonesDir_ + "/" + kStateFile).c_str());
+        return;
+    }
     std::string text;
     for (const auto& name : names_) text += name + "\n";
     sdk::writeFileAtomically(zonesDir_ + "/" + kStateFile, text, 0644);

@@ -39,7 +39,8 @@ public:
     // load them before the first batch); returns the catalogs, for named to reload.
     std::vector<std::string> write(const std::set<std::string>& members);
     void writeEmptyWhereMissing();
-    // Records the catalogs as this configuration's (for the next start's retired()).
+    // Records the catalogs as this configuration's (for the next start's retired()); with none,
+    // removes the record.
     void remember() const;
 
 private:
