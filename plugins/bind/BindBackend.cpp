@@ -48,7 +48,7 @@ constexpr uint32_t kDefaultParallel = 512;
 // A transfer from named: connecting, and each wait for its next message.
 constexpr std::chrono::seconds kTransferTimeout(5);
 // named's control channel: connecting, and each wait for an answer (an addzone loads the zone).
-constexpr std::chrono::seconds kControlTimeout(60);
+constexpr std::chrono::seconds kControlTimeout(30);
 
 std::string absolutePath(const std::string& path) {
     if (!path.empty() && path[0] == '/') return path;
@@ -286,7 +286,9 @@ private:
         options.membership = addZone_ ? NamedSignaller::Membership::AddZone : NamedSignaller::Membership::Include;
         options.batch = std::chrono::milliseconds(c.integer("reload_batch_ms"));
         options.checkInterval = c.duration("named_check_interval");
-        signalTimeout_ = kControlTimeout * 2 + options.batch + std::chrono::seconds(10); // a batch's slowest commands, its window, slack
+        // A batch's worst wait on a named that stopped answering: connect, nonce and answer, sent
+        // twice (its other commands are then not sent); its window; slack for the commands that went.
+        signalTimeout_ = kControlTimeout * 6 + options.batch + std::chrono::seconds(30);
         NamedSignaller::Zones zones;
         zones.writeLists = [this](const std::set<std::string>& notInNamed) { return writeLists(notInNamed); };
         zones.wanted = [this](const std::string& zone) { return holds(zone) || catalogs_->names().count(zone) != 0; };
