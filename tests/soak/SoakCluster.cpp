@@ -25,8 +25,11 @@ void waitGone(int pid) {
 } // namespace
 
 std::string SoakCluster::daemonConfig() const {
+    // addzone over the control channel, the mode for many zones: named's restarts and dadns's
+    // kill -9 exercise its reconcile.
     std::string bind = "    bind:\n      zones_dir: " + named_.dir() + "/zones\n      named_conf: " + named_.includeFile() +
-                       "\n      rndc_command: \"" + named_.rndcCommand() + "\"\n      reload_batch_ms: 100\n";
+                       "\n      zone_membership: addzone\n      rndc_conf: " + named_.rndcConf() +
+                       "\n      named_check_interval: 1s\n      reload_batch_ms: 100\n";
     std::string mysql = "    coredns:\n      type: coredns_mysql\n      host: 127.0.0.1\n      port: " + std::to_string(mariadb_.port()) +
                         "\n      database: " + kDatabase + "\n      username: dadns\n      password: soak-pw\n"
                         "      connect_timeout: 2\n      timeout: 5\n";
@@ -42,6 +45,7 @@ std::string SoakCluster::daemonConfig() const {
 }
 
 void SoakCluster::start() {
+    named_.setOptions("notify no; allow-new-zones yes;");
     named_.start();
     mariadb_.start();
     mariadb_.createDatabase(kDatabase, "dadns", "soak-pw");
