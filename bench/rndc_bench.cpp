@@ -6,7 +6,9 @@
 // - round trip of `null` and of `status` over the one persistent connection (--commands each),
 //   and of `rndc -c <conf> status` started as a process (--commands times): median and p99;
 // - addzone then delzone of --zones zones (one small zone file each) over the channel, against
-//   a named holding none: the time per command (median, p99) and in total;
+//   a named holding none: the time per command (median, p99) and in total; between them, addzone
+//   of the zones named has (a reconcile's offer, answered "exists") and showzone (what a delete
+//   asks first);
 // - the same for --rndc-zones zones with rndc processes, for comparison.
 // Each command's answer is checked; failures are counted and printed.
 #include "RndcChannel.hpp"
@@ -107,6 +109,12 @@ int main(int argc, char** argv) {
 
     report("channel: addzone", timeEach(zones, [&](int i) { return channel.command(addzone(zoneName("c", i), file(files, i))).ok(); }));
     std::printf("named holds %d zones\n", named.zoneCount());
+    // A reconcile's offer: addzone of a zone named has, answered "exists" (result 18).
+    report("channel: addzone of a zone named has", timeEach(zones, [&](int i) {
+               auto a = channel.command(addzone(zoneName("c", i), file(files, i)));
+               return !a.ok() && a.result == 18;
+           }));
+    report("channel: showzone", timeEach(zones, [&](int i) { return channel.command("showzone " + zoneName("c", i)).ok(); }));
     report("channel: delzone", timeEach(zones, [&](int i) { return channel.command("delzone " + zoneName("c", i)).ok(); }));
     report("rndc process: addzone", timeEach(rndcZones, [&](int i) {
                return rndc(named, {"addzone", zoneName("r", i), "{ type primary; file \"" + file(rndcFiles, i) + "\"; };"});

@@ -295,10 +295,17 @@ private:
         zones.zoneFile = [this](const std::string& zone) { return file(zone); };
         zones.addzoneConfig = [this](const std::string& zone) { return "{ type primary; file \"" + file(zone) + "\"; };"; };
         zones.all = [this] { return namedZones(); };
+        // A log line that cannot be written must not end the signaller.
         zones.log = [this](const std::string& line) {
             try {
                 host().warn("bind: " + line);
-            } catch (...) { // a log line that cannot be written must not end the signaller
+            } catch (...) {
+            }
+        };
+        zones.info = [this](const std::string& line) {
+            try {
+                host().info("bind: " + line);
+            } catch (...) {
             }
         };
         signaller_ = std::make_unique<NamedSignaller>(options, zones);

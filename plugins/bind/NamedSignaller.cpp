@@ -179,6 +179,7 @@ void NamedSignaller::sendZoneCommands(const Batch& batch, std::set<std::string>&
     for (const auto& zone : batch.offers) {
         if (!zones_.wanted(zone)) continue; // removed since the reconcile began
         ControlAnswer answer = run({"addzone", zone, zones_.addzoneConfig(zone)}, outcome);
+        if (answer.ok()) ++outcome.offersAdded;
         if (answer.ok() || answerSaysZoneExists(answer)) continue;
         if (outcome.error.empty() && outcome.unreachable.empty()) outcome.error = "reconcile: " + answer.error;
         outcome.retryOffers.insert(zone);
@@ -366,6 +367,18 @@ void NamedSignaller::checkNamed(std::unique_lock<std::mutex>& lock) {
     reconcile_ = true;
 }
 
+// With the lock held: one line when a reconcile is done, with what named lacked.
+void NamedSignaller::noteReconcile(const Outcome& outcome) {
+    if (!reconciling_.running) return;
+    reconciling_.added += outcome.offersAdded;
+    if (!offers_.empty()) return;
+    reconciling_.running = false;
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - reconciling_.began).count();
+    if (zones_.info)
+        zones_.info("reconcile: offered named " + std::to_string(reconciling_.zones) + " zone(s) in " + std::to_string(ms) + " ms; " +
+                    std::to_string(reconciling_.added) + " of them it did not have");
+}
+
 void NamedSignaller::loop() {
     std::unique_lock<std::mutex> lock(mutex_);
     std::chrono::milliseconds backoff(0);
@@ -404,6 +417,7 @@ void NamedSignaller::loop() {
             lock.lock();
             busy_ = false;
             offers_.assign(all.begin(), all.end());
+            reconciling_ = {true, all.size(), 0, Clock::now()};
         }
         // Gather what is still on its way, up to the window; a retry waits out its delay.
         if (backoff.count() > 0) wake_.wait_until(lock, lastBatch + backoff, [&] { return stopping_; });
@@ -419,6 +433,7 @@ void NamedSignaller::loop() {
         lock.lock();
         lastBatch = Clock::now();
         bool retry = settle(batch, outcome, backoff);
+        noteReconcile(outcome);
         wake_.notify_all();
         if (stopping_ && retry) break; // do not retry forever on the way out
     }

@@ -82,7 +82,8 @@ public:
         std::function<std::string(const std::string&)> addzoneConfig;
         // AddZone: every zone named should hold, for a reconcile.
         std::function<std::vector<std::string>()> all;
-        std::function<void(const std::string&)> log; // one line per problem
+        std::function<void(const std::string&)> log;  // one line per problem
+        std::function<void(const std::string&)> info; // one line per reconcile done
     };
 
     NamedSignaller(Options options, Zones zones);
@@ -142,6 +143,7 @@ private:
         std::map<std::string, std::string> failed;  // zone -> why its command failed
         std::set<std::string> retryAdds, retryDeletes, retryReloads, retryOffers;
         std::string unreachable; // named did not answer a command: the rest of the batch is not sent
+        size_t offersAdded = 0;  // a reconcile's offers named did not have
     };
 
     void loop();
@@ -154,6 +156,7 @@ private:
     void sendMembership(const Batch& batch, std::set<std::string>& reloads, Outcome& outcome);
     void sendReloads(const std::set<std::string>& zones, Outcome& outcome);
     bool settle(const Batch& batch, const Outcome& outcome, std::chrono::milliseconds& backoff);
+    void noteReconcile(const Outcome& outcome);
     // Runs one command of a batch; once named did not answer (or the signaller is stopping), the
     // batch's other commands are not sent but answered alike, so a named that hangs costs one
     // timeout per batch, not one per zone.
@@ -175,6 +178,11 @@ private:
     std::set<std::string> adds_, deletes_, reloads_;
     std::deque<std::string> offers_; // AddZone: a reconcile's zones still to offer
     bool reconcile_ = false;         // AddZone: offer every zone again (named restarted)
+    struct Reconcile {               // the one under way, for its log line
+        bool running = false;
+        size_t zones = 0, added = 0;
+        std::chrono::steady_clock::time_point began;
+    } reconciling_;
     std::string namedBoot_;          // named's boot time at the last check
     std::chrono::steady_clock::time_point listsDue_ = std::chrono::steady_clock::time_point::max();
     std::vector<Ticket> tickets_;    // waiting for the next batch

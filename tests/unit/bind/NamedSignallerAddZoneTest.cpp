@@ -78,6 +78,7 @@ struct AddZoneSignaller {
     std::mutex mutex;
     std::set<std::string> wanted;                 // the backend's zones
     std::vector<std::set<std::string>> listWrites; // notInNamed of each lists write
+    std::vector<std::string> infos;                 // the signaller's info lines
     NamedSignaller signaller;
 
     explicit AddZoneSignaller(std::set<std::string> initial = {}, std::chrono::milliseconds check = 10000ms,
@@ -111,6 +112,10 @@ struct AddZoneSignaller {
             return std::vector<std::string>(wanted.begin(), wanted.end());
         };
         z.log = [](const std::string&) {};
+        z.info = [this](const std::string& line) {
+            std::lock_guard<std::mutex> lock(mutex);
+            infos.push_back(line);
+        };
         return z;
     }
     void want(const std::string& zone, bool on) {
@@ -223,6 +228,11 @@ TEST_CASE("bind signaller addzone: every zone is offered at start and again when
     CHECK(s.named.countStarting("addzone ") == 2500);
     CHECK(s.named.holds("z2499.example"));
     CHECK(s.signaller.reconcilePending() == 0);
+    {
+        std::lock_guard<std::mutex> lock(s.mutex);
+        REQUIRE(s.infos.size() == 1);
+        CHECK_THAT(s.infos[0], Catch::StartsWith("reconcile: offered named 2500 zone(s) in ") && Catch::EndsWith("; 2499 of them it did not have"));
+    }
 
     std::this_thread::sleep_for(400ms); // several checks with the same boot time: nothing offered
     CHECK(s.named.countStarting("addzone ") == 2500);
