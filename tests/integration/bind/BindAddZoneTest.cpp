@@ -129,3 +129,25 @@ TEST_CASE("bind addzone: a backend moved from the include file keeps every zone 
     CHECK(restartLog.find("already exists") == std::string::npos);
     CHECK(restartLog.find("all zones loaded") != std::string::npos);
 }
+
+TEST_CASE("bind addzone: a wrong key shows in the backend's health and is refused by named; the right one is used once configured", "[bind]") {
+    AddZoneNamed n;
+    std::string wrongKey = n.named.dir() + "/wrong.key";
+    writeFile(wrongKey, "key \"dadns-test\" { algorithm hmac-sha256; secret \"" + std::string(44, 'A') + "\"; };\n");
+    Daemon d(bindConfig(n.named, "addzone", "rndc_conf: " + wrongKey + "\n      rndc_server: 127.0.0.1:" + std::to_string(n.named.controlPort())));
+    d.start();
+    auto r = d.call("PUT", "/api/v1/zones/locked.example?wait=3", zoneText("locked.example", 1, "192.0.2.3"));
+    CHECK(r.status != 200); // not applied: named never took it
+    CHECK(eventually([&] { return d.get("/api/v1/status").body.find("wrong key?") != std::string::npos; }));
+    CHECK_FALSE(n.named.authoritative("locked.example"));
+    CHECK(n.named.rndc({"status"}).status == 0); // named keeps serving its control channel to the right key
+    CHECK(n.named.query("www.locked.example", "A").empty());
+
+    // The right key: the change that was kept is applied.
+    REQUIRE(d.stop() == 0);
+    std::string config = readFile(d.configPath());
+    config.replace(config.find(wrongKey), wrongKey.size(), n.named.rndcConf());
+    writeFile(d.configPath(), config);
+    d.start();
+    CHECK(eventually([&] { return n.www("locked.example") == std::vector<std::string>{"192.0.2.3"}; }));
+}
