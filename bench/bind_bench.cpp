@@ -54,6 +54,8 @@ public:
     // Whether named answers name's A query with exactly ip.
     bool answersA(const std::string& name, const std::string& ip) {
         ldns_rdf* dname = ldns_dname_new_frm_str(name.c_str());
+        // After a timeout ldns marks its only server unreachable for good: reset that each time.
+        ldns_resolver_set_nameserver_rtt(res_, 0, LDNS_RESOLV_RTT_MIN);
         ldns_pkt* p = ldns_resolver_query(res_, dname, LDNS_RR_TYPE_A, LDNS_RR_CLASS_IN, 0);
         ldns_rdf_deep_free(dname);
         if (!p) return false;
