@@ -18,12 +18,11 @@
 // Last, the cost of the plugin's servedRecords for a 10-record and a 1,000-record zone (median
 // of --reads calls): by AXFR from named (`server`), and from the zone file for comparison.
 #include "support/BenchLoad.hpp"
+#include "support/DnsPoller.hpp"
 #include "support/NamedServer.hpp"
 #include "support/TestSupport.hpp"
 
 #include <dadns/sdk/testing.hpp>
-
-#include <ldns/ldns.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -35,46 +34,6 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-// One resolver for polling named on 127.0.0.1:port.
-class Poller {
-public:
-    explicit Poller(int port) : res_(ldns_resolver_new()) {
-        ldns_rdf* ns = ldns_rdf_new_frm_str(LDNS_RDF_TYPE_A, "127.0.0.1");
-        ldns_resolver_push_nameserver(res_, ns);
-        ldns_rdf_deep_free(ns);
-        ldns_resolver_set_port(res_, static_cast<uint16_t>(port));
-        ldns_resolver_set_recursive(res_, false);
-        ldns_resolver_set_retry(res_, 1);
-        ldns_resolver_set_timeout(res_, timeval{1, 0});
-    }
-    ~Poller() { ldns_resolver_deep_free(res_); }
-    Poller(const Poller&) = delete;
-    Poller& operator=(const Poller&) = delete;
-
-    // Whether named answers name's A query with exactly ip.
-    bool answersA(const std::string& name, const std::string& ip) {
-        ldns_rdf* dname = ldns_dname_new_frm_str(name.c_str());
-        // After a timeout ldns marks its only server unreachable for good: reset that each time.
-        ldns_resolver_set_nameserver_rtt(res_, 0, LDNS_RESOLV_RTT_MIN);
-        ldns_pkt* p = ldns_resolver_query(res_, dname, LDNS_RR_TYPE_A, LDNS_RR_CLASS_IN, 0);
-        ldns_rdf_deep_free(dname);
-        if (!p) return false;
-        ldns_rr_list* answers = ldns_pkt_rr_list_by_type(p, LDNS_RR_TYPE_A, LDNS_SECTION_ANSWER);
-        bool match = false;
-        if (answers && ldns_rr_list_rr_count(answers) == 1) {
-            char* text = ldns_rdf2str(ldns_rr_rdf(ldns_rr_list_rr(answers, 0), 0));
-            match = text && ip == text;
-            free(text);
-        }
-        ldns_rr_list_deep_free(answers);
-        ldns_pkt_free(p);
-        return match;
-    }
-
-private:
-    ldns_resolver* res_;
-};
-
 double msSince(Clock::time_point t0) { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); }
 
 double percentile(std::vector<double> v, double p) {
@@ -83,7 +42,7 @@ double percentile(std::vector<double> v, double p) {
     return v[std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size())))];
 }
 
-bool pollUntil(Poller& named, const std::string& name, const std::string& ip) {
+bool pollUntil(DnsPoller& named, const std::string& name, const std::string& ip) {
     auto deadline = Clock::now() + std::chrono::seconds(30);
     while (Clock::now() < deadline) {
         if (named.answersA(name, ip)) return true;
@@ -100,7 +59,7 @@ struct ChangeRun {
 };
 
 // `changes` single-zone changes one at a time, idle in between; with wait, PUT ?wait=30.
-void measureChanges(Daemon& d, Poller& named, int zones, int changes, bool wait, int serialBase, ChangeRun& run) {
+void measureChanges(Daemon& d, DnsPoller& named, int zones, int changes, bool wait, int serialBase, ChangeRun& run) {
     std::mt19937 random(static_cast<unsigned>(serialBase));
     for (int k = 0; k < changes; ++k) {
         std::string zone = "b" + std::to_string(random() % static_cast<unsigned>(zones)) + ".bench.example";
@@ -199,7 +158,7 @@ int main(int argc, char** argv) {
     }
     double servedSeconds = std::chrono::duration<double>(Clock::now() - lastAck).count();
 
-    Poller poller(named.port());
+    DnsPoller poller(named.port());
     ChangeRun plain, waited;
     measureChanges(d, poller, zones, changes, false, 2, plain);
     measureChanges(d, poller, zones, changes, true, 2 + changes, waited);

@@ -30,10 +30,9 @@
 // `rndc addzone` of new zones (files written first) and their `rndc delzone`, each timed (the rndc
 // process start included) with the longest query latency of the stream during it.
 #include "support/BenchLoad.hpp"
+#include "support/DnsPoller.hpp"
 #include "support/NamedServer.hpp"
 #include "support/TestSupport.hpp"
-
-#include <ldns/ldns.h>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -297,42 +296,9 @@ void printWindow(const char* label, const WindowStats& w) {
                 w.late, w.maxLate, w.bad);
 }
 
-// One resolver asking named on 127.0.0.1:port for SOA records.
-class SoaPoller {
-public:
-    explicit SoaPoller(int port) : res_(ldns_resolver_new()) {
-        ldns_rdf* ns = ldns_rdf_new_frm_str(LDNS_RDF_TYPE_A, "127.0.0.1");
-        ldns_resolver_push_nameserver(res_, ns);
-        ldns_rdf_deep_free(ns);
-        ldns_resolver_set_port(res_, static_cast<uint16_t>(port));
-        ldns_resolver_set_recursive(res_, false);
-        ldns_resolver_set_retry(res_, 1);
-        ldns_resolver_set_timeout(res_, timeval{1, 0});
-    }
-    ~SoaPoller() { ldns_resolver_deep_free(res_); }
-    SoaPoller(const SoaPoller&) = delete;
-    SoaPoller& operator=(const SoaPoller&) = delete;
-
-    // Whether named answers zone's SOA with NOERROR, the aa flag and an answer.
-    bool authoritative(const std::string& zone) {
-        // ldns marks a name server that did not answer as unreachable for good (and then sends
-        // nothing): named stalled by a reconfig is back a moment later.
-        ldns_resolver_set_nameserver_rtt(res_, 0, LDNS_RESOLV_RTT_MIN);
-        ldns_rdf* dname = ldns_dname_new_frm_str(zone.c_str());
-        ldns_pkt* p = ldns_resolver_query(res_, dname, LDNS_RR_TYPE_SOA, LDNS_RR_CLASS_IN, 0);
-        ldns_rdf_deep_free(dname);
-        bool ok = p && ldns_pkt_get_rcode(p) == LDNS_RCODE_NOERROR && ldns_pkt_aa(p) && ldns_pkt_ancount(p) > 0;
-        if (p) ldns_pkt_free(p);
-        return ok;
-    }
-
-private:
-    ldns_resolver* res_;
-};
-
 // Polls in rounds over the zones not yet served until named serves all, timeout passes or no
 // zone came for `stalled`; returns how many it does not serve.
-size_t waitServed(SoaPoller& named, std::vector<std::string> pending, std::chrono::seconds timeout, std::chrono::seconds stalled) {
+size_t waitServed(DnsPoller& named, std::vector<std::string> pending, std::chrono::seconds timeout, std::chrono::seconds stalled) {
     auto deadline = Clock::now() + timeout;
     auto progress = Clock::now();
     while (!pending.empty() && Clock::now() < deadline && Clock::now() - progress < stalled) {
@@ -438,7 +404,7 @@ void measurePush(const Options& o, const NamedServer& named, const Daemon& d, Mo
     std::this_thread::sleep_for(std::chrono::seconds(o.warmupSeconds));
     r.pushStart = Clock::now();
     r.push = pushZones(d, o.fresh, o.clients, newZone, [](int i) { return smallZoneText(newZone(i)); });
-    SoaPoller poller(named.port());
+    DnsPoller poller(named.port());
     r.notServed = waitServed(poller, newZones(o.fresh), std::chrono::minutes(15), std::chrono::minutes(3));
     auto servedAt = Clock::now();
     r.servedSeconds = ms(servedAt - r.pushStart) / 1000;
@@ -452,7 +418,7 @@ void measurePush(const Options& o, const NamedServer& named, const Daemon& d, Mo
 
 // The secondary learning the burst from the catalog, then single idle pushes, one at a time.
 void measureSecondary(const Options& o, const NamedServer& secondary, Daemon& d, ModeResult& r) {
-    SoaPoller poller(secondary.port());
+    DnsPoller poller(secondary.port());
     r.secondaryNotServed = waitServed(poller, newZones(o.fresh), std::chrono::minutes(5), std::chrono::seconds(30));
     r.secondaryAllSeconds = secondsSince(r.pushStart);
     for (int k = 0; k < o.samples; ++k) {
@@ -598,7 +564,7 @@ int runRaw(const Options& o) {
         std::this_thread::sleep_for(std::chrono::seconds(2));
     }
     for (const auto& [zone, config] : added) adds.push_back(timedRndc(named, {"addzone", zone, config}));
-    SoaPoller poller(named.port());
+    DnsPoller poller(named.port());
     std::vector<std::string> names;
     for (const auto& z : added) names.push_back(z.first);
     size_t notServed = waitServed(poller, names, std::chrono::seconds(60), std::chrono::seconds(60));

@@ -295,22 +295,20 @@ private:
         zones.zoneFile = [this](const std::string& zone) { return file(zone); };
         zones.addzoneConfig = [this](const std::string& zone) { return "{ type primary; file \"" + file(zone) + "\"; };"; };
         zones.all = [this] { return namedZones(); };
-        // A log line that cannot be written must not end the signaller.
-        zones.log = [this](const std::string& line) {
-            try {
-                host().warn("bind: " + line);
-            } catch (...) {
-            }
-        };
-        zones.info = [this](const std::string& line) {
-            try {
-                host().info("bind: " + line);
-            } catch (...) {
-            }
-        };
+        zones.log = [this](const std::string& line) { logLine(true, line); };
+        zones.info = [this](const std::string& line) { logLine(false, line); };
         signaller_ = std::make_unique<NamedSignaller>(options, zones);
         if (includeStale || !catalogs_->empty()) signaller_->listsChanged(includeStale); // rewrite; reconfig named when stale
         if (catalogs_->claimsAt()) signaller_->listsChangedAt(*catalogs_->claimsAt());
+    }
+
+    // For the signaller's thread: a log line that cannot be written must not end it.
+    void logLine(bool warning, const std::string& line) noexcept {
+        try {
+            if (warning) host().warn("bind: " + line);
+            else host().info("bind: " + line);
+        } catch (...) {
+        }
     }
 
     bool holds(const std::string& zone) {

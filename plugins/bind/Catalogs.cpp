@@ -55,8 +55,11 @@ std::vector<std::string> Catalogs::write(const std::set<std::string>& members) {
 }
 
 void Catalogs::writeEmptyWhereMissing() {
-    for (const auto& name : names_)
-        if (!exists(file(name))) sdk::writeFileAtomically(file(name), renderCatalog(name, serial_ = nextCatalogSerial(serial_, std::time(nullptr)), {}), 0644);
+    for (const auto& name : names_) {
+        if (exists(file(name))) continue;
+        serial_ = nextCatalogSerial(serial_, std::time(nullptr));
+        sdk::writeFileAtomically(file(name), renderCatalog(name, serial_, {}), 0644);
+    }
 }
 
 void Catalogs::remember() const {

@@ -32,6 +32,12 @@ private:
 
 // A TCP (and UDP) port on 127.0.0.1 that nothing listens on right now.
 int freePort();
+// A small zone's master file text: SOA (with serial), NS ns1, ns1's A and www's A (wwwIp, TTL 60).
+std::string smallZoneText(const std::string& zone, int serial, const std::string& wwwIp);
+
+// A TCP socket listening on 127.0.0.1 on a port of its own (set in port), for a stand-in server
+// in a test; throws when it cannot.
+int listenOnLoopback(int backlog, int& port);
 
 // Resident memory of process pid in KiB (VmRSS), 0 when unknown.
 long residentKb(int pid);

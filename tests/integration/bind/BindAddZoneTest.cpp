@@ -14,11 +14,6 @@ using namespace dadns::test;
 
 namespace {
 
-std::string zoneText(const std::string& zone, int serial, const std::string& wwwIp) {
-    return "$TTL 300\n@ IN SOA ns1." + zone + ". hostmaster." + zone + ". " + std::to_string(serial) + " 3600 600 86400 300\n"
-           "@ IN NS ns1." + zone + ".\nns1 IN A 192.0.2.53\nwww IN A " + wwwIp + "\n";
-}
-
 std::string bindConfig(const NamedServer& named, const std::string& membership, const std::string& signal) {
     return baseConfig("dns:\n  backends:\n    bind:\n      zones_dir: " + named.dir() + "/zones\n      named_conf: " + named.includeFile() +
                       "\n      zone_membership: " + membership + "\n      " + signal + "\n      reload_batch_ms: 50\n"
@@ -38,7 +33,7 @@ struct AddZoneNamed {
 };
 
 void put(Daemon& d, const std::string& zone, int serial, const std::string& ip) {
-    auto r = d.call("PUT", "/api/v1/zones/" + zone + "?wait=20", zoneText(zone, serial, ip));
+    auto r = d.call("PUT", "/api/v1/zones/" + zone + "?wait=20", smallZoneText(zone, serial, ip));
     INFO(r.body);
     REQUIRE(r.status == 200);
 }
@@ -136,7 +131,7 @@ TEST_CASE("bind addzone: a wrong key shows in the backend's health and is refuse
     writeFile(wrongKey, "key \"dadns-test\" { algorithm hmac-sha256; secret \"" + std::string(44, 'A') + "\"; };\n");
     Daemon d(bindConfig(n.named, "addzone", "rndc_conf: " + wrongKey + "\n      rndc_server: 127.0.0.1:" + std::to_string(n.named.controlPort())));
     d.start();
-    auto r = d.call("PUT", "/api/v1/zones/locked.example?wait=3", zoneText("locked.example", 1, "192.0.2.3"));
+    auto r = d.call("PUT", "/api/v1/zones/locked.example?wait=3", smallZoneText("locked.example", 1, "192.0.2.3"));
     CHECK(r.status != 200); // not applied: named never took it
     CHECK(eventually([&] { return d.get("/api/v1/status").body.find("wrong key?") != std::string::npos; }));
     CHECK_FALSE(n.named.authoritative("locked.example"));

@@ -24,14 +24,6 @@ namespace {
 const std::string kCatalogA = "catalog-a.dadns.test";
 const std::string kCatalogB = "catalog-b.dadns.test";
 
-std::string zoneText(const std::string& zone, int serial, const std::string& wwwIp) {
-    return "$TTL 300\n"
-           "@ IN SOA ns1." + zone + ". hostmaster." + zone + ". " + std::to_string(serial) + " 3600 600 86400 300\n"
-           "@ IN NS ns1." + zone + ".\n"
-           "ns1 IN A 192.0.2.53\n"
-           "www 60 IN A " + wwwIp + "\n";
-}
-
 bool contains(const std::string& text, const std::string& needle) { return text.find(needle) != std::string::npos; }
 
 // Whether server answers for zone authoritatively, with www.<zone> A ip.
@@ -126,7 +118,7 @@ struct HandWrittenCatalogs : CatalogServers {
     HandWrittenCatalogs() : CatalogServers({kCatalogA, kCatalogB}) {
         std::string include;
         for (const auto& zone : kMembers) {
-            writeFile(primary.dir() + "/" + zone + ".db", zoneText(zone, 1, memberIp(zone)));
+            writeFile(primary.dir() + "/" + zone + ".db", smallZoneText(zone, 1, memberIp(zone)));
             include += "zone \"" + zone + "\" { type primary; file \"" + primary.dir() + "/" + zone + ".db\"; };\n";
         }
         for (const auto& cat : {kCatalogA, kCatalogB}) {
@@ -314,7 +306,7 @@ TEST_CASE("bind catalog_zone: a secondary named serves the zones pushed through 
     CHECK(empty.members.empty());
 
     const std::vector<std::string> zones{"one.example", "two.example", "three.example"};
-    for (const auto& zone : zones) REQUIRE(d.call("PUT", "/api/v1/zones/" + zone + "?wait=10", zoneText(zone, 1, www(zone))).status == 200);
+    for (const auto& zone : zones) REQUIRE(d.call("PUT", "/api/v1/zones/" + zone + "?wait=10", smallZoneText(zone, 1, www(zone))).status == 200);
     for (const auto& zone : zones) {
         INFO(zone);
         CHECK(eventually([&] { return serves(s.secondary, zone, www(zone)); }, std::chrono::seconds(30)));
@@ -355,7 +347,7 @@ TEST_CASE("bind catalog_zone: a secondary named serves the zones pushed through 
     CHECK(after.members["three.example"] == cat.members["three.example"]);
 
     // Pushed again, it is served again.
-    REQUIRE(d.call("PUT", "/api/v1/zones/two.example?wait=10", zoneText("two.example", 2, www("two.example"))).status == 200);
+    REQUIRE(d.call("PUT", "/api/v1/zones/two.example?wait=10", smallZoneText("two.example", 2, www("two.example"))).status == 200);
     CHECK(eventually([&] { return serves(s.secondary, "two.example", www("two.example")); }, std::chrono::seconds(30)));
 }
 
@@ -368,7 +360,7 @@ TEST_CASE("bind catalog_previous: zones move to the new catalog and stay served"
     s.startSecondaryWhenPrimaryServes(kCatalogA, d);
 
     const std::vector<std::string> zones{"keep.example", "stay.example"};
-    for (const auto& zone : zones) REQUIRE(d.call("PUT", "/api/v1/zones/" + zone + "?wait=10", zoneText(zone, 1, www(zone))).status == 200);
+    for (const auto& zone : zones) REQUIRE(d.call("PUT", "/api/v1/zones/" + zone + "?wait=10", smallZoneText(zone, 1, www(zone))).status == 200);
     for (const auto& zone : zones) REQUIRE(eventually([&] { return serves(s.secondary, zone, www(zone)); }, std::chrono::seconds(30)));
     auto before = s.catalog(kCatalogA);
     REQUIRE(before.members.size() == zones.size());
@@ -429,7 +421,7 @@ TEST_CASE("bind catalog_previous: zones move to the new catalog and stay served"
     }
 
     // A zone pushed now is served from B.
-    REQUIRE(d.call("PUT", "/api/v1/zones/later.example?wait=10", zoneText("later.example", 1, www("later.example"))).status == 200);
+    REQUIRE(d.call("PUT", "/api/v1/zones/later.example?wait=10", smallZoneText("later.example", 1, www("later.example"))).status == 200);
     CHECK(eventually([&] { return serves(s.secondary, "later.example", www("later.example")); }, std::chrono::seconds(30)));
     CHECK(contains(s.secondary.log(), "catz: adding zone 'later.example' from catalog '" + kCatalogB + "' - success"));
 

@@ -17,14 +17,6 @@ using namespace dadns::test;
 
 namespace {
 
-std::string zoneText(const std::string& zone, int serial, const std::string& wwwIp) {
-    return "$TTL 300\n"
-           "@ IN SOA ns1." + zone + ". hostmaster." + zone + ". " + std::to_string(serial) + " 3600 600 86400 300\n"
-           "@ IN NS ns1." + zone + ".\n"
-           "ns1 IN A 192.0.2.53\n"
-           "www 60 IN A " + wwwIp + "\n";
-}
-
 // A primary named for dadns's bind backend that notifies the secondary, and a secondary named
 // that transfers the zone from it. The secondary starts once the primary serves the zone: a
 // secondary whose first refresh failed (the primary did not have the zone yet) answers a notify
@@ -90,7 +82,7 @@ TEST_CASE("soa_serial increase: a secondary named follows ten changes whose sour
     d.start();
     const uint32_t dayBefore = dadns::dateSerial(dadns::nowMs());
 
-    REQUIRE(d.call("PUT", "/api/v1/zones/" + zone + "?wait=10", zoneText(zone, 1, "192.0.2.100")).status == 200);
+    REQUIRE(d.call("PUT", "/api/v1/zones/" + zone + "?wait=10", smallZoneText(zone, 1, "192.0.2.100")).status == 200);
     REQUIRE(eventually([&] { return servers.primary.query("www." + zone, "A") == www("192.0.2.100"); }));
     servers.secondary.start();
     REQUIRE(eventually([&] { return servers.secondary.query("www." + zone, "A") == www("192.0.2.100"); }));
@@ -104,7 +96,7 @@ TEST_CASE("soa_serial increase: a secondary named follows ten changes whose sour
     for (int i = 1; i <= 10; ++i) {
         std::string ip = "192.0.2." + std::to_string(100 + i);
         INFO("change " << i << ": www " << ip);
-        REQUIRE(d.call("PUT", "/api/v1/zones/" + zone + "?wait=10", zoneText(zone, 1, ip)).status == 200);
+        REQUIRE(d.call("PUT", "/api/v1/zones/" + zone + "?wait=10", smallZoneText(zone, 1, ip)).status == 200);
         REQUIRE(eventually([&] { return servers.primary.query("www." + zone, "A") == www(ip); }));
         bool ok = eventually([&] { return servers.secondary.query("www." + zone, "A") == www(ip); }, std::chrono::seconds(15));
         CHECK(ok);
@@ -126,7 +118,7 @@ TEST_CASE("soa_serial keep: a secondary named does not follow a change whose ser
     Daemon d(servers.daemonConfig("keep"));
     d.start();
 
-    REQUIRE(d.call("PUT", "/api/v1/zones/" + zone + "?wait=10", zoneText(zone, 7, "192.0.2.100")).status == 200);
+    REQUIRE(d.call("PUT", "/api/v1/zones/" + zone + "?wait=10", smallZoneText(zone, 7, "192.0.2.100")).status == 200);
     REQUIRE(eventually([&] { return servers.primary.query("www." + zone, "A") == www("192.0.2.100"); }));
     servers.secondary.start(); // the notify of this first load went nowhere: it transfers at start
     REQUIRE(eventually([&] { return servers.secondary.query("www." + zone, "A") == www("192.0.2.100"); }));
@@ -135,7 +127,7 @@ TEST_CASE("soa_serial keep: a secondary named does not follow a change whose ser
     int handled = servers.notifiesHandled();
     int upToDate = servers.upToDate();
 
-    REQUIRE(d.call("PUT", "/api/v1/zones/" + zone + "?wait=10", zoneText(zone, 7, "192.0.2.101")).status == 200);
+    REQUIRE(d.call("PUT", "/api/v1/zones/" + zone + "?wait=10", smallZoneText(zone, 7, "192.0.2.101")).status == 200);
     CHECK(eventually([&] { return servers.primary.query("www." + zone, "A") == www("192.0.2.101"); }));
     // The primary notified, the secondary asked for the serial and found its copy up to date.
     REQUIRE(eventually([&] { return servers.notifiesSent() > sent && servers.notifiesHandled() > handled; }));
@@ -145,7 +137,7 @@ TEST_CASE("soa_serial keep: a secondary named does not follow a change whose ser
     CHECK(PrimaryAndSecondary::serial(servers.secondary, zone) == 7u);
 
     // The same servers follow a change whose serial went up: the setup is not what held it back.
-    REQUIRE(d.call("PUT", "/api/v1/zones/" + zone + "?wait=10", zoneText(zone, 8, "192.0.2.102")).status == 200);
+    REQUIRE(d.call("PUT", "/api/v1/zones/" + zone + "?wait=10", smallZoneText(zone, 8, "192.0.2.102")).status == 200);
     CHECK(eventually([&] { return servers.secondary.query("www." + zone, "A") == www("192.0.2.102"); }));
     CHECK(PrimaryAndSecondary::serial(servers.secondary, zone) == 8u);
 }

@@ -6,8 +6,6 @@
 
 #include <catch2/catch.hpp>
 
-#include <sys/socket.h>
-#include <netinet/in.h>
 #include <unistd.h>
 
 using namespace dadns::test;
@@ -143,20 +141,13 @@ TEST_CASE("start-up failures exit non-zero with one clear line", "[cli]") {
     std::string file = dir.file("dadns.yml");
 
     SECTION("port in use") {
-        int fd = socket(AF_INET, SOCK_STREAM, 0);
-        sockaddr_in addr{};
-        addr.sin_family = AF_INET;
-        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        addr.sin_port = 0;
-        REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-        REQUIRE(listen(fd, 1) == 0);
-        socklen_t len = sizeof addr;
-        getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-        writeFile(file, withPlaceholders(baseConfig(), dir, ntohs(addr.sin_port)));
+        int port = 0;
+        int fd = listenOnLoopback(1, port);
+        writeFile(file, withPlaceholders(baseConfig(), dir, port));
         auto r = runDadns({"--config=" + file});
         close(fd);
         CHECK(r.status != 0);
-        CHECK(r.output.find("cannot start: cannot listen on 127.0.0.1:" + std::to_string(ntohs(addr.sin_port))) != std::string::npos);
+        CHECK(r.output.find("cannot start: cannot listen on 127.0.0.1:" + std::to_string(port)) != std::string::npos);
     }
     SECTION("plugin directory missing") {
         std::string cfg = withPlaceholders(baseConfig(), dir, freePort());

@@ -17,6 +17,12 @@ std::string settings(const TempDir& dir, const std::string& rndc = "") {
     return "{\"zones_dir\":\"" + dir.file("zones") + "\",\"checkzone\":false,\"rndc_command\":\"" + rndc + "\",\"reload_batch_ms\":10}";
 }
 
+// settings() with more fields: extra is JSON members, e.g. "\"catalog_zone\":\"c.example\"".
+std::string settingsWith(const TempDir& dir, const std::string& extra) {
+    std::string s = settings(dir);
+    return s.insert(s.size() - 1, "," + extra);
+}
+
 Zone zone(const std::string& name, uint64_t version, int hosts) {
     Zone z{name, version, {}};
     z.records.push_back(Record{name + ".", "SOA", 1, 300, {"ns1." + name + ".", "h." + name + ".", std::to_string(version), "3600", "600", "86400", "300"}});
@@ -169,9 +175,8 @@ TEST_CASE("bind in-process: the server setting is checked by key", "[bind]") {
 TEST_CASE("bind in-process: a catalog zone lists the zones, stays out of the backend's zones, and a previous one points to it", "[bind]") {
     TempDir dir;
     BindUnderTest b;
-    std::string catalogSettings = settings(dir);
-    catalogSettings.insert(catalogSettings.size() - 1, ",\"catalog_zone\":\"catalog.dadns.\",\"catalog_previous\":\"old.catalog\","
-                                                       "\"catalog_move_delay\":\"0s\"");
+    std::string catalogSettings =
+        settingsWith(dir, "\"catalog_zone\":\"catalog.dadns.\",\"catalog_previous\":\"old.catalog\",\"catalog_move_delay\":\"0s\"");
     {
         LoadedBackend bind = b.plugin.createBackend("bind", catalogSettings);
         bind.apply(zone("example.com", 1, 1));
@@ -205,11 +210,7 @@ TEST_CASE("bind in-process: a catalog zone lists the zones, stays out of the bac
 TEST_CASE("bind in-process: a new catalog claims the zones only after the move delay, also across a restart", "[bind]") {
     TempDir dir;
     BindUnderTest b;
-    auto with = [&](const std::string& extra) {
-        std::string s = settings(dir);
-        s.insert(s.size() - 1, "," + extra);
-        return s;
-    };
+    auto with = [&](const std::string& extra) { return settingsWith(dir, extra); };
     auto catalog = [&](const std::string& name) { return dadns::test::readFile(dir.file("zones/" + name + ".db")); };
     {
         LoadedBackend before = b.plugin.createBackend("bind", with("\"catalog_zone\":\"old.catalog\""));
@@ -247,11 +248,7 @@ TEST_CASE("bind in-process: a new catalog claims the zones only after the move d
 TEST_CASE("bind in-process: membership and catalog settings that cannot work are refused with the reason", "[bind]") {
     TempDir dir;
     BindUnderTest b;
-    auto with = [&](const std::string& extra) {
-        std::string s = settings(dir);
-        s.insert(s.size() - 1, "," + extra);
-        return s;
-    };
+    auto with = [&](const std::string& extra) { return settingsWith(dir, extra); };
     CHECK_THROWS_WITH(b.plugin.createBackend("bind", with("\"zone_membership\":\"addzone\"")), Catch::Contains("addzone needs rndc_conf"));
     CHECK_THROWS_WITH(b.plugin.createBackend("bind", with("\"zone_membership\":\"sometimes\"")), Catch::Contains("zone_membership"));
     CHECK_THROWS_WITH(b.plugin.createBackend("bind", with("\"rndc_conf\":\"" + dir.file("missing.conf") + "\"")),

@@ -31,15 +31,7 @@ struct Message {
 class FakeNamed {
 public:
     explicit FakeNamed(std::vector<Message> messages, bool answer = true) : messages_(std::move(messages)), answer_(answer) {
-        listener_ = ::socket(AF_INET, SOCK_STREAM, 0);
-        sockaddr_in addr{};
-        addr.sin_family = AF_INET;
-        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        REQUIRE(::bind(listener_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-        socklen_t len = sizeof addr;
-        ::getsockname(listener_, reinterpret_cast<sockaddr*>(&addr), &len);
-        port_ = ntohs(addr.sin_port);
-        REQUIRE(::listen(listener_, 4) == 0);
+        listener_ = dadns::test::listenOnLoopback(4, port_);
         thread_ = std::thread([this] { serve(); });
     }
     ~FakeNamed() {
@@ -48,7 +40,7 @@ public:
         ::close(listener_);
         if (client_ >= 0) ::close(client_);
     }
-    NamedAxfr client(std::chrono::milliseconds timeout = 2s) const { return NamedAxfr({"127.0.0.1", port_}, timeout); }
+    NamedAxfr client(std::chrono::milliseconds timeout = 2s) const { return NamedAxfr({"127.0.0.1", static_cast<uint16_t>(port_)}, timeout); }
 
 private:
     void serve() {
@@ -87,7 +79,7 @@ private:
     std::vector<Message> messages_;
     bool answer_;
     int listener_ = -1, client_ = -1;
-    uint16_t port_ = 0;
+    int port_ = 0;
     std::thread thread_;
 };
 

@@ -43,15 +43,7 @@ enum class Mode {
 class FakeNamed {
 public:
     FakeNamed() {
-        listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        sockaddr_in addr{};
-        addr.sin_family = AF_INET;
-        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        REQUIRE(::bind(listener_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-        socklen_t len = sizeof addr;
-        ::getsockname(listener_, reinterpret_cast<sockaddr*>(&addr), &len);
-        port_ = ntohs(addr.sin_port);
-        REQUIRE(::listen(listener_, 8) == 0);
+        listener_ = dadns::test::listenOnLoopback(8, port_);
         thread_ = std::thread([this] { serve(); });
     }
     ~FakeNamed() {
