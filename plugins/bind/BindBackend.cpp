@@ -102,7 +102,8 @@ public:
                                            "a restarted named is offered every zone)")
             .byDefault(std::chrono::seconds(10))
             .range(std::chrono::milliseconds(100), std::chrono::hours(1));
-        s.text("rndc_server", "HOST:PORT of named's control channel, in place of the one rndc_conf names (default 127.0.0.1:953)")
+        s.text("rndc_server", "HOST:PORT of named's control channel, in place of the one rndc_conf names (default 127.0.0.1:953); as rndc -s "
+                              "and -p, a server block of that HOST in the file gives the key")
             .check(serverAddressProblem);
         s.command("rndc_command", "an rndc command run per signal instead of rndc_conf, e.g. \"rndc -c /etc/bind/rndc.conf\"; "
                                   "neither: do not signal");
@@ -264,16 +265,13 @@ private:
         std::vector<std::string> command = c.list("rndc_command");
         if (c.has("rndc_conf") && !command.empty()) throw PermanentError("rndc_conf and rndc_command: set one, not both");
         if (c.has("rndc_conf")) {
+            ServerAddress server;
+            if (c.has("rndc_server")) server = parseServerAddress(c.text("rndc_server"));
             RndcEndpoint endpoint;
             try {
-                endpoint = readRndcConfig(absolutePath(c.text("rndc_conf")));
+                endpoint = readRndcConfig(absolutePath(c.text("rndc_conf")), server.host, server.port);
             } catch (const std::exception& e) {
                 throw PermanentError(std::string("rndc_conf: ") + e.what());
-            }
-            if (c.has("rndc_server")) {
-                ServerAddress server = parseServerAddress(c.text("rndc_server"));
-                endpoint.host = server.host;
-                endpoint.port = server.port;
             }
             channel_ = std::make_unique<RndcChannel>(endpoint, kControlTimeout);
             options.control = channelControl(*channel_);

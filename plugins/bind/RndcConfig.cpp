@@ -181,6 +181,9 @@ struct ServerDef {
     std::string name, key;
     std::optional<std::string> port;
     Place portPlace;
+    // The first of `addresses { ADDRESS [port N]; ... };`, where rndc connects in place of name.
+    std::optional<std::string> address, addressPort;
+    Place addressPlace;
 };
 
 struct Gathered {
@@ -246,15 +249,30 @@ void gatherOptions(const Statement& s, const std::string& file, Gathered& g) {
     }
 }
 
+// rndc tries the addresses in turn; dadns keeps one connection, to the first.
+void gatherAddresses(const Statement& s, const std::string& file, ServerDef& server) {
+    if (s.args.size() != 1 || !s.hasBlock) fail(file, s.line, "expected addresses { ADDRESS [port N]; ... };");
+    if (s.block.empty()) fail(file, s.line, "addresses { } lists no address");
+    const Statement& first = s.block.front();
+    bool withPort = first.args.size() == 3 && first.args[1].text == "port";
+    if (first.args.size() != 1 && !withPort) fail(file, first.line, "expected ADDRESS [port N]; in addresses { }");
+    server.address = first.args[0].text;
+    if (withPort) server.addressPort = first.args[2].text;
+    server.addressPlace = {file, first.line};
+}
+
 void gatherServer(const Statement& s, const std::string& file, Gathered& g) {
     if (s.args.size() != 2 || !s.hasBlock) fail(file, s.line, "expected server NAME { ... };");
-    ServerDef server{s.args[1].text, "", std::nullopt, {}};
+    ServerDef server;
+    server.name = s.args[1].text;
     for (const auto& o : s.block) {
         if (o.args[0].text == "key") {
             server.key = single(o, file, "server key");
         } else if (o.args[0].text == "port") {
             server.port = single(o, file, "server port");
             server.portPlace = {file, o.line};
+        } else if (o.args[0].text == "addresses") {
+            gatherAddresses(o, file, server);
         }
     }
     g.servers.push_back(std::move(server));
@@ -354,17 +372,23 @@ std::string RndcEndpoint::text() const {
     return address + ":" + std::to_string(port) + " (key " + key.name + ")";
 }
 
-RndcEndpoint readRndcConfig(const std::string& path) {
+RndcEndpoint readRndcConfig(const std::string& path, const std::string& serverName, uint16_t port) {
     Gathered g;
     gatherFile(path, Place{}, g);
     RndcEndpoint e;
-    if (g.server) e.host = *g.server;
+    if (!serverName.empty()) e.host = serverName;
+    else if (g.server) e.host = *g.server;
     const ServerDef* server = nullptr;
     for (const auto& s : g.servers)
         if (sameName(s.name, e.host)) server = &s;
     const KeyDef& k = chooseKey(g, path, server);
-    if (server && server->port) e.port = portNumber(*server->port, server->portPlace);
+    if (port != 0) e.port = port;
+    else if (server && server->port) e.port = portNumber(*server->port, server->portPlace);
     else if (g.port) e.port = portNumber(*g.port, g.portPlace);
+    if (server && server->address) {
+        e.host = *server->address;
+        if (server->addressPort) e.port = portNumber(*server->addressPort, server->addressPlace);
+    }
     if (rndc::algorithmNumber(k.algorithm) == 0)
         fail(k.place.file, k.place.line,
              "key \"" + k.name + "\": unsupported algorithm (hmac-md5, hmac-sha1, hmac-sha224, hmac-sha256, hmac-sha384 or hmac-sha512)");

@@ -75,6 +75,49 @@ TEST_CASE("rndc config: comments, unquoted names, escapes and white space in the
     CHECK(e.port == 10953); // the server block's port wins over default-port, as in rndc
 }
 
+TEST_CASE("rndc config: the chosen server takes its key, port and first address from its server block, as rndc -s and -p",
+          "[bind][rndc]") {
+    TempDir dir("dadns-rndc");
+    writeFile(dir.file("rndc.conf"), "key \"local\" { algorithm hmac-sha256; secret \"" + kSecret + "\"; };\n"
+                                     "key \"far\" { algorithm hmac-sha512; secret \"" + kSecret + "\"; };\n"
+                                     "key \"v6\" { algorithm hmac-sha1; secret \"" + kSecret + "\"; };\n"
+                                     "options { default-server localhost; default-key \"local\"; default-port 954; };\n"
+                                     "server localhost { key \"local\"; addresses { 127.0.0.3; 127.0.0.4; }; };\n"
+                                     "server ns2.example { key \"far\"; port 9953; addresses { 192.0.2.7 port 1953; }; };\n"
+                                     "server NS3.example { key \"v6\"; addresses { ::1; }; };\n");
+    RndcEndpoint byDefault = readRndcConfig(dir.file("rndc.conf"));
+    CHECK(byDefault.host == "127.0.0.3"); // the first address, not the name
+    CHECK(byDefault.port == 954);
+    CHECK(byDefault.key.name == "local");
+
+    RndcEndpoint chosen = readRndcConfig(dir.file("rndc.conf"), "ns2.example", 0);
+    CHECK(chosen.key.name == "far");
+    CHECK(chosen.key.algorithm == "hmac-sha512");
+    CHECK(chosen.host == "192.0.2.7");
+    CHECK(chosen.port == 1953); // the address's own port wins, as in rndc
+
+    RndcEndpoint v6 = readRndcConfig(dir.file("rndc.conf"), "ns3.example", 8953);
+    CHECK(v6.key.name == "v6");
+    CHECK(v6.host == "::1");
+    CHECK(v6.port == 8953); // as rndc -p: over default-port
+    CHECK(v6.text() == "[::1]:8953 (key v6)");
+
+    RndcEndpoint unlisted = readRndcConfig(dir.file("rndc.conf"), "127.0.0.9", 953);
+    CHECK(unlisted.host == "127.0.0.9");
+    CHECK(unlisted.port == 953);
+    CHECK(unlisted.key.name == "local"); // no server block: default-key
+
+    writeFile(dir.file("bad.conf"), "key k { algorithm hmac-sha256; secret \"" + kSecret + "\"; };\n"
+                                    "server 127.0.0.1 {\n addresses { };\n};\n");
+    CHECK_THAT(errorOf(dir.file("bad.conf")), Catch::StartsWith(dir.file("bad.conf") + ":3: ") && Catch::Contains("no address"));
+    writeFile(dir.file("bad.conf"), "key k { algorithm hmac-sha256; secret \"" + kSecret + "\"; };\n"
+                                    "server 127.0.0.1 { addresses {\n 127.0.0.1 port; }; };\n");
+    CHECK_THAT(errorOf(dir.file("bad.conf")), Catch::StartsWith(dir.file("bad.conf") + ":3: ") && Catch::Contains("ADDRESS [port N]"));
+    writeFile(dir.file("bad.conf"), "key k { algorithm hmac-sha256; secret \"" + kSecret + "\"; };\n"
+                                    "server 127.0.0.1 { addresses {\n 127.0.0.1 port 0; }; };\n");
+    CHECK_THAT(errorOf(dir.file("bad.conf")), Catch::StartsWith(dir.file("bad.conf") + ":3: ") && Catch::Contains("1 to 65535"));
+}
+
 TEST_CASE("rndc config: two keys and no default-key is an error at the second key", "[bind][rndc]") {
     TempDir dir("dadns-rndc");
     writeFile(dir.file("rndc.conf"), "key \"a\" { algorithm hmac-sha256; secret \"" + kSecret + "\"; };\n\n"
