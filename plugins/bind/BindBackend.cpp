@@ -113,6 +113,8 @@ public:
         s.text("server", "named's DNS address, HOST:PORT (e.g. 127.0.0.1:53): what it serves is read back by AXFR; "
                          "default: the zone files are read back instead")
             .check(serverAddressProblem);
+        s.text("transfer_key", "with server: a key file (as tsig-keygen writes it, or an rndc.conf) whose key signs the read-back "
+                               "transfers (TSIG), for a named that allows transfers by key only");
         s.text("catalog_zone", "name of a catalog zone (RFC 9432) listing this backend's zones, for secondaries; default: none");
         s.text("catalog_previous", "a catalog_zone published before under another name: kept, every member marked as moved (coo) "
                                    "to catalog_zone, until secondaries have moved");
@@ -135,7 +137,7 @@ public:
         // most this many zones: each reconfig costs named time for all its zones, so a burst of new
         // zones needs batches of hundreds, not dozens.
         parallel_ = c.parallel(kDefaultParallel);
-        if (c.has("server")) axfr_ = std::make_unique<NamedAxfr>(parseServerAddress(c.text("server")), kTransferTimeout);
+        startReadBack(c);
         try {
             catalogs_ = std::make_unique<Catalogs>(zonesDir_, catalogName(c, "catalog_zone"), catalogName(c, "catalog_previous"),
                                                    c.duration("catalog_move_delay"));
@@ -234,9 +236,10 @@ public:
         if (!axfr_) return readZoneFile(file(zone));
         std::string why;
         auto records = axfr_->transfer(zone, &why);
-        if (!records && why.find("REFUSED") != std::string::npos && holds(zone) && !warnedRefused_.exchange(true))
-            host().warn("bind: named at " + axfr_->server().text() + " refused the transfer of " + zone +
-                        ", a zone it should serve: allow transfers to this host (allow-transfer), or every zone reads as not served");
+        bool refused = why.find("REFUSED") != std::string::npos || why.find("TSIG") != std::string::npos;
+        if (!records && refused && holds(zone) && !warnedRefused_.exchange(true))
+            host().warn("bind: named at " + axfr_->server().text() + " refused the transfer of " + zone + ", a zone it should serve (" +
+                        why + "): allow transfers to this host or to transfer_key (allow-transfer), or every zone reads as not served");
         return records;
     }
 
@@ -256,6 +259,23 @@ private:
         } catch (const std::exception& e) {
             host().warn(std::string("bind: cannot record the catalogs: ") + e.what());
         }
+    }
+
+    // named's zone transfers when server is set: what it serves is read back.
+    void startReadBack(const Settings& c) {
+        if (!c.has("server")) {
+            if (c.has("transfer_key")) throw PermanentError("transfer_key signs the transfers from server: set server too");
+            return;
+        }
+        std::optional<RndcKey> key;
+        if (c.has("transfer_key")) {
+            try {
+                key = readRndcConfig(absolutePath(c.text("transfer_key"))).key;
+            } catch (const std::exception& e) {
+                throw PermanentError(std::string("transfer_key: ") + e.what());
+            }
+        }
+        axfr_ = std::make_unique<NamedAxfr>(parseServerAddress(c.text("server")), kTransferTimeout, std::move(key));
     }
 
     // The control (channel, process or none), then the signaller; asks for the lists to be

@@ -1,10 +1,12 @@
 // What named serves for a zone, read back by a zone transfer (AXFR over TCP, RFC 5936): the
 // bind backend's servedRecords, so the daemon verifies named's answers, not dadns's files.
 //
-// Needs named to allow transfers to this host (allow-transfer); a refused transfer reads as
-// "not served".
+// Needs named to allow transfers to this host (allow-transfer), or to the key the transfers are
+// signed with (TSIG, RFC 8945: every answer's signature is then checked); a refused transfer
+// reads as "not served".
 #pragma once
 
+#include "RndcConfig.hpp"
 #include "ServerAddress.hpp"
 
 #include <dadns/sdk/types.hpp>
@@ -18,14 +20,15 @@ namespace dadns::bind {
 
 class NamedAxfr {
 public:
-    // timeout bounds connecting and each wait for named's next message.
-    NamedAxfr(ServerAddress server, std::chrono::milliseconds timeout) : server_(std::move(server)), timeout_(timeout) {}
+    // timeout bounds connecting and each wait for named's next message; with a key, queries are
+    // signed with it and answers must be.
+    NamedAxfr(ServerAddress server, std::chrono::milliseconds timeout, std::optional<RndcKey> key = std::nullopt);
 
     // The zone's records in transfer order without the closing SOA; nullopt when named does not
     // serve the zone (REFUSED, NOTAUTH, NOTIMP, SERVFAIL for a zone that did not load, or an
     // answer without the zone's SOA), and then *why says how named answered.
-    // Throws sdk::RetryableError when named cannot be reached, does not answer in time, or the
-    // transfer breaks off.
+    // Throws sdk::RetryableError when named cannot be reached, does not answer in time, the
+    // transfer breaks off, or (with a key) an answer's signature is missing or wrong.
     std::optional<std::vector<sdk::Record>> transfer(const std::string& zone, std::string* why = nullptr) const;
 
     const ServerAddress& server() const { return server_; }
@@ -33,6 +36,9 @@ public:
 private:
     ServerAddress server_;
     std::chrono::milliseconds timeout_;
+    // The key as ldns's TSIG functions take it: the name, the algorithm's domain name and the
+    // secret in base64; empty name: no TSIG.
+    std::string keyName_, keyAlgorithm_, keySecret_;
 };
 
 } // namespace dadns::bind

@@ -270,10 +270,11 @@ struct InProcessBind {
     dadns::sdk::testing::PluginLibrary plugin{host, pluginDir() + "/bind.so"};
     dadns::sdk::testing::LoadedBackend bind;
 
-    InProcessBind(const NamedServer& named, const std::string& zonesDir)
+    // extraJson: more settings, e.g. ",\"transfer_key\":\"...\"".
+    InProcessBind(const NamedServer& named, const std::string& zonesDir, const std::string& extraJson = "")
         : bind(plugin.createBackend("bind", "{\"zones_dir\":\"" + zonesDir + "\",\"named_conf\":\"" + named.includeFile() +
                                                 "\",\"rndc_command\":\"" + named.rndcCommand() + "\",\"reload_batch_ms\":50," +
-                                                "\"server\":\"127.0.0.1:" + std::to_string(named.port()) + "\"}")) {}
+                                                "\"server\":\"127.0.0.1:" + std::to_string(named.port()) + "\"" + extraJson + "}")) {}
 };
 
 // Records as one line each, single spaces, as dig prints a transfer.
@@ -338,6 +339,51 @@ TEST_CASE("served records with a server are what named serves, by zone transfer"
     b.bind.remove("small.example");
     CHECK_FALSE(b.bind.servedRecords("small.example"));
     CHECK(b.bind.servedRecords("big.example"));
+}
+
+TEST_CASE("read-back transfers signed with transfer_key, from a named that allows transfers by key only", "[bind]") {
+    TsigKey sha256 = TsigKey::random("dadns-readback");
+    TsigKey sha512 = TsigKey::random("readback-512");
+    sha512.algorithm = "hmac-sha512";
+    NamedServer named;
+    named.addKey(sha256);
+    named.addKey(sha512);
+    named.setOptions("notify no;\nallow-transfer { key \"dadns-readback\"; key \"readback-512\"; };");
+    named.start();
+    std::string big = zoneText("signed.example", 1, "192.0.2.10");
+    for (int i = 0; i < 5000; ++i) big += "h" + std::to_string(i) + " IN A 10.1." + std::to_string(i / 256) + "." + std::to_string(i % 256) + "\n";
+    auto zone = dadns::parseZoneText(big, "signed.example"); // several messages, each signed over the one before
+    auto withKey = [&](const std::string& file, const TsigKey& key) {
+        writeFile(named.dir() + "/" + file, key.statement() + "\n");
+        return ",\"transfer_key\":\"" + named.dir() + "/" + file + "\"";
+    };
+
+    InProcessBind signer(named, named.dir() + "/zones", withKey("readback.key", sha256));
+    signer.bind.apply(zone);
+    std::optional<std::vector<dadns::sdk::Record>> served;
+    CHECK(eventually([&] {
+        served = signer.bind.servedRecords("signed.example");
+        return served && served->size() == zone.records.size();
+    }));
+    REQUIRE(served);
+    CHECK(sorted(*served) == sorted(zone.records));
+    InProcessBind sha512Signer(named, named.dir() + "/zones", withKey("readback-512.key", sha512));
+    served = sha512Signer.bind.servedRecords("signed.example");
+    REQUIRE(served);
+    CHECK(served->size() == zone.records.size());
+
+    // Unsigned, signed by a key named does not know, or with another secret: refused, and the
+    // warning says which.
+    InProcessBind unsigned_(named, named.dir() + "/zones");
+    CHECK_FALSE(unsigned_.bind.servedRecords("signed.example"));
+    CHECK(unsigned_.host.logged("named answered REFUSED"));
+    InProcessBind unknownKey(named, named.dir() + "/zones", withKey("unknown.key", TsigKey::random("not-in-named")));
+    CHECK_FALSE(unknownKey.bind.servedRecords("signed.example"));
+    CHECK(unknownKey.host.logged("BADKEY"));
+    TsigKey otherSecret = TsigKey::random("dadns-readback");
+    InProcessBind wrongSecret(named, named.dir() + "/zones", withKey("wrong.key", otherSecret));
+    CHECK_FALSE(wrongSecret.bind.servedRecords("signed.example"));
+    CHECK(wrongSecret.host.logged("BADSIG"));
 }
 
 TEST_CASE("served records from a stopped named are a retryable error", "[bind]") {
