@@ -158,7 +158,8 @@ TEST_CASE("a 1,000-zone burst is served in full", "[bind]") {
     }
     auto rndcRuns = d.log();
     INFO("daemon log tail: " << rndcRuns.substr(rndcRuns.size() > 2000 ? rndcRuns.size() - 2000 : 0));
-    CHECK(json(d.get("/api/v1/status").body)->getValue<std::string>("status") == "ok");
+    // A signal that failed under load is retried; status is "ok" once nothing is left to retry.
+    CHECK(eventually([&] { return json(d.get("/api/v1/status").body)->getValue<std::string>("status") == "ok"; }));
 }
 
 TEST_CASE("a zone deleted and pushed again before named dropped it is served with its new content", "[bind]") {

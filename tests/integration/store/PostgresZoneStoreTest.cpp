@@ -383,8 +383,9 @@ TEST_CASE("--role splits API-only and worker-only instances on one database", "[
     CHECK(Poco::JSON::Parser().parse(ingest.get("/api/v1/backends").body).extract<Poco::JSON::Object::Ptr>()->getArray("backends")->size() == 0);
 
     REQUIRE(ingest.call("PUT", "/api/v1/zones/role.example", zoneText("role.example", 7)).status == 201);
-    CHECK(test::eventually([&] { return test::fileExists(shared.path() + "/role.example.zone"); }));
-    CHECK(worker.metricSum("dadns_applies_total{backend=\"files\",result=\"ok\"}") == 1);
+    // The count is added after the backend wrote the file: wait on it, then look at the file.
+    CHECK(test::eventually([&] { return worker.metricSum("dadns_applies_total{backend=\"files\",result=\"ok\"}") == 1; }));
+    CHECK(test::fileExists(shared.path() + "/role.example.zone"));
     // Ingestion plugins run on the ingest instance only.
     CHECK(ingest.call("POST", "/api/v1/test-ingest/plugin.example", zoneText("plugin.example", 8)).status == 200);
     CHECK(worker.call("POST", "/api/v1/test-ingest/plugin.example", zoneText("plugin.example", 9)).status == 404);

@@ -90,8 +90,12 @@ TEST_CASE("five nodes from one seed form a cluster and replicate pushes and dele
     // The cluster view has what an operator needs.
     auto cluster = clusterOf(c.node(0));
     CHECK(cluster->getValue<std::string>("node_id") == "node1");
-    CHECK(cluster->getObject("statistics")->getValue<int>("nodes_active") == 4);
-    CHECK(cluster->getObject("swim_cluster")->getObject("member_counts")->getValue<int>("alive") == 5);
+    // A loaded machine can have a node suspected for a round: the counts are waited for.
+    CHECK(eventually([&] {
+        auto now = clusterOf(c.node(0));
+        return now->getObject("statistics")->getValue<int>("nodes_active") == 4 &&
+               now->getObject("swim_cluster")->getObject("member_counts")->getValue<int>("alive") == 5;
+    }, std::chrono::seconds(10)));
     CHECK(c.node(0).metricSum("dadns_swim_packets_total{") > 0);
     auto sync = c.node(1).call("POST", "/api/v1/cluster/sync");
     CHECK(sync.status == 202);

@@ -76,11 +76,13 @@ TEST_CASE("bind signaller: without rndc there is nothing to wait for, and the in
 }
 
 TEST_CASE("bind signaller: an idle change is sent at once; concurrent changes share one batch", "[bind]") {
+    // A window far longer than the waits below: an answer within them was not held for it,
+    // however slow the machine.
     FakeRndc rndc("0.1");
-    SignallerUnderTest s(rndc, 2000ms);
+    SignallerUnderTest s(rndc, 30s);
     auto t0 = Clock::now();
-    CHECK(s.signaller.waitSignalled(s.signaller.zoneAdded("first.example"), 10s) == "");
-    CHECK(Clock::now() - t0 < 1000ms); // nothing else on its way: no window, the rndc run's 0.1 s and little more
+    CHECK(s.signaller.waitSignalled(s.signaller.zoneAdded("first.example"), 10s) == ""); // nothing else on its way: no window
+    CHECK(Clock::now() - t0 < 15s);
 
     // 20 applies on their way (being checked, written): the batch waits for all of them.
     for (int i = 0; i < 20; ++i) s.signaller.changeComing();
@@ -98,17 +100,16 @@ TEST_CASE("bind signaller: an idle change is sent at once; concurrent changes sh
     CHECK(ok == 20);
     CHECK(rndc.count("reconfig") == 2); // the first zone's, and one for the 20
     CHECK(s.includeWrites == 2);
-    CHECK(Clock::now() - t0 < 1500ms); // once the last arrived, not after the 2 s window
+    CHECK(Clock::now() - t0 < 15s); // once the last arrived, not after the 30 s window
 }
 
 TEST_CASE("bind signaller: a batch waits for a change on its way at most its window", "[bind]") {
     FakeRndc rndc;
-    SignallerUnderTest s(rndc, 300ms);
+    SignallerUnderTest s(rndc, 1s);
     NamedSignaller::Coming stuck(s.signaller); // an apply whose check never ends
     auto t0 = Clock::now();
-    CHECK(s.signaller.waitSignalled(s.signaller.zoneAdded("a.example"), 10s) == "");
-    CHECK(Clock::now() - t0 >= 300ms);
-    CHECK(Clock::now() - t0 < 2s);
+    CHECK(s.signaller.waitSignalled(s.signaller.zoneAdded("a.example"), 20s) == ""); // not held forever
+    CHECK(Clock::now() - t0 >= 1s);
 }
 
 TEST_CASE("bind signaller: a failed batch answers its tickets with the error; a zone that fails alone fails alone", "[bind]") {
