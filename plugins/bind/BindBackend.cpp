@@ -185,6 +185,8 @@ public:
             NamedSignaller::Coming coming(*signaller_); // its batch waits for this check and write
             bool added = writeZone(zone);
             ticket = added ? signaller_->zoneAdded(zone.name) : signaller_->zoneChanged(zone.name);
+            std::lock_guard<std::mutex> lock(mutex_);
+            unsignalled_.erase(zone.name);
         }
         std::string error = signaller_->waitSignalled(ticket, signalTimeout_);
         if (!error.empty()) throw RetryableError("zone file written, but named was not told: " + error);
@@ -308,7 +310,7 @@ private:
         // twice (its other commands are then not sent); its window; slack for the commands that went.
         signalTimeout_ = kControlTimeout * 6 + options.batch + std::chrono::seconds(30);
         NamedSignaller::Zones zones;
-        zones.writeLists = [this](const std::set<std::string>& notInNamed) { return writeLists(notInNamed); };
+        zones.writeLists = [this](const std::function<std::set<std::string>()>& notInNamed) { return writeLists(notInNamed); };
         zones.wanted = [this](const std::string& zone) { return holds(zone) || catalogs_->names().count(zone) != 0; };
         zones.zoneFile = [this](const std::string& zone) { return file(zone); };
         zones.addzoneConfig = [this](const std::string& zone) { return "{ type primary; file \"" + file(zone) + "\"; };"; };
@@ -361,7 +363,7 @@ private:
     // Writes the include (when it changed) and the catalogs; returns the catalogs, for named to
     // reload. notInNamed: zones named does not hold yet, left out of the catalogs so that no
     // secondary asks for a zone before named serves it.
-    std::vector<std::string> writeLists(const std::set<std::string>& notInNamed) {
+    std::vector<std::string> writeLists(const std::function<std::set<std::string>()>& notInNamed) {
         std::set<std::string> include = includeWanted();
         if (include != includeWritten_ || !includeWrittenOnce_) {
             sdk::writeFileAtomically(includePath_, renderInclude(include, zonesDir_), 0644);
@@ -373,8 +375,9 @@ private:
         {
             std::lock_guard<std::mutex> lock(mutex_);
             members = zones_;
+            for (const auto& zone : unsignalled_) members.erase(zone);
         }
-        for (const auto& zone : notInNamed) members.erase(zone);
+        for (const auto& zone : notInNamed()) members.erase(zone); // after the members: see unsignalled_
         return catalogs_->write(members);
     }
 
@@ -388,7 +391,9 @@ private:
             throw RetryableError("cannot create " + dir + ": " + std::strerror(errno));
         sdk::writeFileAtomically(path, renderZoneFile(zone), fileMode_, check);
         std::lock_guard<std::mutex> lock(mutex_);
-        return zones_.insert(zone.name).second;
+        bool added = zones_.insert(zone.name).second;
+        if (added) unsignalled_.insert(zone.name);
+        return added;
     }
 
     // Removes the zone's file; true when the zone was listed until now.
@@ -418,6 +423,9 @@ private:
     bool includeWrittenOnce_ = false;
     std::mutex mutex_;
     std::set<std::string> zones_;
+    // New zones written but not yet handed to the signaller (under mutex_): named has not got
+    // them, and the signaller does not know it yet, so the catalog leaves them out.
+    std::set<std::string> unsignalled_;
     std::set<std::string> staticZones_; // addzone mode: zones named has from the include (under mutex_)
     std::unique_ptr<RndcChannel> channel_;
     std::unique_ptr<NamedSignaller> signaller_;

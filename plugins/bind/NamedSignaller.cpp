@@ -199,12 +199,15 @@ void NamedSignaller::sendMembership(const Batch& batch, std::set<std::string>& r
     bool addZone = options_.membership == Membership::AddZone && options_.control;
     if (addZone) sendZoneCommands(batch, reloads, outcome);
     if (batch.lists) {
-        std::set<std::string> notInNamed = outcome.retryAdds;
-        notInNamed.insert(outcome.retryOffers.begin(), outcome.retryOffers.end());
-        if (addZone) {
-            std::lock_guard<std::mutex> lock(mutex_);
-            notInNamed.insert(adds_.begin(), adds_.end());
-        }
+        auto notInNamed = [&] {
+            std::set<std::string> out = outcome.retryAdds;
+            out.insert(outcome.retryOffers.begin(), outcome.retryOffers.end());
+            if (addZone) {
+                std::lock_guard<std::mutex> lock(mutex_);
+                out.insert(adds_.begin(), adds_.end());
+            }
+            return out;
+        };
         try {
             for (auto& zone : zones_.writeLists(notInNamed)) reloads.insert(zone);
         } catch (const std::exception& e) {

@@ -71,9 +71,10 @@ public:
     // What the signaller asks of the zones' owner. Each may be called from its thread.
     struct Zones {
         // Writes the files that list zones (the include, a catalog); throws on failure. Returns
-        // the zones to reload once written (a catalog). notInNamed: zones named does not hold yet
-        // (AddZone: their addzone failed, or they came after this batch's).
-        std::function<std::vector<std::string>(const std::set<std::string>& notInNamed)> writeLists;
+        // the zones to reload once written (a catalog). notInNamed() gives the zones named does
+        // not hold yet (AddZone: their addzone failed, or it waits for a later batch); call it
+        // after reading the zones to list, so that a zone added meanwhile is in it.
+        std::function<std::vector<std::string>(const std::function<std::set<std::string>()>& notInNamed)> writeLists;
         // The zone is still wanted (a failed signal for a zone removed since is dropped).
         std::function<bool(const std::string&)> wanted;
         // AddZone: the zone's file, and the configuration `addzone` gives it:

@@ -78,6 +78,7 @@ struct AddZoneSignaller {
     std::mutex mutex;
     std::set<std::string> wanted;                 // the backend's zones
     std::vector<std::set<std::string>> listWrites; // notInNamed of each lists write
+    std::function<void()> duringListWrite;         // runs in a lists write, before it asks notInNamed
     std::vector<std::string> infos;                 // the signaller's info lines
     NamedSignaller signaller;
 
@@ -96,9 +97,11 @@ struct AddZoneSignaller {
     }
     NamedSignaller::Zones zones() {
         NamedSignaller::Zones z;
-        z.writeLists = [this](const std::set<std::string>& notInNamed) {
+        z.writeLists = [this](const std::function<std::set<std::string>()>& notInNamed) {
+            if (duringListWrite) duringListWrite();
+            std::set<std::string> missing = notInNamed();
             std::lock_guard<std::mutex> lock(mutex);
-            listWrites.push_back(notInNamed);
+            listWrites.push_back(missing);
             return std::vector<std::string>{};
         };
         z.wanted = [this](const std::string& zone) {
@@ -214,6 +217,38 @@ TEST_CASE("bind signaller addzone: named unreachable fails the tickets, keeps th
     CHECK(s.signaller.lastError().empty());
     std::lock_guard<std::mutex> lock(s.mutex);
     CHECK(s.listWrites.back().empty());
+}
+
+TEST_CASE("bind signaller addzone: a zone handed over while the lists are written is left out of them", "[bind]") {
+    AddZoneSignaller s;
+    REQUIRE(s.started());
+    s.want("first.example", true);
+    s.want("late.example", true);
+    size_t writesBefore = 0;
+    {
+        std::lock_guard<std::mutex> lock(s.mutex);
+        writesBefore = s.listWrites.size();
+    }
+    bool handed = false;
+    NamedSignaller::Ticket late;
+    // An apply that wrote its file after this batch was taken: the catalog read it as a member.
+    s.duringListWrite = [&] {
+        if (handed) return;
+        handed = true;
+        late = s.signaller.zoneAdded("late.example");
+    };
+    CHECK(s.signaller.waitSignalled(s.signaller.zoneAdded("first.example"), 10s) == "");
+    {
+        std::lock_guard<std::mutex> lock(s.mutex);
+        REQUIRE(s.listWrites.size() > writesBefore);
+        CHECK(s.listWrites[writesBefore].count("late.example") == 1); // named has not got it yet
+        CHECK(s.listWrites[writesBefore].count("first.example") == 0);
+    }
+    REQUIRE(late);
+    CHECK(s.signaller.waitSignalled(late, 10s) == "");
+    CHECK(s.named.holds("late.example"));
+    std::lock_guard<std::mutex> lock(s.mutex);
+    CHECK(s.listWrites.back().count("late.example") == 0);
 }
 
 TEST_CASE("bind signaller addzone: every zone is offered at start and again when named's boot time changes", "[bind]") {

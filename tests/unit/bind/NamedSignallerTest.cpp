@@ -30,7 +30,7 @@ struct SignallerUnderTest {
 
     NamedSignaller::Zones zones() {
         NamedSignaller::Zones z;
-        z.writeLists = [this](const std::set<std::string>&) {
+        z.writeLists = [this](const std::function<std::set<std::string>()>&) {
             ++includeWrites;
             return std::vector<std::string>{};
         };
@@ -62,7 +62,7 @@ TEST_CASE("bind signaller: a change waits for the rndc run that carries it", "[b
 TEST_CASE("bind signaller: without rndc there is nothing to wait for, and the include is still written", "[bind]") {
     std::atomic<int> writes{0};
     NamedSignaller::Zones zones;
-    zones.writeLists = [&](const std::set<std::string>&) {
+    zones.writeLists = [&](const std::function<std::set<std::string>()>&) {
         ++writes;
         return std::vector<std::string>{};
     };
