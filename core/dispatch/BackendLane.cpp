@@ -393,9 +393,9 @@ DriftReport BackendLane::scanDrift(bool force) {
     bool queued = false;
     DriftReport report = dadns::scanDrift(*backend_, store_, metrics_, policy, force, [&](const std::string& zone, uint64_t version, bool deleted) {
         std::lock_guard<std::mutex> lock(mutex_);
-        if (queue_.parked(zone, version)) return false;
         int64_t now = nowMs();
-        if (queue_.offer(zone, ZoneWork{version, deleted, 0, 0, nullptr}, now)) batch_.opened(now);
+        if (!queue_.repair(zone, ZoneWork{version, deleted, 0, 0, nullptr}, now)) return false; // a dead letter
+        batch_.opened(now);
         queued = true;
         return true;
     });

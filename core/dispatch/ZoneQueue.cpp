@@ -1,6 +1,7 @@
 #include "core/dispatch/ZoneQueue.hpp"
 
 #include <algorithm>
+#include <utility>
 
 namespace dadns {
 
@@ -28,6 +29,17 @@ bool ZoneQueue::offer(const std::string& zone, ZoneWork work, int64_t nowMs) {
     return true;
 }
 
+bool ZoneQueue::repair(const std::string& zone, ZoneWork work, int64_t nowMs) {
+    if (parked(zone, work.version)) return false;
+    auto it = entries_.find(zone);
+    if (it != entries_.end() && it->second.inFlight && it->second.work.version >= work.version) {
+        it->second.again = true;
+        return true;
+    }
+    offer(zone, std::move(work), nowMs); // false: already waiting at this version or a newer one
+    return true;
+}
+
 std::optional<std::pair<std::string, ZoneQueue::Entry>> ZoneQueue::takeDue(int64_t nowMs) {
     if (due_.empty() || due_.begin()->first > nowMs) return std::nullopt;
     std::string zone = due_.begin()->second;
@@ -49,7 +61,8 @@ void ZoneQueue::settle(const std::string& zone, uint64_t triedVersion, const Zon
     Entry& entry = it->second;
     entry.inFlight = false;
     --inFlight_;
-    if (entry.work.version > triedVersion) { // superseded while it was applied
+    bool again = std::exchange(entry.again, false) && decision.next == ZoneDecision::Next::Done;
+    if (entry.work.version > triedVersion || again) { // superseded, or drifted, while it was applied
         entry.work.attempts = 0;
         schedule(zone, entry, 0);
         return;
@@ -73,6 +86,7 @@ void ZoneQueue::putBack(const std::string& zone, int64_t dueMs) {
     auto it = entries_.find(zone);
     if (it == entries_.end() || !it->second.inFlight) return;
     it->second.inFlight = false;
+    it->second.again = false; // it goes again anyway
     --inFlight_;
     schedule(zone, it->second, dueMs);
 }
@@ -82,7 +96,7 @@ void ZoneQueue::drop(const std::string& zone, uint64_t triedVersion) {
     if (it == entries_.end() || !it->second.inFlight) return;
     it->second.inFlight = false;
     --inFlight_;
-    if (it->second.work.version > triedVersion) schedule(zone, it->second, 0);
+    if (it->second.work.version > triedVersion || std::exchange(it->second.again, false)) schedule(zone, it->second, 0);
     else entries_.erase(it);
 }
 

@@ -33,6 +33,7 @@ public:
         ZoneWork work;
         int64_t sinceMs = 0;   // when the oldest unapplied change of the zone arrived
         bool inFlight = false;
+        bool again = false;    // a repair came during the flight: its version goes once more
     };
 
     // Parsed records are kept for at most this many zones; a longer backlog re-reads the store.
@@ -42,21 +43,25 @@ public:
     // or parked as a dead letter. A newer version replaces a queued one and un-parks a dead
     // letter. Returns whether the zone was queued.
     bool offer(const std::string& zone, ZoneWork work, int64_t nowMs);
+    // A drift repair: the backend no longer holds what work.version left there. Queued as by
+    // offer; when that version is in flight now (its apply may have finished before the drift),
+    // it goes once more after the flight. False only for a dead letter at work.version.
+    bool repair(const std::string& zone, ZoneWork work, int64_t nowMs);
 
     // The zone due first, if due at nowMs, marked in flight.
     std::optional<std::pair<std::string, Entry>> takeDue(int64_t nowMs);
     // When the next zone not in flight is due; nullopt when none waits.
     std::optional<int64_t> nextDueMs() const;
 
-    // Ends a zone's flight at triedVersion. When a newer version arrived meanwhile it is due at
-    // once with a fresh count; otherwise the decision applies: Done drops it, RetryLater keeps
+    // Ends a zone's flight at triedVersion. When a newer version arrived meanwhile, or a repair
+    // of a successful flight, it is due at once with a fresh count; otherwise the decision applies: Done drops it, RetryLater keeps
     // it due after decision.retryIn, DeadLetter parks it at triedVersion.
     void settle(const std::string& zone, uint64_t triedVersion, const ZoneDecision& decision, int64_t nowMs);
     // Ends a zone's flight without an outcome (the store failed, an exception): due at dueMs,
     // attempts unchanged.
     void putBack(const std::string& zone, int64_t dueMs);
     // Ends a zone's flight because another instance holds it: dropped, unless a newer version
-    // arrived meanwhile (then due at once).
+    // or a repair arrived meanwhile (then due at once).
     void drop(const std::string& zone, uint64_t triedVersion);
 
     // Parks zone as a dead letter at version (from the store at start).

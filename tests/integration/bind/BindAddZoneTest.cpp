@@ -81,13 +81,14 @@ TEST_CASE("bind addzone: a named that lost its added zones gets them all back wi
     n.named.stop();
     for (const char* f : {"_default.nzd", "_default.nzd-lock", "_default.nzf"}) std::remove((n.named.dir() + "/" + f).c_str());
     n.named.start();
-    CHECK_FALSE(n.named.authoritative("lost0.example")); // named came back without them
     for (int i = 0; i < 10; ++i) {
         std::string zone = "lost" + std::to_string(i) + ".example";
         INFO(zone);
         CHECK(n.serves(zone, "192.0.2.7"));
     }
     CHECK(d.log().find("named restarted") != std::string::npos);
+    // named came back without them: the reconcile gave it all ten (its one line says so).
+    CHECK(eventually([&] { return d.log().find("10 of them it did not have") != std::string::npos; }));
 }
 
 TEST_CASE("bind addzone: a backend moved from the include file keeps every zone served; removed zones leave the include", "[bind]") {

@@ -106,6 +106,41 @@ TEST_CASE("zone queue: put back and drop end a flight without an outcome", "[dis
     CHECK(q.takeDue(0)->second.work.version == 2);
 }
 
+TEST_CASE("zone queue: a repair during the flight of its version sends that version once more", "[dispatch]") {
+    ZoneQueue q;
+    q.offer("d.example", at(5), 0);
+    q.takeDue(0);
+    CHECK_FALSE(q.offer("d.example", at(5), 0)); // what a drift scan did before: the repair was lost
+    CHECK(q.repair("d.example", at(5), 10));      // the drift was found after the apply wrote
+    CHECK_FALSE(q.takeDue(10));                   // still in flight
+    q.settle("d.example", 5, ZoneDecision{}, 20);
+    auto again = q.takeDue(20);
+    REQUIRE(again);
+    CHECK(again->second.work.version == 5);
+    q.settle("d.example", 5, ZoneDecision{}, 30);
+    CHECK(q.empty()); // once
+
+    // Not in flight: queued as offer does; waiting already: nothing more; a dead letter: refused.
+    CHECK(q.repair("d.example", at(5), 40));
+    CHECK(q.repair("d.example", at(5), 40));
+    CHECK(q.size() == 1);
+    q.takeDue(40);
+    CHECK(q.repair("d.example", at(5), 50));
+    q.settle("d.example", 5, retryIn(1s, 1), 60); // failed: its retry carries the repair
+    CHECK(q.retrying() == 1);
+    CHECK_FALSE(q.takeDue(60));
+    q.takeDue(1060);
+    q.settle("d.example", 5, ZoneDecision{ZoneDecision::Next::DeadLetter, 2, 0ms}, 1100);
+    CHECK_FALSE(q.repair("d.example", at(5), 1200));
+    CHECK(q.empty());
+    // Another instance holds it: the repair keeps it, due now.
+    q.offer("o.example", at(1), 0);
+    q.takeDue(0);
+    q.repair("o.example", at(1), 0);
+    q.drop("o.example", 1);
+    CHECK(q.takeDue(0)->first == "o.example");
+}
+
 TEST_CASE("zone queue: parsed records are kept only for a bounded backlog", "[dispatch]") {
     ZoneQueue q(2);
     auto parsed = std::make_shared<const sdk::Zone>();
