@@ -17,7 +17,16 @@ void addBackendRoutes(Router& router, ApiContext& ctx) {
                 [&ctx](ApiRequest&, ApiResponse& out) {
                     auto o = jsonObject();
                     auto arr = jsonArray();
-                    for (const auto& lane : ctx.dispatcher.lanes()) arr->add(laneStatusJson(lane));
+                    for (const auto& lane : ctx.dispatcher.lanes()) {
+                        auto b = laneStatusJson(lane);
+                        // What the plugin says of its own state; a plugin whose JSON does not read is left out.
+                        try {
+                            auto details = parseJsonObject(ctx.dispatcher.details(lane.backend));
+                            if (details->size() > 0) b->set("details", details);
+                        } catch (const std::exception&) {
+                        }
+                        arr->add(b);
+                    }
                     o->set("backends", arr);
                     out.json(200, toJson(o));
                 },

@@ -224,6 +224,11 @@ size_t Dispatcher::redrive(const std::string& backend, const std::string& zone) 
     return n;
 }
 
+std::string Dispatcher::details(const std::string& backend) const {
+    BackendLane* lane = find(backend);
+    return lane ? lane->backend().describe() : "{}";
+}
+
 DriftReport Dispatcher::scanDrift(const std::string& backend, bool force) {
     BackendLane* lane = find(backend);
     if (!lane) return {};

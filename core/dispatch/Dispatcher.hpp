@@ -75,6 +75,9 @@ public:
     // (zone: only that zone's dead letter.)
     size_t redrive(const std::string& backend, const std::string& zone = "");
     DriftReport scanDrift(const std::string& backend, bool force);
+    // What the backend's plugin says of its own state (ABI 1.4 describe): a JSON object, "{}"
+    // when it says nothing or there is no such backend.
+    std::string details(const std::string& backend) const;
     // What each backend serves for the zone now (ABI 1.3 served_records); records stay empty
     // for a backend verified by count, which cannot say, and for one that is down (result says
     // so). With no lanes of its own (--role=ingest), the shared store's backends, by count.

@@ -4,6 +4,8 @@
 
 #include "core/plugin/PluginLoader.hpp"
 
+#include <dadns/sdk/plugin_tables.hpp>
+
 #include <dadns/sdk/types.hpp>
 
 #include <memory>
@@ -44,6 +46,8 @@ public:
     BackendResult servedRecords(const std::string& zone, std::optional<std::vector<sdk::Record>>& served);
     BackendResult health();
     uint32_t parallelism();
+    // ABI 1.4: the plugin's JSON object of its own state; "{}" when it has none.
+    std::string describe() const { return sdk::tables::describeInstance(plugin_.backend.describe, handle_); }
 
 private:
     const LoadedPlugin& plugin_;

@@ -1,5 +1,6 @@
 #include "core/plugin/ServiceInstance.hpp"
 
+#include <dadns/sdk/plugin_tables.hpp>
 #include <dadns/sdk/types.hpp>
 
 #include <stdexcept>
@@ -44,12 +45,6 @@ void ServiceInstance::zoneChanged(const std::string& zone, uint64_t version, con
     if (started_ && plugin_.service.zone_changed) plugin_.service.zone_changed(handle_, sdk::str(zone), version, sdk::str(stamp));
 }
 
-std::string ServiceInstance::describe() {
-    if (!plugin_.service.describe) return "{}";
-    std::string out;
-    auto sink = [](void* ctx, dadns_str value) { static_cast<std::string*>(ctx)->append(value.ptr ? value.ptr : "", value.len); };
-    if (plugin_.service.describe(handle_, &out, sink) != DADNS_OK || out.empty()) return "{}";
-    return out;
-}
+std::string ServiceInstance::describe() { return sdk::tables::describeInstance(plugin_.service.describe, handle_); }
 
 } // namespace dadns

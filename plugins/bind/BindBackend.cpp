@@ -245,6 +245,31 @@ public:
         return records;
     }
 
+    // For operators (GET /api/v1/backends): how named is told, what it holds, and a reconcile
+    // under way or the last one. From memory only.
+    std::string describe() const {
+        size_t zones = 0, statics = 0;
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            zones = zones_.size();
+            statics = staticZones_.size();
+        }
+        JsonWriter out;
+        out.beginObject().field("membership", addZone_ ? "addzone" : "include").field("control", control_).field("zones", zones);
+        if (addZone_) out.field("static_zones", statics);
+        if (!catalogs_->empty()) out.field("catalog", catalogs_->current());
+        if (axfr_) out.field("read_back", axfr_->server().text());
+        NamedSignaller::View v = signaller_->view();
+        out.key("named").beginObject().field("waiting", v.waiting);
+        if (!v.namedBoot.empty()) out.field("boot_time", v.namedBoot);
+        if (!v.lastError.empty()) out.field("error", v.lastError);
+        out.endObject();
+        if (v.reconcile.running || v.reconcile.zones > 0)
+            out.key("reconcile").beginObject().field("running", v.reconcile.running).field("zones", v.reconcile.zones)
+                .field("offered", v.reconcile.offered).field("added", v.reconcile.added).field("ms", v.reconcile.ms).endObject();
+        return out.endObject().take();
+    }
+
 private:
     std::string file(const std::string& zone) const { return zoneFilePath(zonesDir_, zone); }
 
@@ -298,8 +323,10 @@ private:
             channel_ = std::make_unique<RndcChannel>(endpoint, kControlTimeout);
             options.control = channelControl(*channel_);
             options.commandsAreCheap = true;
+            control_ = "channel " + endpoint.text();
         } else if (!command.empty()) {
             options.control = processControl(command);
+            control_ = "rndc_command";
         }
         if (addZone_ && !channel_)
             throw PermanentError("zone_membership: addzone needs rndc_conf (named's control channel; rndc_command would run a process per zone)");
@@ -421,13 +448,14 @@ private:
     std::unique_ptr<Catalogs> catalogs_; // names() never change; written on the signaller's thread only
     std::set<std::string> includeWritten_; // the signaller's thread only
     bool includeWrittenOnce_ = false;
-    std::mutex mutex_;
+    mutable std::mutex mutex_;
     std::set<std::string> zones_;
     // New zones written but not yet handed to the signaller (under mutex_): named has not got
     // them, and the signaller does not know it yet, so the catalog leaves them out.
     std::set<std::string> unsignalled_;
     std::set<std::string> staticZones_; // addzone mode: zones named has from the include (under mutex_)
     std::unique_ptr<RndcChannel> channel_;
+    std::string control_ = "none"; // how named is told, for describe
     std::unique_ptr<NamedSignaller> signaller_;
     std::unique_ptr<ZoneChecker> checker_;
 };

@@ -131,6 +131,22 @@ size_t NamedSignaller::reconcilePending() const {
     return offers_.size();
 }
 
+NamedSignaller::View NamedSignaller::view() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    View v;
+    v.namedBoot = namedBoot_;
+    v.lastError = lastError_;
+    v.waiting = adds_.size() + deletes_.size() + reloads_.size();
+    const Reconcile& r = reconciling_;
+    v.reconcile.running = r.running;
+    v.reconcile.zones = r.zones;
+    v.reconcile.offered = r.running ? r.zones - std::min(r.zones, offers_.size()) : r.zones;
+    v.reconcile.added = r.added;
+    if (r.zones > 0 || r.running)
+        v.reconcile.ms = std::chrono::duration_cast<std::chrono::milliseconds>((r.running ? Clock::now() : r.ended) - r.began).count();
+    return v;
+}
+
 bool NamedSignaller::hasWork() const {
     return listsDirty_ || reconfig_ || reconcile_ || !adds_.empty() || !deletes_.empty() || !reloads_.empty() || !offers_.empty() ||
            !tickets_.empty();
@@ -364,9 +380,11 @@ void NamedSignaller::checkNamed(std::unique_lock<std::mutex>& lock) {
     }
     if (!hasWork()) lastError_.clear();
     std::string boot = bootTimeOf(answer.text);
-    if (boot == namedBoot_ || options_.membership != Membership::AddZone) return;
-    if (!namedBoot_.empty()) zones_.log("named restarted (" + boot + "): offering it every zone again");
+    if (boot == namedBoot_) return;
+    bool restarted = !namedBoot_.empty();
     namedBoot_ = boot;
+    if (options_.membership != Membership::AddZone) return; // named reads the include at its start
+    if (restarted) zones_.log("named restarted (" + boot + "): offering it every zone again");
     reconcile_ = true;
 }
 
@@ -376,7 +394,8 @@ void NamedSignaller::noteReconcile(const Outcome& outcome) {
     reconciling_.added += outcome.offersAdded;
     if (!offers_.empty()) return;
     reconciling_.running = false;
-    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - reconciling_.began).count();
+    reconciling_.ended = Clock::now();
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(reconciling_.ended - reconciling_.began).count();
     if (zones_.info)
         zones_.info("reconcile: offered named " + std::to_string(reconciling_.zones) + " zone(s) in " + std::to_string(ms) + " ms; " +
                     std::to_string(reconciling_.added) + " of them it did not have");
@@ -420,7 +439,7 @@ void NamedSignaller::loop() {
             lock.lock();
             busy_ = false;
             offers_.assign(all.begin(), all.end());
-            reconciling_ = {true, all.size(), 0, Clock::now()};
+            reconciling_ = {true, all.size(), 0, Clock::now(), {}};
         }
         // Gather what is still on its way, up to the window; a retry waits out its delay.
         if (backoff.count() > 0) wake_.wait_until(lock, lastBatch + backoff, [&] { return stopping_; });

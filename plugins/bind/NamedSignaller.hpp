@@ -130,6 +130,19 @@ public:
     // AddZone: zones still to be offered to named by a reconcile.
     size_t reconcilePending() const;
 
+    // What an operator sees of named through the signaller (the backend's details).
+    struct View {
+        std::string namedBoot;  // named's boot time at the last status check; "" before one
+        std::string lastError;  // as lastError()
+        size_t waiting = 0;     // zones whose command waits for the next batch
+        struct Reconcile {
+            bool running = false;
+            size_t zones = 0, offered = 0, added = 0; // added: offers named did not have
+            int64_t ms = 0;                            // so far, or in all once done
+        } reconcile;            // the one under way, else the last one (zones 0, not running: none yet)
+    };
+    View view() const;
+
 private:
     struct Batch {
         bool lists = false, reconfig = false;
@@ -179,10 +192,10 @@ private:
     std::set<std::string> adds_, deletes_, reloads_;
     std::deque<std::string> offers_; // AddZone: a reconcile's zones still to offer
     bool reconcile_ = false;         // AddZone: offer every zone again (named restarted)
-    struct Reconcile {               // the one under way, for its log line
+    struct Reconcile {               // the one under way (or the last), for its log line and view()
         bool running = false;
         size_t zones = 0, added = 0;
-        std::chrono::steady_clock::time_point began;
+        std::chrono::steady_clock::time_point began, ended;
     } reconciling_;
     std::string namedBoot_;          // named's boot time at the last check
     std::chrono::steady_clock::time_point listsDue_ = std::chrono::steady_clock::time_point::max();

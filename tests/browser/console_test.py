@@ -443,6 +443,13 @@ class Steps:
         print(f"      primary: {line!r}")
         if "failed" in line or "refused" in line:
             raise StepFailed("the drift check did not succeed: " + line)
+        # What the plugin says of itself (its describe): the test backend's directory and applies.
+        details = 'section.backend-detail[data-backend="primary"] .plugin-details'
+        self.c.wait("primary's details from its plugin", lambda: self.c.exists(details) and "applies" in self.c.text(details))
+        text = self.c.text(details)
+        print(f"      primary's details: {text!r}")
+        if "/primary" not in text:
+            raise StepFailed("the plugin's details do not show its directory: " + text)
         self.c.screenshot("backends.png")
         # Recovered: flaky applies what it was retrying.
         os.remove(self.d.fail_file)

@@ -8,7 +8,8 @@
 // exists), throw_std (failures thrown as std::runtime_error instead of SDK errors), poison_file
 // (while it exists, zones whose name starts with "poison" fail permanently), targets
 // (name -> settings that override the others: one target, and lane, per entry).
-// Every successful apply appends "<zone> <version>" to <dir>/applied.log.
+// Every successful apply appends "<zone> <version>" to <dir>/applied.log. It describes itself
+// (ABI 1.4) with its directory and the applies it made.
 // Built as test_backend (verified by count) and served_test_backend (verified by content).
 #pragma once
 
@@ -116,7 +117,14 @@ public:
             (void)n;
             ::close(fd);
         }
+        std::lock_guard<std::mutex> lock(mutex_);
+        ++applies_;
         return {};
+    }
+
+    std::string describe() const {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return JsonWriter().beginObject().field("dir", dir_).field("applies", applies_).endObject().take();
     }
 
     void remove(const std::string& zone) override {
@@ -177,7 +185,8 @@ private:
     int failFirst_ = 0;
     uint32_t parallel_ = 4;
     bool throwStd_ = false;
-    std::mutex mutex_;
+    mutable std::mutex mutex_;
+    uint64_t applies_ = 0;
     std::map<std::string, int> attempts_;
     std::set<std::string> reconciled_;
 };

@@ -29,7 +29,7 @@ extern "C" {
 #endif
 
 #define DADNS_ABI_MAJOR 1
-#define DADNS_ABI_MINOR 3
+#define DADNS_ABI_MINOR 4
 
 /* The one symbol every plugin exports. */
 #define DADNS_PLUGIN_INIT_SYMBOL "dadns_plugin_init"
@@ -297,6 +297,12 @@ typedef struct dadns_backend_api {
      * reads, and may run concurrently with any call, for the same zone too. */
     int32_t (*served_records)(void* instance, dadns_str zone, void* sink_ctx, dadns_zone_sink sink,
                               dadns_status* status);
+
+    /* Added in 1.4; may be NULL. Calls sink once with a JSON object: what the instance knows of
+     * its own state beyond what the host tracks (e.g. named's control channel, a reconcile
+     * under way), shown as the backend's "details" in GET /api/v1/backends. Called on the
+     * host's request threads, concurrently with any call: answers from memory, at once. */
+    int32_t (*describe)(void* instance, void* sink_ctx, dadns_str_sink sink);
 } dadns_backend_api;
 
 /* ---------------------------------------------------------------------------------------- */

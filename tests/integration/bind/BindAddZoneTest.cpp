@@ -7,6 +7,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <Poco/JSON/Parser.h>
+
 #include <cstdio>
 #include <thread>
 
@@ -36,6 +38,15 @@ struct AddZoneNamed {
         return eventually([&] { return www(zone) == std::vector<std::string>{ip}; });
     }
 };
+
+// The bind lane's details in GET /api/v1/backends: what the backend says of named.
+Poco::JSON::Object::Ptr bindDetails(Daemon& d) {
+    auto lanes = Poco::JSON::Parser().parse(d.get("/api/v1/backends").body).extract<Poco::JSON::Object::Ptr>()->getArray("backends");
+    for (size_t i = 0; i < lanes->size(); ++i)
+        if (lanes->getObject(static_cast<unsigned>(i))->getValue<std::string>("name") == "bind")
+            return lanes->getObject(static_cast<unsigned>(i))->getObject("details");
+    return nullptr;
+}
 
 void put(Daemon& d, const std::string& zone, int serial, const std::string& ip) {
     auto r = d.call("PUT", "/api/v1/zones/" + zone + "?wait=20", smallZoneText(zone, serial, ip));
@@ -87,8 +98,21 @@ TEST_CASE("bind addzone: a named that lost its added zones gets them all back wi
         CHECK(n.serves(zone, "192.0.2.7"));
     }
     CHECK(d.log().find("named restarted") != std::string::npos);
-    // named came back without them: the reconcile gave it all ten (its one line says so).
+    // named came back without them: the reconcile gave it all ten (its one line says so, and
+    // the backend's details).
     CHECK(eventually([&] { return d.log().find("10 of them it did not have") != std::string::npos; }));
+    auto details = bindDetails(d);
+    REQUIRE(details);
+    CHECK(details->getValue<std::string>("membership") == "addzone");
+    CHECK_THAT(details->getValue<std::string>("control"), Catch::StartsWith("channel 127.0.0.1:" + std::to_string(n.named.controlPort())));
+    CHECK(details->getValue<int>("zones") == 10);
+    CHECK_THAT(details->getObject("named")->getValue<std::string>("boot_time"), Catch::StartsWith("boot time: "));
+    auto reconcile = details->getObject("reconcile");
+    REQUIRE(reconcile);
+    CHECK_FALSE(reconcile->getValue<bool>("running"));
+    CHECK(reconcile->getValue<int>("zones") == 10);
+    CHECK(reconcile->getValue<int>("offered") == 10);
+    CHECK(reconcile->getValue<int>("added") == 10);
 }
 
 TEST_CASE("bind addzone: a backend moved from the include file keeps every zone served; removed zones leave the include", "[bind]") {

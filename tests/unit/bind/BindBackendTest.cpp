@@ -51,6 +51,8 @@ TEST_CASE("bind in-process: apply writes the zone file and the include, count re
     CHECK(bind.count("example.com") == 4);
     CHECK(bind.listZones() == std::vector<std::string>{"example.com"});
     CHECK(dadns::test::readFile(dir.file("zones/dadns.zones.conf")).find("zone \"example.com\"") != std::string::npos);
+    // Its details for operators: no rndc here, one zone, nothing waiting, no reconcile (include mode).
+    CHECK(bind.describe() == R"({"membership":"include","control":"none","zones":1,"named":{"waiting":0}})");
 
     // Apply is idempotent and replaces the whole zone.
     bind.apply(zone("example.com", 2, 0));

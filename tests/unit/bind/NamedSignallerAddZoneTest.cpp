@@ -251,6 +251,32 @@ TEST_CASE("bind signaller addzone: a zone handed over while the lists are writte
     CHECK(s.listWrites.back().count("late.example") == 0);
 }
 
+TEST_CASE("bind signaller addzone: its view shows a reconcile under way, then the last one's figures", "[bind]") {
+    std::set<std::string> initial;
+    for (int i = 0; i < 1500; ++i) initial.insert("v" + std::to_string(i) + ".example");
+    AddZoneSignaller s(initial);
+    s.named.delayUs = 1000; // 1.5 s of offers: the view is read while they go
+    NamedSignaller::View during;
+    auto deadline = std::chrono::steady_clock::now() + 20s;
+    do during = s.signaller.view();
+    while (!(during.reconcile.running && during.reconcile.offered > 0) && std::chrono::steady_clock::now() < deadline);
+    CHECK(during.reconcile.running);
+    CHECK(during.reconcile.zones == 1500);
+    CHECK(during.reconcile.offered > 0);
+    CHECK(during.reconcile.offered < 1500);
+    CHECK(during.namedBoot == s.named.boot);
+    s.named.delayUs = 0;
+    REQUIRE(s.settled());
+    NamedSignaller::View after = s.signaller.view();
+    CHECK_FALSE(after.reconcile.running);
+    CHECK(after.reconcile.zones == 1500);
+    CHECK(after.reconcile.offered == 1500);
+    CHECK(after.reconcile.added == 1500); // named had none of them
+    CHECK(after.reconcile.ms >= during.reconcile.ms);
+    CHECK(after.lastError.empty());
+    CHECK(after.waiting == 0);
+}
+
 TEST_CASE("bind signaller addzone: every zone is offered at start and again when named's boot time changes", "[bind]") {
     std::set<std::string> initial;
     for (int i = 0; i < 2500; ++i) initial.insert("z" + std::to_string(i) + ".example"); // more than one slice

@@ -18,8 +18,8 @@ uint64_t fnv1a(const std::string& text) {
 
 // When abi.h changes on purpose: bump DADNS_ABI_MINOR (append-only change) or
 // DADNS_ABI_MAJOR (anything else) as docs/abi.md says, then update both values here.
-constexpr uint64_t kPinnedHash = 0x537a8ec7cdcc5eaaULL;
-constexpr int kPinnedMajor = 1, kPinnedMinor = 3;
+constexpr uint64_t kPinnedHash = 0xf35c6d5014db65a3ULL;
+constexpr int kPinnedMajor = 1, kPinnedMinor = 4;
 
 } // namespace
 

@@ -41,6 +41,8 @@ TEST_CASE("plugin library: a backend .so is created and driven through its C tab
     CHECK_NOTHROW(backend.reconcile(sampleZone(2)));
     CHECK_NOTHROW(backend.health());
     CHECK(backend.parallelism() == 3);
+    // ABI 1.4 describe: the class's describe() through the table, its state of now.
+    CHECK(backend.describe() == "{\"dir\":\"" + dir.file("zones") + "\",\"applies\":2}");
     backend.remove("example.com");
     CHECK(backend.count("example.com") == 0);
     CHECK(backend.listZones().empty());
@@ -121,6 +123,7 @@ TEST_CASE("plugin library: a plugin built for an older minor loads with its miss
     PluginLibrary plugin(host, testPluginDir() + "/old_minor_backend.so");
     LoadedBackend backend = plugin.createBackend("old");
     CHECK(backend.parallelism() == 1); // absent from its table
+    CHECK(backend.describe() == "{}");
     CHECK_NOTHROW(backend.health());
     CHECK_NOTHROW(backend.apply(sampleZone(1)));
 }

@@ -71,6 +71,23 @@ function figures(b, interval) {
     rateChart(b.applies_per_second, interval));
 }
 
+// What the plugin says of its own state (details): one row per value, a nested object's values
+// under its name ("reconcile running", "named boot time").
+function pluginDetails(details) {
+  if (!details || !Object.keys(details).length) return null;
+  const label = (k) => k.replace(/_/g, ' ');
+  const text = (v) => (typeof v === 'number' ? num(v) : String(v));
+  const rows = [];
+  for (const [k, v] of Object.entries(details)) {
+    if (v !== null && typeof v === 'object') {
+      for (const [k2, v2] of Object.entries(v)) if (v2 === null || typeof v2 !== 'object') rows.push([`${label(k)} ${label(k2)}`, text(v2)]);
+    } else {
+      rows.push([label(k), text(v)]);
+    }
+  }
+  return h('div', { class: 'plugin-details' }, h('h3', null, 'From the plugin'), kv(rows));
+}
+
 // The daemon sends at most QUEUE_LIMIT of each list.
 function more(total, shown) {
   return total > shown ? h('p', { class: 'muted' }, `… and ${num(total - shown)} more`) : null;
@@ -112,6 +129,7 @@ function cardBody(b, q, interval, result) {
     b.up ? null : note('Down: ' + (b.down_reason || 'unknown reason'), 'bad'),
     lastError(b),
     figures(b, interval),
+    pluginDetails(b.details),
     h('div', { class: 'cards two' }, queueList(q), deadLetterList(q))];
 }
 

@@ -39,6 +39,12 @@ struct Target {
 // (std::nullopt: the zone is not served there) and is then verified by content: every record
 // served is a desired one, none twice, and as many as apply reported; drift scans compare
 // content too. Without it the host verifies by count().
+//
+// A backend that knows more of its own state than the host tracks (a control connection, a
+// reconcile under way) declares (ABI 1.4)
+//   std::string describe() const;
+// a JSON object (JsonWriter), shown as the backend's "details" in GET /api/v1/backends. It is
+// called on request threads beside any other call: answer from memory, never wait on I/O.
 class Backend {
 public:
     explicit Backend(const InstanceContext& ctx) : host_(ctx.host), name_(ctx.name) {}

@@ -89,6 +89,23 @@ template <class T>
 struct DeclaresServedRecords<T, std::enable_if_t<std::is_same_v<decltype(std::declval<T&>().servedRecords(std::declval<const std::string&>())),
                                                                  std::optional<std::vector<Record>>>>> : std::true_type {};
 
+// Whether a backend class declares the optional describe() (see backend.hpp); services always
+// have one (service.hpp).
+template <class T, class = void>
+struct DeclaresDescribe : std::false_type {};
+template <class T>
+struct DeclaresDescribe<T, std::enable_if_t<std::is_same_v<decltype(std::declval<const T&>().describe()), std::string>>> : std::true_type {};
+
+// describe of a backend or service: its JSON object through the sink; an exception sends nothing.
+template <class T>
+int32_t describeInstance(void* p, void* sinkCtx, dadns_str_sink sink) {
+    dadns_status st{};
+    return guarded(&st, [&] {
+        std::string json = static_cast<const T*>(p)->describe();
+        sink(sinkCtx, str(json));
+    });
+}
+
 template <class T>
 struct BackendTrampolines {
     static T* self(void* p) { return static_cast<T*>(p); }
@@ -143,6 +160,10 @@ struct BackendTrampolines {
         if constexpr (DeclaresServedRecords<T>::value) return &servedRecords;
         else return nullptr;
     }
+    static decltype(dadns_backend_api::describe) describeEntry() {
+        if constexpr (DeclaresDescribe<T>::value) return &describeInstance<T>;
+        else return nullptr;
+    }
     static decltype(dadns_backend_api::targets) targetsEntry() {
         if constexpr (DeclaresTargets<T>::value) return &targets;
         else return nullptr;
@@ -150,7 +171,7 @@ struct BackendTrampolines {
     static const dadns_backend_api* table() {
         static const dadns_backend_api api = {sizeof(dadns_backend_api), &createInstance<T>, &destroy, &apply,
                                               &remove, &count, &list, &reconcile, &health, &parallelism,
-                                              targetsEntry(), servedRecordsEntry()};
+                                              targetsEntry(), servedRecordsEntry(), describeEntry()};
         return &api;
     }
 };
@@ -170,16 +191,9 @@ struct ServiceTrampolines {
     static void zoneChanged(void* p, dadns_str zone, uint64_t version, dadns_str stamp) {
         try { self(p)->zoneChanged(std::string(view(zone)), version, std::string(view(stamp))); } catch (...) {}
     }
-    static int32_t describe(void* p, void* sinkCtx, dadns_str_sink sink) {
-        dadns_status st{};
-        return guarded(&st, [&] {
-            std::string json = self(p)->describe();
-            sink(sinkCtx, str(json));
-        });
-    }
     static const dadns_service_api* table() {
         static const dadns_service_api api = {sizeof(dadns_service_api), &createInstance<T>, &start, &stop,
-                                              &destroy, &zoneChanged, &describe};
+                                              &destroy, &zoneChanged, &describeInstance<T>};
         return &api;
     }
 };

@@ -66,6 +66,16 @@ inline std::string readDescriptor(const dadns_plugin_desc* desc, dadns_plugin_de
     return "";
 }
 
+// The JSON object an instance's describe member (a service's; a backend's from ABI 1.4) sends;
+// "{}" when the member is NULL, fails or sends nothing.
+inline std::string describeInstance(int32_t (*describe)(void*, void*, dadns_str_sink), void* instance) {
+    if (!describe) return "{}";
+    std::string out;
+    auto sink = [](void* ctx, dadns_str value) { static_cast<std::string*>(ctx)->append(value.ptr ? value.ptr : "", value.len); };
+    if (describe(instance, &out, sink) != DADNS_OK || out.empty()) return "{}";
+    return out;
+}
+
 // Copies the function table of d's kind (an accepted descriptor) and checks its required members.
 inline std::string readFunctions(const dadns_plugin_desc& d, dadns_backend_api& backend, dadns_service_api& service) {
     bool newerMinor = d.abi_minor > DADNS_ABI_MINOR;

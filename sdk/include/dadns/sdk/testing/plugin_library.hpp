@@ -100,6 +100,9 @@ public:
     }
     // ABI 1.3: whether the plugin reports what its server serves (served_records).
     bool reportsServedRecords() const { return table().served_records != nullptr; }
+    // ABI 1.4: the instance's JSON object of its own state, or "{}" when it has none (or
+    // describe failed), as the daemon shows it.
+    std::string describe() { return tables::describeInstance(table().describe, instance_); }
     // What the server serves for the zone; std::nullopt when it does not serve it. Throws
     // PermanentError for a plugin without served_records.
     std::optional<std::vector<Record>> servedRecords(std::string_view zone) {
@@ -180,13 +183,7 @@ public:
         if (table().zone_changed) table().zone_changed(instance_, str(zone), version, str(stamp));
     }
     // The instance's JSON, or "{}" when it has none (or describe failed), as the daemon shows it.
-    std::string describe() {
-        if (!table().describe) return "{}";
-        std::string out;
-        auto sink = [](void* ctx, dadns_str value) { static_cast<std::string*>(ctx)->append(value.ptr ? value.ptr : "", value.len); };
-        if (table().describe(instance_, &out, sink) != DADNS_OK || out.empty()) return "{}";
-        return out;
-    }
+    std::string describe() { return tables::describeInstance(table().describe, instance_); }
 
 private:
     const dadns_service_api& table() const { return plugin_->service; }
