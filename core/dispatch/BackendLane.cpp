@@ -192,16 +192,16 @@ void BackendLane::workerLoop() {
         auto announced = batch_.started(queue_.size());
         lock.unlock();
         logBatchLine(announced);
-        work(taken->first, taken->second.work);
+        work(taken->first, taken->second.work, taken->second.repair);
         lock.lock();
     }
 }
 
-void BackendLane::work(const std::string& zone, const ZoneWork& queued) {
+void BackendLane::work(const std::string& zone, const ZoneWork& queued, bool repair) {
     bool claimed = false;
     try {
         if (claims_) {
-            if (!claimOrDrop(zone, queued.version)) return;
+            if (!claimOrDrop(zone, queued.version, repair)) return;
             claimed = true;
         }
         auto started = std::chrono::steady_clock::now();
@@ -340,12 +340,12 @@ void BackendLane::renewClaims() {
     }
 }
 
-bool BackendLane::claimOrDrop(const std::string& zone, uint64_t version) {
+bool BackendLane::claimOrDrop(const std::string& zone, uint64_t version, bool repair) {
     bool mine = false;
     try {
         mine = claims_->claim(backend_->name(), zone, options_.holder, options_.lease.count());
         // Another instance may have applied this version and let go since this one queued it.
-        if (mine) {
+        if (mine && !repair) {
             auto state = store_.backendState(backend_->name(), zone);
             if (state && state->appliedVersion >= version) {
                 claims_->release(backend_->name(), zone, options_.holder);

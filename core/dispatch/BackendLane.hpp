@@ -63,8 +63,8 @@ private:
     // A worker's loop, resumed when something escapes it: no exception ends a worker thread.
     void runWorker();
     void workerLoop();
-    // One zone from claim to release; never throws.
-    void work(const std::string& zone, const ZoneWork& work);
+    // One zone from claim to release; never throws. repair: a drift repair of an applied version.
+    void work(const std::string& zone, const ZoneWork& work, bool repair);
     // Records the outcome in the store, then settles the zone, the breaker and the counts.
     void finish(const std::string& zone, const ZoneWork& work, const ApplyOutcome& outcome, double seconds);
     void recordOutcome(const std::string& zone, const ApplyOutcome& outcome, const ZoneDecision& decision);
@@ -79,8 +79,9 @@ private:
     struct Timers;
     void keepHouse(Timers& timers);
     void stopWorkers(std::vector<std::thread>& workers);
-    // Shared store: takes zone for this instance; false (and the zone dropped) when another has it.
-    bool claimOrDrop(const std::string& zone, uint64_t version);
+    // Shared store: takes zone for this instance; false (and the zone dropped) when another has
+    // it, or applied version already (unless this is a repair of it).
+    bool claimOrDrop(const std::string& zone, uint64_t version, bool repair);
     // Shared store: extends this lane's claims while applies run, every third of the lease.
     void renewClaims();
     void probeHealth();

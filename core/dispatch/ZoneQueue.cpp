@@ -20,6 +20,7 @@ bool ZoneQueue::offer(const std::string& zone, ZoneWork work, int64_t nowMs) {
     Entry& entry = it->second;
     if (!inserted && entry.work.version >= work.version) return false;
     if (inserted) entry.sinceMs = nowMs;
+    entry.repair = false; // a new version: not applied anywhere yet
     if (entries_.size() > maxParsed_) work.parsed.reset();
     due_.erase({entry.work.dueMs, zone});
     int64_t due = work.dueMs;
@@ -32,11 +33,12 @@ bool ZoneQueue::offer(const std::string& zone, ZoneWork work, int64_t nowMs) {
 bool ZoneQueue::repair(const std::string& zone, ZoneWork work, int64_t nowMs) {
     if (parked(zone, work.version)) return false;
     auto it = entries_.find(zone);
-    if (it != entries_.end() && it->second.inFlight && it->second.work.version >= work.version) {
-        it->second.again = true;
-        return true;
+    if (it == entries_.end() || it->second.work.version < work.version) {
+        offer(zone, std::move(work), nowMs);
+        it = entries_.find(zone);
     }
-    offer(zone, std::move(work), nowMs); // false: already waiting at this version or a newer one
+    if (it->second.inFlight) it->second.again = true;
+    else it->second.repair = true;
     return true;
 }
 
@@ -64,6 +66,7 @@ void ZoneQueue::settle(const std::string& zone, uint64_t triedVersion, const Zon
     bool again = std::exchange(entry.again, false) && decision.next == ZoneDecision::Next::Done;
     if (entry.work.version > triedVersion || again) { // superseded, or drifted, while it was applied
         entry.work.attempts = 0;
+        entry.repair = entry.work.version == triedVersion;
         schedule(zone, entry, 0);
         return;
     }
@@ -94,10 +97,18 @@ void ZoneQueue::putBack(const std::string& zone, int64_t dueMs) {
 void ZoneQueue::drop(const std::string& zone, uint64_t triedVersion) {
     auto it = entries_.find(zone);
     if (it == entries_.end() || !it->second.inFlight) return;
-    it->second.inFlight = false;
+    Entry& entry = it->second;
+    entry.inFlight = false;
     --inFlight_;
-    if (it->second.work.version > triedVersion || std::exchange(it->second.again, false)) schedule(zone, it->second, 0);
-    else entries_.erase(it);
+    bool again = std::exchange(entry.again, false);
+    if (entry.work.version > triedVersion) {
+        schedule(zone, entry, 0);
+    } else if (again) {
+        entry.repair = true;
+        schedule(zone, entry, 0);
+    } else {
+        entries_.erase(it);
+    }
 }
 
 void ZoneQueue::park(const std::string& zone, uint64_t version) {

@@ -34,6 +34,7 @@ public:
         int64_t sinceMs = 0;   // when the oldest unapplied change of the zone arrived
         bool inFlight = false;
         bool again = false;    // a repair came during the flight: its version goes once more
+        bool repair = false;   // its version is applied already (a drift repair): applied even so
     };
 
     // Parsed records are kept for at most this many zones; a longer backlog re-reads the store.
@@ -44,8 +45,9 @@ public:
     // letter. Returns whether the zone was queued.
     bool offer(const std::string& zone, ZoneWork work, int64_t nowMs);
     // A drift repair: the backend no longer holds what work.version left there. Queued as by
-    // offer; when that version is in flight now (its apply may have finished before the drift),
-    // it goes once more after the flight. False only for a dead letter at work.version.
+    // offer, marked repair (a shared store's claim would take an applied version as done); when
+    // that version is in flight now (its apply may have finished before the drift), it goes once
+    // more after the flight. False only for a dead letter at work.version.
     bool repair(const std::string& zone, ZoneWork work, int64_t nowMs);
 
     // The zone due first, if due at nowMs, marked in flight.

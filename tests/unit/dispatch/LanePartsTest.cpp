@@ -117,14 +117,27 @@ TEST_CASE("zone queue: a repair during the flight of its version sends that vers
     auto again = q.takeDue(20);
     REQUIRE(again);
     CHECK(again->second.work.version == 5);
+    CHECK(again->second.repair); // applied already: a shared store's claim must not take it as done
     q.settle("d.example", 5, ZoneDecision{}, 30);
     CHECK(q.empty()); // once
 
-    // Not in flight: queued as offer does; waiting already: nothing more; a dead letter: refused.
+    // Not in flight: queued as offer does, marked repair; waiting already: nothing more; a newer
+    // version is no repair; a dead letter: refused.
     CHECK(q.repair("d.example", at(5), 40));
     CHECK(q.repair("d.example", at(5), 40));
     CHECK(q.size() == 1);
-    q.takeDue(40);
+    q.offer("n.example", at(1), 40);
+    CHECK(q.repair("n.example", at(1), 40)); // waiting at that version: marked
+    q.offer("n.example", at(2), 40);         // then a change: a new version, not applied anywhere
+    auto taken = q.takeDue(40);
+    REQUIRE(taken);
+    CHECK(taken->first == "d.example");
+    CHECK(taken->second.repair);
+    auto newer = q.takeDue(40);
+    REQUIRE(newer);
+    CHECK(newer->second.work.version == 2);
+    CHECK_FALSE(newer->second.repair);
+    q.settle("n.example", 2, ZoneDecision{}, 40);
     CHECK(q.repair("d.example", at(5), 50));
     q.settle("d.example", 5, retryIn(1s, 1), 60); // failed: its retry carries the repair
     CHECK(q.retrying() == 1);
@@ -138,7 +151,23 @@ TEST_CASE("zone queue: a repair during the flight of its version sends that vers
     q.takeDue(0);
     q.repair("o.example", at(1), 0);
     q.drop("o.example", 1);
-    CHECK(q.takeDue(0)->first == "o.example");
+    auto kept = q.takeDue(0);
+    REQUIRE(kept);
+    CHECK(kept->first == "o.example");
+    CHECK(kept->second.repair);
+    q.settle("o.example", 1, ZoneDecision{}, 0);
+    // A repair, then a newer version, then the claim lost: the newer version goes once, and no
+    // repair is left over for it.
+    q.offer("p.example", at(5), 0);
+    q.takeDue(0);
+    q.repair("p.example", at(5), 0);
+    q.offer("p.example", at(6), 0);
+    q.drop("p.example", 5);
+    auto six = q.takeDue(0);
+    REQUIRE(six);
+    CHECK(six->second.work.version == 6);
+    q.settle("p.example", 6, ZoneDecision{}, 0);
+    CHECK(q.empty());
 }
 
 TEST_CASE("zone queue: parsed records are kept only for a bounded backlog", "[dispatch]") {
