@@ -184,9 +184,8 @@ public:
         {
             NamedSignaller::Coming coming(*signaller_); // its batch waits for this check and write
             bool added = writeZone(zone);
+            HandedOver handedOver(*this, zone.name);
             ticket = added ? signaller_->zoneAdded(zone.name) : signaller_->zoneChanged(zone.name);
-            std::lock_guard<std::mutex> lock(mutex_);
-            unsignalled_.erase(zone.name);
         }
         std::string error = signaller_->waitSignalled(ticket, signalTimeout_);
         if (!error.empty()) throw RetryableError("zone file written, but named was not told: " + error);
@@ -238,8 +237,7 @@ public:
         if (!axfr_) return readZoneFile(file(zone));
         std::string why;
         auto records = axfr_->transfer(zone, &why);
-        bool refused = why.find("REFUSED") != std::string::npos || why.find("TSIG") != std::string::npos;
-        if (!records && refused && holds(zone) && !warnedRefused_.exchange(true))
+        if (!records && why.find("REFUSED") != std::string::npos && holds(zone) && !warnedRefused_.exchange(true))
             host().warn("bind: named at " + axfr_->server().text() + " refused the transfer of " + zone + ", a zone it should serve (" +
                         why + "): allow transfers to this host or to transfer_key (allow-transfer), or every zone reads as not served");
         return records;
@@ -271,6 +269,19 @@ public:
     }
 
 private:
+    // Ends a zone's stay in unsignalled_ once its call to the signaller returned or threw.
+    struct HandedOver {
+        BindBackend& backend;
+        std::string zone;
+        HandedOver(BindBackend& b, std::string z) : backend(b), zone(std::move(z)) {}
+        ~HandedOver() {
+            std::lock_guard<std::mutex> lock(backend.mutex_);
+            backend.unsignalled_.erase(zone);
+        }
+        HandedOver(const HandedOver&) = delete;
+        HandedOver& operator=(const HandedOver&) = delete;
+    };
+
     std::string file(const std::string& zone) const { return zoneFilePath(zonesDir_, zone); }
 
     // Catalogs an earlier configuration kept: named drops them (delzone, or the include no longer
@@ -302,7 +313,11 @@ private:
                 throw PermanentError(std::string("transfer_key: ") + e.what());
             }
         }
-        axfr_ = std::make_unique<NamedAxfr>(parseServerAddress(c.text("server")), kTransferTimeout, std::move(key));
+        try {
+            axfr_ = std::make_unique<NamedAxfr>(parseServerAddress(c.text("server")), kTransferTimeout, std::move(key));
+        } catch (const std::invalid_argument& e) {
+            throw PermanentError(std::string("transfer_key: ") + e.what());
+        }
     }
 
     // The control (channel, process or none), then the signaller; asks for the lists to be
@@ -404,6 +419,9 @@ private:
             members = zones_;
             for (const auto& zone : unsignalled_) members.erase(zone);
         }
+        // Include mode: named gets what the include lists, read a moment ago; a zone added since
+        // waits for the next write.
+        if (!addZone_) std::erase_if(members, [&](const std::string& zone) { return include.count(zone) == 0; });
         for (const auto& zone : notInNamed()) members.erase(zone); // after the members: see unsignalled_
         return catalogs_->write(members);
     }
@@ -430,6 +448,7 @@ private:
         std::string dir = path.substr(0, path.rfind('/'));
         if (dir != zonesDir_) ::rmdir(dir.c_str()); // a split name's directory, when now empty
         std::lock_guard<std::mutex> lock(mutex_);
+        unsignalled_.erase(zone);
         return zones_.erase(zone) > 0;
     }
 

@@ -12,6 +12,8 @@
 #include <netdb.h>
 #include <poll.h>
 #include <random>
+#include <set>
+#include <stdexcept>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -207,6 +209,11 @@ bool meansNotServed(ldns_pkt_rcode rcode) {
 NamedAxfr::NamedAxfr(ServerAddress server, std::chrono::milliseconds timeout, std::optional<RndcKey> key)
     : server_(std::move(server)), timeout_(timeout) {
     if (!key) return;
+    // ldns signs with these only (1.8 has no hmac-sha224, and misspells hmac-sha384).
+    const std::set<std::string> signable = {"hmac-md5", "hmac-sha1", "hmac-sha256", "hmac-sha512"};
+    if (!signable.count(key->algorithm))
+        throw std::invalid_argument("key \"" + key->name + "\": " + key->algorithm +
+                                    " cannot sign transfers here; use hmac-sha256, hmac-sha512, hmac-sha1 or hmac-md5");
     keyName_ = key->name;
     keyAlgorithm_ = tsigAlgorithmName(key->algorithm);
     keySecret_ = base64(key->secret);
@@ -230,8 +237,10 @@ std::optional<std::vector<sdk::Record>> NamedAxfr::transfer(const std::string& z
         ldns_pkt_rcode rcode = ldns_pkt_get_rcode(answer);
         if (rcode != LDNS_RCODE_NOERROR) {
             // Not verified: named does not sign a refusal of the key, and a forged refusal
-            // costs only a retry.
-            std::string answered = "named answered " + rcodeName(rcode) + tsigErrorOf(answer);
+            // costs only a retry. A refused key says nothing of the zone: not "not served".
+            std::string tsigError = tsigErrorOf(answer);
+            std::string answered = "named answered " + rcodeName(rcode) + tsigError;
+            if (!tsigError.empty()) throw RetryableError(what + ": " + answered);
             if (records.empty() && meansNotServed(rcode)) {
                 if (why) *why = answered;
                 return std::nullopt;

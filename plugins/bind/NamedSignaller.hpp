@@ -137,7 +137,7 @@ public:
         size_t waiting = 0;     // zones whose command waits for the next batch
         struct Reconcile {
             bool running = false;
-            size_t zones = 0, offered = 0, added = 0; // added: offers named did not have
+            size_t zones = 0, offered = 0, added = 0; // offered: taken into batches (slices of 1,000); added: offers named lacked
             int64_t ms = 0;                            // so far, or in all once done
         } reconcile;            // the one under way, else the last one (zones 0, not running: none yet)
     };

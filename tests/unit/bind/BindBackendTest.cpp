@@ -257,6 +257,14 @@ TEST_CASE("bind in-process: membership and catalog settings that cannot work are
                       Catch::Contains("rndc_conf") && Catch::Contains("missing.conf"));
     CHECK_THROWS_WITH(b.plugin.createBackend("bind", with("\"catalog_zone\":\"../x\"")), Catch::Contains("catalog_zone: '../x' is not a zone name"));
     CHECK_THROWS_WITH(b.plugin.createBackend("bind", with("\"catalog_previous\":\"old.catalog\"")), Catch::Contains("needs catalog_zone"));
+    // A read-back key: only with server, and only an algorithm the transfers can be signed with.
+    dadns::test::writeFile(dir.file("sha384.key"), "key \"xfer\" { algorithm hmac-sha384; secret \"MDEyMzQ1Njc4OWFiY2RlZg==\"; };\n");
+    CHECK_THROWS_WITH(b.plugin.createBackend("bind", with("\"transfer_key\":\"" + dir.file("sha384.key") + "\"")),
+                      Catch::Contains("transfer_key signs the transfers from server: set server too"));
+    CHECK_THROWS_WITH(b.plugin.createBackend("bind", with("\"server\":\"127.0.0.1:53\",\"transfer_key\":\"" + dir.file("sha384.key") + "\"")),
+                      Catch::Contains("transfer_key: key \"xfer\": hmac-sha384 cannot sign transfers here"));
+    CHECK_THROWS_WITH(b.plugin.createBackend("bind", with("\"server\":\"127.0.0.1:53\",\"transfer_key\":\"" + dir.file("none.key") + "\"")),
+                      Catch::Contains("transfer_key: ") && Catch::Contains("none.key"));
     LoadedBackend zones = b.plugin.createBackend("bind", settings(dir));
     zones.apply(zone("taken.example", 1, 0));
     CHECK_THROWS_WITH(b.plugin.createBackend("bind", with("\"catalog_zone\":\"taken.example\"")), Catch::Contains("holds a zone, not a catalog"));

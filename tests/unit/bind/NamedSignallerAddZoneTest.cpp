@@ -82,11 +82,13 @@ struct AddZoneSignaller {
     std::vector<std::string> infos;                 // the signaller's info lines
     NamedSignaller signaller;
 
+    // commandUs: each command's round trip from the start, before the first reconcile.
     explicit AddZoneSignaller(std::set<std::string> initial = {}, std::chrono::milliseconds check = 10000ms,
-                              std::chrono::milliseconds batch = 20ms)
-        : wanted(std::move(initial)), signaller(options(check, batch), zones()) {}
+                              std::chrono::milliseconds batch = 20ms, int commandUs = 0)
+        : wanted(std::move(initial)), signaller(options(check, batch, commandUs), zones()) {}
 
-    NamedSignaller::Options options(std::chrono::milliseconds check, std::chrono::milliseconds batch) {
+    NamedSignaller::Options options(std::chrono::milliseconds check, std::chrono::milliseconds batch, int commandUs) {
+        named.delayUs = commandUs; // named is built already: it comes first
         NamedSignaller::Options o;
         o.control = [this](const std::vector<std::string>& args) { return named.run(args); };
         o.membership = NamedSignaller::Membership::AddZone;
@@ -254,8 +256,7 @@ TEST_CASE("bind signaller addzone: a zone handed over while the lists are writte
 TEST_CASE("bind signaller addzone: its view shows a reconcile under way, then the last one's figures", "[bind]") {
     std::set<std::string> initial;
     for (int i = 0; i < 1500; ++i) initial.insert("v" + std::to_string(i) + ".example");
-    AddZoneSignaller s(initial);
-    s.named.delayUs = 1000; // 1.5 s of offers: the view is read while they go
+    AddZoneSignaller s(initial, 10000ms, 20ms, 1000); // 1.5 s of offers: the view is read while they go
     NamedSignaller::View during;
     auto deadline = std::chrono::steady_clock::now() + 20s;
     do during = s.signaller.view();

@@ -96,6 +96,12 @@ struct DeclaresDescribe : std::false_type {};
 template <class T>
 struct DeclaresDescribe<T, std::enable_if_t<std::is_same_v<decltype(std::declval<const T&>().describe()), std::string>>> : std::true_type {};
 
+// A describe() that is not const would not be found above, and so never shown: refused instead.
+template <class T, class = void>
+struct DeclaresNonConstDescribe : std::false_type {};
+template <class T>
+struct DeclaresNonConstDescribe<T, std::void_t<decltype(std::declval<T&>().describe())>> : std::bool_constant<!DeclaresDescribe<T>::value> {};
+
 // describe of a backend or service: its JSON object through the sink; an exception sends nothing.
 template <class T>
 int32_t describeInstance(void* p, void* sinkCtx, dadns_str_sink sink) {
@@ -161,6 +167,7 @@ struct BackendTrampolines {
         else return nullptr;
     }
     static decltype(dadns_backend_api::describe) describeEntry() {
+        static_assert(!DeclaresNonConstDescribe<T>::value, "a backend's describe() must be `std::string describe() const`");
         if constexpr (DeclaresDescribe<T>::value) return &describeInstance<T>;
         else return nullptr;
     }
