@@ -16,7 +16,8 @@
 // --membership sets zone_membership; --control how named is told: an rndc process per command
 // (rndc_command, the default in include mode) or the control channel (rndc_conf).
 // Last, the cost of the plugin's servedRecords for a 10-record and a 1,000-record zone (median
-// of --reads calls): by AXFR from named (`server`), and from the zone file for comparison.
+// of --reads calls): by AXFR from named (`server`), the same signed with an hmac-sha256 key
+// (`transfer_key`), and from the zone file for comparison.
 #include "support/BenchLoad.hpp"
 #include "support/DnsPoller.hpp"
 #include "support/NamedServer.hpp"
@@ -98,8 +99,8 @@ double servedRecordsMicros(dadns::sdk::testing::LoadedBackend& bind, const std::
 }
 
 // servedRecords of a second, in-process bind instance on the daemon's files (idle by now): one
-// reading named by AXFR, one reading the zone files.
-void measureServedRecords(Daemon& d, const NamedServer& named, int reads) {
+// reading named by AXFR, one by AXFR signed with key (transfer_key), one reading the zone files.
+void measureServedRecords(Daemon& d, const NamedServer& named, const TsigKey& key, int reads) {
     for (int n : {10, 1000}) {
         std::string zone = "r" + std::to_string(n) + ".bench.example";
         auto r = d.call("PUT", "/api/v1/zones/" + zone + "?wait=30", sizedZoneText(n));
@@ -108,12 +109,17 @@ void measureServedRecords(Daemon& d, const NamedServer& named, int reads) {
     dadns::sdk::testing::FakeHost host;
     dadns::sdk::testing::PluginLibrary plugin(host, pluginDir() + "/bind.so");
     std::string common = "{\"zones_dir\":\"" + named.dir() + "/zones\",\"named_conf\":\"" + named.includeFile() + "\",\"rndc_command\":\"\"";
-    auto axfr = plugin.createBackend("axfr", common + ",\"server\":\"127.0.0.1:" + std::to_string(named.port()) + "\"}");
+    std::string server = ",\"server\":\"127.0.0.1:" + std::to_string(named.port()) + "\"";
+    writeFile(named.dir() + "/readback.key", key.statement() + "\n");
+    auto axfr = plugin.createBackend("axfr", common + server + "}");
+    auto signedAxfr = plugin.createBackend("signed", common + server + ",\"transfer_key\":\"" + named.dir() + "/readback.key\"}");
     auto files = plugin.createBackend("files", common + "}");
     for (int n : {10, 1000}) {
         std::string zone = "r" + std::to_string(n) + ".bench.example";
-        std::printf("servedRecords of a %d-record zone (median of %d): AXFR from named %.0f us, zone file %.0f us\n", n, reads,
-                    servedRecordsMicros(axfr, zone, static_cast<size_t>(n), reads), servedRecordsMicros(files, zone, static_cast<size_t>(n), reads));
+        size_t records = static_cast<size_t>(n);
+        std::printf("servedRecords of a %d-record zone (median of %d): AXFR from named %.0f us, signed with %s %.0f us, zone file %.0f us\n",
+                    n, reads, servedRecordsMicros(axfr, zone, records, reads), key.algorithm.c_str(),
+                    servedRecordsMicros(signedAxfr, zone, records, reads), servedRecordsMicros(files, zone, records, reads));
     }
 }
 
@@ -132,6 +138,8 @@ int main(int argc, char** argv) {
 
     NamedServer named;
     named.setOptions("notify no; allow-new-zones yes;");
+    TsigKey readBackKey = TsigKey::random("bench-readback"); // for the signed read-back's figures
+    named.addKey(readBackKey);
     named.start();
     std::string signal = control == "channel" ? "rndc_conf: " + named.rndcConf() : "rndc_command: \"" + named.rndcCommand() + "\"";
     std::string cfg = baseConfig("dns:\n  backends:\n    bind:\n      zones_dir: " + named.dir() + "/zones\n      named_conf: " +
@@ -175,7 +183,7 @@ int main(int argc, char** argv) {
                 "served: median %.0f ms, p90 %.0f ms\n",
                 percentile(waited.answerMs, 0.5), percentile(waited.answerMs, 0.9), waited.servedAtAnswer, changes,
                 percentile(waited.servedMs, 0.5), percentile(waited.servedMs, 0.9));
-    if (reads > 0) measureServedRecords(d, named, reads);
+    if (reads > 0) measureServedRecords(d, named, readBackKey, reads);
     d.stop();
     named.stop();
     return failures == 0 && wrong == 0 ? 0 : 1;

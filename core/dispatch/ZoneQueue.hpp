@@ -56,8 +56,9 @@ public:
     std::optional<int64_t> nextDueMs() const;
 
     // Ends a zone's flight at triedVersion. When a newer version arrived meanwhile, or a repair
-    // of a successful flight, it is due at once with a fresh count; otherwise the decision applies: Done drops it, RetryLater keeps
-    // it due after decision.retryIn, DeadLetter parks it at triedVersion.
+    // came during a successful flight, it is due at once with a fresh count; otherwise the
+    // decision applies: Done drops it, RetryLater keeps it due after decision.retryIn,
+    // DeadLetter parks it at triedVersion.
     void settle(const std::string& zone, uint64_t triedVersion, const ZoneDecision& decision, int64_t nowMs);
     // Ends a zone's flight without an outcome (the store failed, an exception): due at dueMs,
     // attempts unchanged.
