@@ -359,7 +359,10 @@ bool BackendLane::claimOrDrop(const std::string& zone, uint64_t version, bool re
     std::optional<std::string> batchLine;
     {
         std::lock_guard<std::mutex> lock(mutex_);
-        queue_.drop(zone, version); // another instance has it; the poll brings it back if that one fails
+        // No poll brings a repair back (the store says its version is applied): it waits for the
+        // claim to be let go, e.g. by the instance that has just applied the zone.
+        if (repair) queue_.putBack(zone, nowMs() + options_.retryBackoff.count());
+        else queue_.drop(zone, version); // another instance has it; the poll brings it back if that one fails
         batchLine = batch_.closeIfIdle(queue_.empty(), nowMs());
     }
     logBatchLine(batchLine);

@@ -80,7 +80,8 @@ private:
     void keepHouse(Timers& timers);
     void stopWorkers(std::vector<std::thread>& workers);
     // Shared store: takes zone for this instance; false (and the zone dropped) when another has
-    // it, or applied version already (unless this is a repair of it).
+    // it, or applied version already. A repair of an applied version is applied even so, and
+    // waits (put back) while another instance holds the zone.
     bool claimOrDrop(const std::string& zone, uint64_t version, bool repair);
     // Shared store: extends this lane's claims while applies run, every third of the lease.
     void renewClaims();
