@@ -1,15 +1,14 @@
 #include "NamedAxfr.hpp"
 
 #include "LdnsRecords.hpp"
+#include "TcpConnect.hpp"
 
 #include <ldns/ldns.h>
 #include <openssl/evp.h>
 
 #include <cerrno>
 #include <cstring>
-#include <fcntl.h>
 #include <memory>
-#include <netdb.h>
 #include <poll.h>
 #include <random>
 #include <set>
@@ -49,46 +48,12 @@ struct Message {
     Packet packet;
 };
 
-int waitFor(int fd, short events, std::chrono::milliseconds timeout) {
-    pollfd p{fd, events, 0};
-    int n;
-    do n = ::poll(&p, 1, static_cast<int>(timeout.count()));
-    while (n < 0 && errno == EINTR);
-    return n;
-}
-
-// A non-blocking connect bounded by timeout; "" and the socket in fd, or why it failed.
-std::string connectOne(const addrinfo* ai, std::chrono::milliseconds timeout, int& fd) {
-    fd = ::socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, ai->ai_protocol);
-    if (fd < 0) return std::strerror(errno);
-    if (::connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) return "";
-    if (errno != EINPROGRESS) return std::strerror(errno);
-    if (waitFor(fd, POLLOUT, timeout) == 0) return "no answer within " + std::to_string(timeout.count()) + " ms";
-    int err = 0;
-    socklen_t len = sizeof err;
-    ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
-    return err ? std::strerror(err) : "";
-}
-
+// A connected socket to named, or RetryableError.
 int connectTo(const ServerAddress& server, std::chrono::milliseconds timeout, const std::string& what) {
-    addrinfo hints{};
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_NUMERICSERV;
-    addrinfo* list = nullptr;
-    int rc = ::getaddrinfo(server.host.c_str(), std::to_string(server.port).c_str(), &hints, &list);
-    if (rc != 0) throw RetryableError(what + ": cannot resolve " + server.host + ": " + gai_strerror(rc));
-    std::string why;
-    for (addrinfo* ai = list; ai; ai = ai->ai_next) {
-        int fd = -1;
-        why = connectOne(ai, timeout, fd);
-        if (why.empty()) {
-            ::freeaddrinfo(list);
-            return fd;
-        }
-        if (fd >= 0) ::close(fd);
-    }
-    ::freeaddrinfo(list);
-    throw RetryableError(what + ": cannot connect to named at " + server.text() + ": " + why);
+    int fd = -1;
+    std::string why = connectWithin(server.host, server.port, timeout, fd);
+    if (!why.empty()) throw RetryableError(what + ": cannot connect to named at " + server.text() + ": " + why);
+    return fd;
 }
 
 void writeAll(int fd, const std::vector<uint8_t>& data, std::chrono::milliseconds timeout, const std::string& what) {
@@ -96,7 +61,7 @@ void writeAll(int fd, const std::vector<uint8_t>& data, std::chrono::millisecond
         ssize_t n = ::send(fd, data.data() + done, data.size() - done, MSG_NOSIGNAL);
         if (n > 0) done += static_cast<size_t>(n);
         else if (n < 0 && errno == EINTR) continue;
-        else if (n < 0 && errno == EAGAIN && waitFor(fd, POLLOUT, timeout) > 0) continue;
+        else if (n < 0 && errno == EAGAIN && waitFor(fd, POLLOUT, std::chrono::steady_clock::now() + timeout) > 0) continue;
         else throw RetryableError(what + ": cannot send the query: " + (n < 0 ? std::strerror(errno) : "timed out"));
     }
 }
@@ -104,7 +69,8 @@ void writeAll(int fd, const std::vector<uint8_t>& data, std::chrono::millisecond
 // Exactly n bytes; false when the connection ended before the first of them.
 bool readExact(int fd, uint8_t* out, size_t n, std::chrono::milliseconds timeout, const std::string& what) {
     for (size_t done = 0; done < n;) {
-        if (waitFor(fd, POLLIN, timeout) == 0) throw RetryableError(what + ": named sent nothing for " + std::to_string(timeout.count()) + " ms");
+        if (waitFor(fd, POLLIN, std::chrono::steady_clock::now() + timeout) == 0)
+            throw RetryableError(what + ": named sent nothing for " + std::to_string(timeout.count()) + " ms");
         ssize_t got = ::recv(fd, out + done, n - done, 0);
         if (got < 0 && (errno == EINTR || errno == EAGAIN)) continue;
         if (got < 0) throw RetryableError(what + ": " + std::strerror(errno));

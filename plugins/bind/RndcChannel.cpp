@@ -1,13 +1,11 @@
 #include "RndcChannel.hpp"
 
 #include "RndcMessage.hpp"
+#include "TcpConnect.hpp"
 
 #include <cerrno>
 #include <cstring>
 #include <ctime>
-#include <netdb.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <poll.h>
 #include <random>
 #include <sys/socket.h>
@@ -28,50 +26,6 @@ struct IoResult {
     Io io = Io::Ok;
     std::string why;
 };
-
-// >0: ready; 0: the deadline passed.
-int waitFor(int fd, short events, Clock::time_point deadline) {
-    for (;;) {
-        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-        pollfd p{fd, events, 0};
-        int n = ::poll(&p, 1, static_cast<int>(std::max<long long>(left, 0)));
-        if (n >= 0 || errno != EINTR) return n;
-    }
-}
-
-std::string connectOne(const addrinfo* ai, Clock::time_point deadline, int& fd) {
-    fd = ::socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, ai->ai_protocol);
-    if (fd < 0) return std::strerror(errno);
-    int one = 1;
-    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    if (::connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) return "";
-    if (errno != EINPROGRESS) return std::strerror(errno);
-    if (waitFor(fd, POLLOUT, deadline) <= 0) return "no connection within the timeout";
-    int err = 0;
-    socklen_t len = sizeof err;
-    ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
-    return err ? std::strerror(err) : "";
-}
-
-// A connected non-blocking socket in fd, or why not.
-std::string connectTo(const RndcEndpoint& endpoint, std::chrono::milliseconds timeout, int& fd) {
-    addrinfo hints{};
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_NUMERICSERV;
-    addrinfo* list = nullptr;
-    int rc = ::getaddrinfo(endpoint.host.c_str(), std::to_string(endpoint.port).c_str(), &hints, &list);
-    if (rc != 0) return std::string("cannot resolve ") + endpoint.host + ": " + gai_strerror(rc);
-    auto deadline = Clock::now() + timeout;
-    std::string why = "no address";
-    for (addrinfo* ai = list; ai; ai = ai->ai_next) {
-        why = connectOne(ai, deadline, fd);
-        if (why.empty()) break;
-        if (fd >= 0) ::close(fd);
-        fd = -1;
-    }
-    ::freeaddrinfo(list);
-    return why;
-}
 
 bool closedByPeer(int err) { return err == EPIPE || err == ECONNRESET; }
 
@@ -234,7 +188,7 @@ void RndcChannel::close() {
 std::unique_ptr<RndcChannel::Connection> RndcChannel::open(std::string& error) {
     std::string where = "named's control channel at " + endpoint_.text() + ": ";
     int fd = -1;
-    if (std::string why = connectTo(endpoint_, timeout_, fd); !why.empty()) {
+    if (std::string why = connectWithin(endpoint_.host, endpoint_.port, timeout_, fd); !why.empty()) {
         error = where + "cannot connect: " + why;
         return nullptr;
     }
