@@ -370,6 +370,8 @@ void NamedSignaller::checkNamed(std::unique_lock<std::mutex>& lock) {
         answer = run({"status"});
     } catch (const std::exception& e) {
         answer.error = e.what();
+    } catch (...) {
+        answer.error = "asking named's status failed: an unknown exception";
     }
     lock.lock();
     busy_ = false;
@@ -435,6 +437,8 @@ void NamedSignaller::loop() {
                 all = zones_.all();
             } catch (const std::exception& e) {
                 zones_.log(std::string("reconcile: cannot list the zones: ") + e.what());
+            } catch (...) {
+                zones_.log("reconcile: cannot list the zones: an unknown exception");
             }
             lock.lock();
             busy_ = false;
@@ -451,6 +455,8 @@ void NamedSignaller::loop() {
             outcome = send(batch);
         } catch (const std::exception& e) { // never out of the thread: the batch is retried
             outcome = failedBatch(batch, std::string("signalling named failed: ") + e.what());
+        } catch (...) {
+            outcome = failedBatch(batch, "signalling named failed: an unknown exception");
         }
         lock.lock();
         lastBatch = Clock::now();
